@@ -1,0 +1,70 @@
+//! The crate's error type: every failure names the file, line, OSM id or point it is about,
+//! and says what to do.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a stage. Bad *data* inside a good file (a broken ring, an
+/// unparseable `maxspeed`) is not an error: it is counted in the stage's statistics.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The file is not a readable OSM PBF file (wrong format, truncated, corrupt).
+    #[error(
+        "{} is not a readable OSM PBF file ({cause}); check that it is an .osm.pbf extract and that the download is complete",
+        path.display()
+    )]
+    Pbf {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder reported.
+        cause: String,
+    },
+    /// The file decoded, but has nothing to route on.
+    #[error(
+        "{} contains no routable roads ({detail}); is it the right region, and does it include highway=* ways?",
+        path.display()
+    )]
+    NoRoads {
+        /// The file.
+        path: PathBuf,
+        /// What was missing.
+        detail: String,
+    },
+    /// A point is too far from any road usable by the mode.
+    #[error(
+        "point {lon:.6},{lat:.6} is {distance_m:.0} m from the nearest road usable by {mode} (limit {max_distance_m:.0} m); move the point onto the network or check its coordinates (lon,lat order, CRS)"
+    )]
+    PointFarFromRoad {
+        /// Longitude (WGS-84).
+        lon: f64,
+        /// Latitude (WGS-84).
+        lat: f64,
+        /// Distance to the nearest usable road, or infinity when the mode has no road at all.
+        distance_m: f64,
+        /// The snapping limit.
+        max_distance_m: f64,
+        /// The mode's name.
+        mode: &'static str,
+    },
+    /// An argument or option has a value the tool does not understand.
+    #[error("invalid {what} '{value}': {hint}")]
+    InvalidValue {
+        /// Which option or field.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// What would be accepted.
+        hint: String,
+    },
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,110 @@
+//! Small geometry helpers shared by the stages: distances on the sphere and a local metric
+//! projection for snapping and gridding. Coordinates are WGS-84 `(lon, lat)` degrees.
+
+use geo::Coord;
+
+/// Mean Earth radius in metres (IUGG), as used by `geo`'s haversine.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres between two lon/lat points.
+pub fn haversine_m(a: Coord, b: Coord) -> f64 {
+    let (lat1, lat2) = (a.y.to_radians(), b.y.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.x - a.x).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+}
+
+/// Length in metres of a lon/lat polyline.
+pub fn polyline_length_m(points: &[Coord]) -> f64 {
+    points.windows(2).map(|w| haversine_m(w[0], w[1])).sum()
+}
+
+/// An equirectangular projection around a reference latitude: metres east/north of the
+/// reference point. Accurate to well under 1 % over a city-sized region, which is what
+/// snapping and gridding need; lengths that are reported use [`haversine_m`].
+#[derive(Clone, Copy, Debug)]
+pub struct LocalProjection {
+    lon0: f64,
+    lat0: f64,
+    m_per_deg_lon: f64,
+    m_per_deg_lat: f64,
+}
+
+impl LocalProjection {
+    /// A projection centred on `origin`.
+    pub fn new(origin: Coord) -> Self {
+        let m_per_deg_lat = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+        LocalProjection {
+            lon0: origin.x,
+            lat0: origin.y,
+            m_per_deg_lon: m_per_deg_lat * origin.y.to_radians().cos(),
+            m_per_deg_lat,
+        }
+    }
+
+    /// lon/lat → metres east/north of the origin.
+    pub fn project(&self, c: Coord) -> [f64; 2] {
+        [
+            (c.x - self.lon0) * self.m_per_deg_lon,
+            (c.y - self.lat0) * self.m_per_deg_lat,
+        ]
+    }
+
+    /// Metres east/north → lon/lat.
+    pub fn unproject(&self, p: [f64; 2]) -> Coord {
+        Coord {
+            x: self.lon0 + p[0] / self.m_per_deg_lon,
+            y: self.lat0 + p[1] / self.m_per_deg_lat,
+        }
+    }
+}
+
+/// Closest point to `p` on segment `a`-`b` (projected metres): returns the fraction along the
+/// segment in `[0, 1]` and the squared distance.
+pub fn closest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
+    (t, (p[0] - cx).powi(2) + (p[1] - cy).powi(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haversine_one_degree_of_latitude() {
+        let d = haversine_m(Coord { x: 9.5, y: 47.0 }, Coord { x: 9.5, y: 48.0 });
+        assert!((d - 111_195.0).abs() < 5.0, "{d}");
+    }
+
+    #[test]
+    fn projection_round_trips_and_agrees_with_haversine() {
+        let proj = LocalProjection::new(Coord { x: 9.52, y: 47.14 });
+        let a = Coord { x: 9.53, y: 47.15 };
+        let back = proj.unproject(proj.project(a));
+        assert!((back.x - a.x).abs() < 1e-12 && (back.y - a.y).abs() < 1e-12);
+        let b = Coord { x: 9.56, y: 47.12 };
+        let (pa, pb) = (proj.project(a), proj.project(b));
+        let planar = ((pa[0] - pb[0]).powi(2) + (pa[1] - pb[1]).powi(2)).sqrt();
+        let sphere = haversine_m(a, b);
+        assert!(
+            (planar - sphere).abs() / sphere < 0.002,
+            "{planar} vs {sphere}"
+        );
+    }
+
+    #[test]
+    fn closest_point_is_clamped_to_the_segment() {
+        let (t, d2) = closest_on_segment([5.0, 5.0], [0.0, 0.0], [10.0, 0.0]);
+        assert_eq!((t, d2), (0.5, 25.0));
+        let (t, d2) = closest_on_segment([-3.0, 4.0], [0.0, 0.0], [10.0, 0.0]);
+        assert_eq!((t, d2), (0.0, 25.0));
+    }
+}

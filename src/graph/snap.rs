@@ -1,0 +1,209 @@
+//! Snapping: a lon/lat → the nearest point on an edge the mode may use, and the partial edge
+//! costs to start (or end) a search there. An R-tree (`rstar`) holds one bounding box per edge
+//! in local metres; candidates come out nearest box first and the exact distance to the edge's
+//! polyline decides.
+
+use geo::Coord;
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
+use super::{EdgeId, Mode, RoadGraph, VertexId};
+use crate::error::{Error, Result};
+use crate::geom::{closest_on_segment, haversine_m};
+
+/// Default maximum snapping distance, metres.
+pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// R-tree of edge bounding boxes.
+#[derive(Debug)]
+pub struct SnapIndex {
+    tree: RTree<Entry>,
+}
+
+/// A point snapped onto an edge.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Snap {
+    /// The mode it was snapped for.
+    pub mode: Mode,
+    /// The edge.
+    pub edge: EdgeId,
+    /// Position along the edge from `from` (0) to `to` (1), by length.
+    pub fraction: f64,
+    /// The snapped point.
+    pub point: Coord,
+    /// Distance from the query point to the snapped point, metres.
+    pub distance_m: f64,
+}
+
+impl SnapIndex {
+    /// Indexes every edge of `graph`.
+    pub fn new(graph: &RoadGraph) -> Self {
+        let proj = graph.projection();
+        let entries: Vec<Entry> = (0..graph.edges.len())
+            .map(|i| {
+                let pts = graph.edge_geometry(EdgeId(i as u32));
+                let mut lo = [f64::MAX; 2];
+                let mut hi = [f64::MIN; 2];
+                for &c in pts {
+                    let p = proj.project(c);
+                    lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+                    hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+                }
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i as u32)
+            })
+            .collect();
+        SnapIndex {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+}
+
+impl RoadGraph {
+    /// Snaps `point` (lon/lat) to the nearest edge usable by `mode`.
+    ///
+    /// # Errors
+    /// [`Error::PointFarFromRoad`] when the nearest usable edge is farther than
+    /// `max_distance_m` (or the mode has no edge at all).
+    pub fn snap(&self, mode: Mode, point: Coord, max_distance_m: f64) -> Result<Snap> {
+        let proj = self.projection();
+        let p = proj.project(point);
+        let mut best: Option<(f64, EdgeId, f64)> = None; // (distance², edge, fraction)
+        // Projected distances are within a fraction of a percent of the sphere's; the margin
+        // keeps the candidate search from stopping early at the limit.
+        let limit2 = (max_distance_m * 1.01 + 1.0).powi(2);
+        for (entry, box_d2) in self
+            .snap_index()
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&p)
+        {
+            if box_d2 > limit2 || best.is_some_and(|b| box_d2 > b.0) {
+                break;
+            }
+            let e = EdgeId(entry.data);
+            if !self.usable(mode, e) {
+                continue;
+            }
+            let (d2, fraction) = self.closest_on_edge(e, p);
+            if best.is_none_or(|b| (d2, e) < (b.0, b.1)) {
+                best = Some((d2, e, fraction));
+            }
+        }
+        let far = |distance_m| Error::PointFarFromRoad {
+            lon: point.x,
+            lat: point.y,
+            distance_m,
+            max_distance_m,
+            mode: mode.name(),
+        };
+        let Some((_, edge, fraction)) = best else {
+            return Err(far(self.nearest_usable_distance_m(mode, p)));
+        };
+        let snapped = self.point_along(edge, fraction);
+        let distance_m = haversine_m(point, snapped);
+        if distance_m > max_distance_m {
+            return Err(far(distance_m));
+        }
+        Ok(Snap {
+            mode,
+            edge,
+            fraction,
+            point: snapped,
+            distance_m,
+        })
+    }
+
+    /// Distance to the nearest usable edge without a limit, for error messages.
+    fn nearest_usable_distance_m(&self, mode: Mode, p: [f64; 2]) -> f64 {
+        self.snap_index()
+            .tree
+            .nearest_neighbor_iter(&p)
+            .map(|entry| EdgeId(entry.data))
+            .find(|&e| self.usable(mode, e))
+            .map_or(f64::INFINITY, |e| self.closest_on_edge(e, p).0.sqrt())
+    }
+
+    /// Squared projected distance from `p` to the edge, and the fraction along it by length.
+    fn closest_on_edge(&self, e: EdgeId, p: [f64; 2]) -> (f64, f64) {
+        let proj = self.projection();
+        let pts: Vec<[f64; 2]> = self
+            .edge_geometry(e)
+            .iter()
+            .map(|&c| proj.project(c))
+            .collect();
+        let seg_len: Vec<f64> = pts
+            .windows(2)
+            .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
+            .collect();
+        let total: f64 = seg_len.iter().sum();
+        let (mut best_d2, mut best_along, mut along) = (f64::MAX, 0.0, 0.0);
+        for (i, w) in pts.windows(2).enumerate() {
+            let (t, d2) = closest_on_segment(p, w[0], w[1]);
+            if d2 < best_d2 {
+                best_d2 = d2;
+                best_along = along + t * seg_len[i];
+            }
+            along += seg_len[i];
+        }
+        if pts.len() == 1 {
+            best_d2 = (p[0] - pts[0][0]).powi(2) + (p[1] - pts[0][1]).powi(2);
+        }
+        (best_d2, if total > 0.0 { best_along / total } else { 0.0 })
+    }
+
+    /// The point at `fraction` of an edge's length (in local metres).
+    pub fn point_along(&self, e: EdgeId, fraction: f64) -> Coord {
+        let proj = self.projection();
+        let pts: Vec<[f64; 2]> = self
+            .edge_geometry(e)
+            .iter()
+            .map(|&c| proj.project(c))
+            .collect();
+        let lens: Vec<f64> = pts
+            .windows(2)
+            .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
+            .collect();
+        let mut remaining = fraction.clamp(0.0, 1.0) * lens.iter().sum::<f64>();
+        for (i, &len) in lens.iter().enumerate() {
+            if remaining <= len && len > 0.0 {
+                let t = remaining / len;
+                let (a, b) = (pts[i], pts[i + 1]);
+                return proj.unproject([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+            }
+            remaining -= len;
+        }
+        *self
+            .edge_geometry(e)
+            .last()
+            .expect("edges have at least two points")
+    }
+}
+
+impl Snap {
+    /// Search seeds for leaving the snapped point (forward) or arriving at it (`reverse`):
+    /// the edge's end vertices with the partial travel time between them and the point.
+    pub fn seeds(&self, graph: &RoadGraph, reverse: bool) -> Vec<(VertexId, u32)> {
+        let edge = &graph.edges[self.edge.index()];
+        let part = |t: u32, f: f64| (f64::from(t) * f).round() as u32;
+        let (f, rest) = (self.fraction, 1.0 - self.fraction);
+        let mut seeds = Vec::with_capacity(2);
+        // Forward search: point → to along the way (forward arc), point → from against it.
+        // Reverse search: from → point along the way, to → point against it.
+        if let Some(t) = edge.time_ms(self.mode, true) {
+            seeds.push(if reverse {
+                (edge.from, part(t, f))
+            } else {
+                (edge.to, part(t, rest))
+            });
+        }
+        if let Some(t) = edge.time_ms(self.mode, false) {
+            seeds.push(if reverse {
+                (edge.to, part(t, rest))
+            } else {
+                (edge.from, part(t, f))
+            });
+        }
+        seeds
+    }
+}

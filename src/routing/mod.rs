@@ -1,0 +1,167 @@
+//! Stage 3: the search core. Bounded one-to-all and multi-source Dijkstra over a mode's
+//! [`ProfileGraph`], forward (from the seeds) or reverse (towards the seeds), stopping at a
+//! time limit. Scratch memory ([`SearchScratch`]) is reused across searches, so thousands of
+//! searches cost only the vertices they reach; [`par_map`] runs independent searches on all
+//! cores with one scratch per rayon worker.
+//!
+//! Times are integer milliseconds: exact, ordered, and identical whatever the thread count.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use crate::graph::{ProfileGraph, RoadGraph, VertexId};
+
+/// Unreached.
+pub const UNREACHED: u32 = u32::MAX;
+
+/// Which way a search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// From the seeds outwards: time to travel from a seed to each vertex.
+    Forward,
+    /// Towards the seeds: time to travel from each vertex to a seed.
+    Reverse,
+}
+
+/// Reusable memory for searches on one graph. Create one per thread.
+#[derive(Clone, Debug)]
+pub struct SearchScratch {
+    time_ms: Vec<u32>,
+    touched: Vec<u32>,
+    settled: Vec<(VertexId, u32)>,
+    heap: BinaryHeap<Reverse<(u32, u32)>>,
+}
+
+impl SearchScratch {
+    /// Scratch for searches on `graph` (any mode).
+    pub fn new(graph: &RoadGraph) -> Self {
+        SearchScratch {
+            time_ms: vec![UNREACHED; graph.vertices.len()],
+            touched: Vec::new(),
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Time of `v` in the last search, if it was reached within the limit.
+    pub fn time_ms(&self, v: VertexId) -> Option<u32> {
+        let t = self.time_ms[v.index()];
+        (t != UNREACHED).then_some(t)
+    }
+
+    /// Vertices settled by the last search, in order of time.
+    pub fn settled(&self) -> &[(VertexId, u32)] {
+        &self.settled
+    }
+}
+
+/// Bounded Dijkstra from several seeds at once.
+///
+/// # Arguments
+/// - `seeds`: `(vertex, initial time)`; a vertex may appear more than once (the least counts).
+/// - `limit_ms`: vertices farther than this are not settled.
+///
+/// # Returns
+/// The settled vertices with their times, in order of time (ties by vertex id order of
+/// settlement, deterministic). For a reverse search the time is from the vertex to the
+/// nearest seed.
+///
+/// # Complexity
+/// O((V' + E') log V') for the V' vertices and E' arcs within the limit; memory is reused.
+pub fn bounded_search<'s>(
+    graph: &ProfileGraph,
+    direction: Direction,
+    seeds: &[(VertexId, u32)],
+    limit_ms: u32,
+    scratch: &'s mut SearchScratch,
+) -> &'s [(VertexId, u32)] {
+    for &v in &scratch.touched {
+        scratch.time_ms[v as usize] = UNREACHED;
+    }
+    scratch.touched.clear();
+    scratch.settled.clear();
+    scratch.heap.clear();
+    for &(v, t) in seeds {
+        if t <= limit_ms && graph.contains(v) && t < scratch.time_ms[v.index()] {
+            if scratch.time_ms[v.index()] == UNREACHED {
+                scratch.touched.push(v.0);
+            }
+            scratch.time_ms[v.index()] = t;
+            scratch.heap.push(Reverse((t, v.0)));
+        }
+    }
+    while let Some(Reverse((t, v))) = scratch.heap.pop() {
+        if t > scratch.time_ms[v as usize] {
+            continue;
+        }
+        scratch.settled.push((VertexId(v), t));
+        let arcs = match direction {
+            Direction::Forward => graph.out_arcs(VertexId(v)),
+            Direction::Reverse => graph.in_arcs(VertexId(v)),
+        };
+        for arc in arcs {
+            let nt = t.saturating_add(arc.time_ms);
+            let w = arc.vertex.index();
+            if nt <= limit_ms && nt < scratch.time_ms[w] {
+                if scratch.time_ms[w] == UNREACHED {
+                    scratch.touched.push(arc.vertex.0);
+                }
+                scratch.time_ms[w] = nt;
+                scratch.heap.push(Reverse((nt, arc.vertex.0)));
+            }
+        }
+    }
+    &scratch.settled
+}
+
+/// Travel times of every vertex from (or to) a set of seeds, as a dense table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TravelTimes {
+    time_ms: Vec<u32>,
+}
+
+impl TravelTimes {
+    /// Runs a bounded multi-source search and keeps the result.
+    pub fn compute(
+        graph: &RoadGraph,
+        profile: &ProfileGraph,
+        direction: Direction,
+        seeds: &[(VertexId, u32)],
+        limit_ms: u32,
+    ) -> Self {
+        let mut scratch = SearchScratch::new(graph);
+        bounded_search(profile, direction, seeds, limit_ms, &mut scratch);
+        TravelTimes {
+            time_ms: scratch.time_ms,
+        }
+    }
+
+    /// Time of `v`, if reached within the limit.
+    pub fn get(&self, v: VertexId) -> Option<u32> {
+        let t = self.time_ms[v.index()];
+        (t != UNREACHED).then_some(t)
+    }
+
+    /// The raw table ([`UNREACHED`] for vertices not reached).
+    pub fn as_slice(&self) -> &[u32] {
+        &self.time_ms
+    }
+}
+
+/// Maps `items` in parallel, giving `f` a [`SearchScratch`] per rayon worker. The output is in
+/// item order, whatever the thread count.
+pub fn par_map<T: Sync, R: Send>(
+    graph: &RoadGraph,
+    items: &[T],
+    f: impl Fn(&mut SearchScratch, &T) -> R + Sync,
+) -> Vec<R> {
+    items
+        .par_iter()
+        .map_init(
+            || SearchScratch::new(graph),
+            |scratch, item| f(scratch, item),
+        )
+        .collect()
+}

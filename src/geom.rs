@@ -74,6 +74,12 @@ pub fn closest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
     (t, (p[0] - cx).powi(2) + (p[1] - cy).powi(2))
 }
 
+/// Serialises a coordinate as `[lon, lat]`, the GeoJSON order.
+pub fn serialize_coord<S: serde::Serializer>(c: &Coord, s: S) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    [c.x, c.y].serialize(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

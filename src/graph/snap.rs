@@ -23,7 +23,7 @@ pub struct SnapIndex {
 }
 
 /// A point snapped onto an edge.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Snap {
     /// The mode it was snapped for.
     pub mode: Mode,
@@ -32,6 +32,7 @@ pub struct Snap {
     /// Position along the edge from `from` (0) to `to` (1), by length.
     pub fraction: f64,
     /// The snapped point.
+    #[serde(serialize_with = "crate::geom::serialize_coord")]
     pub point: Coord,
     /// Distance from the query point to the snapped point, metres.
     pub distance_m: f64,

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use geo::{Coord, Intersects, LineString, MultiPolygon, Point, Polygon};
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 /// One way's part of a ring: its node ids and coordinates (same length).
 #[derive(Clone, Debug)]
@@ -81,10 +82,10 @@ pub fn assemble(outer: &[RingPart], inner: &[RingPart]) -> (Option<MultiPolygon>
         .map(|r| Polygon::new(r, vec![]))
         .collect();
     for ring in inners {
-        let probe = Point(ring.0[0]);
+        let probe = ring.0[0];
         let owner = polygons
             .iter_mut()
-            .find(|p| Polygon::new(p.exterior().clone(), vec![]).intersects(&probe));
+            .find(|p| p.exterior().coordinate_position(&probe) != CoordPos::Outside);
         match owner {
             Some(p) => p.interiors_push(ring),
             None => broken += 1,

@@ -42,12 +42,13 @@ fn directions(graph: &RoadGraph, way: i64, mode: Mode) -> Option<(bool, bool)> {
 fn access_and_direction_rules() {
     let (_, graph) = fixture("access");
     use Mode::*;
-    const BOTH: Option<(bool, bool)> = Some((true, true));
-    const FWD: Option<(bool, bool)> = Some((true, false));
-    const BWD: Option<(bool, bool)> = Some((false, true));
-    const NONE: Option<(bool, bool)> = Some((false, false));
+    type Dirs = Option<(bool, bool)>;
+    const BOTH: Dirs = Some((true, true));
+    const FWD: Dirs = Some((true, false));
+    const BWD: Dirs = Some((false, true));
+    const NONE: Dirs = Some((false, false));
     #[rustfmt::skip]
-    let expected: &[(i64, [Option<(bool, bool)>; 5])] = &[
+    let expected: &[(i64, [Dirs; 5])] = &[
         //     walk  bike  ebike car   bus
         (101, [BOTH, BOTH, BOTH, BOTH, BOTH]),
         (102, [BOTH, FWD,  FWD,  FWD,  FWD]),

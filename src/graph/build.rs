@@ -190,23 +190,40 @@ fn split_way(
     out
 }
 
+/// An arc of one mode while its graph is built.
+struct ModeArc {
+    tail: u32,
+    head: u32,
+    time_ms: u32,
+    edge: u32,
+}
+
 fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
     let m = mode.index();
-    // All arcs of the mode, as (tail, head, time, edge).
-    let mut arcs: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut arcs: Vec<ModeArc> = Vec::new();
     for (i, e) in edges.iter().enumerate() {
         let [fwd, bwd] = e.time_ms[m];
         if fwd != NO_ARC {
-            arcs.push((e.from.0, e.to.0, fwd, i as u32));
+            arcs.push(ModeArc {
+                tail: e.from.0,
+                head: e.to.0,
+                time_ms: fwd,
+                edge: i as u32,
+            });
         }
         if bwd != NO_ARC {
-            arcs.push((e.to.0, e.from.0, bwd, i as u32));
+            arcs.push(ModeArc {
+                tail: e.to.0,
+                head: e.from.0,
+                time_ms: bwd,
+                edge: i as u32,
+            });
         }
     }
     let mut touched = vec![false; n];
     for a in &arcs {
-        touched[a.0 as usize] = true;
-        touched[a.1 as usize] = true;
+        touched[a.tail as usize] = true;
+        touched[a.head as usize] = true;
     }
     let vertices_before = touched.iter().filter(|&&t| t).count();
     let directed_edges_before = arcs.len();
@@ -216,7 +233,7 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
         g.add_node(());
     }
     for a in &arcs {
-        g.add_edge(a.0.into(), a.1.into(), ());
+        g.add_edge(a.tail.into(), a.head.into(), ());
     }
     let components = petgraph::algo::tarjan_scc(&g);
     drop(g);
@@ -235,17 +252,17 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
             in_component[v.index()] = true;
         }
     }
-    arcs.retain(|a| in_component[a.0 as usize] && in_component[a.1 as usize]);
+    arcs.retain(|a| in_component[a.tail as usize] && in_component[a.head as usize]);
 
     let mut road_km = 0.0;
     let mut last_edge = u32::MAX;
     for a in &arcs {
-        if a.3 != last_edge {
-            road_km += edges[a.3 as usize].length_m / 1000.0;
-            last_edge = a.3;
+        if a.edge != last_edge {
+            road_km += edges[a.edge as usize].length_m / 1000.0;
+            last_edge = a.edge;
         }
     }
-    let csr = |key: fn(&(u32, u32, u32, u32)) -> (u32, u32)| {
+    let csr = |key: fn(&ModeArc) -> (u32, u32)| {
         let mut first = vec![0u32; n + 1];
         for a in &arcs {
             first[key(a).0 as usize + 1] += 1;
@@ -267,15 +284,15 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
             let slot = &mut fill[tail as usize];
             out[*slot as usize] = Arc {
                 vertex: VertexId(head),
-                time_ms: a.2,
-                edge: EdgeId(a.3),
+                time_ms: a.time_ms,
+                edge: EdgeId(a.edge),
             };
             *slot += 1;
         }
         (first, out)
     };
-    let (first_out, out_arcs) = csr(|a| (a.0, a.1));
-    let (first_in, in_arcs) = csr(|a| (a.1, a.0));
+    let (first_out, out_arcs) = csr(|a| (a.tail, a.head));
+    let (first_in, in_arcs) = csr(|a| (a.head, a.tail));
     let stats = ProfileStats {
         vertices: in_component.iter().filter(|&&c| c).count(),
         directed_edges: arcs.len(),

@@ -74,6 +74,21 @@ pub fn closest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
     (t, (p[0] - cx).powi(2) + (p[1] - cy).powi(2))
 }
 
+/// Whether `p` lies inside the closed ring `ring` (even-odd rule; points on the boundary may
+/// go either way).
+pub fn ring_contains(ring: &[Coord], p: Coord) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 /// Serialises a coordinate as `[lon, lat]`, the GeoJSON order.
 pub fn serialize_coord<S: serde::Serializer>(c: &Coord, s: S) -> Result<S::Ok, S::Error> {
     use serde::Serialize;
@@ -104,6 +119,17 @@ mod tests {
             (planar - sphere).abs() / sphere < 0.002,
             "{planar} vs {sphere}"
         );
+    }
+
+    #[test]
+    fn ring_containment() {
+        let square: Vec<Coord> = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)]
+            .iter()
+            .map(|&(x, y)| Coord { x, y })
+            .collect();
+        assert!(ring_contains(&square, Coord { x: 1.0, y: 3.0 }));
+        assert!(!ring_contains(&square, Coord { x: 5.0, y: 3.0 }));
+        assert!(!ring_contains(&square, Coord { x: -1.0, y: 2.0 }));
     }
 
     #[test]

@@ -137,7 +137,9 @@ const fn class(
 use Access::{No, Push, Yes};
 
 /// Highway classes the graph uses; other `highway` values (`proposed`, `construction`,
-/// `platform`, `raceway`, …) are not routable and are counted.
+/// `platform`, `raceway`, …) are not routable and are counted. Classes closed to cars have a
+/// car speed of 10 km/h, used only where an access tag lets a vehicle in (`psv=designated`
+/// on a pedestrian street, `motor_vehicle=yes` on a track).
 #[rustfmt::skip]
 pub const HIGHWAY_CLASSES: &[HighwayClass] = &[
     //     highway           walk  cycle car  bus  car km/h
@@ -159,13 +161,13 @@ pub const HIGHWAY_CLASSES: &[HighwayClass] = &[
     class("track",            Yes, Yes, Yes, No,  10.0),
     class("busway",           No,  No,  No,  Yes, 40.0),
     class("bus_guideway",     No,  No,  No,  Yes, 40.0),
-    class("pedestrian",       Yes, Push, No, No,  0.0),
-    class("footway",          Yes, Push, No, No,  0.0),
-    class("corridor",         Yes, Push, No, No,  0.0),
-    class("path",             Yes, Yes, No,  No,  0.0),
-    class("cycleway",         Yes, Yes, No,  No,  0.0),
-    class("bridleway",        Yes, No,  No,  No,  0.0),
-    class("steps",            Yes, No,  No,  No,  0.0),
+    class("pedestrian",       Yes, Push, No, No,  10.0),
+    class("footway",          Yes, Push, No, No,  10.0),
+    class("corridor",         Yes, Push, No, No,  10.0),
+    class("path",             Yes, Yes, No,  No,  10.0),
+    class("cycleway",         Yes, Yes, No,  No,  10.0),
+    class("bridleway",        Yes, No,  No,  No,  10.0),
+    class("steps",            Yes, No,  No,  No,  10.0),
 ];
 
 /// How access tag values read. `private` depends on the mode ([`Profile::private_allowed`]);

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 /// One way's part of a ring: its node ids and coordinates (same length).
@@ -85,7 +84,7 @@ pub fn assemble(outer: &[RingPart], inner: &[RingPart]) -> (Option<MultiPolygon>
         let probe = ring.0[0];
         let owner = polygons
             .iter_mut()
-            .find(|p| p.exterior().coordinate_position(&probe) != CoordPos::Outside);
+            .find(|p| crate::geom::ring_contains(&p.exterior().0, probe));
         match owner {
             Some(p) => p.interiors_push(ring),
             None => broken += 1,

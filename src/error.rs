@@ -54,6 +54,17 @@ pub enum Error {
         /// The mode's name.
         mode: &'static str,
     },
+    /// The region has no zones to evaluate.
+    #[error(
+        "{} has no {what}; give the parks' outlines with --parks FILE.geojson (Polygon features with a name)",
+        path.display()
+    )]
+    NoZones {
+        /// The OSM file.
+        path: PathBuf,
+        /// What was looked for.
+        what: String,
+    },
     /// An argument or option has a value the tool does not understand.
     #[error("invalid {what} '{value}': {hint}")]
     InvalidValue {

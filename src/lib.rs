@@ -34,11 +34,14 @@
 //! - **snap**: the nearest point on an edge a mode may use; searches start there.
 //! - **park**: an industrial area (`landuse=industrial`), where the workers work.
 
+pub mod coverage;
 pub mod error;
 pub mod geom;
 pub mod graph;
 pub mod inspect;
 pub mod osm;
+pub mod places;
+pub mod report;
 pub mod routing;
 
 pub use error::{Error, Result};

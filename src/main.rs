@@ -1,17 +1,25 @@
-//! The `lifecircle` command line: parse arguments, call the library, print, map errors to
-//! exit code 2 with a one-line message.
+//! The `lifecircle` command line: parse arguments, call the library, write, print; errors
+//! become one line on stderr and exit code 2.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use geo::Coord;
+use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
-use lifecircle::graph::{GraphOptions, Mode, build_graph};
+use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
+use lifecircle::places::crs::Crs;
+use lifecircle::places::{
+    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, select_zones,
+};
+use lifecircle::report::{self, OutputFile, write_files};
+use lifecircle::routing::SearchScratch;
+use lifecircle::routing::isochrone::isochrones;
 
 // Reading a large extract allocates millions of small vectors; mimalloc does that ~12 %
 // faster than the system allocator (measured with callgrind on liechtenstein-2015).
@@ -25,6 +33,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every analysis shares.
+#[derive(Args)]
+struct Common {
+    /// The .osm.pbf file (default: the embedded Liechtenstein demo region).
+    pbf: Option<PathBuf>,
+    /// Walking speed in km/h, or `elderly` (3.6 km/h).
+    #[arg(long, default_value = "4.5", value_parser = parse_walk_speed)]
+    walk_speed: f64,
 }
 
 #[derive(Subcommand)]
@@ -42,6 +60,53 @@ enum Command {
         /// Maximum snapping distance, metres.
         #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M)]
         max_snap_m: f64,
+    },
+    /// The 15-minute life circle of every park: amenity coverage, gaps and new sites.
+    Coverage {
+        #[command(flatten)]
+        common: Common,
+        /// Park outlines (GeoJSON Polygon/MultiPolygon features with a `name`) instead of
+        /// landuse=industrial areas.
+        #[arg(long, value_name = "FILE.geojson")]
+        parks: Option<PathBuf>,
+        /// Amenity profile: park, gb50180 (residential areas), or a .toml file.
+        #[arg(long, default_value = "park", value_name = "NAME|FILE.toml")]
+        profile: String,
+        /// Extra amenities: CSV (lon,lat,category,name) or GeoJSON points; repeatable.
+        #[arg(long, value_name = "FILE")]
+        poi: Vec<PathBuf>,
+        /// Coordinate system of --poi files.
+        #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        poi_crs: Crs,
+        /// Walking-time threshold of the life circle, minutes (replaces the profile's).
+        #[arg(long)]
+        minutes: Option<f64>,
+        /// New sites to propose per park and missing category.
+        #[arg(long, default_value_t = 3)]
+        sites: usize,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Nested isochrone polygons from a point or a park, as GeoJSON.
+    Isochrone {
+        #[command(flatten)]
+        common: Common,
+        /// Start point, LON,LAT (WGS-84).
+        #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, conflicts_with = "park", required_unless_present = "park")]
+        from: Option<Coord>,
+        /// Start from a park's access points: its code (P1, …) or name.
+        #[arg(long, value_name = "NAME_OR_ID")]
+        park: Option<String>,
+        /// Travel mode.
+        #[arg(long, default_value = "walk", value_parser = |s: &str| s.parse::<Mode>().map_err(|e| e.to_string()))]
+        mode: Mode,
+        /// Band limits, minutes, comma-separated.
+        #[arg(long, default_value = "5,10,15", value_delimiter = ',')]
+        minutes: Vec<f64>,
+        /// Output file.
+        #[arg(long, default_value = "out/isochrone.geojson")]
+        out: PathBuf,
     },
 }
 
@@ -65,11 +130,37 @@ fn parse_lon_lat(s: &str) -> Result<Coord, String> {
     Ok(Coord { x: lon, y: lat })
 }
 
+fn parse_walk_speed(s: &str) -> Result<f64, String> {
+    if s.eq_ignore_ascii_case("elderly") {
+        return Ok(3.6);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=10.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a walking speed: give km/h between 1 and 10, or 'elderly'"
+        )),
+    }
+}
+
 fn load(pbf: Option<&PathBuf>) -> anyhow::Result<OsmExtract> {
     Ok(match pbf {
         Some(path) => OsmExtract::from_pbf(path)?,
         None => OsmExtract::demo(),
     })
+}
+
+fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
+    let extract = load(common.pbf.as_ref())?;
+    let options = GraphOptions {
+        walk_kmh: common.walk_speed,
+        ..GraphOptions::default()
+    };
+    let graph = build_graph(&extract, &options)?;
+    Ok((extract, graph))
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -111,8 +202,208 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Coverage {
+            common,
+            parks,
+            profile,
+            poi,
+            poi_crs,
+            minutes,
+            sites,
+            out,
+        } => {
+            let start = Instant::now();
+            let mut profile = AmenityProfile::load(&profile)?;
+            if let Some(m) = minutes {
+                anyhow::ensure!(
+                    m > 0.0 && m <= 120.0,
+                    "--minutes {m} is not a walking time between 0 and 120 minutes"
+                );
+                profile = profile.with_minutes(m);
+            }
+            let (extract, graph) = load_graph(&common)?;
+            let zones = select_zones(
+                &extract,
+                profile.zones,
+                parks.as_deref(),
+                &ParkOptions::default(),
+            )?;
+            let mut amenities = osm_amenities(&extract, &profile);
+            let mut warnings = Vec::new();
+            for path in &poi {
+                let (more, w) = import::read_pois(
+                    path,
+                    poi_crs,
+                    &profile,
+                    extract.bbox,
+                    amenities.len() as u32,
+                )?;
+                amenities.extend(more);
+                warnings.extend(w);
+            }
+            for w in &warnings {
+                eprintln!("warning: {w} (row skipped)");
+            }
+            let life_minutes = minutes.unwrap_or(15.0);
+            let options = CoverageOptions {
+                sites,
+                band_minutes: vec![life_minutes / 3.0, 2.0 * life_minutes / 3.0, life_minutes],
+                ..CoverageOptions::default()
+            };
+            let report = compute_coverage(&graph, &zones, &amenities, &profile, &options);
+            let info = report::coverage::RunInfo {
+                source: extract.source.display().to_string(),
+                warnings,
+            };
+            let files = report::coverage::coverage_files(&zones, &amenities, &report, &info);
+            let written = write_files(&out, &files)?;
+            print_coverage(&zones, &report, amenities.len());
+            println!(
+                "wrote {} files to {} in {:.2} s",
+                written.len(),
+                out.display(),
+                start.elapsed().as_secs_f64()
+            );
+        }
+        Command::Isochrone {
+            common,
+            from,
+            park,
+            mode,
+            minutes,
+            out,
+        } => {
+            anyhow::ensure!(
+                !minutes.is_empty() && minutes.iter().all(|&m| m > 0.0 && m <= 240.0),
+                "--minutes needs limits between 0 and 240, e.g. 5,10,15"
+            );
+            let (extract, graph) = load_graph(&common)?;
+            let (label, seeds, extra) = match (from, park) {
+                (Some(point), _) => {
+                    let snap = graph.snap(mode, point, DEFAULT_MAX_SNAP_M)?;
+                    (
+                        format!("{:.6},{:.6}", point.x, point.y),
+                        snap.seeds(&graph, false),
+                        vec![(snap.point, 0)],
+                    )
+                }
+                (None, Some(name)) => {
+                    let zones =
+                        select_zones(&extract, ZoneKind::Parks, None, &ParkOptions::default())?;
+                    let zone = zones
+                        .zones
+                        .iter()
+                        .find(|z| {
+                            z.code.eq_ignore_ascii_case(&name) || z.name.eq_ignore_ascii_case(&name)
+                        })
+                        .with_context(|| {
+                            let known: Vec<String> = zones
+                                .zones
+                                .iter()
+                                .map(|z| format!("{} ({})", z.code, z.name))
+                                .collect();
+                            format!("no park '{name}'; parks are: {}", known.join(", "))
+                        })?;
+                    let access = VertexIndex::new(&graph, mode).access_points(
+                        &graph,
+                        zone,
+                        CoverageOptions::default().access_radius_m,
+                    );
+                    anyhow::ensure!(
+                        !access.is_empty(),
+                        "park {} has no {mode} road within 50 m",
+                        zone.code
+                    );
+                    (
+                        format!("{} {}", zone.code, zone.name),
+                        access.iter().map(|&v| (v, 0)).collect(),
+                        Vec::new(),
+                    )
+                }
+                (None, None) => anyhow::bail!("give --from LON,LAT or --park NAME_OR_ID"),
+            };
+            let mut sorted = minutes.clone();
+            sorted.sort_by(f64::total_cmp);
+            let mut scratch = SearchScratch::new(&graph);
+            let bands = isochrones(&graph, mode, &seeds, &extra, &sorted, &mut scratch);
+            let features = bands
+                .iter()
+                .rev()
+                .map(|b| report::feature(report::polygon_geometry(&b.polygon), serde_json::json!({ "origin": label, "mode": mode.name(), "minutes": b.minutes })))
+                .collect();
+            let name = out
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("isochrone")
+                .trim_end_matches(".geojson")
+                .to_string();
+            let mut file: OutputFile = report::feature_collection(&name, features);
+            file.name = out
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or("isochrone.geojson")
+                .to_string();
+            write_files(
+                out.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+                &[file],
+            )?;
+            for b in &bands {
+                let km2 =
+                    geo::ChamberlainDuquetteArea::chamberlain_duquette_unsigned_area(&b.polygon)
+                        / 1e6;
+                println!("{mode} {:>5} min from {label}: {km2:.2} km²", b.minutes);
+            }
+            println!("wrote {}", out.display());
+        }
     }
     Ok(())
+}
+
+fn print_coverage(
+    zones: &lifecircle::places::Zones,
+    report: &lifecircle::coverage::CoverageReport,
+    n_amenities: usize,
+) {
+    let cats = &report.profile.categories;
+    println!(
+        "Life circle — profile {} — walking at {} km/h — {} zones, {} amenities ({} off the network)",
+        report.profile.name,
+        report.walk_kmh,
+        report.zones.len(),
+        n_amenities,
+        report.unsnapped().count()
+    );
+    print!("{:<5} {:<28} {:>8} {:>6}", "id", "name", "ha", "life");
+    for c in cats {
+        print!(" {:>8}", c.id.chars().take(8).collect::<String>());
+    }
+    println!();
+    for zc in &report.zones {
+        let z = &zones.zones[zc.zone.0 as usize];
+        let name: String = z.name.chars().take(28).collect();
+        print!(
+            "{:<5} {:<28} {:>8.1} {:>6}",
+            z.code,
+            name,
+            z.area_ha,
+            percent(zc.life_circle_share)
+        );
+        for cc in &zc.categories {
+            print!(" {:>8}", percent(cc.covered_share));
+        }
+        println!();
+    }
+    if zones.too_small > 0 {
+        println!("({} industrial areas under 1 ha ignored)", zones.too_small);
+    }
+    for z in &report.unreachable_zones {
+        println!(
+            "zone {} has no walkable road within 500 m: left out",
+            zones.zones[z.0 as usize].code
+        );
+    }
 }
 
 fn main() -> ExitCode {

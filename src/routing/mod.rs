@@ -9,6 +9,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+pub mod isochrone;
+
 use rayon::prelude::*;
 
 use crate::graph::{ProfileGraph, RoadGraph, VertexId};

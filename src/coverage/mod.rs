@@ -1,0 +1,559 @@
+//! Stage 5: the life circle. [`compute_coverage`] takes the walk graph, the zones (parks or
+//! residential areas), the amenities and their profile, and returns a [`CoverageReport`]:
+//!
+//! - per category, one multi-source walking search from all its facilities gives every vertex
+//!   its time to the nearest facility (bounded at twice the category's threshold, so a gap can
+//!   still say how far the nearest one is);
+//! - per zone: *access points* (walkable vertices inside it or within
+//!   [`CoverageOptions::access_radius_m`] of its boundary) and *evaluation points* (a grid of
+//!   [`CoverageOptions::grid_spacing_m`] inside it, each snapped to the walk graph; at least one
+//!   per zone); per category the facilities within the threshold of the access points (count,
+//!   nearest in minutes and metres) and the share of evaluation points covered; the
+//!   **life-circle share** = share of evaluation points where every required category is within
+//!   its threshold; nested walking isochrones from the access points;
+//! - for each required category below 100 %, up to [`CoverageOptions::sites`] new sites among
+//!   walkable vertices in or within [`CoverageOptions::site_radius_m`] of the zone, chosen
+//!   greedily to cover the most uncovered evaluation points (maximal covering).
+//!
+//! An evaluation point's time is measured from its snapped position on the network (the walk
+//! from the grid point to the road is not added).
+
+use std::collections::HashMap;
+
+use geo::{Coord, Distance, Euclidean, InteriorPoint, MapCoords, MultiPolygon, Point};
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::graph::{Mode, RoadGraph, Snap, VertexId};
+use crate::places::{Amenity, AmenityProfile, Zone, ZoneId, Zones};
+use crate::routing::isochrone::{Isochrone, isochrones};
+use crate::routing::{Direction, SearchScratch, TravelTimes, bounded_search, par_map};
+
+/// Settings of the coverage stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoverageOptions {
+    /// Maximum number of new sites proposed per zone and category.
+    pub sites: usize,
+    /// Spacing of the evaluation grid, metres.
+    pub grid_spacing_m: f64,
+    /// Vertices this close to a zone's boundary are access points, metres.
+    pub access_radius_m: f64,
+    /// Candidate sites lie within this distance of the zone, metres.
+    pub site_radius_m: f64,
+    /// Isochrone bands drawn around each zone, minutes.
+    pub band_minutes: Vec<f64>,
+    /// Maximum snapping distance for facilities and evaluation points, metres.
+    pub max_snap_m: f64,
+}
+
+impl Default for CoverageOptions {
+    fn default() -> Self {
+        CoverageOptions {
+            sites: 3,
+            grid_spacing_m: 100.0,
+            access_radius_m: 50.0,
+            site_radius_m: 300.0,
+            band_minutes: vec![5.0, 10.0, 15.0],
+            max_snap_m: crate::graph::snap::DEFAULT_MAX_SNAP_M,
+        }
+    }
+}
+
+/// An evaluation point: a grid point inside a zone, snapped to the walk graph.
+#[derive(Clone, Debug)]
+pub struct EvalPoint {
+    /// The grid point.
+    pub location: Coord,
+    /// Where it snapped.
+    pub snap: Snap,
+    /// Search seeds leaving the snapped point.
+    pub seeds: Vec<(VertexId, u32)>,
+}
+
+/// A proposed new facility.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Site {
+    /// 1 for the first pick, 2 for the next, …
+    pub rank: usize,
+    /// The walk vertex where it would stand.
+    pub vertex: VertexId,
+    /// Its location.
+    #[serde(serialize_with = "crate::geom::serialize_coord")]
+    pub location: Coord,
+    /// Evaluation points it newly covers.
+    pub adds_points: usize,
+    /// Covered share with this and the earlier sites, 0–1.
+    pub share_after: f64,
+}
+
+/// One category in one zone.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CategoryCoverage {
+    /// Index into the profile's categories.
+    pub category: usize,
+    /// Facilities within the threshold of the zone's access points.
+    pub count_within: usize,
+    /// Walking time from the nearest access point to the nearest facility, minutes (`None`
+    /// when farther than twice the threshold).
+    pub nearest_min: Option<f64>,
+    /// The same as network distance, metres.
+    pub nearest_m: Option<f64>,
+    /// Share of evaluation points with a facility within the threshold, 0–1.
+    pub covered_share: f64,
+    /// Proposed sites (required categories below 100 % only).
+    pub sites: Vec<Site>,
+}
+
+/// The life circle of one zone.
+#[derive(Clone, Debug)]
+pub struct ZoneCoverage {
+    /// The zone.
+    pub zone: ZoneId,
+    /// Access points.
+    pub access: Vec<VertexId>,
+    /// Whether no vertex was close enough and the nearest one to the zone's interior point
+    /// stands in.
+    pub access_fallback: bool,
+    /// Evaluation points.
+    pub eval: Vec<EvalPoint>,
+    /// Per evaluation point and category: walking time to the nearest facility, ms (`None`
+    /// beyond twice the category's threshold).
+    pub point_times_ms: Vec<Vec<Option<u32>>>,
+    /// Per evaluation point and category: whether a facility is within the threshold.
+    pub covered: Vec<Vec<bool>>,
+    /// Share of evaluation points where every required category is within its threshold.
+    pub life_circle_share: f64,
+    /// Per category, in profile order.
+    pub categories: Vec<CategoryCoverage>,
+    /// Nested walking isochrones from the access points.
+    pub isochrones: Vec<Isochrone>,
+}
+
+/// A facility's place on the walk graph.
+#[derive(Clone, Debug)]
+pub struct Facility {
+    /// The amenity.
+    pub amenity: usize,
+    /// Where it snapped; `None` when farther than the snapping limit from any walkable road.
+    pub snap: Option<Snap>,
+    /// Seeds of a search that ends at it.
+    pub arrive_seeds: Vec<(VertexId, u32)>,
+}
+
+/// The result of the coverage stage.
+#[derive(Clone, Debug)]
+pub struct CoverageReport {
+    /// The profile used.
+    pub profile: AmenityProfile,
+    /// Walking speed, km/h.
+    pub walk_kmh: f64,
+    /// Every amenity's place on the graph, in amenity order.
+    pub facilities: Vec<Facility>,
+    /// Per zone, in zone order.
+    pub zones: Vec<ZoneCoverage>,
+    /// Zones without any evaluation point on the network (left out of `zones`).
+    pub unreachable_zones: Vec<ZoneId>,
+}
+
+impl CoverageReport {
+    /// Amenities that could not be snapped to the walk graph.
+    pub fn unsnapped(&self) -> impl Iterator<Item = usize> + '_ {
+        self.facilities
+            .iter()
+            .filter(|f| f.snap.is_none())
+            .map(|f| f.amenity)
+    }
+}
+
+/// Whether a projected multipolygon contains a point (holes excluded).
+fn contains(mp: &MultiPolygon, p: Coord) -> bool {
+    use crate::geom::ring_contains;
+    mp.0.iter().any(|poly| {
+        ring_contains(&poly.exterior().0, p)
+            && !poly.interiors().iter().any(|h| ring_contains(&h.0, p))
+    })
+}
+
+/// An R-tree of one mode's vertices in local metres, to find the vertices in or near a zone.
+pub struct VertexIndex {
+    tree: RTree<GeomWithData<[f64; 2], u32>>,
+}
+
+impl VertexIndex {
+    /// Indexes the vertices of `mode`'s component.
+    pub fn new(graph: &RoadGraph, mode: Mode) -> Self {
+        let p = graph.profile(mode);
+        let points = (0..graph.vertices.len() as u32)
+            .filter(|&i| p.contains(VertexId(i)))
+            .map(|i| {
+                GeomWithData::new(
+                    graph.projection().project(graph.vertices[i as usize].coord),
+                    i,
+                )
+            })
+            .collect();
+        VertexIndex {
+            tree: RTree::bulk_load(points),
+        }
+    }
+
+    /// Vertices inside a projected zone or within `radius_m` of it, sorted.
+    fn near(&self, zone_m: &MultiPolygon, radius_m: f64) -> Vec<VertexId> {
+        let Some(rect) = geo::BoundingRect::bounding_rect(zone_m) else {
+            return Vec::new();
+        };
+        let env = rstar::AABB::from_corners(
+            [rect.min().x - radius_m, rect.min().y - radius_m],
+            [rect.max().x + radius_m, rect.max().y + radius_m],
+        );
+        let mut out: Vec<VertexId> = self
+            .tree
+            .locate_in_envelope(&env)
+            .filter(|e| {
+                let p = Coord {
+                    x: e.geom()[0],
+                    y: e.geom()[1],
+                };
+                contains(zone_m, p)
+                    || zone_m
+                        .0
+                        .iter()
+                        .any(|poly| Euclidean.distance(&Point(p), poly) <= radius_m)
+            })
+            .map(|e| VertexId(e.data))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The access points of a zone: vertices inside it or within `radius_m` of its boundary.
+    pub fn access_points(&self, graph: &RoadGraph, zone: &Zone, radius_m: f64) -> Vec<VertexId> {
+        self.near(&project_zone(graph, zone), radius_m)
+    }
+}
+
+fn project_zone(graph: &RoadGraph, zone: &Zone) -> MultiPolygon {
+    let proj = graph.projection();
+    zone.polygon.map_coords(|c| {
+        let [x, y] = proj.project(c);
+        Coord { x, y }
+    })
+}
+
+fn to_minutes(ms: u32) -> f64 {
+    f64::from(ms) / 60_000.0
+}
+
+/// Computes the life circle of every zone.
+///
+/// # Complexity
+/// One bounded search per category, plus per zone one search from its access points and one
+/// per evaluation point left uncovered; parallel over categories and zones.
+pub fn compute_coverage(
+    graph: &RoadGraph,
+    zones: &Zones,
+    amenities: &[Amenity],
+    profile: &AmenityProfile,
+    options: &CoverageOptions,
+) -> CoverageReport {
+    let walk = graph.profile(Mode::Walk);
+    let walk_kmh = graph.options.walk_kmh;
+    let thresholds: Vec<u32> = profile
+        .categories
+        .iter()
+        .map(|c| c.threshold_ms(walk_kmh))
+        .collect();
+    let max_threshold = thresholds.iter().copied().max().unwrap_or(0);
+
+    let facilities: Vec<Facility> = amenities
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let snap = graph.snap(Mode::Walk, a.location, options.max_snap_m).ok();
+            let arrive_seeds = snap.map(|s| s.seeds(graph, true)).unwrap_or_default();
+            Facility {
+                amenity: i,
+                snap,
+                arrive_seeds,
+            }
+        })
+        .collect();
+
+    // Per category: every vertex's time to the nearest facility.
+    let to_nearest: Vec<TravelTimes> = (0..profile.categories.len())
+        .into_par_iter()
+        .map(|c| {
+            let seeds: Vec<(VertexId, u32)> = facilities
+                .iter()
+                .filter(|f| amenities[f.amenity].category == c)
+                .flat_map(|f| f.arrive_seeds.iter().copied())
+                .collect();
+            TravelTimes::compute(
+                graph,
+                walk,
+                Direction::Reverse,
+                &seeds,
+                thresholds[c].saturating_mul(2),
+            )
+        })
+        .collect();
+
+    let index = VertexIndex::new(graph, Mode::Walk);
+
+    let results: Vec<Option<ZoneCoverage>> = par_map(graph, &zones.zones, |scratch, zone| {
+        zone_coverage(
+            graph,
+            zone,
+            amenities,
+            profile,
+            &facilities,
+            &to_nearest,
+            &thresholds,
+            max_threshold,
+            &index,
+            options,
+            scratch,
+        )
+    });
+    let mut covered = Vec::new();
+    let mut unreachable_zones = Vec::new();
+    for (zone, r) in zones.zones.iter().zip(results) {
+        match r {
+            Some(r) => covered.push(r),
+            None => unreachable_zones.push(zone.id),
+        }
+    }
+    CoverageReport {
+        profile: profile.clone(),
+        walk_kmh,
+        facilities,
+        zones: covered,
+        unreachable_zones,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn zone_coverage(
+    graph: &RoadGraph,
+    zone: &Zone,
+    amenities: &[Amenity],
+    profile: &AmenityProfile,
+    facilities: &[Facility],
+    to_nearest: &[TravelTimes],
+    thresholds: &[u32],
+    max_threshold_ms: u32,
+    index: &VertexIndex,
+    options: &CoverageOptions,
+    scratch: &mut SearchScratch,
+) -> Option<ZoneCoverage> {
+    let walk = graph.profile(Mode::Walk);
+    let proj = graph.projection();
+    let mps = graph.options.walk_kmh / 3.6;
+    let zone_m = project_zone(graph, zone);
+
+    // Evaluation points: grid cell centres inside the zone, else its interior point.
+    let mut grid: Vec<Coord> = Vec::new();
+    if let Some(rect) = geo::BoundingRect::bounding_rect(&zone_m) {
+        let s = options.grid_spacing_m;
+        let (nx, ny) = (
+            ((rect.width()) / s).ceil() as usize,
+            ((rect.height()) / s).ceil() as usize,
+        );
+        let (ox, oy) = (
+            rect.min().x + (rect.width() - (nx.max(1) - 1) as f64 * s) / 2.0,
+            rect.min().y + (rect.height() - (ny.max(1) - 1) as f64 * s) / 2.0,
+        );
+        for j in 0..ny.max(1) {
+            for i in 0..nx.max(1) {
+                let p = Coord {
+                    x: ox + i as f64 * s,
+                    y: oy + j as f64 * s,
+                };
+                if contains(&zone_m, p) {
+                    grid.push(proj.unproject([p.x, p.y]));
+                }
+            }
+        }
+    }
+    if grid.is_empty() {
+        grid.extend(zone.polygon.interior_point().map(|p| p.0));
+    }
+    let eval: Vec<EvalPoint> = grid
+        .into_iter()
+        .filter_map(|location| {
+            let snap = graph.snap(Mode::Walk, location, options.max_snap_m).ok()?;
+            Some(EvalPoint {
+                location,
+                snap,
+                seeds: snap.seeds(graph, false),
+            })
+        })
+        .collect();
+    if eval.is_empty() {
+        return None;
+    }
+
+    // Access points, or the vertices of the nearest edge when none is close enough.
+    let mut access = index.near(&zone_m, options.access_radius_m);
+    let access_fallback = access.is_empty();
+    if access_fallback {
+        access = eval[0].seeds.iter().map(|s| s.0).collect();
+        access.sort_unstable();
+        access.dedup();
+    }
+
+    // From the access points: facilities within each threshold, and the isochrones.
+    let seeds: Vec<(VertexId, u32)> = access.iter().map(|&v| (v, 0)).collect();
+    let isochrones = isochrones(
+        graph,
+        Mode::Walk,
+        &seeds,
+        &[],
+        &options.band_minutes,
+        scratch,
+    );
+    bounded_search(walk, Direction::Forward, &seeds, max_threshold_ms, scratch);
+    let mut count_within = vec![0usize; profile.categories.len()];
+    for f in facilities {
+        let c = amenities[f.amenity].category;
+        let t = f
+            .arrive_seeds
+            .iter()
+            .filter_map(|&(u, t1)| scratch.time_ms(u).map(|t| t + t1))
+            .min();
+        if t.is_some_and(|t| t <= thresholds[c]) {
+            count_within[c] += 1;
+        }
+    }
+
+    // Evaluation points: time to the nearest facility of each category.
+    let point_times_ms: Vec<Vec<Option<u32>>> = eval
+        .iter()
+        .map(|p| {
+            (0..profile.categories.len())
+                .map(|c| {
+                    p.seeds
+                        .iter()
+                        .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
+                        .min()
+                })
+                .collect()
+        })
+        .collect();
+    let covered: Vec<Vec<bool>> = point_times_ms
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(thresholds)
+                .map(|(t, &limit)| t.is_some_and(|t| t <= limit))
+                .collect()
+        })
+        .collect();
+    let n = eval.len() as f64;
+    let required: Vec<usize> = (0..profile.categories.len())
+        .filter(|&c| profile.categories[c].required)
+        .collect();
+    let all_required = covered
+        .iter()
+        .filter(|row| required.iter().all(|&c| row[c]))
+        .count();
+
+    let mut categories: Vec<CategoryCoverage> = (0..profile.categories.len())
+        .map(|c| {
+            let nearest = access.iter().filter_map(|&a| to_nearest[c].get(a)).min();
+            let covered_points = covered.iter().filter(|row| row[c]).count();
+            CategoryCoverage {
+                category: c,
+                count_within: count_within[c],
+                nearest_min: nearest.map(to_minutes),
+                nearest_m: nearest.map(|t| f64::from(t) / 1000.0 * mps),
+                covered_share: covered_points as f64 / n,
+                sites: Vec::new(),
+            }
+        })
+        .collect();
+
+    // New sites for required categories below 100 %.
+    let gaps: Vec<usize> = required
+        .iter()
+        .copied()
+        .filter(|&c| categories[c].covered_share < 1.0)
+        .collect();
+    if options.sites > 0 && !gaps.is_empty() {
+        let candidates = index.near(&zone_m, options.site_radius_m);
+        let index: HashMap<VertexId, usize> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v, i))
+            .collect();
+        let limit = gaps.iter().map(|&c| thresholds[c]).max().unwrap_or(0);
+        // For each evaluation point uncovered in some gap category: candidates reached, with times.
+        let reach: Vec<Vec<(usize, u32)>> = eval
+            .iter()
+            .zip(&covered)
+            .map(|(p, row)| {
+                if gaps.iter().all(|&c| row[c]) {
+                    return Vec::new();
+                }
+                bounded_search(walk, Direction::Forward, &p.seeds, limit, scratch)
+                    .iter()
+                    .filter_map(|&(v, t)| index.get(&v).map(|&i| (i, t)))
+                    .collect()
+            })
+            .collect();
+        for &c in &gaps {
+            let mut open: Vec<bool> = covered.iter().map(|row| !row[c]).collect();
+            let mut covered_points = covered.iter().filter(|row| row[c]).count();
+            for rank in 1..=options.sites {
+                let mut gain = vec![0usize; candidates.len()];
+                for (p, list) in reach.iter().enumerate() {
+                    if open[p] {
+                        for &(i, t) in list {
+                            if t <= thresholds[c] {
+                                gain[i] += 1;
+                            }
+                        }
+                    }
+                }
+                // Most points; ties to the lower vertex id (candidates are sorted).
+                let Some((best, &g)) = gain
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+                else {
+                    break;
+                };
+                if g == 0 {
+                    break;
+                }
+                for (p, list) in reach.iter().enumerate() {
+                    if open[p] && list.iter().any(|&(i, t)| i == best && t <= thresholds[c]) {
+                        open[p] = false;
+                    }
+                }
+                covered_points += g;
+                let vertex = candidates[best];
+                categories[c].sites.push(Site {
+                    rank,
+                    vertex,
+                    location: graph.vertices[vertex.index()].coord,
+                    adds_points: g,
+                    share_after: covered_points as f64 / n,
+                });
+            }
+        }
+    }
+
+    Some(ZoneCoverage {
+        zone: zone.id,
+        access,
+        access_fallback,
+        life_circle_share: all_required as f64 / n,
+        categories,
+        eval,
+        point_times_ms,
+        covered,
+        isochrones,
+    })
+}

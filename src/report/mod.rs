@@ -1,0 +1,162 @@
+//! Stage last: files. The only module that writes to disk. Every output is built in memory
+//! first; [`write_files`] then writes each to a temporary name in the output folder and renames
+//! them all at the end, so a failed run never leaves a half-written file that looks complete.
+//! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
+
+pub mod coverage;
+
+use std::path::{Path, PathBuf};
+
+use geo::{Coord, MultiPolygon};
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+
+/// The attribution every output made from OSM data carries.
+pub const ATTRIBUTION: &str = "© OpenStreetMap contributors";
+/// The licence of OSM data.
+pub const LICENSE: &str = "ODbL 1.0 (https://www.openstreetmap.org/copyright)";
+
+/// A file to write: name inside the output folder, and contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name (may contain `/` for a subfolder).
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Writes `files` into `dir` (created if needed) atomically per file: all are written to
+/// temporary names first, then renamed. Returns the paths written.
+pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
+    let io = |path: &Path, cause| Error::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let mut staged = Vec::with_capacity(files.len());
+    for f in files {
+        let path = dir.join(&f.name);
+        let parent = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        let tmp = parent.join(format!(
+            ".{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
+        ));
+        if let Err(e) = std::fs::write(&tmp, &f.bytes) {
+            let _ = std::fs::remove_file(&tmp);
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(io(&tmp, e));
+        }
+        staged.push((tmp, path));
+    }
+    let mut written = Vec::with_capacity(staged.len());
+    for (tmp, path) in staged {
+        std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Rounds to `digits` decimals (7 for coordinates: ~1 cm).
+pub fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// A GeoJSON point geometry.
+pub fn point_geometry(c: Coord) -> Value {
+    json!({ "type": "Point", "coordinates": [round(c.x, 7), round(c.y, 7)] })
+}
+
+/// A GeoJSON (Multi)Polygon geometry, holes kept.
+pub fn polygon_geometry(mp: &MultiPolygon) -> Value {
+    let ring = |ls: &geo::LineString| -> Vec<[f64; 2]> {
+        ls.0.iter()
+            .map(|c| [round(c.x, 7), round(c.y, 7)])
+            .collect()
+    };
+    let polygons: Vec<Vec<Vec<[f64; 2]>>> =
+        mp.0.iter()
+            .map(|p| {
+                std::iter::once(ring(p.exterior()))
+                    .chain(p.interiors().iter().map(ring))
+                    .collect()
+            })
+            .collect();
+    if polygons.len() == 1 {
+        json!({ "type": "Polygon", "coordinates": polygons[0] })
+    } else {
+        json!({ "type": "MultiPolygon", "coordinates": polygons })
+    }
+}
+
+/// A feature; `properties` should be a JSON object.
+pub fn feature(geometry: Value, properties: Value) -> Value {
+    json!({ "type": "Feature", "geometry": geometry, "properties": properties })
+}
+
+/// A feature collection with the OSM attribution, pretty enough to diff.
+pub fn feature_collection(name: &str, features: Vec<Value>) -> OutputFile {
+    let fc = json!({
+        "type": "FeatureCollection",
+        "name": name,
+        "attribution": ATTRIBUTION,
+        "license": LICENSE,
+        "features": features,
+    });
+    OutputFile {
+        name: format!("{name}.geojson"),
+        bytes: to_json_bytes(&fc),
+    }
+}
+
+/// JSON text with a final newline.
+pub fn to_json_bytes(v: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(v).expect("JSON values always serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![
+            OutputFile {
+                name: "a.txt".into(),
+                bytes: b"one".to_vec(),
+            },
+            OutputFile {
+                name: "sub/b.txt".into(),
+                bytes: b"two".to_vec(),
+            },
+        ];
+        write_files(dir.path(), &files).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("sub/b.txt")).unwrap(), b"two");
+        // A file whose folder cannot be made fails, and leaves no temporary files behind.
+        std::fs::write(dir.path().join("blocker"), "x").unwrap();
+        let bad = vec![
+            OutputFile {
+                name: "c.txt".into(),
+                bytes: b"three".to_vec(),
+            },
+            OutputFile {
+                name: "blocker/d.txt".into(),
+                bytes: b"four".to_vec(),
+            },
+        ];
+        assert!(write_files(dir.path(), &bad).is_err());
+        assert!(!dir.path().join("c.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+}

@@ -1,0 +1,311 @@
+//! Isochrone polygons from a finished search: a travel-time grid, contoured by marching
+//! squares (the `contour` crate). Polygons are for display only; every count comes from the
+//! graph.
+//!
+//! The grid: every edge leaving a reached vertex is sampled every half cell or closer, each
+//! sample getting the vertex time plus the share of the edge time up to it; each sample then
+//! reaches the cells around it by walking off the network at [`IsochroneOptions::off_network_mps`]
+//! up to [`IsochroneOptions::off_network_cap_m`]. A cell's time is the least over samples.
+//! Bands are nested: the polygon for T minutes covers every cell reached within T.
+
+use geo::{Coord, MapCoords, MultiPolygon};
+
+use super::{Direction, SearchScratch, bounded_search};
+use crate::graph::{Mode, RoadGraph, VertexId};
+
+/// Grid and off-network settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IsochroneOptions {
+    /// Cell size, metres.
+    pub cell_m: f64,
+    /// Speed of the last stretch off the network, m/s.
+    pub off_network_mps: f64,
+    /// How far from the network a cell may be, metres.
+    pub off_network_cap_m: f64,
+}
+
+impl IsochroneOptions {
+    /// Defaults per mode: 50 m cells for walking, coarser for faster modes; 1 m/s off the
+    /// network up to 100 m.
+    pub fn for_mode(mode: Mode) -> Self {
+        let cell_m = match mode {
+            Mode::Walk => 50.0,
+            Mode::Bike | Mode::Ebike => 100.0,
+            Mode::Car | Mode::Bus => 200.0,
+        };
+        IsochroneOptions {
+            cell_m,
+            off_network_mps: 1.0,
+            off_network_cap_m: 100.0_f64.max(cell_m),
+        }
+    }
+}
+
+/// One band: everything reachable within `minutes`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Isochrone {
+    /// The limit, minutes.
+    pub minutes: f64,
+    /// Area reached, lon/lat, with holes.
+    pub polygon: MultiPolygon,
+}
+
+/// A travel-time grid in local metres.
+#[derive(Clone, Debug)]
+pub struct TimeGrid {
+    /// Projected position of cell (0, 0)'s centre.
+    pub origin: [f64; 2],
+    /// Cell size, metres.
+    pub cell_m: f64,
+    /// Columns.
+    pub nx: usize,
+    /// Rows.
+    pub ny: usize,
+    /// Seconds per cell, row-major; `f64::INFINITY` when unreached.
+    pub time_s: Vec<f64>,
+}
+
+const UNREACHED_S: f64 = f64::INFINITY;
+
+impl TimeGrid {
+    /// Time at the cell containing a lon/lat point.
+    pub fn time_at(&self, graph: &RoadGraph, c: Coord) -> f64 {
+        let p = graph.projection().project(c);
+        let i = ((p[0] - self.origin[0]) / self.cell_m).round();
+        let j = ((p[1] - self.origin[1]) / self.cell_m).round();
+        if i < 0.0 || j < 0.0 || i >= self.nx as f64 || j >= self.ny as f64 {
+            return UNREACHED_S;
+        }
+        self.time_s[j as usize * self.nx + i as usize]
+    }
+}
+
+/// Builds the travel-time grid of a forward search: `settled` are the vertices and times it
+/// settled, `extra` further `(point, time_ms)` samples (the snapped origins), `limit_ms` the
+/// search limit.
+pub fn time_grid(
+    graph: &RoadGraph,
+    mode: Mode,
+    settled: &[(VertexId, u32)],
+    extra: &[(Coord, u32)],
+    limit_ms: u32,
+    options: &IsochroneOptions,
+) -> TimeGrid {
+    let proj = graph.projection();
+    let profile = graph.profile(mode);
+    let step = options.cell_m / 2.0;
+    let limit_s = f64::from(limit_ms) / 1000.0;
+    // Samples: (x, y, seconds).
+    let mut samples: Vec<(f64, f64, f64)> = extra
+        .iter()
+        .map(|&(c, t)| {
+            let [x, y] = proj.project(c);
+            (x, y, f64::from(t) / 1000.0)
+        })
+        .collect();
+    let mut pts: Vec<[f64; 2]> = Vec::new();
+    for &(v, t_ms) in settled {
+        let t0 = f64::from(t_ms) / 1000.0;
+        for arc in profile.out_arcs(v) {
+            let edge = &graph.edges[arc.edge.index()];
+            pts.clear();
+            pts.extend(
+                graph
+                    .edge_geometry(arc.edge)
+                    .iter()
+                    .map(|&c| proj.project(c)),
+            );
+            if edge.from != v {
+                pts.reverse();
+            }
+            let arc_s = f64::from(arc.time_ms) / 1000.0;
+            let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+            let mut along = 0.0;
+            samples.push((pts[0][0], pts[0][1], t0));
+            for w in pts.windows(2) {
+                let seg = dist(w[0], w[1]);
+                let n = (seg / step).ceil().max(1.0) as usize;
+                for k in 1..=n {
+                    let f = k as f64 / n as f64;
+                    let d = along + f * seg;
+                    let t = if total > 0.0 {
+                        t0 + arc_s * d / total
+                    } else {
+                        t0
+                    };
+                    if t > limit_s {
+                        break;
+                    }
+                    samples.push((
+                        w[0][0] + f * (w[1][0] - w[0][0]),
+                        w[0][1] + f * (w[1][1] - w[0][1]),
+                        t,
+                    ));
+                }
+                along += seg;
+                if t0 + arc_s * along / total.max(f64::MIN_POSITIVE) > limit_s {
+                    break;
+                }
+            }
+        }
+    }
+    splat(&samples, limit_s, options)
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) -> TimeGrid {
+    let cell = options.cell_m;
+    let cap = options.off_network_cap_m;
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for &(x, y, _) in samples {
+        lo = [lo[0].min(x), lo[1].min(y)];
+        hi = [hi[0].max(x), hi[1].max(y)];
+    }
+    if samples.is_empty() {
+        return TimeGrid {
+            origin: [0.0, 0.0],
+            cell_m: cell,
+            nx: 0,
+            ny: 0,
+            time_s: Vec::new(),
+        };
+    }
+    // Two empty cells of margin beyond the off-network reach, so every contour closes.
+    let margin = cap + 2.0 * cell;
+    let origin = [
+        (lo[0] - margin).div_euclid(cell) * cell,
+        (lo[1] - margin).div_euclid(cell) * cell,
+    ];
+    let nx = ((hi[0] + margin - origin[0]) / cell).ceil() as usize + 1;
+    let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
+    let mut time_s = vec![UNREACHED_S; nx * ny];
+    let r = (cap / cell).ceil() as isize;
+    for &(x, y, t) in samples {
+        let ci = ((x - origin[0]) / cell).round() as isize;
+        let cj = ((y - origin[1]) / cell).round() as isize;
+        for j in (cj - r).max(0)..=(cj + r).min(ny as isize - 1) {
+            let dy = origin[1] + j as f64 * cell - y;
+            for i in (ci - r).max(0)..=(ci + r).min(nx as isize - 1) {
+                let dx = origin[0] + i as f64 * cell - x;
+                let d = (dx * dx + dy * dy).sqrt();
+                if d > cap {
+                    continue;
+                }
+                let tc = t + d / options.off_network_mps;
+                let slot = &mut time_s[j as usize * nx + i as usize];
+                if tc < *slot && tc <= limit_s {
+                    *slot = tc;
+                }
+            }
+        }
+    }
+    TimeGrid {
+        origin,
+        cell_m: cell,
+        nx,
+        ny,
+        time_s,
+    }
+}
+
+/// Nested isochrones of a forward search from `seeds` (plus `extra` point samples, such as
+/// a snapped origin), one per limit in `minutes`.
+pub fn isochrones(
+    graph: &RoadGraph,
+    mode: Mode,
+    seeds: &[(VertexId, u32)],
+    extra: &[(Coord, u32)],
+    minutes: &[f64],
+    scratch: &mut SearchScratch,
+) -> Vec<Isochrone> {
+    let limit_ms = (minutes.iter().fold(0.0f64, |a, &b| a.max(b)) * 60_000.0).round() as u32;
+    let settled = bounded_search(
+        graph.profile(mode),
+        Direction::Forward,
+        seeds,
+        limit_ms,
+        scratch,
+    );
+    let grid = time_grid(
+        graph,
+        mode,
+        settled,
+        extra,
+        limit_ms,
+        &IsochroneOptions::for_mode(mode),
+    );
+    contour_bands(graph, &grid, minutes)
+}
+
+/// Contours a grid into nested bands, one per limit (minutes), in lon/lat.
+pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec<Isochrone> {
+    if grid.nx < 2 || grid.ny < 2 {
+        return minutes
+            .iter()
+            .map(|&m| Isochrone {
+                minutes: m,
+                polygon: MultiPolygon(vec![]),
+            })
+            .collect();
+    }
+    // `contour` draws polygons around values >= threshold: use negative minutes.
+    const FAR: f64 = -1e9;
+    let values: Vec<f64> = grid
+        .time_s
+        .iter()
+        .map(|&t| if t.is_finite() { -t / 60.0 } else { FAR })
+        .collect();
+    let thresholds: Vec<f64> = minutes.iter().map(|m| -m).collect();
+    // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell corners;
+    // a half-cell shift puts it at our cell centres.
+    let builder = contour::ContourBuilder::new(grid.nx, grid.ny, true)
+        .x_origin(grid.origin[0] - grid.cell_m / 2.0)
+        .y_origin(grid.origin[1] - grid.cell_m / 2.0)
+        .x_step(grid.cell_m)
+        .y_step(grid.cell_m);
+    let proj = graph.projection();
+    match builder.contours(&values, &thresholds) {
+        Ok(contours) => contours
+            .into_iter()
+            .zip(minutes)
+            .map(|(c, &m)| Isochrone {
+                minutes: m,
+                polygon: c.geometry().map_coords(|p| proj.unproject([p.x, p.y])),
+            })
+            .collect(),
+        Err(_) => minutes
+            .iter()
+            .map(|&m| Isochrone {
+                minutes: m,
+                polygon: MultiPolygon(vec![]),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_sample_gives_a_disc_centred_on_it() {
+        let options = IsochroneOptions {
+            cell_m: 10.0,
+            off_network_mps: 1.0,
+            off_network_cap_m: 50.0,
+        };
+        let grid = splat(&[(1000.0, 2000.0, 0.0)], 60.0, &options);
+        // The sample's own cell has time 0; cells 50 m away about 50 s; beyond the cap none.
+        let at = |x: f64, y: f64| {
+            let i = ((x - grid.origin[0]) / grid.cell_m).round() as usize;
+            let j = ((y - grid.origin[1]) / grid.cell_m).round() as usize;
+            grid.time_s[j * grid.nx + i]
+        };
+        assert_eq!(at(1000.0, 2000.0), 0.0);
+        assert!((at(1050.0, 2000.0) - 50.0).abs() < 1e-9);
+        assert!(at(1070.0, 2000.0).is_infinite());
+    }
+}

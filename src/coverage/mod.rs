@@ -437,6 +437,7 @@ fn zone_coverage(
                         .iter()
                         .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
                         .min()
+                        .filter(|&t| t <= 2 * thresholds[c])
                 })
                 .collect()
         })

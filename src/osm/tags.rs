@@ -77,7 +77,7 @@ const KEPT_PREFIXES: &[&str] = &[
     "name:", "oneway:", "cycleway:", "access:", "maxspeed:", "bus:", "psv:", "healthcare:",
 ];
 
-/// Whether a key is worth keeping (see [`KEPT_KEYS`] and [`KEPT_PREFIXES`]).
+/// Whether a key is worth keeping (see `KEPT_KEYS` and `KEPT_PREFIXES`).
 pub fn keep_key(key: &str) -> bool {
     KEPT_KEYS.contains(&key) || KEPT_PREFIXES.iter().any(|p| key.starts_with(p))
 }

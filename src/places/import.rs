@@ -43,12 +43,11 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Checks a lon/lat pair: finite, in range, and within `margin_deg` of the data's bounding box.
+/// Checks a lon/lat pair: in range (NaN is not), and within `MARGIN_DEG` of the data's
+/// bounding box after conversion to WGS-84.
 fn check_point(lon: f64, lat: f64, crs: Crs, bbox: [f64; 4]) -> std::result::Result<Coord, String> {
-    if !(lon.is_finite() && lat.is_finite())
-        || !(-180.0..=180.0).contains(&lon)
-        || !(-90.0..=90.0).contains(&lat)
-    {
+    let valid = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+    if !valid {
         return Err(format!("coordinates {lon},{lat} are not a lon,lat pair"));
     }
     let p = to_wgs84(crs, Coord { x: lon, y: lat });

@@ -319,7 +319,7 @@ pub fn osm_amenities(extract: &OsmExtract, profile: &AmenityProfile) -> Vec<Amen
 /// kind of zone from OSM.
 ///
 /// # Errors
-/// [`Error::NoZones`] when there is none; file errors from [`import::read_zones_geojson`].
+/// [`crate::Error::NoZones`] when there is none; file errors from [`import::read_zones_geojson`].
 pub fn select_zones(
     extract: &OsmExtract,
     kind: ZoneKind,

@@ -29,31 +29,33 @@ pub struct OutputFile {
 /// Writes `files` into `dir` (created if needed) atomically per file: all are written to
 /// temporary names first, then renamed. Returns the paths written.
 pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
-    let io = |path: &Path, cause| Error::Io {
-        path: path.to_path_buf(),
-        cause,
-    };
-    let mut staged = Vec::with_capacity(files.len());
-    for f in files {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let result = files.iter().try_for_each(|f| {
         let path = dir.join(&f.name);
-        let parent = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-        let tmp = parent.join(format!(
-            ".{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
-        ));
-        if let Err(e) = std::fs::write(&tmp, &f.bytes) {
-            let _ = std::fs::remove_file(&tmp);
-            for (t, _) in &staged {
-                let _ = std::fs::remove_file(t);
-            }
-            return Err(io(&tmp, e));
-        }
+        let parent = path.parent().unwrap_or(dir).to_path_buf();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = parent.join(format!(".{name}.tmp"));
+        std::fs::create_dir_all(&parent)
+            .and_then(|()| std::fs::write(&tmp, &f.bytes))
+            .map_err(|cause| Error::Io {
+                path: tmp.clone(),
+                cause,
+            })?;
         staged.push((tmp, path));
+        Ok(())
+    });
+    if let Err(e) = result {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
     }
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, path) in staged {
-        std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+        std::fs::rename(&tmp, &path).map_err(|cause| Error::Io {
+            path: path.clone(),
+            cause,
+        })?;
         written.push(path);
     }
     Ok(written)

@@ -5,7 +5,8 @@
 //! The grid: every edge leaving a reached vertex is sampled every half cell or closer, each
 //! sample getting the vertex time plus the share of the edge time up to it; each sample then
 //! reaches the cells around it by walking off the network at [`IsochroneOptions::off_network_mps`]
-//! up to [`IsochroneOptions::off_network_cap_m`]. A cell's time is the least over samples.
+//! up to [`IsochroneOptions::off_network_cap_m`] (measured from the cell's edge: a cell a road
+//! crosses is reached when the road is). A cell's time is the least over samples.
 //! Bands are nested: the polygon for T minutes covers every cell reached within T.
 
 use geo::{Coord, MapCoords, MultiPolygon};
@@ -183,6 +184,7 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
     let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
     let mut time_s = vec![UNREACHED_S; nx * ny];
     let r = (cap / cell).ceil() as isize;
+    let half_diagonal = cell * std::f64::consts::FRAC_1_SQRT_2;
     for &(x, y, t) in samples {
         let ci = ((x - origin[0]) / cell).round() as isize;
         let cj = ((y - origin[1]) / cell).round() as isize;
@@ -194,7 +196,9 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
                 if d > cap {
                     continue;
                 }
-                let tc = t + d / options.off_network_mps;
+                // A cell counts as reached when the road passes through it: the walk off the
+                // network starts at the cell's edge, not its centre.
+                let tc = t + (d - half_diagonal).max(0.0) / options.off_network_mps;
                 let slot = &mut time_s[j as usize * nx + i as usize];
                 if tc < *slot && tc <= limit_s {
                     *slot = tc;
@@ -305,7 +309,9 @@ mod tests {
             grid.time_s[j * grid.nx + i]
         };
         assert_eq!(at(1000.0, 2000.0), 0.0);
-        assert!((at(1050.0, 2000.0) - 50.0).abs() < 1e-9);
+        assert!(
+            (at(1050.0, 2000.0) - (50.0 - 10.0 * std::f64::consts::FRAC_1_SQRT_2)).abs() < 1e-9
+        );
         assert!(at(1070.0, 2000.0).is_infinite());
     }
 }

@@ -82,7 +82,7 @@ fn bands_are_nested_and_contain_what_was_reached() {
                     limit,
                     &mut scratch,
                 );
-                for &(v, _) in reached {
+                for &(v, t) in reached {
                     let p = graph.projection().project(graph.vertices[v.index()].coord);
                     let p = Coord { x: p[0], y: p[1] };
                     let near = inside(poly, p)
@@ -92,8 +92,12 @@ fn bands_are_nested_and_contain_what_was_reached() {
                             .any(|q| Euclidean.distance(&Point(p), q) <= cell);
                     assert!(
                         near,
-                        "{mode} {} min from {lon},{lat}: vertex {v:?} outside the band",
-                        band.minutes
+                        "{mode} {} min from {lon},{lat}: vertex {v:?} reached in {t} ms lies {:.0} m outside the band",
+                        band.minutes,
+                        poly.0
+                            .iter()
+                            .map(|q| Euclidean.distance(&Point(p), q))
+                            .fold(f64::MAX, f64::min)
                     );
                 }
             }

@@ -5,8 +5,8 @@
 //! The grid: every edge leaving a reached vertex is sampled every half cell or closer, each
 //! sample getting the vertex time plus the share of the edge time up to it; each sample then
 //! reaches the cells around it by walking off the network at [`IsochroneOptions::off_network_mps`]
-//! up to [`IsochroneOptions::off_network_cap_m`] (measured from the cell's edge: a cell a road
-//! crosses is reached when the road is). A cell's time is the least over samples.
+//! up to [`IsochroneOptions::off_network_cap_m`] (a cell a road crosses is reached when the
+//! road is; the spreading is a chamfer distance transform). A cell's time is the least over samples.
 //! Bands are nested: the polygon for T minutes covers every cell reached within T.
 
 use geo::{Coord, MapCoords, MultiPolygon};
@@ -64,6 +64,8 @@ pub struct TimeGrid {
     pub ny: usize,
     /// Seconds per cell, row-major; `f64::INFINITY` when unreached.
     pub time_s: Vec<f64>,
+    /// Seconds to cross one cell off the network.
+    pub cell_crossing_s: f64,
 }
 
 const UNREACHED_S: f64 = f64::INFINITY;
@@ -172,6 +174,7 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
             nx: 0,
             ny: 0,
             time_s: Vec::new(),
+            cell_crossing_s: cell / options.off_network_mps,
         };
     }
     // Two empty cells of margin beyond the off-network reach, so every contour closes.
@@ -183,27 +186,57 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
     let nx = ((hi[0] + margin - origin[0]) / cell).ceil() as usize + 1;
     let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
     let mut time_s = vec![UNREACHED_S; nx * ny];
-    let r = (cap / cell).ceil() as isize;
-    let half_diagonal = cell * std::f64::consts::FRAC_1_SQRT_2;
+    // Off-network metres behind each cell's time.
+    let mut off_m = vec![0.0f64; nx * ny];
     for &(x, y, t) in samples {
-        let ci = ((x - origin[0]) / cell).round() as isize;
-        let cj = ((y - origin[1]) / cell).round() as isize;
-        for j in (cj - r).max(0)..=(cj + r).min(ny as isize - 1) {
-            let dy = origin[1] + j as f64 * cell - y;
-            for i in (ci - r).max(0)..=(ci + r).min(nx as isize - 1) {
-                let dx = origin[0] + i as f64 * cell - x;
-                let d = (dx * dx + dy * dy).sqrt();
-                if d > cap {
-                    continue;
-                }
-                // A cell counts as reached when the road passes through it: the walk off the
-                // network starts at the cell's edge, not its centre.
-                let tc = t + (d - half_diagonal).max(0.0) / options.off_network_mps;
-                let slot = &mut time_s[j as usize * nx + i as usize];
-                if tc < *slot && tc <= limit_s {
-                    *slot = tc;
-                }
+        let i = ((x - origin[0]) / cell).round() as usize;
+        let j = ((y - origin[1]) / cell).round() as usize;
+        let slot = &mut time_s[j * nx + i];
+        // A cell counts as reached when the road through it is.
+        if t < *slot {
+            *slot = t;
+        }
+    }
+    // Spread off the network: a two-pass chamfer distance transform (8 neighbours, steps of
+    // one cell and one diagonal), stopping at the off-network cap.
+    let speed = options.off_network_mps;
+    let steps = [
+        (cell, cell / speed),
+        (
+            cell * std::f64::consts::SQRT_2,
+            cell * std::f64::consts::SQRT_2 / speed,
+        ),
+    ];
+    let mut relax = |i: usize, j: usize, di: isize, dj: isize, diagonal: usize| {
+        let (ni, nj) = (i as isize + di, j as isize + dj);
+        if ni < 0 || nj < 0 || ni >= nx as isize || nj >= ny as isize {
+            return;
+        }
+        let (from, to) = (nj as usize * nx + ni as usize, j * nx + i);
+        let (step_m, step_s) = steps[diagonal];
+        let t = time_s[from] + step_s;
+        if t < time_s[to] && off_m[from] + step_m <= cap {
+            time_s[to] = t;
+            off_m[to] = off_m[from] + step_m;
+        }
+    };
+    for j in 0..ny {
+        for i in 0..nx {
+            for (di, dj, d) in [(-1, 0, 0), (-1, -1, 1), (0, -1, 0), (1, -1, 1)] {
+                relax(i, j, di, dj, d);
             }
+        }
+    }
+    for j in (0..ny).rev() {
+        for i in (0..nx).rev() {
+            for (di, dj, d) in [(1, 0, 0), (1, 1, 1), (0, 1, 0), (-1, 1, 1)] {
+                relax(i, j, di, dj, d);
+            }
+        }
+    }
+    for t in &mut time_s {
+        if *t > limit_s {
+            *t = UNREACHED_S;
         }
     }
     TimeGrid {
@@ -212,6 +245,7 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
         nx,
         ny,
         time_s,
+        cell_crossing_s: cell / speed,
     }
 }
 
@@ -255,12 +289,14 @@ pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec
             })
             .collect();
     }
-    // `contour` draws polygons around values >= threshold: use negative minutes.
-    const FAR: f64 = -1e9;
+    // `contour` draws polygons around values >= threshold: use negative minutes. Unreached
+    // cells count as reached one cell-crossing after the largest limit, so the boundary next
+    // to them falls between cells instead of collapsing onto the reached cells' centres.
+    let far = -(minutes.iter().fold(0.0f64, |a, &b| a.max(b)) + grid.cell_crossing_s / 60.0);
     let values: Vec<f64> = grid
         .time_s
         .iter()
-        .map(|&t| if t.is_finite() { -t / 60.0 } else { FAR })
+        .map(|&t| if t.is_finite() { -t / 60.0 } else { far })
         .collect();
     let thresholds: Vec<f64> = minutes.iter().map(|m| -m).collect();
     // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell corners;
@@ -309,9 +345,8 @@ mod tests {
             grid.time_s[j * grid.nx + i]
         };
         assert_eq!(at(1000.0, 2000.0), 0.0);
-        assert!(
-            (at(1050.0, 2000.0) - (50.0 - 10.0 * std::f64::consts::FRAC_1_SQRT_2)).abs() < 1e-9
-        );
-        assert!(at(1070.0, 2000.0).is_infinite());
+        assert!((at(1050.0, 2000.0) - 50.0).abs() < 1e-9);
+        assert!((at(1030.0, 2030.0) - 30.0 * std::f64::consts::SQRT_2).abs() < 1e-9);
+        assert!(at(1060.0, 2000.0).is_infinite());
     }
 }

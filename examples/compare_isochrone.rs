@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<()> {
         },
     )?;
     let other: geojson::GeoJson = std::fs::read_to_string(&args[5])?.parse()?;
-    let other: geo::GeometryCollection = geojson::quick_collection(&other)?;
+    let other = geo::GeometryCollection::<f64>::try_from(&other)?;
     let other = MultiPolygon(
         other
             .0

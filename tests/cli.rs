@@ -128,3 +128,174 @@ fn a_malformed_point() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("LON,LAT"));
 }
+
+#[test]
+fn coverage_writes_every_file_and_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(&["coverage", "--out", dir.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Hilti Nendeln") && text.contains("food"),
+        "{text}"
+    );
+    for f in [
+        "parks.geojson",
+        "amenities.geojson",
+        "isochrones.geojson",
+        "sites.geojson",
+        "gaps.geojson",
+        "coverage.csv",
+        "coverage.json",
+    ] {
+        let bytes = std::fs::read(dir.path().join(f)).unwrap();
+        assert!(!bytes.is_empty(), "{f}");
+        if f.ends_with(".geojson") {
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(v["attribution"], "© OpenStreetMap contributors", "{f}");
+        }
+    }
+    let csv = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
+    // 9 parks × 11 categories + header.
+    assert_eq!(csv.lines().count(), 1 + 9 * 11);
+    // The same run on one thread gives byte-identical files.
+    let again = tempfile::tempdir().unwrap();
+    let one_thread = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["coverage", "--out", again.path().to_str().unwrap()])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(one_thread.status.success());
+    for f in [
+        "parks.geojson",
+        "amenities.geojson",
+        "isochrones.geojson",
+        "sites.geojson",
+        "gaps.geojson",
+        "coverage.csv",
+        "coverage.json",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.path().join(f)).unwrap(),
+            std::fs::read(again.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn coverage_bad_input_is_a_clean_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let o = out_dir.to_str().unwrap();
+    let unknown_profile = lifecircle(&["coverage", "--profile", "nope", "--out", o]);
+    assert_clean_error(&unknown_profile, &["profile 'nope'", "park, gb50180"]);
+    let broken = dir.path().join("broken.geojson");
+    std::fs::write(&broken, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    assert_clean_error(
+        &lifecircle(&["coverage", "--parks", broken.to_str().unwrap(), "--out", o]),
+        &["broken.geojson", "not valid GeoJSON"],
+    );
+    let far = dir.path().join("far.geojson");
+    std::fs::write(&far, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Quzhou park"},"geometry":{"type":"Polygon","coordinates":[[[118.8,28.9],[118.81,28.9],[118.81,28.91],[118.8,28.9]]]}}]}"#).unwrap();
+    assert_clean_error(
+        &lifecircle(&["coverage", "--parks", far.to_str().unwrap(), "--out", o]),
+        &["Quzhou park", "outside the OSM data"],
+    );
+    let no_parks = lifecircle(&["coverage", &fixture("access.osm.pbf"), "--out", o]);
+    assert_clean_error(
+        &no_parks,
+        &["access.osm.pbf", "industrial areas", "--parks"],
+    );
+    let bad_crs = lifecircle(&["coverage", "--poi-crs", "mars", "--out", o]);
+    assert_eq!(bad_crs.status.code(), Some(2));
+    assert!(!out_dir.exists(), "a failed run leaves nothing behind");
+}
+
+#[test]
+fn coverage_reports_bad_poi_rows_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let pois = dir.path().join("pois.csv");
+    std::fs::write(&pois, "lon,lat,category,name\n9.5215,47.1410,parcel,Locker\n9.52,abc,food,Bad\n9.52,47.14,karaoke,Unknown\n").unwrap();
+    let out = lifecircle(&[
+        "coverage",
+        "--poi",
+        pois.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("pois.csv:3:")
+            && stderr.contains("pois.csv:4:")
+            && stderr.contains("karaoke"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn isochrone_from_a_point_and_from_a_park() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("iso.geojson");
+    let out = lifecircle(&[
+        "isochrone",
+        "--from",
+        "9.5215,47.1410",
+        "--mode",
+        "bike",
+        "--minutes",
+        "5,10",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let minutes: Vec<f64> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["minutes"].as_f64().unwrap())
+        .collect();
+    assert_eq!(minutes, [10.0, 5.0]);
+    let park = lifecircle(&[
+        "isochrone",
+        "--park",
+        "Hilti Nendeln",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        park.status.success(),
+        "{}",
+        String::from_utf8_lossy(&park.stderr)
+    );
+    assert_clean_error(
+        &lifecircle(&[
+            "isochrone",
+            "--park",
+            "Nowhere",
+            "--out",
+            file.to_str().unwrap(),
+        ]),
+        &["no park 'Nowhere'", "Hilti Nendeln"],
+    );
+    assert_clean_error(
+        &lifecircle(&[
+            "isochrone",
+            "--from",
+            "9.5215,47.5",
+            "--out",
+            file.to_str().unwrap(),
+        ]),
+        &["9.521500,47.500000", "limit 500 m"],
+    );
+}

@@ -90,7 +90,7 @@ fn all_vertices(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function(format!("nearest amenity, every vertex ({label})"), |b| {
         let seeds: Vec<(VertexId, u32)> = snaps.iter().flatten().copied().collect();
-        b.iter(|| TravelTimes::compute(&graph, walk, Direction::Reverse, &seeds, limit_ms))
+        b.iter(|| TravelTimes::compute(walk, Direction::Reverse, &seeds, limit_ms))
     });
     group.bench_function(
         format!("amenities within 1200 m, every vertex ({label})"),

@@ -34,6 +34,7 @@
 //! - **snap**: the nearest point on an edge a mode may use; searches start there.
 //! - **park**: an industrial area (`landuse=industrial`), where the workers work.
 
+pub mod commute;
 pub mod coverage;
 pub mod error;
 pub mod geom;

@@ -290,7 +290,6 @@ pub fn compute_coverage(
                 .flat_map(|f| f.arrive_seeds.iter().copied())
                 .collect();
             TravelTimes::compute(
-                graph,
                 walk,
                 Direction::Reverse,
                 &seeds,

@@ -13,7 +13,35 @@ pub mod isochrone;
 
 use rayon::prelude::*;
 
-use crate::graph::{ProfileGraph, RoadGraph, VertexId};
+use crate::graph::{Arc, ProfileGraph, RoadGraph, VertexId};
+
+/// What a search runs on: arcs in compressed rows over dense node ids. A mode's road graph is
+/// one; the commute stage's transit graph (roads plus stops and lines) is another.
+pub trait SearchGraph {
+    /// Number of node slots.
+    fn node_count(&self) -> usize;
+    /// Whether searches may start at `v`.
+    fn contains(&self, v: VertexId) -> bool;
+    /// Arcs leaving `v`.
+    fn out_arcs(&self, v: VertexId) -> &[Arc];
+    /// Arcs entering `v` (`Arc::vertex` is the tail).
+    fn in_arcs(&self, v: VertexId) -> &[Arc];
+}
+
+impl SearchGraph for ProfileGraph {
+    fn node_count(&self) -> usize {
+        self.vertex_slots()
+    }
+    fn contains(&self, v: VertexId) -> bool {
+        ProfileGraph::contains(self, v)
+    }
+    fn out_arcs(&self, v: VertexId) -> &[Arc] {
+        ProfileGraph::out_arcs(self, v)
+    }
+    fn in_arcs(&self, v: VertexId) -> &[Arc] {
+        ProfileGraph::in_arcs(self, v)
+    }
+}
 
 /// Unreached.
 pub const UNREACHED: u32 = u32::MAX;
@@ -39,8 +67,13 @@ pub struct SearchScratch {
 impl SearchScratch {
     /// Scratch for searches on `graph` (any mode).
     pub fn new(graph: &RoadGraph) -> Self {
+        Self::with_nodes(graph.vertices.len())
+    }
+
+    /// Scratch for a graph of `n` nodes (it grows when a larger graph is searched).
+    pub fn with_nodes(n: usize) -> Self {
         SearchScratch {
-            time_ms: vec![UNREACHED; graph.vertices.len()],
+            time_ms: vec![UNREACHED; n],
             touched: Vec::new(),
             settled: Vec::new(),
             heap: BinaryHeap::new(),
@@ -72,13 +105,28 @@ impl SearchScratch {
 ///
 /// # Complexity
 /// O((V' + E') log V') for the V' vertices and E' arcs within the limit; memory is reused.
-pub fn bounded_search<'s>(
-    graph: &ProfileGraph,
+pub fn bounded_search<'s, G: SearchGraph>(
+    graph: &G,
     direction: Direction,
     seeds: &[(VertexId, u32)],
     limit_ms: u32,
     scratch: &'s mut SearchScratch,
 ) -> &'s [(VertexId, u32)] {
+    bounded_search_where(graph, direction, seeds, limit_ms, scratch, |_| true)
+}
+
+/// [`bounded_search`] using only the arcs `allow` accepts (for instance, a bus line's own ways).
+pub fn bounded_search_where<'s, G: SearchGraph>(
+    graph: &G,
+    direction: Direction,
+    seeds: &[(VertexId, u32)],
+    limit_ms: u32,
+    scratch: &'s mut SearchScratch,
+    allow: impl Fn(&Arc) -> bool,
+) -> &'s [(VertexId, u32)] {
+    if scratch.time_ms.len() < graph.node_count() {
+        scratch.time_ms.resize(graph.node_count(), UNREACHED);
+    }
     for &v in &scratch.touched {
         scratch.time_ms[v as usize] = UNREACHED;
     }
@@ -103,7 +151,7 @@ pub fn bounded_search<'s>(
             Direction::Forward => graph.out_arcs(VertexId(v)),
             Direction::Reverse => graph.in_arcs(VertexId(v)),
         };
-        for arc in arcs {
+        for arc in arcs.iter().filter(|a| allow(a)) {
             let nt = t.saturating_add(arc.time_ms);
             let w = arc.vertex.index();
             if nt <= limit_ms && nt < scratch.time_ms[w] {
@@ -126,18 +174,22 @@ pub struct TravelTimes {
 
 impl TravelTimes {
     /// Runs a bounded multi-source search and keeps the result.
-    pub fn compute(
-        graph: &RoadGraph,
-        profile: &ProfileGraph,
+    pub fn compute<G: SearchGraph>(
+        graph: &G,
         direction: Direction,
         seeds: &[(VertexId, u32)],
         limit_ms: u32,
     ) -> Self {
-        let mut scratch = SearchScratch::new(graph);
-        bounded_search(profile, direction, seeds, limit_ms, &mut scratch);
+        let mut scratch = SearchScratch::with_nodes(graph.node_count());
+        bounded_search(graph, direction, seeds, limit_ms, &mut scratch);
         TravelTimes {
             time_ms: scratch.time_ms,
         }
+    }
+
+    /// Times from a table ([`UNREACHED`] where not reached).
+    pub fn from_vec(time_ms: Vec<u32>) -> Self {
+        TravelTimes { time_ms }
     }
 
     /// Time of `v`, if reached within the limit.

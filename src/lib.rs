@@ -36,6 +36,7 @@
 
 pub mod commute;
 pub mod coverage;
+pub mod drt;
 pub mod error;
 pub mod geom;
 pub mod graph;

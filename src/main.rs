@@ -8,15 +8,17 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use geo::Coord;
+use lifecircle::commute::gtfs::{DepartureWindow, read_gtfs};
+use lifecircle::commute::transit::{TransitGraph, TransitOptions, osm_lines};
+use lifecircle::commute::{CommuteOptions, compute_commute};
 use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
+use lifecircle::places::residents::{self, ResidentOptions};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
-use lifecircle::places::{
-    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, select_zones,
-};
+use lifecircle::places::{AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones};
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
@@ -87,6 +89,47 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+    },
+    /// The 30-minute commute circle: who reaches each park within 15/30/45/60 minutes, by mode.
+    Commute {
+        #[command(flatten)]
+        common: Common,
+        /// Park outlines (GeoJSON) instead of landuse=industrial areas.
+        #[arg(long, value_name = "FILE.geojson")]
+        parks: Option<PathBuf>,
+        /// Residents: CSV (lon,lat,count) or GeoJSON points/polygons with a count, instead of
+        /// the estimate from buildings.
+        #[arg(long, value_name = "FILE")]
+        population: Option<PathBuf>,
+        /// Coordinate system of --population.
+        #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        population_crs: Crs,
+        /// A GTFS feed (.zip) for the bus layer instead of OSM route relations.
+        #[arg(long, value_name = "FILE.zip")]
+        gtfs: Option<PathBuf>,
+        /// Departure window for GTFS service.
+        #[arg(long, default_value = "07:00-08:00")]
+        depart: String,
+        /// The commute target, minutes.
+        #[arg(long, default_value_t = 30.0)]
+        minutes: f64,
+        /// Modes, comma-separated.
+        #[arg(long, default_value = "walk,bike,ebike,bus,car", value_delimiter = ',', value_parser = |s: &str| s.parse::<Mode>().map_err(|e| e.to_string()))]
+        modes: Vec<Mode>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Solve a Cordeau dial-a-ride benchmark instance with the bus-line optimiser and check it.
+    Darp {
+        /// The instance file (format: ../shared/data/darp/README.md).
+        file: PathBuf,
+        /// Time limit, seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Random seed (the same seed and iteration count give the same solution).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Nested isochrone polygons from a point or a park, as GeoJSON.
     Isochrone {
@@ -264,6 +307,94 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display(),
                 start.elapsed().as_secs_f64()
             );
+        }
+        Command::Commute { common, parks, population, population_crs, gtfs, depart, minutes, modes, out } => {
+            let start = Instant::now();
+            anyhow::ensure!(minutes > 0.0 && minutes <= 60.0, "--minutes {minutes} is not a commute target between 0 and 60 minutes");
+            let window = DepartureWindow::parse(&depart)?;
+            let (extract, graph) = load_graph(&common)?;
+            let park_zones = select_zones(&extract, ZoneKind::Parks, parks.as_deref(), &ParkOptions::default())?;
+            let areas = residential_zones(&extract);
+            let mut warnings: Vec<String> = Vec::new();
+            let residents = match &population {
+                Some(path) => {
+                    let (r, w) = residents::read_population(path, population_crs, &areas, extract.bbox)?;
+                    warnings.extend(w.iter().map(ToString::to_string));
+                    r
+                }
+                None => residents::estimate_residents(&extract, &areas, &ResidentOptions::default()),
+            };
+            let transit_options = TransitOptions::default();
+            let lines = match &gtfs {
+                Some(path) => {
+                    let lines = read_gtfs(path, window)?;
+                    let [a, b, c, d] = extract.bbox;
+                    let inside = lines.lines.iter().flat_map(|l| &l.stops).filter(|s| s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d).count();
+                    anyhow::ensure!(
+                        lines.lines.is_empty() || inside > 0,
+                        "{}: no stop of the GTFS feed lies in the region of {} ({a:.4},{b:.4} – {c:.4},{d:.4}); is it the feed for this city?",
+                        path.display(),
+                        extract.source.display()
+                    );
+                    lines
+                }
+                None => osm_lines(&extract, &graph, &transit_options).0,
+            };
+            warnings.extend(lines.warnings.iter().cloned());
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            let transit = TransitGraph::build(&graph, &lines, &transit_options);
+            let bikeshare: Vec<Coord> = extract.pois.iter().filter(|p| p.tags.is("amenity", "bicycle_rental")).map(|p| p.location).collect();
+            let options = CommuteOptions { modes, target_min: minutes, transit: transit_options, ..CommuteOptions::default() };
+            let report = compute_commute(&graph, &park_zones, &areas, &residents, &bikeshare, &transit, &lines.source, &options);
+            let files = report::commute::commute_files(&park_zones, &areas, &residents, &report, &extract.source.display().to_string(), &warnings);
+            let written = write_files(&out, &files)?;
+            println!(
+                "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
+                report.residents_total.round(),
+                if residents.supplied { "supplied" } else { "estimated from buildings and areas" },
+                report.transit_lines,
+                report.transit_stops,
+                report.transit_source,
+                report.bikeshare_points
+            );
+            print!("{:<5} {:<28}", "id", "park");
+            for m in &options.modes {
+                print!(" {:>9}", format!("{}≤{}", m.name(), minutes));
+            }
+            println!();
+            for pc in &report.parks {
+                let z = &park_zones.zones[pc.zone.0 as usize];
+                print!("{:<5} {:<28}", z.code, z.name.chars().take(28).collect::<String>());
+                for m in &pc.modes {
+                    let within: f64 = residents.units.iter().zip(&m.unit_minutes).filter(|(_, t)| t.is_some_and(|t| t <= minutes)).map(|(u, _)| u.residents).sum();
+                    print!(" {:>9}", percent(within / report.residents_total.max(1.0)));
+                }
+                println!();
+            }
+            println!("wrote {} files to {} in {:.2} s", written.len(), out.display(), start.elapsed().as_secs_f64());
+        }
+        Command::Darp { file, seconds, seed } => {
+            anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
+            let problem = lifecircle::drt::cordeau::parse_file(&file)?;
+            let config = lifecircle::drt::optimise::Config { seed, time_limit_s: Some(seconds), ..Default::default() };
+            let outcome = lifecircle::drt::optimise::optimise(&problem, &config)?;
+            let report = lifecircle::drt::check::check(&problem, &outcome.solution.without_schedules())?;
+            println!(
+                "{}: cost {:.2}, {} vehicles, {} requests unserved, feasible {}, {:.1} s, {} iterations",
+                problem.name,
+                report.objective,
+                outcome.objective.vehicles_used,
+                outcome.solution.unserved.len(),
+                if report.is_complete() { "yes" } else { "NO" },
+                outcome.elapsed_s,
+                outcome.iterations
+            );
+            for v in &report.violations {
+                println!("  violation: {v}");
+            }
+            anyhow::ensure!(report.is_feasible(), "the checker rejected the solution");
         }
         Command::Isochrone {
             common,

@@ -1,4 +1,350 @@
-//! Stage 6: the 30-minute commute circle (to be completed in this module).
+//! Stage 6: the 30-minute commute circle. [`compute_commute`] takes the road graph, the parks,
+//! the residents and the bus lines, and returns per park and mode how many residents reach the
+//! park within 15, 30, 45 and 60 minutes, the area reached within the target, the living areas
+//! left outside it by every mode but the car (the candidates for reservation buses), and the
+//! shared-bike picture.
+//!
+//! Modes (one reverse search per park and mode, from the park's access points):
+//! - `walk`, `ebike`, `car`: door to the park on that mode's network;
+//! - `bike`: a shared bike where a bike-share point (`amenity=bicycle_rental`) is within
+//!   [`CommuteOptions::bikeshare_walk_m`] on foot — walk to the nearest one, unlock, ride —
+//!   else the resident's own bike;
+//! - `bus`: the better of walking and bus + walk on the [`transit::TransitGraph`] (lines from
+//!   OSM relations or GTFS), waiting half a headway at each boarding.
+//!
+//! A resident unit's time is measured from where its location snaps onto the network.
 
 pub mod gtfs;
 pub mod lines;
+pub mod transit;
+
+use geo::{BooleanOps, Buffer, ConvexHull, Coord, MapCoords, MultiPoint, MultiPolygon, Point};
+use rayon::prelude::*;
+
+use crate::coverage::VertexIndex;
+use crate::graph::{Mode, RoadGraph, Snap, VertexId};
+use crate::places::residents::Residents;
+use crate::places::{ZoneId, Zones};
+use crate::routing::isochrone::{IsochroneOptions, contour_bands, isochrones, time_grid};
+use crate::routing::{Direction, SearchScratch, TravelTimes, UNREACHED, bounded_search};
+use transit::{TransitGraph, TransitOptions};
+
+/// The bands reported, minutes.
+pub const BANDS_MIN: [f64; 4] = [15.0, 30.0, 45.0, 60.0];
+
+/// Settings of the commute stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommuteOptions {
+    /// Modes to evaluate.
+    pub modes: Vec<Mode>,
+    /// The commute target, minutes.
+    pub target_min: f64,
+    /// Bus layer settings.
+    pub transit: TransitOptions,
+    /// A bike-share point this close on foot makes the bike trip a shared-bike trip, metres.
+    pub bikeshare_walk_m: f64,
+    /// Time to find and unlock a shared bike, seconds.
+    pub bikeshare_unlock_s: f64,
+    /// Bike-share points this close to a park's access points serve it, metres.
+    pub bikeshare_radius_m: f64,
+    /// The bike reach added to a park's suggested bike-share service area, minutes.
+    pub service_area_bike_min: f64,
+    /// Vertices this close to a park are its access points, metres.
+    pub access_radius_m: f64,
+}
+
+impl Default for CommuteOptions {
+    fn default() -> Self {
+        CommuteOptions {
+            modes: Mode::ALL.to_vec(),
+            target_min: 30.0,
+            transit: TransitOptions::default(),
+            bikeshare_walk_m: 500.0,
+            bikeshare_unlock_s: 60.0,
+            bikeshare_radius_m: 300.0,
+            service_area_bike_min: 15.0,
+            access_radius_m: 50.0,
+        }
+    }
+}
+
+/// One park and mode.
+#[derive(Clone, Debug)]
+pub struct ModeReach {
+    /// The mode.
+    pub mode: Mode,
+    /// Residents within each of [`BANDS_MIN`].
+    pub residents_within: [f64; 4],
+    /// The same as shares of all residents, 0–1.
+    pub share_within: [f64; 4],
+    /// Where the park is reached from within the target.
+    pub reach: MultiPolygon,
+    /// Per resident unit: minutes to the park, `None` beyond 60.
+    pub unit_minutes: Vec<Option<f64>>,
+}
+
+/// A living area left outside the target by every mode but the car.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OutsideArea {
+    /// The residential area (`None`: residents outside any mapped residential area).
+    pub area: Option<ZoneId>,
+    /// Its residents outside the target.
+    pub residents_outside: f64,
+    /// All its residents.
+    pub residents: f64,
+    /// Resident-weighted median of the best non-car time, minutes (`None` beyond 60).
+    pub median_best_min: Option<f64>,
+}
+
+/// The commute circle of one park.
+#[derive(Clone, Debug)]
+pub struct ParkCommute {
+    /// The park.
+    pub zone: ZoneId,
+    /// Per mode, in [`CommuteOptions::modes`] order.
+    pub modes: Vec<ModeReach>,
+    /// Living areas outside the target by every non-car mode, most residents first.
+    pub outside: Vec<OutsideArea>,
+    /// Bike-share points within [`CommuteOptions::bikeshare_radius_m`] of the park.
+    pub bikeshare_points: Vec<Coord>,
+    /// Suggested bike-share service area: the park plus a margin plus its bike reach towards
+    /// the residential areas.
+    pub service_area: MultiPolygon,
+}
+
+/// The result of the commute stage.
+#[derive(Clone, Debug)]
+pub struct CommuteReport {
+    /// The settings.
+    pub options: CommuteOptions,
+    /// Per park.
+    pub parks: Vec<ParkCommute>,
+    /// All residents.
+    pub residents_total: f64,
+    /// Where the bus lines came from.
+    pub transit_source: String,
+    /// Bus lines used.
+    pub transit_lines: usize,
+    /// Stops on the walk network.
+    pub transit_stops: usize,
+    /// Bike-share points in the region.
+    pub bikeshare_points: usize,
+}
+
+/// Per resident unit and mode: the search seeds leaving its location.
+struct UnitSeeds {
+    per_mode: Vec<Vec<(VertexId, u32)>>,
+}
+
+fn access_points(graph: &RoadGraph, index: &VertexIndex, zone: &crate::places::Zone, radius_m: f64, mode: Mode) -> Vec<VertexId> {
+    let mut access = index.access_points(graph, zone, radius_m);
+    if access.is_empty() {
+        // No road of the mode near the park: the nearest one to its inside stands in.
+        let inside = geo::InteriorPoint::interior_point(&zone.polygon).map(|p| p.0);
+        if let Some(snap) = inside.and_then(|c| graph.snap(mode, c, 5_000.0).ok()) {
+            access = snap.seeds(graph, true).into_iter().map(|s| s.0).collect();
+            access.sort_unstable();
+            access.dedup();
+        }
+    }
+    access
+}
+
+fn minutes(ms: u32) -> f64 {
+    f64::from(ms) / 60_000.0
+}
+
+/// Computes the commute circle of every park.
+pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, residents: &Residents, bikeshare: &[Coord], transit: &TransitGraph, transit_source: &str, options: &CommuteOptions) -> CommuteReport {
+    let max_ms = (BANDS_MIN[3] * 60_000.0) as u32;
+    let walk_mps = graph.options.walk_kmh / 3.6;
+    // Where each resident unit joins each mode's network (shared bikes start on foot).
+    let seeds_mode = |m: Mode| if m == Mode::Bus { Mode::Walk } else { m };
+    let units: Vec<UnitSeeds> = residents
+        .units
+        .par_iter()
+        .map(|u| UnitSeeds {
+            per_mode: Mode::ALL.iter().map(|&m| graph.snap(seeds_mode(m), u.location, crate::graph::snap::DEFAULT_MAX_SNAP_M).map(|s: Snap| s.seeds(graph, false)).unwrap_or_default()).collect(),
+        })
+        .collect();
+    // Nearest bike-share point within the walking limit, for every walk vertex: (walk ms, point).
+    let share_snaps: Vec<Snap> = bikeshare.iter().filter_map(|&c| graph.snap(Mode::Bike, c, 200.0).ok()).collect();
+    let share_walk_ms = (options.bikeshare_walk_m / walk_mps * 1000.0) as u32;
+    let mut nearest_share: Vec<Option<(u32, usize)>> = vec![None; graph.vertices.len()];
+    {
+        let mut scratch = SearchScratch::new(graph);
+        for (i, snap) in share_snaps.iter().enumerate() {
+            let Ok(walk_snap) = graph.snap(Mode::Walk, snap.point, 200.0) else { continue };
+            for &(v, t) in bounded_search(graph.profile(Mode::Walk), Direction::Reverse, &walk_snap.seeds(graph, true), share_walk_ms, &mut scratch) {
+                let slot = &mut nearest_share[v.index()];
+                if slot.is_none_or(|(best, _)| t < best) {
+                    *slot = Some((t, i));
+                }
+            }
+        }
+    }
+    let indexes: Vec<VertexIndex> = Mode::ALL.iter().map(|&m| VertexIndex::new(graph, m)).collect();
+    let total = residents.total();
+
+    let parks_out: Vec<ParkCommute> = parks
+        .zones
+        .par_iter()
+        .map(|zone| {
+            let mut scratch = SearchScratch::new(graph);
+            let access: Vec<Vec<VertexId>> = Mode::ALL.iter().map(|&m| access_points(graph, &indexes[seeds_mode(m).index()], zone, options.access_radius_m, seeds_mode(m))).collect();
+            let times = |m: Mode, scratch: &mut SearchScratch| {
+                let seeds: Vec<(VertexId, u32)> = access[m.index()].iter().map(|&v| (v, 0)).collect();
+                bounded_search(graph.profile(m), Direction::Reverse, &seeds, max_ms, scratch);
+                TravelTimes::from_vec((0..graph.vertices.len()).map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED)).collect())
+            };
+            let mut modes = Vec::new();
+            let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
+            for &mode in &options.modes {
+                // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
+                let table: Vec<u32> = match mode {
+                    Mode::Walk | Mode::Ebike | Mode::Car => times(mode, &mut scratch).as_slice().to_vec(),
+                    Mode::Bike => {
+                        let own = times(Mode::Bike, &mut scratch);
+                        let mut t = own.as_slice().to_vec();
+                        // Shared: walk to the nearest point, unlock, ride from there.
+                        for (v, slot) in nearest_share.iter().enumerate() {
+                            if let Some((walk_ms, i)) = *slot {
+                                let ride = share_snaps[i].seeds(graph, false).iter().filter_map(|&(u, t0)| own.get(u).map(|x| x + t0)).min();
+                                if let Some(ride) = ride {
+                                    t[v] = walk_ms + (options.bikeshare_unlock_s * 1000.0) as u32 + ride;
+                                }
+                            }
+                        }
+                        t
+                    }
+                    Mode::Bus => {
+                        let walk = times(Mode::Walk, &mut scratch);
+                        let seeds: Vec<(VertexId, u32)> = access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
+                        bounded_search(transit, Direction::Reverse, &seeds, max_ms, &mut scratch);
+                        (0..graph.vertices.len()).map(|i| {
+                            let v = VertexId(i as u32);
+                            walk.get(v).unwrap_or(UNREACHED).min(scratch.time_ms(v).unwrap_or(UNREACHED))
+                        }).collect()
+                    }
+                };
+                let unit_ms: Vec<Option<u32>> = units
+                    .iter()
+                    .map(|u| {
+                        let seeds = if mode == Mode::Bike { u.per_mode[Mode::Walk.index()].iter().chain(&u.per_mode[Mode::Bike.index()]).copied().collect::<Vec<_>>() } else { u.per_mode[mode.index()].clone() };
+                        seeds.iter().filter_map(|&(v, t0)| (table[v.index()] != UNREACHED).then(|| table[v.index()] + t0)).min().filter(|&t| t <= max_ms)
+                    })
+                    .collect();
+                let mut within = [0.0; 4];
+                for (u, t) in residents.units.iter().zip(&unit_ms) {
+                    if let Some(t) = *t {
+                        for (b, band) in BANDS_MIN.iter().enumerate() {
+                            if minutes(t) <= *band {
+                                within[b] += u.residents;
+                            }
+                        }
+                    }
+                }
+                if mode != Mode::Car {
+                    for (best, t) in best_non_car.iter_mut().zip(&unit_ms) {
+                        if let Some(t) = *t {
+                            *best = Some(best.map_or(t, |b| b.min(t)));
+                        }
+                    }
+                }
+                // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
+                let target_ms = (options.target_min * 60_000.0) as u32;
+                let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) { Mode::Walk } else { mode };
+                let settled: Vec<(VertexId, u32)> = table.iter().enumerate().filter(|&(i, &t)| t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))).map(|(i, &t)| (VertexId(i as u32), t)).collect();
+                let grid = time_grid(graph, draw_mode, Direction::Reverse, &settled, &[], target_ms, &IsochroneOptions::for_mode(mode));
+                let reach = contour_bands(graph, &grid, &[options.target_min]).remove(0).polygon;
+                modes.push(ModeReach {
+                    mode,
+                    residents_within: within,
+                    share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
+                    reach,
+                    unit_minutes: unit_ms.iter().map(|t| t.map(minutes)).collect(),
+                });
+            }
+            let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
+            let (bikeshare_points, service_area) = bikeshare_picture(graph, zone, areas, &access[Mode::Walk.index()], &share_snaps, options, &mut scratch);
+            ParkCommute { zone: zone.id, modes, outside, bikeshare_points, service_area }
+        })
+        .collect();
+    CommuteReport {
+        options: options.clone(),
+        parks: parks_out,
+        residents_total: total,
+        transit_source: transit_source.to_string(),
+        transit_lines: transit.lines,
+        transit_stops: transit.stops.len(),
+        bikeshare_points: share_snaps.len(),
+    }
+}
+
+fn outside_areas(residents: &Residents, areas: &Zones, best: &[Option<u32>], target_min: f64) -> Vec<OutsideArea> {
+    let n = areas.zones.len();
+    // Index n collects residents outside any mapped area.
+    let mut groups: Vec<Vec<(f64, Option<u32>)>> = vec![Vec::new(); n + 1];
+    for (u, t) in residents.units.iter().zip(best) {
+        groups[u.area.map_or(n, |a| a.0 as usize)].push((u.residents, *t));
+    }
+    let target_ms = (target_min * 60_000.0) as u32;
+    let mut out: Vec<OutsideArea> = groups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, mut g)| {
+            let residents: f64 = g.iter().map(|x| x.0).sum();
+            let outside: f64 = g.iter().filter(|x| x.1.is_none_or(|t| t > target_ms)).map(|x| x.0).sum();
+            if outside <= 0.0 {
+                return None;
+            }
+            g.sort_by_key(|x| x.1.unwrap_or(u32::MAX));
+            let mut acc = 0.0;
+            let median = g.iter().find(|x| {
+                acc += x.0;
+                acc >= residents / 2.0
+            });
+            Some(OutsideArea {
+                area: (i < n).then_some(ZoneId(i as u32)),
+                residents_outside: outside,
+                residents,
+                median_best_min: median.and_then(|x| x.1).map(minutes),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.residents_outside.total_cmp(&a.residents_outside).then(a.area.cmp(&b.area)));
+    out
+}
+
+/// Bike-share points near a park, and the suggested service area.
+fn bikeshare_picture(graph: &RoadGraph, zone: &crate::places::Zone, areas: &Zones, access: &[VertexId], shares: &[Snap], options: &CommuteOptions, scratch: &mut SearchScratch) -> (Vec<Coord>, MultiPolygon) {
+    let walk_mps = graph.options.walk_kmh / 3.6;
+    let radius_ms = (options.bikeshare_radius_m / walk_mps * 1000.0) as u32;
+    let seeds: Vec<(VertexId, u32)> = access.iter().map(|&v| (v, 0)).collect();
+    bounded_search(graph.profile(Mode::Walk), Direction::Forward, &seeds, radius_ms, scratch);
+    let near: Vec<Coord> = shares
+        .iter()
+        .filter(|s| graph.snap(Mode::Walk, s.point, 200.0).is_ok_and(|w| w.seeds(graph, true).iter().any(|&(u, t)| scratch.time_ms(u).is_some_and(|x| x + t <= radius_ms))))
+        .map(|s| s.point)
+        .collect();
+    // Park + margin, plus the bike reach clipped to the hull of the park and the residential
+    // areas that reach touches.
+    let proj = graph.projection();
+    let to_m = |mp: &MultiPolygon| mp.map_coords(|c| { let [x, y] = proj.project(c); Coord { x, y } });
+    let to_deg = |mp: &MultiPolygon| mp.map_coords(|c| proj.unproject([c.x, c.y]));
+    let park_m = to_m(&zone.polygon);
+    let margin = park_m.buffer(options.bikeshare_radius_m);
+    let bike_access: Vec<(VertexId, u32)> = access.iter().filter(|&&v| graph.profile(Mode::Bike).contains(v)).map(|&v| (v, 0)).collect();
+    let reach = isochrones(graph, Mode::Bike, &bike_access, &[], &[options.service_area_bike_min], scratch).remove(0).polygon;
+    let reach_m = to_m(&reach);
+    let mut hull_points: Vec<Point> = park_m.0.iter().flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))).collect();
+    for a in &areas.zones {
+        let a_m = to_m(&a.polygon);
+        if a_m.0.iter().flat_map(|p| p.exterior().0.iter()).any(|&c| reach_m.0.iter().any(|r| crate::geom::ring_contains(&r.exterior().0, c))) {
+            hull_points.extend(a_m.0.iter().flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))));
+        }
+    }
+    let hull = MultiPoint(hull_points).convex_hull();
+    let towards = reach_m.intersection(&MultiPolygon(vec![hull]));
+    (near, to_deg(&margin.union(&towards)))
+}

@@ -166,14 +166,6 @@ impl CoverageReport {
     }
 }
 
-/// Whether a projected multipolygon contains a point (holes excluded).
-fn contains(mp: &MultiPolygon, p: Coord) -> bool {
-    use crate::geom::ring_contains;
-    mp.0.iter().any(|poly| {
-        ring_contains(&poly.exterior().0, p)
-            && !poly.interiors().iter().any(|h| ring_contains(&h.0, p))
-    })
-}
 
 /// An R-tree of one mode's vertices in local metres, to find the vertices in or near a zone.
 pub struct VertexIndex {
@@ -215,7 +207,7 @@ impl VertexIndex {
                     x: e.geom()[0],
                     y: e.geom()[1],
                 };
-                contains(zone_m, p)
+                crate::geom::multipolygon_contains(zone_m, p)
                     || zone_m
                         .0
                         .iter()
@@ -352,29 +344,7 @@ fn zone_coverage(
     let zone_m = project_zone(graph, zone);
 
     // Evaluation points: grid cell centres inside the zone, else its interior point.
-    let mut grid: Vec<Coord> = Vec::new();
-    if let Some(rect) = geo::BoundingRect::bounding_rect(&zone_m) {
-        let s = options.grid_spacing_m;
-        let (nx, ny) = (
-            ((rect.width()) / s).ceil() as usize,
-            ((rect.height()) / s).ceil() as usize,
-        );
-        let (ox, oy) = (
-            rect.min().x + (rect.width() - (nx.max(1) - 1) as f64 * s) / 2.0,
-            rect.min().y + (rect.height() - (ny.max(1) - 1) as f64 * s) / 2.0,
-        );
-        for j in 0..ny.max(1) {
-            for i in 0..nx.max(1) {
-                let p = Coord {
-                    x: ox + i as f64 * s,
-                    y: oy + j as f64 * s,
-                };
-                if contains(&zone_m, p) {
-                    grid.push(proj.unproject([p.x, p.y]));
-                }
-            }
-        }
-    }
+    let mut grid: Vec<Coord> = crate::geom::grid_inside(&zone_m, options.grid_spacing_m).into_iter().map(|p| proj.unproject([p.x, p.y])).collect();
     if grid.is_empty() {
         grid.extend(zone.polygon.interior_point().map(|p| p.0));
     }

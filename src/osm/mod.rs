@@ -130,13 +130,23 @@ pub struct BusRoute {
     pub id: i64,
     /// Kept tags (`name`, `ref`, `interval`, …).
     pub tags: Tags,
-    /// Stop and platform nodes in relation order (roles `stop*` and `platform*`), with their
-    /// locations.
-    pub stops: Vec<(OsmNodeId, Coord)>,
+    /// Stop and platform nodes in relation order (roles `stop*` and `platform*`).
+    pub stops: Vec<RouteStop>,
     /// Member ways in relation order.
     pub ways: Vec<OsmWayId>,
     /// Members that are not in the file (clipped extract).
     pub missing_members: usize,
+}
+
+/// A stop or platform member of a bus route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RouteStop {
+    /// The node.
+    pub node: OsmNodeId,
+    /// Its location.
+    pub location: Coord,
+    /// `true` for a stop position on the road (role `stop*`), `false` for a platform.
+    pub on_road: bool,
 }
 
 /// Counters of what was read and what was skipped.
@@ -409,7 +419,7 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
                     if m.role.starts_with("stop") || m.role.starts_with("platform") =>
                 {
                     match nodes.get(m.id) {
-                        Some(c) => route.stops.push((OsmNodeId(m.id), c)),
+                        Some(location) => route.stops.push(RouteStop { node: OsmNodeId(m.id), location, on_road: m.role.starts_with("stop") }),
                         None => route.missing_members += 1,
                     }
                 }

@@ -12,6 +12,7 @@
 pub mod crs;
 pub mod import;
 pub mod profile;
+pub mod residents;
 
 use geo::{
     BooleanOps, ChamberlainDuquetteArea, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon,

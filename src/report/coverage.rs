@@ -1,4 +1,4 @@
-//! Files of the coverage stage: `parks.geojson` (or `residential.geojson`),
+//! Files of the coverage stage: `parks.geojson` (or `residential_areas.geojson`),
 //! `amenities.geojson`, `isochrones.geojson`, `sites.geojson`, `gaps.geojson` (evaluation
 //! points and what each lacks), `coverage.csv` (one row per zone × category) and
 //! `coverage.json`.
@@ -36,7 +36,7 @@ pub fn coverage_files(
     let cats = &profile.categories;
     let zone_file = match zones.kind {
         ZoneKind::Parks => "parks",
-        ZoneKind::Residential => "residential",
+        ZoneKind::Residential => "residential_areas",
     };
 
     let mut zone_features = Vec::new();

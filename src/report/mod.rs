@@ -3,6 +3,7 @@
 //! them all at the end, so a failed run never leaves a half-written file that looks complete.
 //! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
 
+pub mod commute;
 pub mod coverage;
 
 use std::path::{Path, PathBuf};

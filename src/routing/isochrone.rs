@@ -83,12 +83,13 @@ impl TimeGrid {
     }
 }
 
-/// Builds the travel-time grid of a forward search: `settled` are the vertices and times it
-/// settled, `extra` further `(point, time_ms)` samples (the snapped origins), `limit_ms` the
+/// Builds the travel-time grid of a search (forward: times from the seeds; reverse: times to
+/// them): `settled` are the vertices and times it settled, `extra` further `(point, time_ms)` samples (the snapped origins), `limit_ms` the
 /// search limit.
 pub fn time_grid(
     graph: &RoadGraph,
     mode: Mode,
+    direction: Direction,
     settled: &[(VertexId, u32)],
     extra: &[(Coord, u32)],
     limit_ms: u32,
@@ -109,7 +110,11 @@ pub fn time_grid(
     let mut pts: Vec<[f64; 2]> = Vec::new();
     for &(v, t_ms) in settled {
         let t0 = f64::from(t_ms) / 1000.0;
-        for arc in profile.out_arcs(v) {
+        let arcs = match direction {
+            Direction::Forward => profile.out_arcs(v),
+            Direction::Reverse => profile.in_arcs(v),
+        };
+        for arc in arcs {
             let edge = &graph.edges[arc.edge.index()];
             pts.clear();
             pts.extend(
@@ -270,6 +275,7 @@ pub fn isochrones(
     let grid = time_grid(
         graph,
         mode,
+        Direction::Forward,
         settled,
         extra,
         limit_ms,

@@ -1,0 +1,23 @@
+//! Stage 7: demand-responsive buses. The dial-a-ride (DARP) optimiser and its independent
+//! checker; the bus-line planner on top of them is the next issue.
+//!
+//! * [`instance`]: the generic problem model ([`instance::Problem`]) and
+//!   solution types ([`instance::Solution`]).
+//! * [`cordeau`]: parser for the Cordeau (2006) benchmark format.
+//! * [`check`]: independent feasibility checker and cost recomputation.
+//! * [`optimise`]: adaptive large neighbourhood search.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! let problem = lifecircle::drt::cordeau::parse_file(Path::new("a2-16.txt"))?;
+//! let config = lifecircle::drt::optimise::Config { time_limit_s: Some(2.0), ..Default::default() };
+//! let outcome = lifecircle::drt::optimise::optimise(&problem, &config)?;
+//! let report = lifecircle::drt::check::check(&problem, &outcome.solution)?;
+//! assert!(report.is_complete());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod check;
+pub mod cordeau;
+pub mod instance;
+pub mod optimise;

@@ -91,13 +91,18 @@ pub fn ring_contains(ring: &[Coord], p: Coord) -> bool {
 
 /// Whether a multipolygon contains a point (holes excluded; any planar coordinates).
 pub fn multipolygon_contains(mp: &geo::MultiPolygon, p: Coord) -> bool {
-    mp.0.iter().any(|poly| ring_contains(&poly.exterior().0, p) && !poly.interiors().iter().any(|h| ring_contains(&h.0, p)))
+    mp.0.iter().any(|poly| {
+        ring_contains(&poly.exterior().0, p)
+            && !poly.interiors().iter().any(|h| ring_contains(&h.0, p))
+    })
 }
 
 /// Centres of a square grid of `spacing` laid over a projected multipolygon (centred on its
 /// bounding box), those inside it. May be empty for a polygon narrower than the spacing.
 pub fn grid_inside(mp: &geo::MultiPolygon, spacing: f64) -> Vec<Coord> {
-    let Some(rect) = geo::BoundingRect::bounding_rect(mp) else { return Vec::new() };
+    let Some(rect) = geo::BoundingRect::bounding_rect(mp) else {
+        return Vec::new();
+    };
     let nx = ((rect.width() / spacing).ceil() as usize).max(1);
     let ny = ((rect.height() / spacing).ceil() as usize).max(1);
     let ox = rect.min().x + (rect.width() - (nx - 1) as f64 * spacing) / 2.0;
@@ -105,7 +110,10 @@ pub fn grid_inside(mp: &geo::MultiPolygon, spacing: f64) -> Vec<Coord> {
     let mut out = Vec::new();
     for j in 0..ny {
         for i in 0..nx {
-            let p = Coord { x: ox + i as f64 * spacing, y: oy + j as f64 * spacing };
+            let p = Coord {
+                x: ox + i as f64 * spacing,
+                y: oy + j as f64 * spacing,
+            };
             if multipolygon_contains(mp, p) {
                 out.push(p);
             }

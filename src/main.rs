@@ -10,15 +10,17 @@ use clap::{Args, Parser, Subcommand};
 use geo::Coord;
 use lifecircle::commute::gtfs::{DepartureWindow, read_gtfs};
 use lifecircle::commute::transit::{TransitGraph, TransitOptions, osm_lines};
-use lifecircle::commute::{CommuteOptions, compute_commute};
+use lifecircle::commute::{CommuteInputs, CommuteOptions, compute_commute};
 use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
-use lifecircle::places::residents::{self, ResidentOptions};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
-use lifecircle::places::{AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones};
+use lifecircle::places::residents::{self, ResidentOptions};
+use lifecircle::places::{
+    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones,
+};
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
@@ -308,28 +310,59 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 start.elapsed().as_secs_f64()
             );
         }
-        Command::Commute { common, parks, population, population_crs, gtfs, depart, minutes, modes, out } => {
+        Command::Commute {
+            common,
+            parks,
+            population,
+            population_crs,
+            gtfs,
+            depart,
+            minutes,
+            modes,
+            out,
+        } => {
             let start = Instant::now();
-            anyhow::ensure!(minutes > 0.0 && minutes <= 60.0, "--minutes {minutes} is not a commute target between 0 and 60 minutes");
+            anyhow::ensure!(
+                minutes > 0.0 && minutes <= 60.0,
+                "--minutes {minutes} is not a commute target between 0 and 60 minutes"
+            );
             let window = DepartureWindow::parse(&depart)?;
             let (extract, graph) = load_graph(&common)?;
-            let park_zones = select_zones(&extract, ZoneKind::Parks, parks.as_deref(), &ParkOptions::default())?;
+            let park_zones = select_zones(
+                &extract,
+                ZoneKind::Parks,
+                parks.as_deref(),
+                &ParkOptions::default(),
+            )?;
             let areas = residential_zones(&extract);
             let mut warnings: Vec<String> = Vec::new();
             let residents = match &population {
                 Some(path) => {
-                    let (r, w) = residents::read_population(path, population_crs, &areas, extract.bbox)?;
+                    let (r, w) =
+                        residents::read_population(path, population_crs, &areas, extract.bbox)?;
                     warnings.extend(w.iter().map(ToString::to_string));
                     r
                 }
-                None => residents::estimate_residents(&extract, &areas, &ResidentOptions::default()),
+                None => {
+                    residents::estimate_residents(&extract, &areas, &ResidentOptions::default())
+                }
             };
             let transit_options = TransitOptions::default();
             let lines = match &gtfs {
                 Some(path) => {
                     let lines = read_gtfs(path, window)?;
                     let [a, b, c, d] = extract.bbox;
-                    let inside = lines.lines.iter().flat_map(|l| &l.stops).filter(|s| s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d).count();
+                    let inside = lines
+                        .lines
+                        .iter()
+                        .flat_map(|l| &l.stops)
+                        .filter(|s| {
+                            s.location.x >= a
+                                && s.location.x <= c
+                                && s.location.y >= b
+                                && s.location.y <= d
+                        })
+                        .count();
                     anyhow::ensure!(
                         lines.lines.is_empty() || inside > 0,
                         "{}: no stop of the GTFS feed lies in the region of {} ({a:.4},{b:.4} – {c:.4},{d:.4}); is it the feed for this city?",
@@ -345,15 +378,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("warning: {w}");
             }
             let transit = TransitGraph::build(&graph, &lines, &transit_options);
-            let bikeshare: Vec<Coord> = extract.pois.iter().filter(|p| p.tags.is("amenity", "bicycle_rental")).map(|p| p.location).collect();
-            let options = CommuteOptions { modes, target_min: minutes, transit: transit_options, ..CommuteOptions::default() };
-            let report = compute_commute(&graph, &park_zones, &areas, &residents, &bikeshare, &transit, &lines.source, &options);
-            let files = report::commute::commute_files(&park_zones, &areas, &residents, &report, &extract.source.display().to_string(), &warnings);
+            let bikeshare: Vec<Coord> = extract
+                .pois
+                .iter()
+                .filter(|p| p.tags.is("amenity", "bicycle_rental"))
+                .map(|p| p.location)
+                .collect();
+            let options = CommuteOptions {
+                modes,
+                target_min: minutes,
+                transit: transit_options,
+                ..CommuteOptions::default()
+            };
+            let inputs = CommuteInputs {
+                parks: &park_zones,
+                areas: &areas,
+                residents: &residents,
+                bikeshare: &bikeshare,
+                transit: &transit,
+                transit_source: &lines.source,
+            };
+            let report = compute_commute(&graph, &inputs, &options);
+            let files = report::commute::commute_files(
+                &park_zones,
+                &areas,
+                &residents,
+                &report,
+                &extract.source.display().to_string(),
+                &warnings,
+            );
             let written = write_files(&out, &files)?;
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
                 report.residents_total.round(),
-                if residents.supplied { "supplied" } else { "estimated from buildings and areas" },
+                if residents.supplied {
+                    "supplied"
+                } else {
+                    "estimated from buildings and areas"
+                },
                 report.transit_lines,
                 report.transit_stops,
                 report.transit_source,
@@ -366,21 +428,45 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!();
             for pc in &report.parks {
                 let z = &park_zones.zones[pc.zone.0 as usize];
-                print!("{:<5} {:<28}", z.code, z.name.chars().take(28).collect::<String>());
+                print!(
+                    "{:<5} {:<28}",
+                    z.code,
+                    z.name.chars().take(28).collect::<String>()
+                );
                 for m in &pc.modes {
-                    let within: f64 = residents.units.iter().zip(&m.unit_minutes).filter(|(_, t)| t.is_some_and(|t| t <= minutes)).map(|(u, _)| u.residents).sum();
+                    let within: f64 = residents
+                        .units
+                        .iter()
+                        .zip(&m.unit_minutes)
+                        .filter(|(_, t)| t.is_some_and(|t| t <= minutes))
+                        .map(|(u, _)| u.residents)
+                        .sum();
                     print!(" {:>9}", percent(within / report.residents_total.max(1.0)));
                 }
                 println!();
             }
-            println!("wrote {} files to {} in {:.2} s", written.len(), out.display(), start.elapsed().as_secs_f64());
+            println!(
+                "wrote {} files to {} in {:.2} s",
+                written.len(),
+                out.display(),
+                start.elapsed().as_secs_f64()
+            );
         }
-        Command::Darp { file, seconds, seed } => {
+        Command::Darp {
+            file,
+            seconds,
+            seed,
+        } => {
             anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
             let problem = lifecircle::drt::cordeau::parse_file(&file)?;
-            let config = lifecircle::drt::optimise::Config { seed, time_limit_s: Some(seconds), ..Default::default() };
+            let config = lifecircle::drt::optimise::Config {
+                seed,
+                time_limit_s: Some(seconds),
+                ..Default::default()
+            };
             let outcome = lifecircle::drt::optimise::optimise(&problem, &config)?;
-            let report = lifecircle::drt::check::check(&problem, &outcome.solution.without_schedules())?;
+            let report =
+                lifecircle::drt::check::check(&problem, &outcome.solution.without_schedules())?;
             println!(
                 "{}: cost {:.2}, {} vehicles, {} requests unserved, feasible {}, {:.1} s, {} iterations",
                 problem.name,

@@ -136,7 +136,13 @@ struct UnitSeeds {
     per_mode: Vec<Vec<(VertexId, u32)>>,
 }
 
-fn access_points(graph: &RoadGraph, index: &VertexIndex, zone: &crate::places::Zone, radius_m: f64, mode: Mode) -> Vec<VertexId> {
+fn access_points(
+    graph: &RoadGraph,
+    index: &VertexIndex,
+    zone: &crate::places::Zone,
+    radius_m: f64,
+    mode: Mode,
+) -> Vec<VertexId> {
     let mut access = index.access_points(graph, zone, radius_m);
     if access.is_empty() {
         // No road of the mode near the park: the nearest one to its inside stands in.
@@ -154,8 +160,37 @@ fn minutes(ms: u32) -> f64 {
     f64::from(ms) / 60_000.0
 }
 
+/// What the commute stage looks at.
+#[derive(Clone, Copy, Debug)]
+pub struct CommuteInputs<'a> {
+    /// The parks.
+    pub parks: &'a Zones,
+    /// The residential areas (living areas).
+    pub areas: &'a Zones,
+    /// Where people live.
+    pub residents: &'a Residents,
+    /// Bike-share points (`amenity=bicycle_rental`).
+    pub bikeshare: &'a [Coord],
+    /// The bus layer.
+    pub transit: &'a TransitGraph,
+    /// Where its lines came from.
+    pub transit_source: &'a str,
+}
+
 /// Computes the commute circle of every park.
-pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, residents: &Residents, bikeshare: &[Coord], transit: &TransitGraph, transit_source: &str, options: &CommuteOptions) -> CommuteReport {
+pub fn compute_commute(
+    graph: &RoadGraph,
+    inputs: &CommuteInputs<'_>,
+    options: &CommuteOptions,
+) -> CommuteReport {
+    let CommuteInputs {
+        parks,
+        areas,
+        residents,
+        bikeshare,
+        transit,
+        transit_source,
+    } = *inputs;
     let max_ms = (BANDS_MIN[3] * 60_000.0) as u32;
     let walk_mps = graph.options.walk_kmh / 3.6;
     // Where each resident unit joins each mode's network (shared bikes start on foot).
@@ -164,18 +199,41 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
         .units
         .par_iter()
         .map(|u| UnitSeeds {
-            per_mode: Mode::ALL.iter().map(|&m| graph.snap(seeds_mode(m), u.location, crate::graph::snap::DEFAULT_MAX_SNAP_M).map(|s: Snap| s.seeds(graph, false)).unwrap_or_default()).collect(),
+            per_mode: Mode::ALL
+                .iter()
+                .map(|&m| {
+                    graph
+                        .snap(
+                            seeds_mode(m),
+                            u.location,
+                            crate::graph::snap::DEFAULT_MAX_SNAP_M,
+                        )
+                        .map(|s: Snap| s.seeds(graph, false))
+                        .unwrap_or_default()
+                })
+                .collect(),
         })
         .collect();
     // Nearest bike-share point within the walking limit, for every walk vertex: (walk ms, point).
-    let share_snaps: Vec<Snap> = bikeshare.iter().filter_map(|&c| graph.snap(Mode::Bike, c, 200.0).ok()).collect();
+    let share_snaps: Vec<Snap> = bikeshare
+        .iter()
+        .filter_map(|&c| graph.snap(Mode::Bike, c, 200.0).ok())
+        .collect();
     let share_walk_ms = (options.bikeshare_walk_m / walk_mps * 1000.0) as u32;
     let mut nearest_share: Vec<Option<(u32, usize)>> = vec![None; graph.vertices.len()];
     {
         let mut scratch = SearchScratch::new(graph);
         for (i, snap) in share_snaps.iter().enumerate() {
-            let Ok(walk_snap) = graph.snap(Mode::Walk, snap.point, 200.0) else { continue };
-            for &(v, t) in bounded_search(graph.profile(Mode::Walk), Direction::Reverse, &walk_snap.seeds(graph, true), share_walk_ms, &mut scratch) {
+            let Ok(walk_snap) = graph.snap(Mode::Walk, snap.point, 200.0) else {
+                continue;
+            };
+            for &(v, t) in bounded_search(
+                graph.profile(Mode::Walk),
+                Direction::Reverse,
+                &walk_snap.seeds(graph, true),
+                share_walk_ms,
+                &mut scratch,
+            ) {
                 let slot = &mut nearest_share[v.index()];
                 if slot.is_none_or(|(best, _)| t < best) {
                     *slot = Some((t, i));
@@ -183,7 +241,10 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
             }
         }
     }
-    let indexes: Vec<VertexIndex> = Mode::ALL.iter().map(|&m| VertexIndex::new(graph, m)).collect();
+    let indexes: Vec<VertexIndex> = Mode::ALL
+        .iter()
+        .map(|&m| VertexIndex::new(graph, m))
+        .collect();
     let total = residents.total();
 
     let parks_out: Vec<ParkCommute> = parks
@@ -191,27 +252,57 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
         .par_iter()
         .map(|zone| {
             let mut scratch = SearchScratch::new(graph);
-            let access: Vec<Vec<VertexId>> = Mode::ALL.iter().map(|&m| access_points(graph, &indexes[seeds_mode(m).index()], zone, options.access_radius_m, seeds_mode(m))).collect();
+            let access: Vec<Vec<VertexId>> = Mode::ALL
+                .iter()
+                .map(|&m| {
+                    access_points(
+                        graph,
+                        &indexes[seeds_mode(m).index()],
+                        zone,
+                        options.access_radius_m,
+                        seeds_mode(m),
+                    )
+                })
+                .collect();
             let times = |m: Mode, scratch: &mut SearchScratch| {
-                let seeds: Vec<(VertexId, u32)> = access[m.index()].iter().map(|&v| (v, 0)).collect();
-                bounded_search(graph.profile(m), Direction::Reverse, &seeds, max_ms, scratch);
-                TravelTimes::from_vec((0..graph.vertices.len()).map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED)).collect())
+                let seeds: Vec<(VertexId, u32)> =
+                    access[m.index()].iter().map(|&v| (v, 0)).collect();
+                bounded_search(
+                    graph.profile(m),
+                    Direction::Reverse,
+                    &seeds,
+                    max_ms,
+                    scratch,
+                );
+                TravelTimes::from_vec(
+                    (0..graph.vertices.len())
+                        .map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED))
+                        .collect(),
+                )
             };
             let mut modes = Vec::new();
             let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
             for &mode in &options.modes {
                 // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
                 let table: Vec<u32> = match mode {
-                    Mode::Walk | Mode::Ebike | Mode::Car => times(mode, &mut scratch).as_slice().to_vec(),
+                    Mode::Walk | Mode::Ebike | Mode::Car => {
+                        times(mode, &mut scratch).as_slice().to_vec()
+                    }
                     Mode::Bike => {
                         let own = times(Mode::Bike, &mut scratch);
                         let mut t = own.as_slice().to_vec();
                         // Shared: walk to the nearest point, unlock, ride from there.
                         for (v, slot) in nearest_share.iter().enumerate() {
                             if let Some((walk_ms, i)) = *slot {
-                                let ride = share_snaps[i].seeds(graph, false).iter().filter_map(|&(u, t0)| own.get(u).map(|x| x + t0)).min();
+                                let ride = share_snaps[i]
+                                    .seeds(graph, false)
+                                    .iter()
+                                    .filter_map(|&(u, t0)| own.get(u).map(|x| x + t0))
+                                    .min();
                                 if let Some(ride) = ride {
-                                    t[v] = walk_ms + (options.bikeshare_unlock_s * 1000.0) as u32 + ride;
+                                    t[v] = walk_ms
+                                        + (options.bikeshare_unlock_s * 1000.0) as u32
+                                        + ride;
                                 }
                             }
                         }
@@ -219,19 +310,40 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
                     }
                     Mode::Bus => {
                         let walk = times(Mode::Walk, &mut scratch);
-                        let seeds: Vec<(VertexId, u32)> = access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
+                        let seeds: Vec<(VertexId, u32)> =
+                            access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
                         bounded_search(transit, Direction::Reverse, &seeds, max_ms, &mut scratch);
-                        (0..graph.vertices.len()).map(|i| {
-                            let v = VertexId(i as u32);
-                            walk.get(v).unwrap_or(UNREACHED).min(scratch.time_ms(v).unwrap_or(UNREACHED))
-                        }).collect()
+                        (0..graph.vertices.len())
+                            .map(|i| {
+                                let v = VertexId(i as u32);
+                                walk.get(v)
+                                    .unwrap_or(UNREACHED)
+                                    .min(scratch.time_ms(v).unwrap_or(UNREACHED))
+                            })
+                            .collect()
                     }
                 };
                 let unit_ms: Vec<Option<u32>> = units
                     .iter()
                     .map(|u| {
-                        let seeds = if mode == Mode::Bike { u.per_mode[Mode::Walk.index()].iter().chain(&u.per_mode[Mode::Bike.index()]).copied().collect::<Vec<_>>() } else { u.per_mode[mode.index()].clone() };
-                        seeds.iter().filter_map(|&(v, t0)| (table[v.index()] != UNREACHED).then(|| table[v.index()] + t0)).min().filter(|&t| t <= max_ms)
+                        let seeds = if mode == Mode::Bike {
+                            u.per_mode[Mode::Walk.index()]
+                                .iter()
+                                .chain(&u.per_mode[Mode::Bike.index()])
+                                .copied()
+                                .collect::<Vec<_>>()
+                        } else {
+                            u.per_mode[mode.index()].clone()
+                        };
+                        seeds
+                            .iter()
+                            .filter_map(|&(v, t0)| {
+                                Some(table[v.index()])
+                                    .filter(|&t| t != UNREACHED)
+                                    .map(|t| t + t0)
+                            })
+                            .min()
+                            .filter(|&t| t <= max_ms)
                     })
                     .collect();
                 let mut within = [0.0; 4];
@@ -253,10 +365,31 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
                 }
                 // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
                 let target_ms = (options.target_min * 60_000.0) as u32;
-                let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) { Mode::Walk } else { mode };
-                let settled: Vec<(VertexId, u32)> = table.iter().enumerate().filter(|&(i, &t)| t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))).map(|(i, &t)| (VertexId(i as u32), t)).collect();
-                let grid = time_grid(graph, draw_mode, Direction::Reverse, &settled, &[], target_ms, &IsochroneOptions::for_mode(mode));
-                let reach = contour_bands(graph, &grid, &[options.target_min]).remove(0).polygon;
+                let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) {
+                    Mode::Walk
+                } else {
+                    mode
+                };
+                let settled: Vec<(VertexId, u32)> = table
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &t)| {
+                        t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))
+                    })
+                    .map(|(i, &t)| (VertexId(i as u32), t))
+                    .collect();
+                let grid = time_grid(
+                    graph,
+                    draw_mode,
+                    Direction::Reverse,
+                    &settled,
+                    &[],
+                    target_ms,
+                    &IsochroneOptions::for_mode(mode),
+                );
+                let reach = contour_bands(graph, &grid, &[options.target_min])
+                    .remove(0)
+                    .polygon;
                 modes.push(ModeReach {
                     mode,
                     residents_within: within,
@@ -266,8 +399,22 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
                 });
             }
             let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
-            let (bikeshare_points, service_area) = bikeshare_picture(graph, zone, areas, &access[Mode::Walk.index()], &share_snaps, options, &mut scratch);
-            ParkCommute { zone: zone.id, modes, outside, bikeshare_points, service_area }
+            let (bikeshare_points, service_area) = bikeshare_picture(
+                graph,
+                zone,
+                areas,
+                &access[Mode::Walk.index()],
+                &share_snaps,
+                options,
+                &mut scratch,
+            );
+            ParkCommute {
+                zone: zone.id,
+                modes,
+                outside,
+                bikeshare_points,
+                service_area,
+            }
         })
         .collect();
     CommuteReport {
@@ -281,7 +428,12 @@ pub fn compute_commute(graph: &RoadGraph, parks: &Zones, areas: &Zones, resident
     }
 }
 
-fn outside_areas(residents: &Residents, areas: &Zones, best: &[Option<u32>], target_min: f64) -> Vec<OutsideArea> {
+fn outside_areas(
+    residents: &Residents,
+    areas: &Zones,
+    best: &[Option<u32>],
+    target_min: f64,
+) -> Vec<OutsideArea> {
     let n = areas.zones.len();
     // Index n collects residents outside any mapped area.
     let mut groups: Vec<Vec<(f64, Option<u32>)>> = vec![Vec::new(); n + 1];
@@ -294,7 +446,11 @@ fn outside_areas(residents: &Residents, areas: &Zones, best: &[Option<u32>], tar
         .enumerate()
         .filter_map(|(i, mut g)| {
             let residents: f64 = g.iter().map(|x| x.0).sum();
-            let outside: f64 = g.iter().filter(|x| x.1.is_none_or(|t| t > target_ms)).map(|x| x.0).sum();
+            let outside: f64 = g
+                .iter()
+                .filter(|x| x.1.is_none_or(|t| t > target_ms))
+                .map(|x| x.0)
+                .sum();
             if outside <= 0.0 {
                 return None;
             }
@@ -312,36 +468,91 @@ fn outside_areas(residents: &Residents, areas: &Zones, best: &[Option<u32>], tar
             })
         })
         .collect();
-    out.sort_by(|a, b| b.residents_outside.total_cmp(&a.residents_outside).then(a.area.cmp(&b.area)));
+    out.sort_by(|a, b| {
+        b.residents_outside
+            .total_cmp(&a.residents_outside)
+            .then(a.area.cmp(&b.area))
+    });
     out
 }
 
 /// Bike-share points near a park, and the suggested service area.
-fn bikeshare_picture(graph: &RoadGraph, zone: &crate::places::Zone, areas: &Zones, access: &[VertexId], shares: &[Snap], options: &CommuteOptions, scratch: &mut SearchScratch) -> (Vec<Coord>, MultiPolygon) {
+fn bikeshare_picture(
+    graph: &RoadGraph,
+    zone: &crate::places::Zone,
+    areas: &Zones,
+    access: &[VertexId],
+    shares: &[Snap],
+    options: &CommuteOptions,
+    scratch: &mut SearchScratch,
+) -> (Vec<Coord>, MultiPolygon) {
     let walk_mps = graph.options.walk_kmh / 3.6;
     let radius_ms = (options.bikeshare_radius_m / walk_mps * 1000.0) as u32;
     let seeds: Vec<(VertexId, u32)> = access.iter().map(|&v| (v, 0)).collect();
-    bounded_search(graph.profile(Mode::Walk), Direction::Forward, &seeds, radius_ms, scratch);
+    bounded_search(
+        graph.profile(Mode::Walk),
+        Direction::Forward,
+        &seeds,
+        radius_ms,
+        scratch,
+    );
     let near: Vec<Coord> = shares
         .iter()
-        .filter(|s| graph.snap(Mode::Walk, s.point, 200.0).is_ok_and(|w| w.seeds(graph, true).iter().any(|&(u, t)| scratch.time_ms(u).is_some_and(|x| x + t <= radius_ms))))
+        .filter(|s| {
+            graph.snap(Mode::Walk, s.point, 200.0).is_ok_and(|w| {
+                w.seeds(graph, true)
+                    .iter()
+                    .any(|&(u, t)| scratch.time_ms(u).is_some_and(|x| x + t <= radius_ms))
+            })
+        })
         .map(|s| s.point)
         .collect();
     // Park + margin, plus the bike reach clipped to the hull of the park and the residential
     // areas that reach touches.
     let proj = graph.projection();
-    let to_m = |mp: &MultiPolygon| mp.map_coords(|c| { let [x, y] = proj.project(c); Coord { x, y } });
+    let to_m = |mp: &MultiPolygon| {
+        mp.map_coords(|c| {
+            let [x, y] = proj.project(c);
+            Coord { x, y }
+        })
+    };
     let to_deg = |mp: &MultiPolygon| mp.map_coords(|c| proj.unproject([c.x, c.y]));
     let park_m = to_m(&zone.polygon);
     let margin = park_m.buffer(options.bikeshare_radius_m);
-    let bike_access: Vec<(VertexId, u32)> = access.iter().filter(|&&v| graph.profile(Mode::Bike).contains(v)).map(|&v| (v, 0)).collect();
-    let reach = isochrones(graph, Mode::Bike, &bike_access, &[], &[options.service_area_bike_min], scratch).remove(0).polygon;
+    let bike_access: Vec<(VertexId, u32)> = access
+        .iter()
+        .filter(|&&v| graph.profile(Mode::Bike).contains(v))
+        .map(|&v| (v, 0))
+        .collect();
+    let reach = isochrones(
+        graph,
+        Mode::Bike,
+        &bike_access,
+        &[],
+        &[options.service_area_bike_min],
+        scratch,
+    )
+    .remove(0)
+    .polygon;
     let reach_m = to_m(&reach);
-    let mut hull_points: Vec<Point> = park_m.0.iter().flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))).collect();
+    let mut hull_points: Vec<Point> = park_m
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.iter().map(|&c| Point(c)))
+        .collect();
     for a in &areas.zones {
         let a_m = to_m(&a.polygon);
-        if a_m.0.iter().flat_map(|p| p.exterior().0.iter()).any(|&c| reach_m.0.iter().any(|r| crate::geom::ring_contains(&r.exterior().0, c))) {
-            hull_points.extend(a_m.0.iter().flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))));
+        if a_m.0.iter().flat_map(|p| p.exterior().0.iter()).any(|&c| {
+            reach_m
+                .0
+                .iter()
+                .any(|r| crate::geom::ring_contains(&r.exterior().0, c))
+        }) {
+            hull_points.extend(
+                a_m.0
+                    .iter()
+                    .flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))),
+            );
         }
     }
     let hull = MultiPoint(hull_points).convex_hull();

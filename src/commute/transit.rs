@@ -34,7 +34,11 @@ pub struct TransitOptions {
 
 impl Default for TransitOptions {
     fn default() -> Self {
-        TransitOptions { stop_walk_m: 800.0, dwell_s: 20.0, default_headway_s: 900.0 }
+        TransitOptions {
+            stop_walk_m: 800.0,
+            dwell_s: 20.0,
+            default_headway_s: 900.0,
+        }
     }
 }
 
@@ -61,7 +65,12 @@ pub struct OsmLineStats {
 const STOP_NEAR_ROUTE_M: f64 = 30.0;
 
 /// The bus stops along a relation's ways, ordered along the chained ways.
-fn stops_along_ways(extract: &OsmExtract, graph: &RoadGraph, route: &crate::osm::BusRoute, ways: &HashMap<OsmWayId, &crate::osm::HighwayWay>) -> Vec<RouteStop> {
+fn stops_along_ways(
+    extract: &OsmExtract,
+    graph: &RoadGraph,
+    route: &crate::osm::BusRoute,
+    ways: &HashMap<OsmWayId, &crate::osm::HighwayWay>,
+) -> Vec<RouteStop> {
     let proj = graph.projection();
     // Chain the ways in relation order, turning each to continue the previous one (the first
     // way may be listed against the direction of travel: it turns when the second meets its
@@ -69,7 +78,12 @@ fn stops_along_ways(extract: &OsmExtract, graph: &RoadGraph, route: &crate::osm:
     let mut line: Vec<(i64, [f64; 2])> = Vec::new();
     for (k, id) in route.ways.iter().enumerate() {
         let Some(w) = ways.get(id) else { continue };
-        let mut pts: Vec<(i64, [f64; 2])> = w.nodes.iter().zip(&w.coords).map(|(n, &c)| (n.0, proj.project(c))).collect();
+        let mut pts: Vec<(i64, [f64; 2])> = w
+            .nodes
+            .iter()
+            .zip(&w.coords)
+            .map(|(n, &c)| (n.0, proj.project(c)))
+            .collect();
         if let (Some(start), Some(end)) = (line.first().map(|p| p.0), line.last().map(|p| p.0)) {
             let (first, last) = (pts[0].0, pts[pts.len() - 1].0);
             if k == 1 && first != end && last != end && (first == start || last == start) {
@@ -109,7 +123,14 @@ fn stops_along_ways(extract: &OsmExtract, graph: &RoadGraph, route: &crate::osm:
             along += len;
         }
         if let Some((_, pos)) = best.filter(|b| b.0 <= r * r) {
-            found.push((pos, RouteStop { node: stop.id, location: stop.location, on_road: true }));
+            found.push((
+                pos,
+                RouteStop {
+                    node: stop.id,
+                    location: stop.location,
+                    on_road: true,
+                },
+            ));
         }
     }
     found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.node.cmp(&b.1.node)));
@@ -125,7 +146,12 @@ fn stops_along_ways(extract: &OsmExtract, graph: &RoadGraph, route: &crate::osm:
 
 /// Parses an OSM `interval` tag (`15`, `00:15`, `0:15:00`) to seconds.
 pub fn parse_interval_s(text: &str) -> Option<f64> {
-    let parts: Vec<f64> = text.trim().split(':').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().ok()?;
+    let parts: Vec<f64> = text
+        .trim()
+        .split(':')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
     let s = match parts.as_slice() {
         [m] => m * 60.0,
         [h, m] => h * 3600.0 + m * 60.0,
@@ -138,19 +164,36 @@ pub fn parse_interval_s(text: &str) -> Option<f64> {
 /// Bus lines from the extract's `route=bus` relations: stops in relation order (role `stop*`,
 /// else `platform*`), riding along the relation's own ways at bus speed where they connect the
 /// stops (the bus network otherwise), plus a dwell per stop; headway from the `interval` tag.
-pub fn osm_lines(extract: &OsmExtract, graph: &RoadGraph, options: &TransitOptions) -> (TransitLines, OsmLineStats) {
+pub fn osm_lines(
+    extract: &OsmExtract,
+    graph: &RoadGraph,
+    options: &TransitOptions,
+) -> (TransitLines, OsmLineStats) {
     let bus = graph.profile(Mode::Bus);
-    let mut stats = OsmLineStats { relations: extract.bus_routes.len(), ..OsmLineStats::default() };
+    let mut stats = OsmLineStats {
+        relations: extract.bus_routes.len(),
+        ..OsmLineStats::default()
+    };
     let mut scratch = SearchScratch::new(graph);
     let mut lines = Vec::new();
-    let ways_by_id: HashMap<OsmWayId, &crate::osm::HighwayWay> = extract.highways.iter().map(|w| (w.id, w)).collect();
-    let stop_names: HashMap<i64, &str> = extract.bus_stops.iter().filter_map(|s| s.tags.name().map(|n| (s.id.0, n))).collect();
+    let ways_by_id: HashMap<OsmWayId, &crate::osm::HighwayWay> =
+        extract.highways.iter().map(|w| (w.id, w)).collect();
+    let stop_names: HashMap<i64, &str> = extract
+        .bus_stops
+        .iter()
+        .filter_map(|s| s.tags.name().map(|n| (s.id.0, n)))
+        .collect();
     for route in &extract.bus_routes {
         stats.missing_members += route.missing_members;
-        let (stops, platforms): (Vec<&RouteStop>, Vec<&RouteStop>) = route.stops.iter().partition(|s| s.on_road);
+        let (stops, platforms): (Vec<&RouteStop>, Vec<&RouteStop>) =
+            route.stops.iter().partition(|s| s.on_road);
         let mut chosen = if stops.len() >= 2 { stops } else { platforms };
         // Old-style relations (ways only): the bus stops along the ways, in both directions.
-        let derived = if chosen.len() < 2 { stops_along_ways(extract, graph, route, &ways_by_id) } else { Vec::new() };
+        let derived = if chosen.len() < 2 {
+            stops_along_ways(extract, graph, route, &ways_by_id)
+        } else {
+            Vec::new()
+        };
         let directions: Vec<Vec<&RouteStop>> = if derived.len() >= 2 {
             stats.derived += 1;
             vec![derived.iter().collect(), derived.iter().rev().collect()]
@@ -159,68 +202,117 @@ pub fn osm_lines(extract: &OsmExtract, graph: &RoadGraph, options: &TransitOptio
             vec![chosen]
         };
         for (direction, chosen) in directions.into_iter().enumerate() {
-        let snapped: Vec<(&RouteStop, _)> = chosen.iter().filter_map(|&s| graph.snap(Mode::Bus, s.location, 100.0).ok().map(|snap| (s, snap))).collect();
-        if snapped.len() < 2 {
-            stats.unusable += usize::from(direction == 0);
-            continue;
-        }
-        let own: HashSet<OsmWayId> = route.ways.iter().copied().collect();
-        let name = match (route.tags.get("ref"), route.tags.name()) {
-            (Some(r), Some(n)) => format!("{r} {n}"),
-            (Some(r), None) => r.to_string(),
-            (None, Some(n)) => n.to_string(),
-            (None, None) => format!("relation/{}", route.id),
-        };
-        let headway_s = route.tags.get("interval").and_then(parse_interval_s).unwrap_or(options.default_headway_s);
-        let stop_of = |s: &RouteStop| LineStop { id: format!("node/{}", s.node.0), name: stop_names.get(&s.node.0).map(|n| n.to_string()), location: s.location };
-        let suffix = if direction == 1 { " (back)" } else { "" };
-        let mut part = TransitLine { id: format!("relation/{}{}", route.id, if direction == 1 { "/back" } else { "" }), name: format!("{name}{suffix}"), stops: vec![stop_of(snapped[0].0)], ride_s: vec![], headway_s };
-        let mut piece = 1;
-        for w in snapped.windows(2) {
-            let (from, to) = (w[0].1, w[1].1);
-            let target = to.seeds(graph, true);
-            let leg = |scratch: &mut SearchScratch, only_own: bool| {
-                let seeds = from.seeds(graph, false);
-                let limit = 3_600_000;
-                if only_own {
-                    bounded_search_where(bus, Direction::Forward, &seeds, limit, scratch, |a| own.contains(&graph.edges[a.edge.index()].way));
-                } else {
-                    bounded_search(bus, Direction::Forward, &seeds, limit, scratch);
-                }
-                target.iter().filter_map(|&(u, t)| scratch.time_ms(u).map(|x| x + t)).min()
+            let snapped: Vec<(&RouteStop, _)> = chosen
+                .iter()
+                .filter_map(|&s| {
+                    graph
+                        .snap(Mode::Bus, s.location, 100.0)
+                        .ok()
+                        .map(|snap| (s, snap))
+                })
+                .collect();
+            if snapped.len() < 2 {
+                stats.unusable += usize::from(direction == 0);
+                continue;
+            }
+            let own: HashSet<OsmWayId> = route.ways.iter().copied().collect();
+            let name = match (route.tags.get("ref"), route.tags.name()) {
+                (Some(r), Some(n)) => format!("{r} {n}"),
+                (Some(r), None) => r.to_string(),
+                (None, Some(n)) => n.to_string(),
+                (None, None) => format!("relation/{}", route.id),
             };
-            let ms = match leg(&mut scratch, true) {
-                Some(ms) => Some(ms),
-                None => {
-                    let ms = leg(&mut scratch, false);
-                    if ms.is_some() {
-                        stats.legs_off_route += 1;
+            let headway_s = route
+                .tags
+                .get("interval")
+                .and_then(parse_interval_s)
+                .unwrap_or(options.default_headway_s);
+            let stop_of = |s: &RouteStop| LineStop {
+                id: format!("node/{}", s.node.0),
+                name: stop_names.get(&s.node.0).map(|n| n.to_string()),
+                location: s.location,
+            };
+            let suffix = if direction == 1 { " (back)" } else { "" };
+            let mut part = TransitLine {
+                id: format!(
+                    "relation/{}{}",
+                    route.id,
+                    if direction == 1 { "/back" } else { "" }
+                ),
+                name: format!("{name}{suffix}"),
+                stops: vec![stop_of(snapped[0].0)],
+                ride_s: vec![],
+                headway_s,
+            };
+            let mut piece = 1;
+            for w in snapped.windows(2) {
+                let (from, to) = (w[0].1, w[1].1);
+                let target = to.seeds(graph, true);
+                let leg = |scratch: &mut SearchScratch, only_own: bool| {
+                    let seeds = from.seeds(graph, false);
+                    let limit = 3_600_000;
+                    if only_own {
+                        bounded_search_where(
+                            bus,
+                            Direction::Forward,
+                            &seeds,
+                            limit,
+                            scratch,
+                            |a| own.contains(&graph.edges[a.edge.index()].way),
+                        );
+                    } else {
+                        bounded_search(bus, Direction::Forward, &seeds, limit, scratch);
                     }
-                    ms
-                }
-            };
-            match ms {
-                Some(ms) => {
-                    part.ride_s.push(f64::from(ms) / 1000.0 + options.dwell_s);
-                    part.stops.push(stop_of(w[1].0));
-                }
-                None => {
-                    stats.legs_broken += 1;
-                    let next = TransitLine { id: format!("relation/{}#{}", route.id, piece + 1), name: name.clone(), stops: vec![stop_of(w[1].0)], ride_s: vec![], headway_s };
-                    piece += 1;
-                    let done = std::mem::replace(&mut part, next);
-                    if done.stops.len() >= 2 {
-                        lines.push(done);
+                    target
+                        .iter()
+                        .filter_map(|&(u, t)| scratch.time_ms(u).map(|x| x + t))
+                        .min()
+                };
+                let ms = match leg(&mut scratch, true) {
+                    Some(ms) => Some(ms),
+                    None => {
+                        let ms = leg(&mut scratch, false);
+                        if ms.is_some() {
+                            stats.legs_off_route += 1;
+                        }
+                        ms
+                    }
+                };
+                match ms {
+                    Some(ms) => {
+                        part.ride_s.push(f64::from(ms) / 1000.0 + options.dwell_s);
+                        part.stops.push(stop_of(w[1].0));
+                    }
+                    None => {
+                        stats.legs_broken += 1;
+                        let next = TransitLine {
+                            id: format!("relation/{}#{}", route.id, piece + 1),
+                            name: name.clone(),
+                            stops: vec![stop_of(w[1].0)],
+                            ride_s: vec![],
+                            headway_s,
+                        };
+                        piece += 1;
+                        let done = std::mem::replace(&mut part, next);
+                        if done.stops.len() >= 2 {
+                            lines.push(done);
+                        }
                     }
                 }
             }
-        }
-        if part.stops.len() >= 2 {
-            lines.push(part);
-        }
+            if part.stops.len() >= 2 {
+                lines.push(part);
+            }
         }
     }
-    (TransitLines { source: "OSM route=bus relations".into(), lines, warnings: Vec::new() }, stats)
+    (
+        TransitLines {
+            source: "OSM route=bus relations".into(),
+            lines,
+            warnings: Vec::new(),
+        },
+        stats,
+    )
 }
 
 /// The walk network plus stops and lines, searchable like a road graph.
@@ -273,7 +365,8 @@ impl TransitGraph {
     pub fn build(graph: &RoadGraph, lines: &TransitLines, options: &TransitOptions) -> Self {
         let walk = graph.profile(Mode::Walk);
         let n = graph.vertices.len();
-        let limit_ms = (options.stop_walk_m / (graph.options.walk_kmh / 3.6) * 1000.0).round() as u32;
+        let limit_ms =
+            (options.stop_walk_m / (graph.options.walk_kmh / 3.6) * 1000.0).round() as u32;
         // Stops by id, placed on the walk graph.
         let mut stop_index: HashMap<&str, usize> = HashMap::new();
         let mut stops: Vec<PlacedStop> = Vec::new();
@@ -284,10 +377,17 @@ impl TransitGraph {
             for s in &line.stops {
                 let i = match stop_index.get(s.id.as_str()) {
                     Some(&i) => Some(i),
-                    None => match graph.snap(Mode::Walk, s.location, crate::graph::snap::DEFAULT_MAX_SNAP_M) {
+                    None => match graph.snap(
+                        Mode::Walk,
+                        s.location,
+                        crate::graph::snap::DEFAULT_MAX_SNAP_M,
+                    ) {
                         Ok(snap) => {
                             stop_index.insert(&s.id, stops.len());
-                            stops.push(PlacedStop { stop: s.clone(), lines: 0 });
+                            stops.push(PlacedStop {
+                                stop: s.clone(),
+                                lines: 0,
+                            });
                             snaps.push(snap);
                             Some(stops.len() - 1)
                         }
@@ -305,10 +405,22 @@ impl TransitGraph {
         // Walking to and from stops.
         let mut scratch = SearchScratch::new(graph);
         for (s, snap) in snaps.iter().enumerate() {
-            for &(v, t) in bounded_search(walk, Direction::Reverse, &snap.seeds(graph, true), limit_ms, &mut scratch) {
+            for &(v, t) in bounded_search(
+                walk,
+                Direction::Reverse,
+                &snap.seeds(graph, true),
+                limit_ms,
+                &mut scratch,
+            ) {
                 arcs.push((v.0, board(s), t));
             }
-            for &(v, t) in bounded_search(walk, Direction::Forward, &snap.seeds(graph, false), limit_ms, &mut scratch) {
+            for &(v, t) in bounded_search(
+                walk,
+                Direction::Forward,
+                &snap.seeds(graph, false),
+                limit_ms,
+                &mut scratch,
+            ) {
                 arcs.push((alight(s), v.0, t));
             }
         }
@@ -321,7 +433,11 @@ impl TransitGraph {
             let mut carried_ms = 0u32;
             let mut any = false;
             for (k, stop) in idx.iter().enumerate() {
-                let ride_ms = if k == 0 { 0 } else { (line.ride_s[k - 1] * 1000.0).round() as u32 };
+                let ride_ms = if k == 0 {
+                    0
+                } else {
+                    (line.ride_s[k - 1] * 1000.0).round() as u32
+                };
                 let Some(s) = *stop else {
                     // A stop off the network: ride through it.
                     carried_ms += ride_ms;
@@ -351,17 +467,36 @@ impl TransitGraph {
                 first[i + 1] += first[i];
             }
             let mut fill = first.clone();
-            let mut out = vec![Arc { vertex: VertexId(0), time_ms: 0, edge: EdgeId(u32::MAX) }; arcs.len()];
+            let mut out = vec![
+                Arc {
+                    vertex: VertexId(0),
+                    time_ms: 0,
+                    edge: EdgeId(u32::MAX)
+                };
+                arcs.len()
+            ];
             for a in &arcs {
                 let (tail, head) = key(a);
-                out[fill[tail as usize] as usize] = Arc { vertex: VertexId(head), time_ms: a.2, edge: EdgeId(u32::MAX) };
+                out[fill[tail as usize] as usize] = Arc {
+                    vertex: VertexId(head),
+                    time_ms: a.2,
+                    edge: EdgeId(u32::MAX),
+                };
                 fill[tail as usize] += 1;
             }
             (first, out)
         };
         let (first_out, out_arcs) = csr(|a| (a.0, a.1));
         let (first_in, in_arcs) = csr(|a| (a.1, a.0));
-        TransitGraph { walk_vertices: n, first_out, out_arcs, first_in, in_arcs, stops, lines: used_lines }
+        TransitGraph {
+            walk_vertices: n,
+            first_out,
+            out_arcs,
+            first_in,
+            in_arcs,
+            stops,
+            lines: used_lines,
+        }
     }
 }
 

@@ -166,7 +166,6 @@ impl CoverageReport {
     }
 }
 
-
 /// An R-tree of one mode's vertices in local metres, to find the vertices in or near a zone.
 pub struct VertexIndex {
     tree: RTree<GeomWithData<[f64; 2], u32>>,
@@ -344,7 +343,10 @@ fn zone_coverage(
     let zone_m = project_zone(graph, zone);
 
     // Evaluation points: grid cell centres inside the zone, else its interior point.
-    let mut grid: Vec<Coord> = crate::geom::grid_inside(&zone_m, options.grid_spacing_m).into_iter().map(|p| proj.unproject([p.x, p.y])).collect();
+    let mut grid: Vec<Coord> = crate::geom::grid_inside(&zone_m, options.grid_spacing_m)
+        .into_iter()
+        .map(|p| proj.unproject([p.x, p.y]))
+        .collect();
     if grid.is_empty() {
         grid.extend(zone.polygon.interior_point().map(|p| p.0));
     }

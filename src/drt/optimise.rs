@@ -2308,7 +2308,8 @@ mod tests {
 
     #[test]
     fn solves_smallest_cordeau_instance_to_the_reference() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/darp/a2-16.txt");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/darp/a2-16.txt");
         let Ok(p) = super::super::cordeau::parse_file(&path) else {
             println!("skipped: {} is absent", path.display());
             return; // benchmark data not available

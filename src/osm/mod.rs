@@ -419,7 +419,11 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
                     if m.role.starts_with("stop") || m.role.starts_with("platform") =>
                 {
                     match nodes.get(m.id) {
-                        Some(location) => route.stops.push(RouteStop { node: OsmNodeId(m.id), location, on_road: m.role.starts_with("stop") }),
+                        Some(location) => route.stops.push(RouteStop {
+                            node: OsmNodeId(m.id),
+                            location,
+                            on_road: m.role.starts_with("stop"),
+                        }),
                         None => route.missing_members += 1,
                     }
                 }

@@ -384,14 +384,27 @@ pub const AREA_GRID_M: f64 = 200.0;
 
 /// Grid points inside an area (lon/lat), or one point on its surface when it is too narrow.
 fn area_points(polygon: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
-    let Some(first) = polygon.0.first().and_then(|p| p.exterior().0.first().copied()) else { return Vec::new() };
+    let Some(first) = polygon
+        .0
+        .first()
+        .and_then(|p| p.exterior().0.first().copied())
+    else {
+        return Vec::new();
+    };
     let proj = crate::geom::LocalProjection::new(first);
     let projected = geo::MapCoords::map_coords(polygon, |c| {
         let [x, y] = proj.project(c);
         Coord { x, y }
     });
-    let grid: Vec<Coord> = crate::geom::grid_inside(&projected, spacing_m).into_iter().map(|p| proj.unproject([p.x, p.y])).collect();
-    if grid.is_empty() { surface_point(polygon).into_iter().collect() } else { grid }
+    let grid: Vec<Coord> = crate::geom::grid_inside(&projected, spacing_m)
+        .into_iter()
+        .map(|p| proj.unproject([p.x, p.y]))
+        .collect();
+    if grid.is_empty() {
+        surface_point(polygon).into_iter().collect()
+    } else {
+        grid
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -916,7 +929,11 @@ mod tests {
         let fp11 = square(9.70, 47.10, side).chamberlain_duquette_unsigned_area();
         assert!(rel_eq(r.units[0].residents, fp11 * 3.0 / 40.0));
         assert_eq!(r.units[0].area, None);
-        assert!(r.units[2..].iter().all(|u| u.basis == ResidentBasis::Area && u.area == Some(ZoneId(1))));
+        assert!(
+            r.units[2..]
+                .iter()
+                .all(|u| u.basis == ResidentBasis::Area && u.area == Some(ZoneId(1)))
+        );
         let per = r.per_area(2);
         assert!(rel_eq(per[1], zones.zones[1].area_ha * 100.0));
         assert!(rel_eq(per[0], r.units[1].residents));

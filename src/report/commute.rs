@@ -5,7 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::{OutputFile, feature, feature_collection, point_geometry, polygon_geometry, round, to_json_bytes};
+use super::{
+    OutputFile, feature, feature_collection, point_geometry, polygon_geometry, round, to_json_bytes,
+};
 use crate::commute::{BANDS_MIN, CommuteReport};
 use crate::places::Zones;
 use crate::places::residents::Residents;
@@ -13,7 +15,10 @@ use crate::places::residents::Residents;
 /// Resident-weighted median of `(residents, minutes)`; `None` when most are beyond reach.
 fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
     let total: f64 = v.iter().map(|x| x.0).sum();
-    v.sort_by(|a, b| a.1.unwrap_or(f64::INFINITY).total_cmp(&b.1.unwrap_or(f64::INFINITY)));
+    v.sort_by(|a, b| {
+        a.1.unwrap_or(f64::INFINITY)
+            .total_cmp(&b.1.unwrap_or(f64::INFINITY))
+    });
     let mut acc = 0.0;
     v.into_iter()
         .find(|x| {
@@ -24,18 +29,59 @@ fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
 }
 
 /// All commute outputs. `warnings` are the rows skipped while reading inputs.
-pub fn commute_files(parks: &Zones, areas: &Zones, residents: &Residents, report: &CommuteReport, source: &str, warnings: &[String]) -> Vec<OutputFile> {
+pub fn commute_files(
+    parks: &Zones,
+    areas: &Zones,
+    residents: &Residents,
+    report: &CommuteReport,
+    source: &str,
+    warnings: &[String],
+) -> Vec<OutputFile> {
     let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record(["park_id", "park", "mode", "residents_total", "within_15", "within_30", "within_45", "within_60", "share_15", "share_30", "share_45", "share_60"]).expect("writing to memory");
+    csv.write_record([
+        "park_id",
+        "park",
+        "mode",
+        "residents_total",
+        "within_15",
+        "within_30",
+        "within_45",
+        "within_60",
+        "share_15",
+        "share_30",
+        "share_45",
+        "share_60",
+    ])
+    .expect("writing to memory");
     let mut iso = Vec::new();
     let mut bikes = Vec::new();
     let mut json_parks = Vec::new();
-    let area_name = |a: Option<crate::places::ZoneId>| a.map_or_else(|| ("-".to_string(), "outside mapped residential areas".to_string()), |a| (areas.zones[a.0 as usize].code.clone(), areas.zones[a.0 as usize].name.clone()));
+    let area_name = |a: Option<crate::places::ZoneId>| {
+        a.map_or_else(
+            || {
+                (
+                    "-".to_string(),
+                    "outside mapped residential areas".to_string(),
+                )
+            },
+            |a| {
+                (
+                    areas.zones[a.0 as usize].code.clone(),
+                    areas.zones[a.0 as usize].name.clone(),
+                )
+            },
+        )
+    };
     for pc in &report.parks {
         let park = &parks.zones[pc.zone.0 as usize];
         let mut modes = serde_json::Map::new();
         for m in &pc.modes {
-            let mut row = vec![park.code.clone(), park.name.clone(), m.mode.name().to_string(), format!("{:.0}", report.residents_total)];
+            let mut row = vec![
+                park.code.clone(),
+                park.name.clone(),
+                m.mode.name().to_string(),
+                format!("{:.0}", report.residents_total),
+            ];
             row.extend(m.residents_within.iter().map(|r| format!("{r:.0}")));
             row.extend(m.share_within.iter().map(|s| round(*s, 4).to_string()));
             csv.write_record(&row).expect("writing to memory");
@@ -57,7 +103,10 @@ pub fn commute_files(parks: &Zones, areas: &Zones, residents: &Residents, report
             })
             .collect();
         for p in &pc.bikeshare_points {
-            bikes.push(feature(point_geometry(*p), json!({ "park_id": park.code, "park": park.name, "kind": "bike-share point" })));
+            bikes.push(feature(
+                point_geometry(*p),
+                json!({ "park_id": park.code, "park": park.name, "kind": "bike-share point" }),
+            ));
         }
         bikes.push(feature(polygon_geometry(&pc.service_area), json!({ "park_id": park.code, "park": park.name, "kind": "suggested service area", "margin_m": report.options.bikeshare_radius_m, "bike_reach_min": report.options.service_area_bike_min })));
         json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "outside_target_by_every_non_car_mode": outside, "bikeshare_points_near": pc.bikeshare_points.len() }));
@@ -68,17 +117,26 @@ pub fn commute_files(parks: &Zones, areas: &Zones, residents: &Residents, report
     let mut area_features = Vec::new();
     let per_area = residents.per_area(areas.zones.len());
     for (a, zone) in areas.zones.iter().enumerate() {
-        let units: Vec<usize> = (0..n_units).filter(|&u| residents.units[u].area.is_some_and(|z| z.0 as usize == a)).collect();
+        let units: Vec<usize> = (0..n_units)
+            .filter(|&u| residents.units[u].area.is_some_and(|z| z.0 as usize == a))
+            .collect();
         let mut props = json!({ "id": zone.code, "name": zone.name, "residents": round(per_area[a], 0), "basis": if residents.supplied { "supplied" } else { "estimated" } });
         for (mi, &mode) in report.options.modes.iter().enumerate() {
             let best: Vec<(f64, Option<f64>)> = units
                 .iter()
                 .map(|&u| {
-                    let t = report.parks.iter().filter_map(|pc| pc.modes[mi].unit_minutes[u]).fold(None, |acc: Option<f64>, t| Some(acc.map_or(t, |a| a.min(t))));
+                    let t = report
+                        .parks
+                        .iter()
+                        .filter_map(|pc| pc.modes[mi].unit_minutes[u])
+                        .fold(None, |acc: Option<f64>, t| {
+                            Some(acc.map_or(t, |a| a.min(t)))
+                        });
                     (residents.units[u].residents, t)
                 })
                 .collect();
-            props[format!("min_{}", mode.name())] = json!(weighted_median(best).map(|m| round(m, 1)));
+            props[format!("min_{}", mode.name())] =
+                json!(weighted_median(best).map(|m| round(m, 1)));
         }
         area_features.push(feature(polygon_geometry(&zone.polygon), props));
     }
@@ -95,8 +153,14 @@ pub fn commute_files(parks: &Zones, areas: &Zones, residents: &Residents, report
         "warnings": warnings,
     });
     vec![
-        OutputFile { name: "commute.csv".into(), bytes: csv.into_inner().expect("writing to memory") },
-        OutputFile { name: "commute.json".into(), bytes: to_json_bytes(&summary) },
+        OutputFile {
+            name: "commute.csv".into(),
+            bytes: csv.into_inner().expect("writing to memory"),
+        },
+        OutputFile {
+            name: "commute.json".into(),
+            bytes: to_json_bytes(&summary),
+        },
         feature_collection("residential", area_features),
         feature_collection("commute_isochrones", iso),
         feature_collection("bikeshare", bikes),

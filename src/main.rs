@@ -434,13 +434,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     z.name.chars().take(28).collect::<String>()
                 );
                 for m in &pc.modes {
-                    let within: f64 = residents
-                        .units
-                        .iter()
-                        .zip(&m.unit_minutes)
-                        .filter(|(_, t)| t.is_some_and(|t| t <= minutes))
-                        .map(|(u, _)| u.residents)
-                        .sum();
+                    let within = m.residents_within_target;
                     print!(" {:>9}", percent(within / report.residents_total.max(1.0)));
                 }
                 println!();

@@ -144,7 +144,14 @@ fn run(
         transit: &transit,
         transit_source: &lines.source,
     };
-    let report = compute_commute(&graph, &inputs, &CommuteOptions::default());
+    let report = compute_commute(
+        &graph,
+        &inputs,
+        &CommuteOptions {
+            keep_unit_times: true,
+            ..CommuteOptions::default()
+        },
+    );
     Run {
         graph,
         parks,
@@ -172,10 +179,9 @@ fn bus_and_walk_never_lose_to_walking_and_totals_add_up() {
             assert!(bus.residents_within[b] >= walk.residents_within[b]);
             assert!(walk.residents_within[b] <= total && bus.share_within[b] <= 1.0);
         }
-        for (w, b) in walk.unit_minutes.iter().zip(&bus.unit_minutes) {
-            if let Some(w) = w {
-                assert!(b.is_some_and(|b| b <= *w));
-            }
+        assert!(!walk.unit_ms.is_empty());
+        for (w, b) in walk.unit_ms.iter().zip(&bus.unit_ms) {
+            assert!(b <= w);
         }
         better += usize::from(bus.residents_within[1] > walk.residents_within[1]);
         // Bands are cumulative.
@@ -240,12 +246,8 @@ fn each_mode_matches_a_plain_search() {
                     .iter()
                     .filter_map(|&a| scratch.time_ms(a))
                     .min()
-                    .map(|t| f64::from(t) / 60_000.0);
-                assert_eq!(
-                    m.unit_minutes[u], oracle,
-                    "{} unit {u} to {}",
-                    m.mode, park.name
-                );
+                    .unwrap_or(lifecircle::routing::UNREACHED);
+                assert_eq!(m.unit_ms[u], oracle, "{} unit {u} to {}", m.mode, park.name);
             }
         }
     }
@@ -367,7 +369,7 @@ fn a_window_without_service_leaves_walking_only() {
     let pc = &r.report.parks[0];
     let walk = pc.modes.iter().find(|m| m.mode == Mode::Walk).unwrap();
     let bus = pc.modes.iter().find(|m| m.mode == Mode::Bus).unwrap();
-    assert_eq!(walk.unit_minutes, bus.unit_minutes);
+    assert_eq!(walk.unit_ms, bus.unit_ms);
     // With the morning's service, buses do better for someone.
     let morning = read_gtfs(&gtfs, DepartureWindow::parse("07:00-08:00").unwrap()).unwrap();
     let r = run(&extract, Some(&park), Some(morning), Some(residents));
@@ -375,10 +377,5 @@ fn a_window_without_service_leaves_walking_only() {
     let pc = &r.report.parks[0];
     let walk = pc.modes.iter().find(|m| m.mode == Mode::Walk).unwrap();
     let bus = pc.modes.iter().find(|m| m.mode == Mode::Bus).unwrap();
-    assert!(
-        walk.unit_minutes
-            .iter()
-            .zip(&bus.unit_minutes)
-            .any(|(w, b)| b.is_some_and(|b| w.is_none_or(|w| b < w)))
-    );
+    assert!(walk.unit_ms.iter().zip(&bus.unit_ms).any(|(w, b)| b < w));
 }

@@ -51,6 +51,9 @@ pub struct CommuteOptions {
     pub service_area_bike_min: f64,
     /// Vertices this close to a park are its access points, metres.
     pub access_radius_m: f64,
+    /// Keep every resident unit's time to every park and mode in the report (memory: parks ×
+    /// modes × units × 4 bytes; for tests and small regions).
+    pub keep_unit_times: bool,
 }
 
 impl Default for CommuteOptions {
@@ -64,6 +67,7 @@ impl Default for CommuteOptions {
             bikeshare_radius_m: 300.0,
             service_area_bike_min: 15.0,
             access_radius_m: 50.0,
+            keep_unit_times: false,
         }
     }
 }
@@ -79,8 +83,11 @@ pub struct ModeReach {
     pub share_within: [f64; 4],
     /// Where the park is reached from within the target.
     pub reach: MultiPolygon,
-    /// Per resident unit: minutes to the park, `None` beyond 60.
-    pub unit_minutes: Vec<Option<f64>>,
+    /// Residents within the target.
+    pub residents_within_target: f64,
+    /// Per resident unit: ms to the park, [`UNREACHED`] beyond 60 minutes; empty unless
+    /// [`CommuteOptions::keep_unit_times`].
+    pub unit_ms: Vec<u32>,
 }
 
 /// A living area left outside the target by every mode but the car.
@@ -129,6 +136,9 @@ pub struct CommuteReport {
     pub transit_stops: usize,
     /// Bike-share points in the region.
     pub bikeshare_points: usize,
+    /// Per mode (in [`CommuteOptions::modes`] order) and resident unit: ms to the nearest park,
+    /// [`UNREACHED`] beyond 60 minutes.
+    pub nearest_park_ms: Vec<Vec<u32>>,
 }
 
 /// Per resident unit and mode: the search seeds leaving its location.
@@ -247,176 +257,206 @@ pub fn compute_commute(
         .collect();
     let total = residents.total();
 
-    let parks_out: Vec<ParkCommute> = parks
-        .zones
-        .par_iter()
-        .map(|zone| {
-            let mut scratch = SearchScratch::new(graph);
-            let access: Vec<Vec<VertexId>> = Mode::ALL
-                .iter()
-                .map(|&m| {
-                    access_points(
-                        graph,
-                        &indexes[seeds_mode(m).index()],
-                        zone,
-                        options.access_radius_m,
-                        seeds_mode(m),
+    let mut parks_out: Vec<ParkCommute> = Vec::with_capacity(parks.zones.len());
+    let mut nearest_park_ms: Vec<Vec<u32>> =
+        vec![vec![UNREACHED; residents.units.len()]; options.modes.len()];
+    // In chunks, so that only a few parks' per-unit times are in memory at once.
+    for chunk in parks.zones.chunks(16) {
+        let done: Vec<ParkCommute> = chunk
+            .par_iter()
+            .map(|zone| {
+                let mut scratch = SearchScratch::new(graph);
+                let access: Vec<Vec<VertexId>> = Mode::ALL
+                    .iter()
+                    .map(|&m| {
+                        access_points(
+                            graph,
+                            &indexes[seeds_mode(m).index()],
+                            zone,
+                            options.access_radius_m,
+                            seeds_mode(m),
+                        )
+                    })
+                    .collect();
+                let times = |m: Mode, scratch: &mut SearchScratch| {
+                    let seeds: Vec<(VertexId, u32)> =
+                        access[m.index()].iter().map(|&v| (v, 0)).collect();
+                    bounded_search(
+                        graph.profile(m),
+                        Direction::Reverse,
+                        &seeds,
+                        max_ms,
+                        scratch,
+                    );
+                    TravelTimes::from_vec(
+                        (0..graph.vertices.len())
+                            .map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED))
+                            .collect(),
                     )
-                })
-                .collect();
-            let times = |m: Mode, scratch: &mut SearchScratch| {
-                let seeds: Vec<(VertexId, u32)> =
-                    access[m.index()].iter().map(|&v| (v, 0)).collect();
-                bounded_search(
-                    graph.profile(m),
-                    Direction::Reverse,
-                    &seeds,
-                    max_ms,
-                    scratch,
-                );
-                TravelTimes::from_vec(
-                    (0..graph.vertices.len())
-                        .map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED))
-                        .collect(),
-                )
-            };
-            let mut modes = Vec::new();
-            let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
-            for &mode in &options.modes {
-                // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
-                let table: Vec<u32> = match mode {
-                    Mode::Walk | Mode::Ebike | Mode::Car => {
-                        times(mode, &mut scratch).as_slice().to_vec()
-                    }
-                    Mode::Bike => {
-                        let own = times(Mode::Bike, &mut scratch);
-                        let mut t = own.as_slice().to_vec();
-                        // Shared: walk to the nearest point, unlock, ride from there.
-                        for (v, slot) in nearest_share.iter().enumerate() {
-                            if let Some((walk_ms, i)) = *slot {
-                                let ride = share_snaps[i]
-                                    .seeds(graph, false)
-                                    .iter()
-                                    .filter_map(|&(u, t0)| own.get(u).map(|x| x + t0))
-                                    .min();
-                                if let Some(ride) = ride {
-                                    t[v] = walk_ms
-                                        + (options.bikeshare_unlock_s * 1000.0) as u32
-                                        + ride;
+                };
+                let mut modes = Vec::new();
+                let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
+                for &mode in &options.modes {
+                    // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
+                    let table: Vec<u32> = match mode {
+                        Mode::Walk | Mode::Ebike | Mode::Car => {
+                            times(mode, &mut scratch).as_slice().to_vec()
+                        }
+                        Mode::Bike => {
+                            let own = times(Mode::Bike, &mut scratch);
+                            let mut t = own.as_slice().to_vec();
+                            // Shared: walk to the nearest point, unlock, ride from there.
+                            for (v, slot) in nearest_share.iter().enumerate() {
+                                if let Some((walk_ms, i)) = *slot {
+                                    let ride = share_snaps[i]
+                                        .seeds(graph, false)
+                                        .iter()
+                                        .filter_map(|&(u, t0)| own.get(u).map(|x| x + t0))
+                                        .min();
+                                    if let Some(ride) = ride {
+                                        t[v] = walk_ms
+                                            + (options.bikeshare_unlock_s * 1000.0) as u32
+                                            + ride;
+                                    }
+                                }
+                            }
+                            t
+                        }
+                        Mode::Bus => {
+                            let walk = times(Mode::Walk, &mut scratch);
+                            let seeds: Vec<(VertexId, u32)> =
+                                access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
+                            bounded_search(
+                                transit,
+                                Direction::Reverse,
+                                &seeds,
+                                max_ms,
+                                &mut scratch,
+                            );
+                            (0..graph.vertices.len())
+                                .map(|i| {
+                                    let v = VertexId(i as u32);
+                                    walk.get(v)
+                                        .unwrap_or(UNREACHED)
+                                        .min(scratch.time_ms(v).unwrap_or(UNREACHED))
+                                })
+                                .collect()
+                        }
+                    };
+                    let unit_ms: Vec<Option<u32>> = units
+                        .iter()
+                        .map(|u| {
+                            // A bike trip may start on foot (shared bike) or on the bike network.
+                            let extra: &[(VertexId, u32)] = if mode == Mode::Bike {
+                                &u.per_mode[Mode::Walk.index()]
+                            } else {
+                                &[]
+                            };
+                            u.per_mode[mode.index()]
+                                .iter()
+                                .chain(extra)
+                                .filter_map(|&(v, t0)| {
+                                    Some(table[v.index()])
+                                        .filter(|&t| t != UNREACHED)
+                                        .map(|t| t + t0)
+                                })
+                                .min()
+                                .filter(|&t| t <= max_ms)
+                        })
+                        .collect();
+                    let mut within = [0.0; 4];
+                    for (u, t) in residents.units.iter().zip(&unit_ms) {
+                        if let Some(t) = *t {
+                            for (b, band) in BANDS_MIN.iter().enumerate() {
+                                if minutes(t) <= *band {
+                                    within[b] += u.residents;
                                 }
                             }
                         }
-                        t
                     }
-                    Mode::Bus => {
-                        let walk = times(Mode::Walk, &mut scratch);
-                        let seeds: Vec<(VertexId, u32)> =
-                            access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
-                        bounded_search(transit, Direction::Reverse, &seeds, max_ms, &mut scratch);
-                        (0..graph.vertices.len())
-                            .map(|i| {
-                                let v = VertexId(i as u32);
-                                walk.get(v)
-                                    .unwrap_or(UNREACHED)
-                                    .min(scratch.time_ms(v).unwrap_or(UNREACHED))
-                            })
-                            .collect()
-                    }
-                };
-                let unit_ms: Vec<Option<u32>> = units
-                    .iter()
-                    .map(|u| {
-                        let seeds = if mode == Mode::Bike {
-                            u.per_mode[Mode::Walk.index()]
-                                .iter()
-                                .chain(&u.per_mode[Mode::Bike.index()])
-                                .copied()
-                                .collect::<Vec<_>>()
-                        } else {
-                            u.per_mode[mode.index()].clone()
-                        };
-                        seeds
-                            .iter()
-                            .filter_map(|&(v, t0)| {
-                                Some(table[v.index()])
-                                    .filter(|&t| t != UNREACHED)
-                                    .map(|t| t + t0)
-                            })
-                            .min()
-                            .filter(|&t| t <= max_ms)
-                    })
-                    .collect();
-                let mut within = [0.0; 4];
-                for (u, t) in residents.units.iter().zip(&unit_ms) {
-                    if let Some(t) = *t {
-                        for (b, band) in BANDS_MIN.iter().enumerate() {
-                            if minutes(t) <= *band {
-                                within[b] += u.residents;
+                    if mode != Mode::Car {
+                        for (best, t) in best_non_car.iter_mut().zip(&unit_ms) {
+                            if let Some(t) = *t {
+                                *best = Some(best.map_or(t, |b| b.min(t)));
                             }
                         }
                     }
+                    // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
+                    let target_ms = (options.target_min * 60_000.0) as u32;
+                    let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) {
+                        Mode::Walk
+                    } else {
+                        mode
+                    };
+                    let settled: Vec<(VertexId, u32)> = table
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &t)| {
+                            t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))
+                        })
+                        .map(|(i, &t)| (VertexId(i as u32), t))
+                        .collect();
+                    let grid = time_grid(
+                        graph,
+                        draw_mode,
+                        Direction::Reverse,
+                        &settled,
+                        &[],
+                        target_ms,
+                        &IsochroneOptions::for_mode(mode),
+                    );
+                    let reach = contour_bands(graph, &grid, &[options.target_min])
+                        .remove(0)
+                        .polygon;
+                    let target = residents
+                        .units
+                        .iter()
+                        .zip(&unit_ms)
+                        .filter(|(_, t)| t.is_some_and(|t| t <= target_ms))
+                        .map(|(u, _)| u.residents)
+                        .sum();
+                    let unit_ms: Vec<u32> =
+                        unit_ms.iter().map(|t| t.unwrap_or(UNREACHED)).collect();
+                    modes.push(ModeReach {
+                        mode,
+                        residents_within: within,
+                        share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
+                        reach,
+                        residents_within_target: target,
+                        unit_ms,
+                    });
                 }
-                if mode != Mode::Car {
-                    for (best, t) in best_non_car.iter_mut().zip(&unit_ms) {
-                        if let Some(t) = *t {
-                            *best = Some(best.map_or(t, |b| b.min(t)));
-                        }
-                    }
-                }
-                // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
-                let target_ms = (options.target_min * 60_000.0) as u32;
-                let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) {
-                    Mode::Walk
-                } else {
-                    mode
-                };
-                let settled: Vec<(VertexId, u32)> = table
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &t)| {
-                        t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))
-                    })
-                    .map(|(i, &t)| (VertexId(i as u32), t))
-                    .collect();
-                let grid = time_grid(
+                let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
+                let (bikeshare_points, service_area) = bikeshare_picture(
                     graph,
-                    draw_mode,
-                    Direction::Reverse,
-                    &settled,
-                    &[],
-                    target_ms,
-                    &IsochroneOptions::for_mode(mode),
+                    zone,
+                    areas,
+                    &access[Mode::Walk.index()],
+                    &share_snaps,
+                    options,
+                    &mut scratch,
                 );
-                let reach = contour_bands(graph, &grid, &[options.target_min])
-                    .remove(0)
-                    .polygon;
-                modes.push(ModeReach {
-                    mode,
-                    residents_within: within,
-                    share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
-                    reach,
-                    unit_minutes: unit_ms.iter().map(|t| t.map(minutes)).collect(),
-                });
+                ParkCommute {
+                    zone: zone.id,
+                    modes,
+                    outside,
+                    bikeshare_points,
+                    service_area,
+                }
+            })
+            .collect();
+        for mut pc in done {
+            for (m, reach) in pc.modes.iter_mut().enumerate() {
+                for (best, &t) in nearest_park_ms[m].iter_mut().zip(&reach.unit_ms) {
+                    *best = (*best).min(t);
+                }
+                if !options.keep_unit_times {
+                    reach.unit_ms = Vec::new();
+                }
             }
-            let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
-            let (bikeshare_points, service_area) = bikeshare_picture(
-                graph,
-                zone,
-                areas,
-                &access[Mode::Walk.index()],
-                &share_snaps,
-                options,
-                &mut scratch,
-            );
-            ParkCommute {
-                zone: zone.id,
-                modes,
-                outside,
-                bikeshare_points,
-                service_area,
-            }
-        })
-        .collect();
+            parks_out.push(pc);
+        }
+    }
     CommuteReport {
         options: options.clone(),
         parks: parks_out,
@@ -425,6 +465,7 @@ pub fn compute_commute(
         transit_lines: transit.lines,
         transit_stops: transit.stops.len(),
         bikeshare_points: share_snaps.len(),
+        nearest_park_ms,
     }
 }
 

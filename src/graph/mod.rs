@@ -186,7 +186,7 @@ pub struct RoadGraph {
     /// Build counters.
     pub stats: BuildStats,
     projection: LocalProjection,
-    snap_index: OnceLock<SnapIndex>,
+    snap_index: [OnceLock<SnapIndex>; 5],
 }
 
 impl RoadGraph {
@@ -206,9 +206,9 @@ impl RoadGraph {
         &self.projection
     }
 
-    /// The snapping index, built on first use.
-    pub fn snap_index(&self) -> &SnapIndex {
-        self.snap_index.get_or_init(|| SnapIndex::new(self))
+    /// The snapping index of `mode` (its usable edges only), built on first use.
+    pub fn snap_index(&self, mode: Mode) -> &SnapIndex {
+        self.snap_index[mode.index()].get_or_init(|| SnapIndex::new(self, mode))
     }
 
     /// Whether `mode` can use edge `e` in some direction inside its component.

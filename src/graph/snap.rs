@@ -1,6 +1,6 @@
 //! Snapping: a lon/lat → the nearest point on an edge the mode may use, and the partial edge
-//! costs to start (or end) a search there. An R-tree (`rstar`) holds one bounding box per edge
-//! in local metres; candidates come out nearest box first and the exact distance to the edge's
+//! costs to start (or end) a search there. Per mode, an R-tree (`rstar`) holds one bounding box
+//! per usable edge in local metres; candidates come out nearest box first and the exact distance to the edge's
 //! polyline decides.
 
 use geo::Coord;
@@ -39,10 +39,11 @@ pub struct Snap {
 }
 
 impl SnapIndex {
-    /// Indexes every edge of `graph`.
-    pub fn new(graph: &RoadGraph) -> Self {
+    /// Indexes the edges `mode` may use in its component.
+    pub fn new(graph: &RoadGraph, mode: Mode) -> Self {
         let proj = graph.projection();
         let entries: Vec<Entry> = (0..graph.edges.len())
+            .filter(|&i| graph.usable(mode, EdgeId(i as u32)))
             .map(|i| {
                 let pts = graph.edge_geometry(EdgeId(i as u32));
                 let mut lo = [f64::MAX; 2];
@@ -75,7 +76,7 @@ impl RoadGraph {
         // keeps the candidate search from stopping early at the limit.
         let limit2 = (max_distance_m * 1.01 + 1.0).powi(2);
         for (entry, box_d2) in self
-            .snap_index()
+            .snap_index(mode)
             .tree
             .nearest_neighbor_iter_with_distance_2(&p)
         {
@@ -83,9 +84,6 @@ impl RoadGraph {
                 break;
             }
             let e = EdgeId(entry.data);
-            if !self.usable(mode, e) {
-                continue;
-            }
             let (d2, fraction) = self.closest_on_edge(e, p);
             if best.is_none_or(|b| (d2, e) < (b.0, b.1)) {
                 best = Some((d2, e, fraction));
@@ -117,11 +115,10 @@ impl RoadGraph {
 
     /// Distance to the nearest usable edge without a limit, for error messages.
     fn nearest_usable_distance_m(&self, mode: Mode, p: [f64; 2]) -> f64 {
-        self.snap_index()
+        self.snap_index(mode)
             .tree
-            .nearest_neighbor_iter(&p)
+            .nearest_neighbor(&p)
             .map(|entry| EdgeId(entry.data))
-            .find(|&e| self.usable(mode, e))
             .map_or(f64::INFINITY, |e| self.closest_on_edge(e, p).0.sqrt())
     }
 

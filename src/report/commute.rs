@@ -125,13 +125,9 @@ pub fn commute_files(
             let best: Vec<(f64, Option<f64>)> = units
                 .iter()
                 .map(|&u| {
-                    let t = report
-                        .parks
-                        .iter()
-                        .filter_map(|pc| pc.modes[mi].unit_minutes[u])
-                        .fold(None, |acc: Option<f64>, t| {
-                            Some(acc.map_or(t, |a| a.min(t)))
-                        });
+                    let t = Some(report.nearest_park_ms[mi][u])
+                        .filter(|&t| t != crate::routing::UNREACHED)
+                        .map(|t| f64::from(t) / 60_000.0);
                     (residents.units[u].residents, t)
                 })
                 .collect();

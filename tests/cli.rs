@@ -299,3 +299,89 @@ fn isochrone_from_a_point_and_from_a_park() {
         &["9.521500,47.500000", "limit 500 m"],
     );
 }
+
+#[test]
+fn commute_writes_every_file_and_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(&["commute", "--out", dir.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Hilti Nendeln") && text.contains("estimated") && text.contains("bus≤30"),
+        "{text}"
+    );
+    for f in [
+        "commute.csv",
+        "commute.json",
+        "residential.geojson",
+        "commute_isochrones.geojson",
+        "bikeshare.geojson",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("commute.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 9 * 5, "9 parks × 5 modes");
+    assert!(csv.lines().nth(1).unwrap().contains(",estimated,"));
+}
+
+#[test]
+fn commute_bad_input_is_a_clean_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("out");
+    let o = o.to_str().unwrap();
+    let junk = dir.path().join("feed.zip");
+    std::fs::write(&junk, "not a zip").unwrap();
+    assert_clean_error(
+        &lifecircle(&["commute", "--gtfs", junk.to_str().unwrap(), "--out", o]),
+        &["feed.zip", "GTFS"],
+    );
+    let gtfs =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/gtfs/sao-paulo-centre-gtfs.zip");
+    if gtfs.exists() {
+        assert_clean_error(
+            &lifecircle(&["commute", "--gtfs", gtfs.to_str().unwrap(), "--out", o]),
+            &[
+                "sao-paulo-centre-gtfs.zip",
+                "no stop of the GTFS feed lies in the region",
+            ],
+        );
+    } else {
+        println!(
+            "skipped the non-overlapping feed: {} is absent",
+            gtfs.display()
+        );
+    }
+    let bad_mode = lifecircle(&["commute", "--modes", "walk,tram", "--out", o]);
+    assert_eq!(bad_mode.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_mode.stderr).contains("walk, bike, ebike, car, bus"));
+    assert_clean_error(
+        &lifecircle(&["commute", "--depart", "8-7", "--out", o]),
+        &["departure window '8-7'"],
+    );
+    assert!(!Path::new(o).exists(), "a failed run leaves nothing behind");
+    // Bad population rows are reported with their line and skipped.
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "lon,lat,count\n9.5215,47.1410,100\n9.52,47.14,-5\n",
+    )
+    .unwrap();
+    let ok = lifecircle(&[
+        "commute",
+        "--population",
+        people.to_str().unwrap(),
+        "--out",
+        o,
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("people.csv:3:"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("100 residents (supplied)"));
+}

@@ -226,7 +226,8 @@ fn each_mode_matches_a_plain_search() {
     let mut scratch = SearchScratch::new(&r.graph);
     for (pc, park) in r.report.parks.iter().zip(&r.parks.zones).take(3) {
         for m in &pc.modes {
-            if !matches!(m.mode, Mode::Walk | Mode::Ebike | Mode::Car) {
+            // No bike-share point in the demo: bike is the own bike, a plain search too.
+            if !matches!(m.mode, Mode::Walk | Mode::Bike | Mode::Ebike | Mode::Car) {
                 continue;
             }
             let access = VertexIndex::new(&r.graph, m.mode).access_points(&r.graph, park, 50.0);
@@ -378,4 +379,78 @@ fn a_window_without_service_leaves_walking_only() {
     let walk = pc.modes.iter().find(|m| m.mode == Mode::Walk).unwrap();
     let bus = pc.modes.iter().find(|m| m.mode == Mode::Bus).unwrap();
     assert!(walk.unit_ms.iter().zip(&bus.unit_ms).any(|(w, b)| b < w));
+}
+
+#[test]
+fn bikeshare_points_near_a_park_and_its_service_area() {
+    let extract = OsmExtract::demo();
+    let graph = build_graph(&extract, &GraphOptions::default()).unwrap();
+    let parks = select_zones(&extract, ZoneKind::Parks, None, &ParkOptions::default()).unwrap();
+    let areas = residential_zones(&extract);
+    let residents = estimate_residents(&extract, &areas, &ResidentOptions::default());
+    let lines = TransitLines::default();
+    let transit = TransitGraph::build(&graph, &lines, &TransitOptions::default());
+    // A bike-share point at the first access point of Hilti Nendeln (the demo maps none).
+    let hilti = parks
+        .zones
+        .iter()
+        .find(|z| z.name == "Hilti Nendeln")
+        .unwrap();
+    let access = VertexIndex::new(&graph, Mode::Walk).access_points(&graph, hilti, 50.0);
+    let point = graph.vertices[access[0].index()].coord;
+    let far = Coord {
+        x: 9.5215,
+        y: 47.1410,
+    };
+    let inputs = CommuteInputs {
+        parks: &parks,
+        areas: &areas,
+        residents: &residents,
+        bikeshare: &[point, far],
+        transit: &transit,
+        transit_source: "none",
+    };
+    let options = CommuteOptions {
+        keep_unit_times: true,
+        ..CommuteOptions::default()
+    };
+    let report = compute_commute(&graph, &inputs, &options);
+    assert_eq!(report.bikeshare_points, 2);
+    let pc = report.parks.iter().find(|p| p.zone == hilti.id).unwrap();
+    assert_eq!(
+        pc.bikeshare_points.len(),
+        1,
+        "only the point at the gate is within 300 m"
+    );
+    use geo::{Area, Contains};
+    assert!(
+        pc.service_area
+            .contains(&geo::InteriorPoint::interior_point(&hilti.polygon).unwrap())
+    );
+    assert!(pc.service_area.unsigned_area() > 2.0 * hilti.polygon.unsigned_area());
+    // Residents who live by the Vaduz point ride a shared bike: walk + unlock + ride, never
+    // slower than needed by more than the unlock minute compared with their own bike.
+    let no_share = compute_commute(
+        &graph,
+        &CommuteInputs {
+            bikeshare: &[],
+            ..inputs
+        },
+        &options,
+    );
+    let bike = |r: &CommuteReport| {
+        r.parks
+            .iter()
+            .find(|p| p.zone == hilti.id)
+            .unwrap()
+            .modes
+            .iter()
+            .find(|m| m.mode == Mode::Bike)
+            .unwrap()
+            .unit_ms
+            .clone()
+    };
+    let (shared, own) = (bike(&report), bike(&no_share));
+    let changed = shared.iter().zip(&own).filter(|(s, o)| s != o).count();
+    assert!(changed > 0, "someone's bike trip starts at a share point");
 }

@@ -346,7 +346,8 @@ pub fn compute_commute(
                     let unit_ms: Vec<Option<u32>> = units
                         .iter()
                         .map(|u| {
-                            // A bike trip may start on foot (shared bike) or on the bike network.
+                            // A bike trip starts on foot where a share point is near (shared
+                            // bike), else on the bike network (own bike).
                             let extra: &[(VertexId, u32)] = if mode == Mode::Bike {
                                 &u.per_mode[Mode::Walk.index()]
                             } else {
@@ -354,7 +355,11 @@ pub fn compute_commute(
                             };
                             u.per_mode[mode.index()]
                                 .iter()
-                                .chain(extra)
+                                .chain(
+                                    extra
+                                        .iter()
+                                        .filter(|s| nearest_share[s.0.index()].is_some()),
+                                )
                                 .filter_map(|&(v, t0)| {
                                     Some(table[v.index()])
                                         .filter(|&t| t != UNREACHED)

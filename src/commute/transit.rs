@@ -305,11 +305,18 @@ pub fn osm_lines(
             }
         }
     }
+    let mut warnings = Vec::new();
+    if stats.unusable + stats.legs_off_route + stats.legs_broken + stats.missing_members > 0 {
+        warnings.push(format!(
+            "OSM bus routes: {} relations, {} without two stops on the bus network (unused), {} old-style (stops taken along their ways), {} legs routed off the relation's ways, {} legs with no bus path (line split), {} members missing from the extract",
+            stats.relations, stats.unusable, stats.derived, stats.legs_off_route, stats.legs_broken, stats.missing_members
+        ));
+    }
     (
         TransitLines {
             source: "OSM route=bus relations".into(),
             lines,
-            warnings: Vec::new(),
+            warnings,
         },
         stats,
     )

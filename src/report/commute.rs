@@ -42,6 +42,7 @@ pub fn commute_files(
         "park_id",
         "park",
         "mode",
+        "residents_basis",
         "residents_total",
         "within_15",
         "within_30",
@@ -53,6 +54,11 @@ pub fn commute_files(
         "share_60",
     ])
     .expect("writing to memory");
+    let basis = if residents.supplied {
+        "supplied"
+    } else {
+        "estimated"
+    };
     let mut iso = Vec::new();
     let mut bikes = Vec::new();
     let mut json_parks = Vec::new();
@@ -80,6 +86,7 @@ pub fn commute_files(
                 park.code.clone(),
                 park.name.clone(),
                 m.mode.name().to_string(),
+                basis.to_string(),
                 format!("{:.0}", report.residents_total),
             ];
             row.extend(m.residents_within.iter().map(|r| format!("{r:.0}")));

@@ -17,7 +17,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::lines::{LineStop, TransitLine, TransitLines};
-use crate::graph::{Arc, EdgeId, Mode, RoadGraph, VertexId};
+use crate::graph::{Arc, EdgeId, Mode, RoadGraph, VertexId, compress};
 use crate::osm::{OsmExtract, OsmWayId, RouteStop};
 use crate::routing::{Direction, SearchGraph, SearchScratch, bounded_search, bounded_search_where};
 
@@ -465,36 +465,14 @@ impl TransitGraph {
             used_lines += usize::from(any);
         }
         let total = next as usize;
-        let csr = |key: fn(&(u32, u32, u32)) -> (u32, u32)| {
-            let mut first = vec![0u32; total + 1];
-            for a in &arcs {
-                first[key(a).0 as usize + 1] += 1;
-            }
-            for i in 0..total {
-                first[i + 1] += first[i];
-            }
-            let mut fill = first.clone();
-            let mut out = vec![
-                Arc {
-                    vertex: VertexId(0),
-                    time_ms: 0,
-                    edge: EdgeId(u32::MAX)
-                };
-                arcs.len()
-            ];
-            for a in &arcs {
-                let (tail, head) = key(a);
-                out[fill[tail as usize] as usize] = Arc {
-                    vertex: VertexId(head),
-                    time_ms: a.2,
-                    edge: EdgeId(u32::MAX),
-                };
-                fill[tail as usize] += 1;
-            }
-            (first, out)
+        // Stop and line arcs run along no road edge.
+        let arc = |to: u32, time_ms: u32| Arc {
+            vertex: VertexId(to),
+            time_ms,
+            edge: EdgeId(u32::MAX),
         };
-        let (first_out, out_arcs) = csr(|a| (a.0, a.1));
-        let (first_in, in_arcs) = csr(|a| (a.1, a.0));
+        let (first_out, out_arcs) = compress(total, &arcs, |a| (a.0, arc(a.1, a.2)));
+        let (first_in, in_arcs) = compress(total, &arcs, |a| (a.1, arc(a.0, a.2)));
         TransitGraph {
             walk_vertices: n,
             first_out,

@@ -262,37 +262,13 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
             last_edge = a.edge;
         }
     }
-    let csr = |key: fn(&ModeArc) -> (u32, u32)| {
-        let mut first = vec![0u32; n + 1];
-        for a in &arcs {
-            first[key(a).0 as usize + 1] += 1;
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let mut out = vec![
-            Arc {
-                vertex: VertexId(0),
-                time_ms: 0,
-                edge: EdgeId(0)
-            };
-            arcs.len()
-        ];
-        for a in &arcs {
-            let (tail, head) = key(a);
-            let slot = &mut fill[tail as usize];
-            out[*slot as usize] = Arc {
-                vertex: VertexId(head),
-                time_ms: a.time_ms,
-                edge: EdgeId(a.edge),
-            };
-            *slot += 1;
-        }
-        (first, out)
+    let arc = |a: &ModeArc, to: u32| Arc {
+        vertex: VertexId(to),
+        time_ms: a.time_ms,
+        edge: EdgeId(a.edge),
     };
-    let (first_out, out_arcs) = csr(|a| (a.tail, a.head));
-    let (first_in, in_arcs) = csr(|a| (a.head, a.tail));
+    let (first_out, out_arcs) = super::compress(n, &arcs, |a| (a.tail, arc(a, a.head)));
+    let (first_in, in_arcs) = super::compress(n, &arcs, |a| (a.head, arc(a, a.tail)));
     let stats = ProfileStats {
         vertices: in_component.iter().filter(|&&c| c).count(),
         directed_edges: arcs.len(),

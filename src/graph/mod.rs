@@ -158,6 +158,34 @@ impl ProfileGraph {
     }
 }
 
+/// Compressed sparse rows: arcs grouped by the node `key` gives them (tail for out-arcs, head
+/// for in-arcs), in input order within a node. Returns the first-arc index of every node (and
+/// one past the last) and the arcs.
+pub fn compress<A>(n: usize, items: &[A], key: impl Fn(&A) -> (u32, Arc)) -> (Vec<u32>, Vec<Arc>) {
+    let mut first = vec![0u32; n + 1];
+    for a in items {
+        first[key(a).0 as usize + 1] += 1;
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    let mut fill = first.clone();
+    let mut out = vec![
+        Arc {
+            vertex: VertexId(0),
+            time_ms: 0,
+            edge: EdgeId(0)
+        };
+        items.len()
+    ];
+    for a in items {
+        let (row, arc) = key(a);
+        out[fill[row as usize] as usize] = arc;
+        fill[row as usize] += 1;
+    }
+    (first, out)
+}
+
 /// Counters of the graph build.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BuildStats {

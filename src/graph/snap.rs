@@ -122,18 +122,24 @@ impl RoadGraph {
             .map_or(f64::INFINITY, |e| self.closest_on_edge(e, p).0.sqrt())
     }
 
-    /// Squared projected distance from `p` to the edge, and the fraction along it by length.
-    fn closest_on_edge(&self, e: EdgeId, p: [f64; 2]) -> (f64, f64) {
+    /// An edge's points in local metres, and the length of each segment.
+    fn projected_edge(&self, e: EdgeId) -> (Vec<[f64; 2]>, Vec<f64>) {
         let proj = self.projection();
         let pts: Vec<[f64; 2]> = self
             .edge_geometry(e)
             .iter()
             .map(|&c| proj.project(c))
             .collect();
-        let seg_len: Vec<f64> = pts
+        let lens = pts
             .windows(2)
             .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
             .collect();
+        (pts, lens)
+    }
+
+    /// Squared projected distance from `p` to the edge, and the fraction along it by length.
+    fn closest_on_edge(&self, e: EdgeId, p: [f64; 2]) -> (f64, f64) {
+        let (pts, seg_len) = self.projected_edge(e);
         let total: f64 = seg_len.iter().sum();
         let (mut best_d2, mut best_along, mut along) = (f64::MAX, 0.0, 0.0);
         for (i, w) in pts.windows(2).enumerate() {
@@ -153,15 +159,7 @@ impl RoadGraph {
     /// The point at `fraction` of an edge's length (in local metres).
     pub fn point_along(&self, e: EdgeId, fraction: f64) -> Coord {
         let proj = self.projection();
-        let pts: Vec<[f64; 2]> = self
-            .edge_geometry(e)
-            .iter()
-            .map(|&c| proj.project(c))
-            .collect();
-        let lens: Vec<f64> = pts
-            .windows(2)
-            .map(|w| ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt())
-            .collect();
+        let (pts, lens) = self.projected_edge(e);
         let mut remaining = fraction.clamp(0.0, 1.0) * lens.iter().sum::<f64>();
         for (i, &len) in lens.iter().enumerate() {
             if remaining <= len && len > 0.0 {

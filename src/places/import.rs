@@ -28,7 +28,7 @@ impl fmt::Display for RowWarning {
     }
 }
 
-fn invalid(path: &Path, hint: impl Into<String>) -> Error {
+pub(super) fn invalid(path: &Path, hint: impl Into<String>) -> Error {
     Error::InvalidValue {
         what: "input file",
         value: path.display().to_string(),
@@ -36,7 +36,7 @@ fn invalid(path: &Path, hint: impl Into<String>) -> Error {
     }
 }
 
-fn read_text(path: &Path) -> Result<String> {
+pub(super) fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
         cause,
@@ -45,7 +45,12 @@ fn read_text(path: &Path) -> Result<String> {
 
 /// Checks a lon/lat pair: in range (NaN is not), and within `MARGIN_DEG` of the data's
 /// bounding box after conversion to WGS-84.
-fn check_point(lon: f64, lat: f64, crs: Crs, bbox: [f64; 4]) -> std::result::Result<Coord, String> {
+pub(super) fn check_point(
+    lon: f64,
+    lat: f64,
+    crs: Crs,
+    bbox: [f64; 4],
+) -> std::result::Result<Coord, String> {
     let valid = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
     if !valid {
         return Err(format!("coordinates {lon},{lat} are not a lon,lat pair"));
@@ -137,69 +142,102 @@ struct Row {
     name: Option<String>,
 }
 
+/// A planner's CSV file: lower-cased headers (BOM removed) and every data row with its line.
+pub(super) struct CsvTable {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// `(line, record or why it is unreadable)`.
+    pub rows: Vec<(usize, std::result::Result<csv::StringRecord, String>)>,
+}
+
+impl CsvTable {
+    /// Reads the whole table; only an unreadable header is an error.
+    pub(super) fn read(path: &Path, text: &str) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| invalid(path, format!("cannot read the CSV header: {e}")))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| match r {
+                Ok(r) => (r.position().map_or(0, |p| p.line() as usize), Ok(r)),
+                Err(e) => (
+                    e.position().map_or(0, |p| p.line() as usize),
+                    Err(format!("unreadable row: {e}")),
+                ),
+            })
+            .collect();
+        Ok(CsvTable { headers, rows })
+    }
+
+    /// The first column with one of `names`.
+    pub(super) fn column(&self, names: &[&str]) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| names.contains(&h.as_str()))
+    }
+}
+
+/// Column names accepted for longitude and latitude.
+pub(super) const LON_NAMES: &[&str] = &["lon", "lng", "longitude", "x"];
+/// See [`LON_NAMES`].
+pub(super) const LAT_NAMES: &[&str] = &["lat", "latitude", "y"];
+
+/// Field `i` of a record as a number; the error names the field.
+pub(super) fn number(
+    record: &csv::StringRecord,
+    i: usize,
+    what: &str,
+) -> std::result::Result<f64, String> {
+    let field = record.get(i).unwrap_or("");
+    field
+        .parse::<f64>()
+        .map_err(|_| format!("{what} '{field}' is not a number"))
+}
+
 fn csv_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| invalid(path, format!("cannot read the CSV header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let table = CsvTable::read(path, text)?;
     let (Some(lon), Some(lat), Some(cat)) = (
-        col(&["lon", "lng", "longitude", "x"]),
-        col(&["lat", "latitude", "y"]),
-        col(&["category", "type"]),
+        table.column(LON_NAMES),
+        table.column(LAT_NAMES),
+        table.column(&["category", "type"]),
     ) else {
         return Err(invalid(
             path,
             format!(
                 "the CSV needs columns lon, lat, category (and optionally name); it has: {}",
-                headers.join(", ")
+                table.headers.join(", ")
             ),
         ));
     };
-    let name = col(&["name", "名称"]);
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                rows.push(Row {
-                    line,
-                    lon_lat: Err(format!("unreadable row: {e}")),
-                    category: String::new(),
-                    name: None,
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let field = |i: usize| record.get(i).unwrap_or("");
-        let parse = |i: usize, what: &str| {
-            field(i)
-                .parse::<f64>()
-                .map_err(|_| format!("{what} '{}' is not a number", field(i)))
-        };
-        let lon_lat = match (parse(lon, "lon"), parse(lat, "lat")) {
-            (Ok(x), Ok(y)) => Ok((x, y)),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        };
-        rows.push(Row {
-            line,
-            lon_lat,
-            category: field(cat).to_string(),
-            name: name.map(|i| field(i).to_string()),
-        });
-    }
-    Ok(rows)
+    let name = table.column(&["name", "名称"]);
+    Ok(table
+        .rows
+        .into_iter()
+        .map(|(line, record)| match record {
+            Err(e) => Row {
+                line,
+                lon_lat: Err(e),
+                category: String::new(),
+                name: None,
+            },
+            Ok(r) => Row {
+                line,
+                lon_lat: number(&r, lon, "lon").and_then(|x| Ok((x, number(&r, lat, "lat")?))),
+                category: r.get(cat).unwrap_or("").to_string(),
+                name: name.map(|i| r.get(i).unwrap_or("").to_string()),
+            },
+        })
+        .collect())
 }
 
-fn parse_geojson(path: &Path, text: &str) -> Result<geojson::FeatureCollection> {
+pub(super) fn parse_geojson(path: &Path, text: &str) -> Result<geojson::FeatureCollection> {
     let gj: geojson::GeoJson = text
         .parse()
         .map_err(|e| invalid(path, format!("not valid GeoJSON: {e}")))?;
@@ -217,7 +255,7 @@ fn parse_geojson(path: &Path, text: &str) -> Result<geojson::FeatureCollection> 
     }
 }
 
-fn property(f: &geojson::Feature, keys: &[&str]) -> Option<String> {
+pub(super) fn property(f: &geojson::Feature, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match f.property(k)? {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Null => None,

@@ -64,7 +64,9 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use super::crs::{Crs, to_wgs84};
-use super::import::RowWarning;
+use super::import::{
+    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, parse_geojson,
+};
 use super::{Source, ZoneId, Zones};
 use crate::error::{Error, Result};
 use crate::geom::ring_contains;
@@ -412,17 +414,6 @@ fn area_points(polygon: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
 
 /// Column names accepted for the count, lowercase.
 const COUNT_NAMES: &[&str] = &["count", "population", "residents", "人口"];
-/// Largest distance, in degrees, a supplied point may lie outside the OSM data's box.
-const MARGIN_DEG: f64 = 0.05;
-
-fn invalid(path: &Path, hint: impl Into<String>) -> Error {
-    Error::InvalidValue {
-        what: "population file",
-        value: path.display().to_string(),
-        hint: hint.into(),
-    }
-}
-
 /// Checks that a lon/lat pair is one (in range; NaN is not).
 fn check_lon_lat(c: Coord) -> std::result::Result<(), String> {
     let valid = (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y);
@@ -434,21 +425,6 @@ fn check_lon_lat(c: Coord) -> std::result::Result<(), String> {
             c.x, c.y
         ))
     }
-}
-
-/// Checks that a WGS-84 point lies within [`MARGIN_DEG`] of the data's box.
-fn check_in_bbox(p: Coord, bbox: [f64; 4]) -> std::result::Result<Coord, String> {
-    if p.x < bbox[0] - MARGIN_DEG
-        || p.x > bbox[2] + MARGIN_DEG
-        || p.y < bbox[1] - MARGIN_DEG
-        || p.y > bbox[3] + MARGIN_DEG
-    {
-        return Err(format!(
-            "point {:.6},{:.6} lies outside the region of the OSM data (swapped lon/lat, or wrong CRS?)",
-            p.x, p.y
-        ));
-    }
-    Ok(p)
 }
 
 /// A count: a finite, non-negative number.
@@ -468,62 +444,32 @@ struct Row {
 }
 
 fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| invalid(path, format!("cannot read the CSV header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let table = CsvTable::read(path, text)?;
     let (Some(lon), Some(lat), Some(count)) = (
-        col(&["lon", "lng", "longitude", "x"]),
-        col(&["lat", "latitude", "y"]),
-        col(COUNT_NAMES),
+        table.column(LON_NAMES),
+        table.column(LAT_NAMES),
+        table.column(COUNT_NAMES),
     ) else {
         return Err(invalid(
             path,
             format!(
                 "the CSV needs columns lon, lat and count (or population, residents, 人口); it has: {}",
-                headers.join(", ")
+                table.headers.join(", ")
             ),
         ));
     };
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                rows.push(Row {
-                    line,
-                    value: Err(format!("unreadable row: {e}")),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let field = |i: usize| record.get(i).unwrap_or("");
-        let number = |i: usize, what: &str| {
-            field(i)
-                .parse::<f64>()
-                .map_err(|_| format!("{what} '{}' is not a number", field(i)))
-        };
-        let value = (|| -> std::result::Result<(Coord, f64), String> {
-            let c = Coord {
-                x: number(lon, "lon")?,
-                y: number(lat, "lat")?,
-            };
-            let n = parse_count(field(count))?;
-            check_lon_lat(c)?;
-            Ok((check_in_bbox(to_wgs84(crs, c), bbox)?, n))
-        })();
-        rows.push(Row { line, value });
-    }
-    Ok(rows)
+    Ok(table
+        .rows
+        .into_iter()
+        .map(|(line, record)| {
+            let value = record.and_then(|r| {
+                let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
+                let n = parse_count(r.get(count).unwrap_or(""))?;
+                Ok((check_point(x, y, crs, bbox)?, n))
+            });
+            Row { line, value }
+        })
+        .collect())
 }
 
 /// The count property of a feature.
@@ -558,10 +504,7 @@ fn feature_location(
         )
     };
     let polygon = match geo::Geometry::<f64>::try_from(&geometry.value) {
-        Ok(geo::Geometry::Point(p)) => {
-            check_lon_lat(p.0)?;
-            return check_in_bbox(to_wgs84(crs, p.0), bbox);
-        }
+        Ok(geo::Geometry::Point(p)) => return check_point(p.0.x, p.0.y, crs, bbox),
         Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
         Ok(geo::Geometry::MultiPolygon(mp)) => mp,
         Ok(_) | Err(_) => return Err(wrong()),
@@ -581,23 +524,12 @@ fn feature_location(
         polygon.map_coords(|c| to_wgs84(crs, c))
     };
     let p = surface_point(&converted).ok_or_else(|| format!("feature {n} has an empty polygon"))?;
-    check_in_bbox(p, bbox)
+    // Already converted: check it as WGS-84.
+    check_point(p.x, p.y, Crs::Wgs84, bbox)
 }
 
 fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
-    let gj: geojson::GeoJson = text
-        .parse()
-        .map_err(|e| invalid(path, format!("not valid GeoJSON: {e}")))?;
-    let features = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features,
-        geojson::GeoJson::Feature(f) => vec![f],
-        geojson::GeoJson::Geometry(_) => {
-            return Err(invalid(
-                path,
-                "expected a FeatureCollection, found a bare geometry",
-            ));
-        }
-    };
+    let features = parse_geojson(path, text)?.features;
     Ok(features
         .iter()
         .enumerate()

@@ -385,3 +385,42 @@ fn commute_bad_input_is_a_clean_error() {
     assert!(String::from_utf8_lossy(&ok.stderr).contains("people.csv:3:"));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("100 residents (supplied)"));
 }
+
+#[test]
+fn darp_solves_and_checks_a_benchmark_instance() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/darp/a2-16.txt");
+    if !file.exists() {
+        println!("skipped: {} is absent", file.display());
+        return;
+    }
+    let out = lifecircle(&["darp", file.to_str().unwrap(), "--seconds", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("a2-16")
+            && text.contains("feasible yes")
+            && text.contains("0 requests unserved"),
+        "{text}"
+    );
+    // The printed cost is the checker's, and within 3 % of the published optimum 294.25.
+    let cost: f64 = text
+        .split("cost ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(cost >= 294.25 - 0.01 && cost <= 294.25 * 1.03, "{cost}");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "2 4 480 3\n").unwrap();
+    let out = lifecircle(&["darp", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.txt"));
+}

@@ -416,7 +416,7 @@ fn darp_solves_and_checks_a_benchmark_instance() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(cost >= 294.25 - 0.01 && cost <= 294.25 * 1.03, "{cost}");
+    assert!((294.25 - 0.01..=294.25 * 1.03).contains(&cost), "{cost}");
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "2 4 480 3\n").unwrap();

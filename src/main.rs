@@ -103,6 +103,15 @@ enum Command {
         /// the estimate from buildings.
         #[arg(long, value_name = "FILE")]
         population: Option<PathBuf>,
+        /// Residents per m² of residential floor area, for the estimate from buildings.
+        #[arg(long, default_value_t = ResidentOptions::default().persons_per_m2)]
+        persons_per_m2: f64,
+        /// Levels of a residential building without `building:levels`.
+        #[arg(long, default_value_t = ResidentOptions::default().default_levels)]
+        levels: f64,
+        /// Residents per hectare of a residential area without mapped homes.
+        #[arg(long, default_value_t = ResidentOptions::default().area_density_per_ha)]
+        area_density: f64,
         /// Coordinate system of --population.
         #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
         population_crs: Crs,
@@ -314,6 +323,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             common,
             parks,
             population,
+            persons_per_m2,
+            levels,
+            area_density,
             population_crs,
             gtfs,
             depart,
@@ -321,6 +333,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             modes,
             out,
         } => {
+            anyhow::ensure!(
+                persons_per_m2 > 0.0 && levels > 0.0 && area_density >= 0.0,
+                "--persons-per-m2 and --levels must be positive and --area-density not negative"
+            );
             let start = Instant::now();
             anyhow::ensure!(
                 minutes > 0.0 && minutes <= 60.0,
@@ -344,7 +360,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     r
                 }
                 None => {
-                    residents::estimate_residents(&extract, &areas, &ResidentOptions::default())
+                    let options = ResidentOptions {
+                        persons_per_m2,
+                        default_levels: levels,
+                        area_density_per_ha: area_density,
+                    };
+                    residents::estimate_residents(&extract, &areas, &options)
                 }
             };
             let transit_options = TransitOptions::default();

@@ -326,6 +326,27 @@ fn commute_writes_every_file_and_a_table() {
     let csv = std::fs::read_to_string(dir.path().join("commute.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9 * 5, "9 parks × 5 modes");
     assert!(csv.lines().nth(1).unwrap().contains(",estimated,"));
+    // One thread gives byte-identical files.
+    let again = tempfile::tempdir().unwrap();
+    let one = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["commute", "--out", again.path().to_str().unwrap()])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(one.status.success());
+    for f in [
+        "commute.csv",
+        "commute.json",
+        "residential.geojson",
+        "commute_isochrones.geojson",
+        "bikeshare.geojson",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.path().join(f)).unwrap(),
+            std::fs::read(again.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
 }
 
 #[test]

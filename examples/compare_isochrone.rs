@@ -7,7 +7,8 @@
 
 use std::time::Instant;
 
-use geo::{BooleanOps, ChamberlainDuquetteArea, Coord, MultiPolygon};
+use geo::{BooleanOps, Coord, MultiPolygon};
+use lifecircle::geom::area_m2;
 use lifecircle::graph::{GraphOptions, Mode, build_graph};
 use lifecircle::osm::OsmExtract;
 use lifecircle::routing::SearchScratch;
@@ -65,15 +66,13 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(run(&mut scratch));
     }
     let per_request = start.elapsed() / n;
-    let inter = ours
-        .intersection(&other)
-        .chamberlain_duquette_unsigned_area();
-    let union = ours.union(&other).chamberlain_duquette_unsigned_area();
+    let inter = area_m2(&ours.intersection(&other));
+    let union = area_m2(&ours.union(&other));
     println!(
         "{mode} {minutes} min from {lon},{lat}: ours {:.3} km² in {:?} per request (search + grid + polygons); other {:.3} km²; intersection over union {:.3}",
-        ours.chamberlain_duquette_unsigned_area() / 1e6,
+        area_m2(&ours) / 1e6,
         per_request,
-        other.chamberlain_duquette_unsigned_area() / 1e6,
+        area_m2(&other) / 1e6,
         inter / union
     );
     Ok(())

@@ -122,6 +122,18 @@ pub fn grid_inside(mp: &geo::MultiPolygon, spacing: f64) -> Vec<Coord> {
     out
 }
 
+/// Area of a lon/lat multipolygon in m² (Chamberlain–Duquette on the sphere), holes
+/// subtracted whatever the orientation of their rings.
+pub fn area_m2(mp: &geo::MultiPolygon) -> f64 {
+    use geo::ChamberlainDuquetteArea;
+    let ring = |ls: &geo::LineString| {
+        geo::Polygon::new(ls.clone(), vec![]).chamberlain_duquette_unsigned_area()
+    };
+    mp.0.iter()
+        .map(|p| (ring(p.exterior()) - p.interiors().iter().map(ring).sum::<f64>()).max(0.0))
+        .sum()
+}
+
 /// Serialises a coordinate as `[lon, lat]`, the GeoJSON order.
 pub fn serialize_coord<S: serde::Serializer>(c: &Coord, s: S) -> Result<S::Ok, S::Error> {
     use serde::Serialize;
@@ -151,6 +163,40 @@ mod tests {
         assert!(
             (planar - sphere).abs() / sphere < 0.002,
             "{planar} vs {sphere}"
+        );
+    }
+
+    #[test]
+    fn holes_are_subtracted_whatever_their_orientation() {
+        let ring = |pts: &[(f64, f64)]| geo::LineString::from(pts.to_vec());
+        let outer = ring(&[
+            (9.0, 47.0),
+            (9.01, 47.0),
+            (9.01, 47.01),
+            (9.0, 47.01),
+            (9.0, 47.0),
+        ]);
+        let hole = ring(&[
+            (9.002, 47.002),
+            (9.004, 47.002),
+            (9.004, 47.004),
+            (9.002, 47.004),
+            (9.002, 47.002),
+        ]);
+        let mut reversed = hole.clone();
+        reversed.0.reverse();
+        let a = area_m2(&geo::MultiPolygon(vec![geo::Polygon::new(
+            outer.clone(),
+            vec![hole],
+        )]));
+        let b = area_m2(&geo::MultiPolygon(vec![geo::Polygon::new(
+            outer.clone(),
+            vec![reversed],
+        )]));
+        let full = area_m2(&geo::MultiPolygon(vec![geo::Polygon::new(outer, vec![])]));
+        assert!(
+            (a - b).abs() < 1e-6 && (full - a - full * 0.04).abs() < full * 0.001,
+            "{a} {b} {full}"
         );
     }
 

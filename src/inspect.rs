@@ -5,8 +5,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use geo::ChamberlainDuquetteArea;
-
 use crate::graph::{BuildStats, Mode, ProfileStats, RoadGraph};
 use crate::osm::{AreaKind, OsmExtract, ReadStats};
 
@@ -72,7 +70,7 @@ fn summarise(extract: &OsmExtract, kind: AreaKind) -> AreaSummary {
     let mut s = AreaSummary::default();
     for a in extract.areas_of(kind) {
         s.count += 1;
-        s.total_ha += a.polygon.chamberlain_duquette_unsigned_area() / 10_000.0;
+        s.total_ha += crate::geom::area_m2(&a.polygon) / 10_000.0;
     }
     s
 }

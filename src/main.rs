@@ -582,9 +582,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &[file],
             )?;
             for b in &bands {
-                let km2 =
-                    geo::ChamberlainDuquetteArea::chamberlain_duquette_unsigned_area(&b.polygon)
-                        / 1e6;
+                let km2 = lifecircle::geom::area_m2(&b.polygon) / 1e6;
                 println!("{mode} {:>5} min from {label}: {km2:.2} km²", b.minutes);
             }
             println!("wrote {}", out.display());

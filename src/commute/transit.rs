@@ -325,7 +325,6 @@ pub fn osm_lines(
 /// The walk network plus stops and lines, searchable like a road graph.
 #[derive(Clone, Debug)]
 pub struct TransitGraph {
-    walk_vertices: usize,
     first_out: Vec<u32>,
     out_arcs: Vec<Arc>,
     first_in: Vec<u32>,
@@ -363,11 +362,6 @@ impl SearchGraph for TransitGraph {
 }
 
 impl TransitGraph {
-    /// Whether `v` is a walk vertex (not a stop or line node).
-    pub fn is_walk_vertex(&self, v: VertexId) -> bool {
-        v.index() < self.walk_vertices
-    }
-
     /// Builds the graph of `lines` on `graph`'s walk network.
     pub fn build(graph: &RoadGraph, lines: &TransitLines, options: &TransitOptions) -> Self {
         let walk = graph.profile(Mode::Walk);
@@ -474,7 +468,6 @@ impl TransitGraph {
         let (first_out, out_arcs) = compress(total, &arcs, |a| (a.0, arc(a.1, a.2)));
         let (first_in, in_arcs) = compress(total, &arcs, |a| (a.1, arc(a.0, a.2)));
         TransitGraph {
-            walk_vertices: n,
             first_out,
             out_arcs,
             first_in,

@@ -14,9 +14,7 @@ pub mod import;
 pub mod profile;
 pub mod residents;
 
-use geo::{
-    BooleanOps, ChamberlainDuquetteArea, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon,
-};
+use geo::{BooleanOps, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon};
 
 pub use profile::{AmenityProfile, Category, ZoneKind};
 
@@ -104,7 +102,7 @@ pub struct Zones {
 }
 
 fn area_ha(mp: &MultiPolygon) -> f64 {
-    mp.chamberlain_duquette_unsigned_area() / 10_000.0
+    crate::geom::area_m2(mp) / 10_000.0
 }
 
 fn project(proj: &LocalProjection, mp: &MultiPolygon) -> MultiPolygon {

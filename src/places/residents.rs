@@ -58,7 +58,7 @@
 
 use std::path::Path;
 
-use geo::{BoundingRect, ChamberlainDuquetteArea, Coord, InteriorPoint, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -306,7 +306,7 @@ fn is_residential(tags: &Tags, in_area: bool) -> bool {
 
 /// Residents of one building: footprint × levels × persons per m².
 fn building_residents(polygon: &MultiPolygon, tags: &Tags, options: &ResidentOptions) -> f64 {
-    let footprint_m2 = polygon.chamberlain_duquette_unsigned_area();
+    let footprint_m2 = crate::geom::area_m2(polygon);
     let levels = tags
         .get("building:levels")
         .and_then(parse_levels)
@@ -615,6 +615,7 @@ mod tests {
     use super::*;
     use crate::osm::{Area, OsmRef};
     use crate::places::{Zone, ZoneKind, residential_zones};
+    use geo::ChamberlainDuquetteArea;
     use geo::{Contains, Intersects, LineString, Point};
     use std::io::Write;
     use std::sync::OnceLock;

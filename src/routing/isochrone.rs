@@ -70,19 +70,6 @@ pub struct TimeGrid {
 
 const UNREACHED_S: f64 = f64::INFINITY;
 
-impl TimeGrid {
-    /// Time at the cell containing a lon/lat point.
-    pub fn time_at(&self, graph: &RoadGraph, c: Coord) -> f64 {
-        let p = graph.projection().project(c);
-        let i = ((p[0] - self.origin[0]) / self.cell_m).round();
-        let j = ((p[1] - self.origin[1]) / self.cell_m).round();
-        if i < 0.0 || j < 0.0 || i >= self.nx as f64 || j >= self.ny as f64 {
-            return UNREACHED_S;
-        }
-        self.time_s[j as usize * self.nx + i as usize]
-    }
-}
-
 /// Builds the travel-time grid of a search (forward: times from the seeds; reverse: times to
 /// them): `settled` are the vertices and times it settled, `extra` further `(point, time_ms)` samples (the snapped origins), `limit_ms` the
 /// search limit.

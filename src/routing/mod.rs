@@ -85,11 +85,6 @@ impl SearchScratch {
         let t = self.time_ms[v.index()];
         (t != UNREACHED).then_some(t)
     }
-
-    /// Vertices settled by the last search, in order of time.
-    pub fn settled(&self) -> &[(VertexId, u32)] {
-        &self.settled
-    }
 }
 
 /// Bounded Dijkstra from several seeds at once.

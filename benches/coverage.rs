@@ -8,7 +8,7 @@ mod common;
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Coord;
 use lifecircle::coverage::{CoverageOptions, compute_coverage};
-use lifecircle::graph::{GraphOptions, Mode, RoadGraph, VertexId, build_graph};
+use lifecircle::graph::{Mode, RoadGraph, VertexId};
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::{AmenityProfile, ParkOptions, osm_amenities, select_zones};
 use lifecircle::routing::isochrone::isochrones;
@@ -18,18 +18,7 @@ use lifecircle::routing::{Direction, SearchScratch, TravelTimes, bounded_search,
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn load(name: &str) -> (String, OsmExtract, RoadGraph) {
-    let extract = match common::extract(name) {
-        Some(path) => OsmExtract::from_pbf(path).unwrap(),
-        None => OsmExtract::demo(),
-    };
-    let label = extract
-        .source
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    let graph = build_graph(&extract, &GraphOptions::default()).unwrap();
-    (label, extract, graph)
+    common::graph(name)
 }
 
 fn coverage(c: &mut Criterion) {

@@ -6,8 +6,7 @@ mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Coord;
-use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
-use lifecircle::osm::OsmExtract;
+use lifecircle::graph::{Mode, RoadGraph};
 use lifecircle::routing::{Direction, SearchScratch, bounded_search, par_map};
 
 #[global_allocator]
@@ -16,20 +15,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const FIFTEEN_MIN_MS: u32 = 15 * 60 * 1000;
 
 fn graph_of(name: &str) -> (String, RoadGraph) {
-    let extract = match common::extract(name) {
-        Some(path) => OsmExtract::from_pbf(path).unwrap(),
-        None => OsmExtract::demo(),
-    };
-    let label = extract
-        .source
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    (
-        label,
-        build_graph(&extract, &GraphOptions::default()).unwrap(),
-    )
+    let (label, _, graph) = common::graph(name);
+    (label, graph)
 }
 
 /// Walking search from a point: snap, then bounded Dijkstra; returns vertices reached.

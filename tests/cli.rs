@@ -30,6 +30,25 @@ fn assert_clean_error(out: &Output, needles: &[&str]) {
     }
 }
 
+/// Runs `command --out DIR` again on one thread and checks every listed file is byte-identical
+/// to the one in `dir`.
+fn assert_same_on_one_thread(command: &str, dir: &Path, files: &[&str]) {
+    let again = tempfile::tempdir().unwrap();
+    let one = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args([command, "--out", again.path().to_str().unwrap()])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(one.status.success());
+    for f in files {
+        assert_eq!(
+            std::fs::read(dir.join(f)).unwrap(),
+            std::fs::read(again.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -162,29 +181,19 @@ fn coverage_writes_every_file_and_a_table() {
     let csv = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
     // 9 parks × 11 categories + header.
     assert_eq!(csv.lines().count(), 1 + 9 * 11);
-    // The same run on one thread gives byte-identical files.
-    let again = tempfile::tempdir().unwrap();
-    let one_thread = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["coverage", "--out", again.path().to_str().unwrap()])
-        .env("RAYON_NUM_THREADS", "1")
-        .output()
-        .unwrap();
-    assert!(one_thread.status.success());
-    for f in [
-        "parks.geojson",
-        "amenities.geojson",
-        "isochrones.geojson",
-        "sites.geojson",
-        "gaps.geojson",
-        "coverage.csv",
-        "coverage.json",
-    ] {
-        assert_eq!(
-            std::fs::read(dir.path().join(f)).unwrap(),
-            std::fs::read(again.path().join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    assert_same_on_one_thread(
+        "coverage",
+        dir.path(),
+        &[
+            "parks.geojson",
+            "amenities.geojson",
+            "isochrones.geojson",
+            "sites.geojson",
+            "gaps.geojson",
+            "coverage.csv",
+            "coverage.json",
+        ],
+    );
 }
 
 #[test]
@@ -326,27 +335,17 @@ fn commute_writes_every_file_and_a_table() {
     let csv = std::fs::read_to_string(dir.path().join("commute.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9 * 5, "9 parks × 5 modes");
     assert!(csv.lines().nth(1).unwrap().contains(",estimated,"));
-    // One thread gives byte-identical files.
-    let again = tempfile::tempdir().unwrap();
-    let one = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["commute", "--out", again.path().to_str().unwrap()])
-        .env("RAYON_NUM_THREADS", "1")
-        .output()
-        .unwrap();
-    assert!(one.status.success());
-    for f in [
-        "commute.csv",
-        "commute.json",
-        "residential.geojson",
-        "commute_isochrones.geojson",
-        "bikeshare.geojson",
-    ] {
-        assert_eq!(
-            std::fs::read(dir.path().join(f)).unwrap(),
-            std::fs::read(again.path().join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    assert_same_on_one_thread(
+        "commute",
+        dir.path(),
+        &[
+            "commute.csv",
+            "commute.json",
+            "residential.geojson",
+            "commute_isochrones.geojson",
+            "bikeshare.geojson",
+        ],
+    );
 }
 
 #[test]

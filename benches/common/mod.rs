@@ -35,3 +35,26 @@ impl SplitMix {
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// A shared extract (or the embedded demo) read and built, with its file name.
+pub fn graph(
+    name: &str,
+) -> (
+    String,
+    lifecircle::osm::OsmExtract,
+    lifecircle::graph::RoadGraph,
+) {
+    use lifecircle::osm::OsmExtract;
+    let extract = match extract(name) {
+        Some(path) => OsmExtract::from_pbf(path).unwrap(),
+        None => OsmExtract::demo(),
+    };
+    let label = extract
+        .source
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let graph = lifecircle::graph::build_graph(&extract, &Default::default()).unwrap();
+    (label, extract, graph)
+}

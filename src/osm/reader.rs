@@ -138,32 +138,20 @@ fn decode_blob(blob: &osmpbf::Blob, path: &Path) -> Result<RawData> {
         }
         BlobDecode::OsmData(block) => block.for_each_element(|element| match element {
             Element::DenseNode(n) => {
-                out.counts[0] += 1;
-                out.node_coords
-                    .push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
-                let tags = kept_tags(n.tags());
-                if !tags.is_empty() {
-                    out.tagged_nodes.push(RawNode {
-                        id: n.id(),
-                        lon: n.lon(),
-                        lat: n.lat(),
-                        tags,
-                    });
-                }
+                out.add_node(
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    kept_tags(n.tags()),
+                );
             }
             Element::Node(n) => {
-                out.counts[0] += 1;
-                out.node_coords
-                    .push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
-                let tags = kept_tags(n.tags());
-                if !tags.is_empty() {
-                    out.tagged_nodes.push(RawNode {
-                        id: n.id(),
-                        lon: n.lon(),
-                        lat: n.lat(),
-                        tags,
-                    });
-                }
+                out.add_node(
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    kept_tags(n.tags()),
+                );
             }
             Element::Way(w) => {
                 out.counts[1] += 1;
@@ -201,6 +189,22 @@ fn decode_blob(blob: &osmpbf::Blob, path: &Path) -> Result<RawData> {
         BlobDecode::Unknown(_) => {}
     }
     Ok(out)
+}
+
+impl RawData {
+    /// Records a node (dense or not): its coordinates, and its tags when it has kept ones.
+    fn add_node(&mut self, id: i64, lon_e7: i32, lat_e7: i32, tags: Tags) {
+        self.counts[0] += 1;
+        self.node_coords.push((id, lon_e7, lat_e7));
+        if !tags.is_empty() {
+            self.tagged_nodes.push(RawNode {
+                id,
+                lon: f64::from(lon_e7) * 1e-7,
+                lat: f64::from(lat_e7) * 1e-7,
+                tags,
+            });
+        }
+    }
 }
 
 fn merge(blocks: Vec<RawData>) -> RawData {

@@ -112,6 +112,9 @@ enum Command {
         /// Residents per hectare of a residential area without mapped homes.
         #[arg(long, default_value_t = ResidentOptions::default().area_density_per_ha)]
         area_density: f64,
+        /// Scale the estimate to this known population (its distribution is kept).
+        #[arg(long, value_name = "N")]
+        residents_total: Option<f64>,
         /// Coordinate system of --population.
         #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
         population_crs: Crs,
@@ -326,6 +329,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             persons_per_m2,
             levels,
             area_density,
+            residents_total,
             population_crs,
             gtfs,
             depart,
@@ -365,7 +369,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         default_levels: levels,
                         area_density_per_ha: area_density,
                     };
-                    residents::estimate_residents(&extract, &areas, &options)
+                    let mut r = residents::estimate_residents(&extract, &areas, &options);
+                    if let Some(total) = residents_total {
+                        anyhow::ensure!(total > 0.0, "--residents-total must be positive");
+                        r.scale_to(total);
+                    }
+                    r
                 }
             };
             let transit_options = TransitOptions::default();
@@ -432,10 +441,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
                 report.residents_total.round(),
-                if residents.supplied {
-                    "supplied"
-                } else {
-                    "estimated from buildings and areas"
+                match (residents.supplied, residents.scaled_to_total) {
+                    (true, _) => "supplied",
+                    (false, Some(_)) =>
+                        "estimated from buildings and areas, scaled to --residents-total",
+                    (false, None) => "estimated from buildings and areas",
                 },
                 report.transit_lines,
                 report.transit_stops,
@@ -637,6 +647,13 @@ fn print_coverage(
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, which turns a closed pipe (`lifecircle … | head`) into a panic
+    // in `println!`; restore the default so the process ends quietly like other tools.
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -404,6 +404,12 @@ fn commute_bad_input_is_a_clean_error() {
     );
     assert!(String::from_utf8_lossy(&ok.stderr).contains("people.csv:3:"));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("100 residents (supplied)"));
+    // A known population scales the estimate.
+    let scaled = lifecircle(&["commute", "--residents-total", "37000", "--out", o]);
+    assert!(
+        String::from_utf8_lossy(&scaled.stdout)
+            .contains("37000 residents (estimated from buildings and areas, scaled")
+    );
 }
 
 #[test]

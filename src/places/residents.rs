@@ -134,9 +134,24 @@ pub struct Residents {
     pub supplied: bool,
     /// The options used (unused for supplied counts, kept for the report).
     pub options: ResidentOptions,
+    /// The known population the estimate was scaled to, if any ([`Residents::scale_to`]).
+    pub scaled_to_total: Option<f64>,
 }
 
 impl Residents {
+    /// Scales every unit so that the total is `total` (a known population), keeping the
+    /// distribution of the estimate. Does nothing when the current total is zero.
+    pub fn scale_to(&mut self, total: f64) {
+        let current = self.total();
+        if current > 0.0 {
+            let factor = total / current;
+            for u in &mut self.units {
+                u.residents *= factor;
+            }
+            self.scaled_to_total = Some(total);
+        }
+    }
+
     /// All residents.
     pub fn total(&self) -> f64 {
         self.units.iter().map(|u| u.residents).sum()
@@ -378,6 +393,7 @@ pub fn estimate_residents(
         units,
         supplied: false,
         options: *options,
+        scaled_to_total: None,
     }
 }
 
@@ -605,6 +621,7 @@ pub fn read_population(
             units,
             supplied: true,
             options: ResidentOptions::default(),
+            scaled_to_total: None,
         },
         warnings,
     ))
@@ -1073,5 +1090,24 @@ mod tests {
             r.units.len(),
             t.elapsed()
         );
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+
+    #[test]
+    fn scaling_keeps_the_distribution() {
+        let extract = crate::osm::OsmExtract::demo();
+        let areas = super::super::residential_zones(&extract);
+        let mut r = estimate_residents(&extract, &areas, &ResidentOptions::default());
+        let before: Vec<f64> = r.units.iter().map(|u| u.residents).collect();
+        let total = r.total();
+        r.scale_to(37_000.0);
+        assert!((r.total() - 37_000.0).abs() < 1e-6);
+        for (u, b) in r.units.iter().zip(before) {
+            assert!((u.residents - b * 37_000.0 / total).abs() < 1e-9);
+        }
     }
 }

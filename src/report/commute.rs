@@ -149,7 +149,7 @@ pub fn commute_files(
         "attribution": super::ATTRIBUTION,
         "target_min": report.options.target_min,
         "modes": report.options.modes.iter().map(|m| m.name()).collect::<Vec<_>>(),
-        "residents": { "total": round(report.residents_total, 0), "basis": if residents.supplied { "supplied" } else { "estimated" }, "units": n_units, "outside_mapped_areas": round(residents.outside_areas(), 0), "assumptions": residents.options },
+        "residents": { "total": round(report.residents_total, 0), "basis": if residents.supplied { "supplied" } else { "estimated" }, "units": n_units, "outside_mapped_areas": round(residents.outside_areas(), 0), "scaled_to_total": residents.scaled_to_total, "assumptions": residents.options },
         "transit": { "source": report.transit_source, "lines": report.transit_lines, "stops": report.transit_stops, "settings": report.options.transit },
         "bikeshare_points": report.bikeshare_points,
         "parks": json_parks,

@@ -87,21 +87,21 @@ fn missing_file() {
 }
 
 #[test]
-fn a_file_that_is_not_pbf() {
+fn a_file_that_is_not_pbf_or_is_empty() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("roads.osm.pbf");
-    std::fs::write(&path, "<?xml version='1.0'?><osm></osm>\n").unwrap();
-    let out = lifecircle(&["inspect", path.to_str().unwrap()]);
-    assert_clean_error(&out, &["roads.osm.pbf", "not a readable OSM PBF file"]);
-}
-
-#[test]
-fn an_empty_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("empty.osm.pbf");
-    std::fs::write(&path, "").unwrap();
-    let out = lifecircle(&["inspect", path.to_str().unwrap()]);
-    assert_clean_error(&out, &["empty.osm.pbf", "empty"]);
+    for (name, contents, cause) in [
+        (
+            "roads.osm.pbf",
+            "<?xml version='1.0'?><osm></osm>\n",
+            "not a readable OSM PBF file",
+        ),
+        ("empty.osm.pbf", "", "empty"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        let out = lifecircle(&["inspect", path.to_str().unwrap()]);
+        assert_clean_error(&out, &[name, cause]);
+    }
 }
 
 #[test]

@@ -1259,10 +1259,10 @@ fn repair_blinks(data: &Data, state: &mut State, blink: f64, rng: &mut Rng, sc: 
     for r in todo {
         let mut best: Option<(Insertion, usize)> = None;
         for k in state.candidate_routes(data) {
-            if let Some(ins) = best_insertion(data, &state.routes[k], r, sc, blink, rng) {
-                if best.is_none_or(|(b, _)| ins.delta < b.delta) {
-                    best = Some((ins, k));
-                }
+            if let Some(ins) = best_insertion(data, &state.routes[k], r, sc, blink, rng)
+                && best.is_none_or(|(b, _)| ins.delta < b.delta)
+            {
+                best = Some((ins, k));
             }
         }
         match best {
@@ -1589,20 +1589,20 @@ fn relocate(
                 let ins = best_insertion(data, &state.routes[c], r, sc, 0.0, rng);
                 memo.ins[slot] = (memo.version[c], ins);
             }
-            if let Some(ins) = memo.ins[slot].1 {
-                if best.is_none_or(|(b, _)| ins.delta < b.delta) {
-                    best = Some((ins, c));
-                }
+            if let Some(ins) = memo.ins[slot].1
+                && best.is_none_or(|(b, _)| ins.delta < b.delta)
+            {
+                best = Some((ins, c));
             }
         }
-        if let Some((ins, c)) = best {
-            if ins.delta < gain - 1e-6 {
-                std::mem::swap(&mut state.routes[k], reduced);
-                state.insert(data, r, c, ins, sc);
-                memo.touch(k);
-                memo.touch(c);
-                improved = true;
-            }
+        if let Some((ins, c)) = best
+            && ins.delta < gain - 1e-6
+        {
+            std::mem::swap(&mut state.routes[k], reduced);
+            state.insert(data, r, c, ins, sc);
+            memo.touch(k);
+            memo.touch(c);
+            improved = true;
         }
     }
     improved
@@ -1912,7 +1912,7 @@ impl Worker {
                 self.scores[op] += score;
                 self.uses[op] += 1;
             }
-            if self.iteration % 100 == 0 {
+            if self.iteration.is_multiple_of(100) {
                 for op in 0..DESTROY_OPS + REPAIR_OPS {
                     if self.uses[op] > 0 {
                         self.weights[op] = (0.9 * self.weights[op]
@@ -1924,7 +1924,7 @@ impl Worker {
                 }
             }
             self.temperature *= self.cooling;
-            if self.iteration % cfg.cycle_iterations.max(1) == 0 {
+            if self.iteration.is_multiple_of(cfg.cycle_iterations.max(1)) {
                 self.current = self.best.clone();
                 self.reheat(data, cfg);
             }

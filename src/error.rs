@@ -75,6 +75,9 @@ pub enum Error {
         /// What would be accepted.
         hint: String,
     },
+    /// A stage could not produce a plan (the message says which and why).
+    #[error("{0}")]
+    Plan(String),
 }
 
 /// `Result` with the crate's [`Error`].

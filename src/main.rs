@@ -9,17 +9,23 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use geo::Coord;
 use lifecircle::commute::gtfs::{DepartureWindow, read_gtfs};
+use lifecircle::commute::lines::TransitLines;
 use lifecircle::commute::transit::{TransitGraph, TransitOptions, osm_lines};
 use lifecircle::commute::{CommuteInputs, CommuteOptions, compute_commute};
 use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
+use lifecircle::drt::demand::{bookings_as_residents, synthetic_demand};
+use lifecircle::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
+use lifecircle::drt::optimise::Config;
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
-use lifecircle::places::residents::{self, ResidentOptions};
+use lifecircle::places::demand::{parse_clock, read_demand};
+use lifecircle::places::residents::{self, ResidentOptions, Residents};
 use lifecircle::places::{
-    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones,
+    AmenityProfile, ParkOptions, ZoneId, ZoneKind, Zones, import, osm_amenities, residential_zones,
+    select_zones,
 };
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
@@ -47,6 +53,41 @@ struct Common {
     /// Walking speed in km/h, or `elderly` (3.6 km/h).
     #[arg(long, default_value = "4.5", value_parser = parse_walk_speed)]
     walk_speed: f64,
+}
+
+/// Where residents come from.
+#[derive(Args)]
+struct PopulationArgs {
+    /// Residents: CSV (lon,lat,count) or GeoJSON points/polygons with a count, instead of
+    /// the estimate from buildings.
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
+    /// Residents per m² of residential floor area, for the estimate from buildings.
+    #[arg(long, default_value_t = ResidentOptions::default().persons_per_m2)]
+    persons_per_m2: f64,
+    /// Levels of a residential building without `building:levels`.
+    #[arg(long, default_value_t = ResidentOptions::default().default_levels)]
+    levels: f64,
+    /// Residents per hectare of a residential area without mapped homes.
+    #[arg(long, default_value_t = ResidentOptions::default().area_density_per_ha)]
+    area_density: f64,
+    /// Scale the estimate to this known population (its distribution is kept).
+    #[arg(long, value_name = "N")]
+    residents_total: Option<f64>,
+    /// Coordinate system of --population.
+    #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+    population_crs: Crs,
+}
+
+/// Where the existing bus lines come from.
+#[derive(Args)]
+struct TransitArgs {
+    /// A GTFS feed (.zip or folder) for the bus layer instead of OSM route relations.
+    #[arg(long, value_name = "FILE.zip")]
+    gtfs: Option<PathBuf>,
+    /// Departure window for GTFS service.
+    #[arg(long, default_value = "07:00-08:00")]
+    depart: String,
 }
 
 #[derive(Subcommand)]
@@ -99,31 +140,10 @@ enum Command {
         /// Park outlines (GeoJSON) instead of landuse=industrial areas.
         #[arg(long, value_name = "FILE.geojson")]
         parks: Option<PathBuf>,
-        /// Residents: CSV (lon,lat,count) or GeoJSON points/polygons with a count, instead of
-        /// the estimate from buildings.
-        #[arg(long, value_name = "FILE")]
-        population: Option<PathBuf>,
-        /// Residents per m² of residential floor area, for the estimate from buildings.
-        #[arg(long, default_value_t = ResidentOptions::default().persons_per_m2)]
-        persons_per_m2: f64,
-        /// Levels of a residential building without `building:levels`.
-        #[arg(long, default_value_t = ResidentOptions::default().default_levels)]
-        levels: f64,
-        /// Residents per hectare of a residential area without mapped homes.
-        #[arg(long, default_value_t = ResidentOptions::default().area_density_per_ha)]
-        area_density: f64,
-        /// Scale the estimate to this known population (its distribution is kept).
-        #[arg(long, value_name = "N")]
-        residents_total: Option<f64>,
-        /// Coordinate system of --population.
-        #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
-        population_crs: Crs,
-        /// A GTFS feed (.zip) for the bus layer instead of OSM route relations.
-        #[arg(long, value_name = "FILE.zip")]
-        gtfs: Option<PathBuf>,
-        /// Departure window for GTFS service.
-        #[arg(long, default_value = "07:00-08:00")]
-        depart: String,
+        #[command(flatten)]
+        population: PopulationArgs,
+        #[command(flatten)]
+        transit: TransitArgs,
         /// The commute target, minutes.
         #[arg(long, default_value_t = 30.0)]
         minutes: f64,
@@ -144,6 +164,67 @@ enum Command {
         /// Random seed (the same seed and iteration count give the same solution).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Reservation-responsive bus lines from living areas to the parks: stops, routes,
+    /// timetables, GTFS and KPIs beside today's best mode.
+    Drt {
+        #[command(flatten)]
+        common: Common,
+        /// Park outlines (GeoJSON) instead of landuse=industrial areas.
+        #[arg(long, value_name = "FILE.geojson")]
+        parks: Option<PathBuf>,
+        /// Plan for these parks only (code such as P1, or name); repeatable. Default: all.
+        #[arg(long = "park", value_name = "NAME_OR_ID")]
+        only_parks: Vec<String>,
+        /// Bookings or worker homes: CSV with lon, lat, park, arrive_by (HH:MM), optional count.
+        #[arg(long, value_name = "FILE.csv")]
+        demand: Option<PathBuf>,
+        /// Coordinate system of --demand.
+        #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        demand_crs: Crs,
+        /// Without --demand: synthetic workers per park, drawn from residents outside the
+        /// target by every existing mode but the car.
+        #[arg(long, default_value_t = 200, conflicts_with = "demand")]
+        workers: u32,
+        /// Seed of the synthetic sample and of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Seats per vehicle; several for a mixed fleet, e.g. 19,33,50.
+        #[arg(long, default_value = "33", value_delimiter = ',')]
+        capacity: Vec<u32>,
+        /// Longest walk from home to a stop, metres (along footways and streets).
+        #[arg(long, default_value_t = LineOptions::default().max_walk_m)]
+        max_walk_m: f64,
+        /// Shift start: buses reach the park gate by then (synthetic demand; a --demand file
+        /// gives its own times).
+        #[arg(long, default_value = "08:00")]
+        arrive: String,
+        /// Buses may arrive this many minutes early.
+        #[arg(long, default_value_t = LineOptions::default().early_min)]
+        early: f64,
+        /// Door-to-door target, minutes.
+        #[arg(long, default_value_t = LineOptions::default().target_min)]
+        minutes: f64,
+        /// Shift length, hours: the evening trip leaves the park this long after --arrive.
+        #[arg(long, default_value_t = LineOptions::default().shift_h)]
+        shift_hours: f64,
+        /// Search time limit, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        seconds: f64,
+        /// Search iterations per worker (0: until --seconds). With a limit that is reached
+        /// before --seconds, outputs are byte-identical for a seed whatever the machine.
+        #[arg(long, default_value_t = 2_000)]
+        iterations: u64,
+        /// Time zone written to the GTFS feed.
+        #[arg(long, default_value = "Asia/Shanghai")]
+        timezone: String,
+        #[command(flatten)]
+        population: PopulationArgs,
+        #[command(flatten)]
+        transit: TransitArgs,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
     },
     /// Nested isochrone polygons from a point or a park, as GeoJSON.
     Isochrone {
@@ -214,6 +295,69 @@ fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
     };
     let graph = build_graph(&extract, &options)?;
     Ok((extract, graph))
+}
+
+/// Residents from `--population`, or estimated from buildings and areas; warnings are the rows
+/// skipped.
+fn load_residents(
+    extract: &OsmExtract,
+    areas: &Zones,
+    args: &PopulationArgs,
+) -> anyhow::Result<(Residents, Vec<String>)> {
+    anyhow::ensure!(
+        args.persons_per_m2 > 0.0 && args.levels > 0.0 && args.area_density >= 0.0,
+        "--persons-per-m2 and --levels must be positive and --area-density not negative"
+    );
+    if let Some(path) = &args.population {
+        let (r, w) = residents::read_population(path, args.population_crs, areas, extract.bbox)?;
+        return Ok((r, w.iter().map(ToString::to_string).collect()));
+    }
+    let options = ResidentOptions {
+        persons_per_m2: args.persons_per_m2,
+        default_levels: args.levels,
+        area_density_per_ha: args.area_density,
+    };
+    let mut r = residents::estimate_residents(extract, areas, &options);
+    if let Some(total) = args.residents_total {
+        anyhow::ensure!(total > 0.0, "--residents-total must be positive");
+        r.scale_to(total);
+    }
+    Ok((r, Vec::new()))
+}
+
+/// The existing bus lines (GTFS or OSM relations) and their transit graph.
+fn load_transit(
+    extract: &OsmExtract,
+    graph: &RoadGraph,
+    args: &TransitArgs,
+) -> anyhow::Result<(TransitLines, TransitGraph, Vec<String>)> {
+    let window = DepartureWindow::parse(&args.depart)?;
+    let options = TransitOptions::default();
+    let lines = match &args.gtfs {
+        Some(path) => {
+            let lines = read_gtfs(path, window)?;
+            let [a, b, c, d] = extract.bbox;
+            let inside = lines
+                .lines
+                .iter()
+                .flat_map(|l| &l.stops)
+                .filter(|s| {
+                    s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d
+                })
+                .count();
+            anyhow::ensure!(
+                lines.lines.is_empty() || inside > 0,
+                "{}: no stop of the GTFS feed lies in the region of {} ({a:.4},{b:.4} – {c:.4},{d:.4}); is it the feed for this city?",
+                path.display(),
+                extract.source.display()
+            );
+            lines
+        }
+        None => osm_lines(extract, graph, &options).0,
+    };
+    let transit = TransitGraph::build(graph, &lines, &options);
+    let warnings = lines.warnings.clone();
+    Ok((lines, transit, warnings))
 }
 
 fn percent(x: f64) -> String {
@@ -326,27 +470,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             common,
             parks,
             population,
-            persons_per_m2,
-            levels,
-            area_density,
-            residents_total,
-            population_crs,
-            gtfs,
-            depart,
+            transit,
             minutes,
             modes,
             out,
         } => {
-            anyhow::ensure!(
-                persons_per_m2 > 0.0 && levels > 0.0 && area_density >= 0.0,
-                "--persons-per-m2 and --levels must be positive and --area-density not negative"
-            );
             let start = Instant::now();
             anyhow::ensure!(
                 minutes > 0.0 && minutes <= 60.0,
                 "--minutes {minutes} is not a commute target between 0 and 60 minutes"
             );
-            let window = DepartureWindow::parse(&depart)?;
             let (extract, graph) = load_graph(&common)?;
             let park_zones = select_zones(
                 &extract,
@@ -355,69 +488,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &ParkOptions::default(),
             )?;
             let areas = residential_zones(&extract);
-            let mut warnings: Vec<String> = Vec::new();
-            let residents = match &population {
-                Some(path) => {
-                    let (r, w) =
-                        residents::read_population(path, population_crs, &areas, extract.bbox)?;
-                    warnings.extend(w.iter().map(ToString::to_string));
-                    r
-                }
-                None => {
-                    let options = ResidentOptions {
-                        persons_per_m2,
-                        default_levels: levels,
-                        area_density_per_ha: area_density,
-                    };
-                    let mut r = residents::estimate_residents(&extract, &areas, &options);
-                    if let Some(total) = residents_total {
-                        anyhow::ensure!(total > 0.0, "--residents-total must be positive");
-                        r.scale_to(total);
-                    }
-                    r
-                }
-            };
-            let transit_options = TransitOptions::default();
-            let lines = match &gtfs {
-                Some(path) => {
-                    let lines = read_gtfs(path, window)?;
-                    let [a, b, c, d] = extract.bbox;
-                    let inside = lines
-                        .lines
-                        .iter()
-                        .flat_map(|l| &l.stops)
-                        .filter(|s| {
-                            s.location.x >= a
-                                && s.location.x <= c
-                                && s.location.y >= b
-                                && s.location.y <= d
-                        })
-                        .count();
-                    anyhow::ensure!(
-                        lines.lines.is_empty() || inside > 0,
-                        "{}: no stop of the GTFS feed lies in the region of {} ({a:.4},{b:.4} – {c:.4},{d:.4}); is it the feed for this city?",
-                        path.display(),
-                        extract.source.display()
-                    );
-                    lines
-                }
-                None => osm_lines(&extract, &graph, &transit_options).0,
-            };
-            warnings.extend(lines.warnings.iter().cloned());
+            let (residents, mut warnings) = load_residents(&extract, &areas, &population)?;
+            let (lines, transit, transit_warnings) = load_transit(&extract, &graph, &transit)?;
+            warnings.extend(transit_warnings);
             for w in &warnings {
                 eprintln!("warning: {w}");
             }
-            let transit = TransitGraph::build(&graph, &lines, &transit_options);
-            let bikeshare: Vec<Coord> = extract
-                .pois
-                .iter()
-                .filter(|p| p.tags.is("amenity", "bicycle_rental"))
-                .map(|p| p.location)
-                .collect();
+            let bikeshare = bikeshare_points(&extract);
             let options = CommuteOptions {
                 modes,
                 target_min: minutes,
-                transit: transit_options,
                 ..CommuteOptions::default()
             };
             let inputs = CommuteInputs {
@@ -506,6 +586,138 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  violation: {v}");
             }
             anyhow::ensure!(report.is_feasible(), "the checker rejected the solution");
+        }
+        Command::Drt {
+            common,
+            parks,
+            only_parks,
+            demand,
+            demand_crs,
+            workers,
+            seed,
+            capacity,
+            max_walk_m,
+            arrive,
+            early,
+            minutes,
+            shift_hours,
+            seconds,
+            iterations,
+            timezone,
+            population,
+            transit,
+            out,
+        } => {
+            let start = Instant::now();
+            anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
+            let arrive_by_s = parse_clock(&arrive)
+                .filter(|&s| s < 24 * 3600)
+                .with_context(|| format!("--arrive '{arrive}' is not a time of day HH:MM"))?;
+            anyhow::ensure!(
+                f64::from(arrive_by_s) / 60.0 >= early + minutes,
+                "--arrive {arrive} is too early: buses would have to leave before midnight"
+            );
+            let options = LineOptions {
+                fleet_seats: capacity,
+                max_walk_m,
+                early_min: early,
+                target_min: minutes,
+                shift_h: shift_hours,
+                search: Config {
+                    seed,
+                    time_limit_s: Some(seconds),
+                    max_iterations: (iterations > 0).then_some(iterations),
+                    ..LineOptions::default().search
+                },
+                ..LineOptions::default()
+            };
+            options.validate()?;
+            let (extract, graph) = load_graph(&common)?;
+            let park_zones = select_zones(
+                &extract,
+                ZoneKind::Parks,
+                parks.as_deref(),
+                &ParkOptions::default(),
+            )?;
+            let selected: Vec<ZoneId> = if only_parks.is_empty() {
+                park_zones.zones.iter().map(|z| z.id).collect()
+            } else {
+                only_parks
+                    .iter()
+                    .map(|name| {
+                        park_zones.find(name).map(|z| z.id).with_context(|| {
+                            format!("no park '{name}'; parks are: {}", park_zones.listing())
+                        })
+                    })
+                    .collect::<anyhow::Result<_>>()?
+            };
+            let areas = residential_zones(&extract);
+            let (lines, transit, mut warnings) = load_transit(&extract, &graph, &transit)?;
+            let bikeshare = bikeshare_points(&extract);
+            let commute_options = CommuteOptions {
+                target_min: minutes,
+                keep_unit_times: true,
+                ..CommuteOptions::default()
+            };
+            let commute_inputs = |residents| CommuteInputs {
+                parks: &park_zones,
+                areas: &areas,
+                residents,
+                bikeshare: &bikeshare,
+                transit: &transit,
+                transit_source: &lines.source,
+            };
+            let mut skipped = Vec::new();
+            let estimated;
+            let bookings = match &demand {
+                Some(path) => {
+                    let (mut b, w) = read_demand(path, demand_crs, &park_zones, extract.bbox)?;
+                    b.retain(|b| selected.contains(&b.park));
+                    skipped = w;
+                    b
+                }
+                None => {
+                    let (residents, w) = load_residents(&extract, &areas, &population)?;
+                    warnings.extend(w);
+                    estimated = residents;
+                    let commute =
+                        compute_commute(&graph, &commute_inputs(&estimated), &commute_options);
+                    synthetic_demand(&commute, &estimated, &selected, workers, arrive_by_s, seed)
+                }
+            };
+            warnings.extend(skipped.iter().map(ToString::to_string));
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            let as_residents = bookings_as_residents(&bookings);
+            let existing =
+                compute_commute(&graph, &commute_inputs(&as_residents), &commute_options);
+            let inputs = LineInputs {
+                parks: &park_zones,
+                bookings: &bookings,
+                synthetic: demand.is_none(),
+                osm_stops: &extract.bus_stops,
+                existing: &existing,
+            };
+            let plan = plan_lines(&graph, &inputs, &options)?;
+            let source = extract.source.display().to_string();
+            let demand_name = demand.as_ref().map(|p| p.display().to_string());
+            let info = report::drt::DrtRunInfo {
+                source: &source,
+                demand: demand_name.as_deref(),
+                seed,
+                skipped_rows: &skipped,
+                timezone: &timezone,
+            };
+            let files = report::drt::drt_files(&park_zones, &bookings, &plan, &info);
+            let written = write_files(&out, &files)?;
+            print_drt(&plan);
+            println!(
+                "wrote {} files to {} in {:.2} s",
+                written.len(),
+                out.display(),
+                start.elapsed().as_secs_f64()
+            );
         }
         Command::Isochrone {
             common,
@@ -644,6 +856,84 @@ fn print_coverage(
             zones.zones[z.0 as usize].code
         );
     }
+}
+
+fn print_drt(plan: &LinePlan) {
+    let k = &plan.kpis;
+    println!(
+        "Bus lines — {} workers ({}), {} stops, {} vehicles ({} seats)",
+        k.workers,
+        if plan.synthetic {
+            "synthetic sample"
+        } else {
+            "supplied"
+        },
+        plan.stops.iter().filter(|s| s.gate_of.is_none()).count(),
+        k.vehicles,
+        k.seats
+    );
+    println!("{:<34} {:>10} {:>16}", "", "bus lines", "best mode today");
+    println!(
+        "{:<34} {:>10} {:>16}",
+        "carried",
+        percent(k.served_share),
+        "—"
+    );
+    println!(
+        "{:<34} {:>10} {:>16}",
+        format!("within {} min door to door", plan.options.target_min),
+        percent(k.within_target_share),
+        percent(k.existing_within_target_share)
+    );
+    println!(
+        "{:<34} {:>10.1} {:>16.1}",
+        "mean door-to-door, min", k.door_to_door.mean_min, k.existing.mean_min
+    );
+    println!(
+        "{:<34} {:>10.1} {:>16.1}",
+        "95th percentile, min", k.door_to_door.p95_min, k.existing.p95_min
+    );
+    println!(
+        "{} workers cannot be within {} min even by a direct bus (walk + wait + direct ride)",
+        k.beyond_direct_bus, plan.options.target_min
+    );
+    println!(
+        "vehicle-km {:.1} morning, {:.1} a day; vehicle-hours {:.1} morning; load factor {}",
+        k.vehicle_km_morning,
+        k.vehicle_km_day,
+        k.vehicle_h_morning,
+        percent(k.load_factor)
+    );
+    println!(
+        "search: {} requests, {} iterations in {:.1} s; checker: morning {}, evening {} ({})",
+        plan.search.requests,
+        plan.search.iterations,
+        plan.search.elapsed_s,
+        if plan.morning_check.feasible {
+            "ok"
+        } else {
+            "FAILED"
+        },
+        if plan.evening_check.feasible {
+            "ok"
+        } else {
+            "FAILED"
+        },
+        if plan.search.evening_mirrored {
+            "mirror of the morning"
+        } else {
+            "planned separately"
+        }
+    );
+}
+
+fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
+    extract
+        .pois
+        .iter()
+        .filter(|p| p.tags.is("amenity", "bicycle_rental"))
+        .map(|p| p.location)
+        .collect()
 }
 
 fn main() -> ExitCode {

@@ -146,7 +146,9 @@ struct UnitSeeds {
     per_mode: Vec<Vec<(VertexId, u32)>>,
 }
 
-fn access_points(
+/// A zone's access vertices for `mode` (within `radius_m`), or the vertex nearest its inside
+/// when no road of the mode comes that close.
+pub(crate) fn access_points(
     graph: &RoadGraph,
     index: &VertexIndex,
     zone: &crate::places::Zone,

@@ -1,6 +1,9 @@
-//! Stage 7: demand-responsive buses. The dial-a-ride (DARP) optimiser and its independent
-//! checker; the bus-line planner on top of them is the next issue.
+//! Stage 7: demand-responsive buses: who rides ([`demand`]), the bus lines ([`lines`]: stops,
+//! requests, routes, timetables, the evening mirror and KPIs), on a dial-a-ride (DARP)
+//! optimiser and its independent checker.
 //!
+//! * [`demand`]: synthetic workers from the commute stage; bookings as a population.
+//! * [`lines`]: the bus-line planner ([`lines::plan_lines`]).
 //! * [`instance`]: the generic problem model ([`instance::Problem`]) and
 //!   solution types ([`instance::Solution`]).
 //! * [`cordeau`]: parser for the Cordeau (2006) benchmark format.
@@ -19,5 +22,7 @@
 
 pub mod check;
 pub mod cordeau;
+pub mod demand;
 pub mod instance;
+pub mod lines;
 pub mod optimise;

@@ -205,10 +205,10 @@ pub fn optimise(problem: &Problem, config: &Config) -> Result<Outcome, OptimiseE
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast and good enough here.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
@@ -221,7 +221,7 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
@@ -440,16 +440,25 @@ impl Data {
         d
     }
 
-    /// Whether t(a,c) <= t(a,b) + t(b,c) for all locations (with a small
-    /// tolerance), the condition under which removing stops keeps a route
-    /// feasible.
+    /// Whether t(a,c) <= t(a,b) + t(b,c) for all locations a, c and every
+    /// location b of a pickup or delivery (with a small tolerance), the
+    /// condition under which removing stops keeps a route feasible. Depots are
+    /// never passed through, so a depot that is everywhere at no time (a bus
+    /// line's virtual garage) does not break it.
     fn is_metric(&self) -> bool {
         let n = self.n_loc;
         if n > METRIC_CHECK_MAX {
             return false;
         }
+        let mut via = vec![false; n];
+        for r in &self.requests {
+            via[self.loc[r.p]] = true;
+            via[self.loc[r.d]] = true;
+        }
         let t = |a: usize, b: usize| self.travel[a * n + b];
-        (0..n).all(|a| (0..n).all(|b| (0..n).all(|c| t(a, c) <= t(a, b) + t(b, c) + 1e-9)))
+        (0..n)
+            .filter(|&b| via[b])
+            .all(|b| (0..n).all(|a| (0..n).all(|c| t(a, c) <= t(a, b) + t(b, c) + 1e-9)))
     }
 
     fn neighbour_list(&self, r: usize) -> Vec<usize> {

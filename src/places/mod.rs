@@ -10,6 +10,7 @@
 //! (`import::read_pois`).
 
 pub mod crs;
+pub mod demand;
 pub mod import;
 pub mod profile;
 pub mod residents;
@@ -99,6 +100,26 @@ pub struct Zones {
     pub zones: Vec<Zone>,
     /// Areas (after merging) below the minimum size, ignored.
     pub too_small: usize,
+}
+
+impl Zones {
+    /// The zone with this code (`P1`) or name, ignoring ASCII case.
+    pub fn find(&self, code_or_name: &str) -> Option<&Zone> {
+        let key = code_or_name.trim();
+        self.zones
+            .iter()
+            .find(|z| z.code.eq_ignore_ascii_case(key) || z.name.eq_ignore_ascii_case(key))
+    }
+
+    /// `P1 (name), P2 (name), …` for error messages.
+    pub fn listing(&self) -> String {
+        let known: Vec<String> = self
+            .zones
+            .iter()
+            .map(|z| format!("{} ({})", z.code, z.name))
+            .collect();
+        known.join(", ")
+    }
 }
 
 fn area_ha(mp: &MultiPolygon) -> f64 {

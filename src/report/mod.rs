@@ -5,6 +5,8 @@
 
 pub mod commute;
 pub mod coverage;
+pub mod drt;
+pub mod svg;
 
 use std::path::{Path, PathBuf};
 

@@ -13,7 +13,7 @@ pub mod isochrone;
 
 use rayon::prelude::*;
 
-use crate::graph::{Arc, ProfileGraph, RoadGraph, VertexId};
+use crate::graph::{Arc, EdgeId, ProfileGraph, RoadGraph, VertexId};
 
 /// What a search runs on: arcs in compressed rows over dense node ids. A mode's road graph is
 /// one; the commute stage's transit graph (roads plus stops and lines) is another.
@@ -197,6 +197,68 @@ impl TravelTimes {
     pub fn as_slice(&self) -> &[u32] {
         &self.time_ms
     }
+}
+
+/// The quickest path from `from` to `to` on a mode's graph: its time and the edges in
+/// travel order, or `None` when `to` cannot be reached.
+pub fn shortest_path(
+    graph: &ProfileGraph,
+    from: VertexId,
+    to: VertexId,
+) -> Option<(u32, Vec<EdgeId>)> {
+    let n = graph.vertex_slots();
+    if !graph.contains(from) || !graph.contains(to) {
+        return None;
+    }
+    let mut time_ms = vec![UNREACHED; n];
+    let mut parent: Vec<(u32, EdgeId)> = vec![(u32::MAX, EdgeId(u32::MAX)); n];
+    let mut heap = BinaryHeap::new();
+    time_ms[from.index()] = 0;
+    heap.push(Reverse((0u32, from.0)));
+    while let Some(Reverse((t, v))) = heap.pop() {
+        if v == to.0 {
+            let mut edges = Vec::new();
+            let mut at = v;
+            while at != from.0 {
+                let (prev, edge) = parent[at as usize];
+                edges.push(edge);
+                at = prev;
+            }
+            edges.reverse();
+            return Some((t, edges));
+        }
+        if t > time_ms[v as usize] {
+            continue;
+        }
+        for arc in graph.out_arcs(VertexId(v)) {
+            let nt = t.saturating_add(arc.time_ms);
+            let w = arc.vertex.index();
+            if nt < time_ms[w] {
+                time_ms[w] = nt;
+                parent[w] = (v, arc.edge);
+                heap.push(Reverse((nt, arc.vertex.0)));
+            }
+        }
+    }
+    None
+}
+
+/// The road geometry of a path of edges starting at `from`, each edge in travel direction.
+pub fn path_coords(graph: &RoadGraph, from: VertexId, edges: &[EdgeId]) -> Vec<geo::Coord> {
+    let mut coords = vec![graph.vertices[from.index()].coord];
+    let mut at = from;
+    for &e in edges {
+        let edge = &graph.edges[e.index()];
+        let geometry = graph.edge_geometry(e);
+        if edge.from == at {
+            coords.extend(geometry.iter().skip(1));
+            at = edge.to;
+        } else {
+            coords.extend(geometry.iter().rev().skip(1));
+            at = edge.from;
+        }
+    }
+    coords
 }
 
 /// Maps `items` in parallel, giving `f` a [`SearchScratch`] per rayon worker. The output is in

@@ -1,0 +1,1251 @@
+//! Reservation-responsive bus lines from living areas to the parks, built on the optimiser.
+//!
+//! 1. **Walk to a stop.** Every booking walks along the walk graph (plus the straight line
+//!    from its home to the road) to the vertices of the bus graph within
+//!    [`LineOptions::max_walk_m`]; those are its candidate stops. Bookings already within that
+//!    walk of their park's gate need no bus.
+//! 2. **Stops.** Greedy set cover weighted by workers: first among vertices that carry an OSM
+//!    bus stop (`highway=bus_stop`, `public_transport=*` within [`LineOptions::osm_stop_m`]),
+//!    then among all bus vertices for the bookings no OSM stop serves. Each booking then uses
+//!    the chosen stop it walks to quickest. The gate of a park is the bus vertex at the park
+//!    nearest its inside.
+//! 3. **Requests.** Bookings with the same stop, park and arrival time form a group, cut into
+//!    requests of at most the largest vehicle's seats. A request must reach the gate in
+//!    `[arrive_by − early_min, arrive_by]`; its ride limit is what remains of the door-to-door
+//!    target after the longest walk, the wait at the stop and the boarding dwell. When even a direct
+//!    ride cannot meet it, the limit is 1.25 × the direct ride (+1 min) and its riders count
+//!    as outside the target.
+//! 4. **Optimise.** One virtual garage at no distance from anywhere (so route time runs from
+//!    the first stop to the gate), every seat type available as often as there are requests,
+//!    objective = 10 000 per vehicle (+ 1 per seat, so a smaller bus wins a tie) + 1 per
+//!    vehicle-minute + 100 000 per unserved seat: fewest vehicles, then least vehicle time,
+//!    and nobody left behind who can be carried. Travel times are quickest bus paths.
+//! 5. **Check.** The independent checker re-verifies the plan; a violation is an error.
+//! 6. **Evening.** The same vehicles drive each morning route backwards after the shift
+//!    ([`LineOptions::shift_h`] after the arrival): gates become pickups within `early_min`
+//!    after the shift, stops become drop-offs, with the same door-to-door target. The mirror is
+//!    checked; if one-way streets break it, the evening is optimised on its own (and checked).
+
+use std::collections::BTreeMap;
+
+use geo::Coord;
+
+use super::check::{self, CheckReport};
+use super::instance::{
+    LocationId, Matrix, Node, NodeId, Problem, Request, RequestId, RoutePlan, Schedule, Solution,
+    TimeWindow, Vehicle,
+};
+use super::optimise::{self, Config};
+use crate::commute::{CommuteReport, access_points};
+use crate::coverage::VertexIndex;
+use crate::error::{Error, Result};
+use crate::geom::haversine_m;
+use crate::graph::{Mode, RoadGraph, VertexId};
+use crate::osm::BusStop;
+use crate::places::demand::Booking;
+use crate::places::{Source, ZoneId, Zones};
+use crate::routing::{Direction, UNREACHED, bounded_search, par_map, path_coords, shortest_path};
+
+/// Assumptions of the bus-line planner.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LineOptions {
+    /// Seats of each vehicle type offered (e.g. `[33]`, or `[19, 33, 50]` for a mixed fleet).
+    pub fleet_seats: Vec<u32>,
+    /// Longest walk from home to a stop along the walk graph, metres.
+    pub max_walk_m: f64,
+    /// Buses may reach the gate this many minutes before the arrival time.
+    pub early_min: f64,
+    /// Door-to-door target: walk + wait + boarding + ride, minutes.
+    pub target_min: f64,
+    /// Time at the stop before the bus leaves, minutes.
+    pub wait_min: f64,
+    /// Stop time per call (boarding or alighting group), minutes.
+    pub dwell_min: f64,
+    /// Length of the shift: the evening trip leaves the gate this long after the arrival time.
+    pub shift_h: f64,
+    /// Longest route of one vehicle (first stop to last), minutes.
+    pub max_route_min: f64,
+    /// An OSM bus stop marks a bus vertex within this distance, metres.
+    pub osm_stop_m: f64,
+    /// The optimiser's settings (seed, time limit, iterations, threads).
+    #[serde(skip)]
+    pub search: Config,
+}
+
+impl Default for LineOptions {
+    fn default() -> Self {
+        LineOptions {
+            fleet_seats: vec![33],
+            max_walk_m: 500.0,
+            early_min: 15.0,
+            target_min: 30.0,
+            wait_min: 2.0,
+            dwell_min: 0.5,
+            shift_h: 9.0,
+            max_route_min: 120.0,
+            osm_stop_m: 30.0,
+            search: Config {
+                time_limit_s: Some(30.0),
+                max_iterations: Some(2_000),
+                ..Config::default()
+            },
+        }
+    }
+}
+
+impl LineOptions {
+    /// Rejects settings no bus can meet.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &'static str, value: String, hint: &str| {
+            Err(Error::InvalidValue {
+                what,
+                value,
+                hint: hint.to_string(),
+            })
+        };
+        if self.fleet_seats.is_empty() || self.fleet_seats.iter().any(|&s| s == 0 || s > 200) {
+            return bad(
+                "capacity",
+                format!("{:?}", self.fleet_seats),
+                "seats per vehicle between 1 and 200, e.g. 33 or 19,33,50",
+            );
+        }
+        if !(self.max_walk_m > 0.0 && self.max_walk_m <= 3_000.0) {
+            return bad(
+                "max-walk-m",
+                self.max_walk_m.to_string(),
+                "a walk between 0 and 3000 m",
+            );
+        }
+        if !(self.target_min > self.wait_min + self.dwell_min && self.target_min <= 180.0) {
+            return bad(
+                "target minutes",
+                self.target_min.to_string(),
+                "more than the wait and boarding time, at most 180",
+            );
+        }
+        if !(self.early_min >= 0.0 && self.shift_h > 0.0 && self.max_route_min > 0.0) {
+            return bad(
+                "early/shift/route limits",
+                format!(
+                    "{} min, {} h, {} min",
+                    self.early_min, self.shift_h, self.max_route_min
+                ),
+                "non-negative early window, positive shift and route length",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// What the planner works from.
+#[derive(Clone, Copy, Debug)]
+pub struct LineInputs<'a> {
+    /// The parks.
+    pub parks: &'a Zones,
+    /// Who rides, and where to.
+    pub bookings: &'a [Booking],
+    /// Whether the bookings are a synthetic sample.
+    pub synthetic: bool,
+    /// OSM bus stops (preferred stop locations).
+    pub osm_stops: &'a [BusStop],
+    /// The commute stage run on the bookings as population (one unit per booking): how the same
+    /// workers travel today.
+    pub existing: &'a CommuteReport,
+}
+
+/// Index of a stop in [`LinePlan::stops`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct StopId(pub u32);
+
+/// A stop of the plan: a pick-up point or a park gate.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PlanStop {
+    /// Short code, `S1`, `S2`, … (gates `G1`, …).
+    pub code: String,
+    /// Name: the OSM stop's name, else the code.
+    pub name: String,
+    /// Bus-graph vertex the bus stops at.
+    #[serde(skip)]
+    pub vertex: VertexId,
+    /// Where it is (the OSM stop, else the vertex), WGS-84.
+    #[serde(serialize_with = "crate::geom::serialize_coord")]
+    pub location: Coord,
+    /// The OSM stop it reuses.
+    pub osm: Option<i64>,
+    /// The park whose gate it is.
+    pub gate_of: Option<ZoneId>,
+    /// Workers boarding here in the morning.
+    pub boardings: u32,
+}
+
+/// One stop call of a vehicle.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Call {
+    /// The stop.
+    pub stop: StopId,
+    /// Arrival, seconds after midnight.
+    pub arrival_s: u32,
+    /// Departure, seconds after midnight.
+    pub departure_s: u32,
+    /// Workers boarding.
+    pub board: u32,
+    /// Workers alighting.
+    pub alight: u32,
+    /// Workers on board when it leaves.
+    pub load: u32,
+}
+
+/// A vehicle's trip in one period.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Run {
+    /// Stop calls in order.
+    pub calls: Vec<Call>,
+    /// The road path, WGS-84.
+    #[serde(skip)]
+    pub path: Vec<Coord>,
+    /// Length of the path, metres.
+    pub length_m: f64,
+    /// Seat-kilometres filled (Σ load × leg length), for the load factor.
+    pub passenger_km: f64,
+}
+
+/// A bus line: one vehicle, its morning run and its evening mirror.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Line {
+    /// `L1`, `L2`, …
+    pub code: String,
+    /// Seats of the vehicle.
+    pub seats: u32,
+    /// Parks served.
+    pub parks: Vec<ZoneId>,
+    /// Morning: homes → parks.
+    pub morning: Run,
+    /// Evening: parks → homes.
+    pub evening: Run,
+}
+
+/// Workers of one booking (or part of one) and how they travel.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Rider {
+    /// Index of the booking.
+    pub booking: usize,
+    /// Workers.
+    pub count: u32,
+    /// Their park.
+    pub park: ZoneId,
+    /// Their stop, if any.
+    pub stop: Option<StopId>,
+    /// Walk from home to the stop, seconds.
+    pub walk_s: Option<u32>,
+    /// Index of their line in [`LinePlan::lines`].
+    pub line: Option<usize>,
+    /// Bus departure from their stop (morning), seconds after midnight.
+    pub board_s: Option<u32>,
+    /// Arrival at the gate (morning), seconds after midnight.
+    pub arrive_s: Option<u32>,
+    /// Quickest bus ride from their stop to the gate, seconds.
+    pub direct_ride_s: Option<u32>,
+    /// Morning in-vehicle time, seconds.
+    pub in_vehicle_s: Option<u32>,
+    /// Morning walk + wait + boarding + ride, seconds.
+    pub door_to_door_s: Option<u32>,
+    /// Evening in-vehicle time, seconds.
+    pub evening_in_vehicle_s: Option<u32>,
+    /// Quickest existing way to the park without a car (walk, bike, e-bike, bus), seconds;
+    /// `None` beyond 60 minutes.
+    pub existing_best_s: Option<u32>,
+    /// Why they are not carried.
+    pub unserved: Option<String>,
+}
+
+/// Mean, 95th percentile and maximum of a quantity over workers, minutes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Spread {
+    /// Mean.
+    pub mean_min: f64,
+    /// 95th percentile (nearest rank).
+    pub p95_min: f64,
+    /// Maximum.
+    pub max_min: f64,
+}
+
+impl Spread {
+    /// Over `(minutes, weight)` pairs.
+    fn of(mut values: Vec<(f64, u32)>) -> Spread {
+        let total: u64 = values.iter().map(|v| u64::from(v.1)).sum();
+        if total == 0 {
+            return Spread::default();
+        }
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mean = values.iter().map(|v| v.0 * f64::from(v.1)).sum::<f64>() / total as f64;
+        let rank = (0.95 * total as f64).ceil() as u64;
+        let mut seen = 0;
+        let mut p95 = values[values.len() - 1].0;
+        for v in &values {
+            seen += u64::from(v.1);
+            if seen >= rank {
+                p95 = v.0;
+                break;
+            }
+        }
+        Spread {
+            mean_min: mean,
+            p95_min: p95,
+            max_min: values[values.len() - 1].0,
+        }
+    }
+}
+
+/// Key figures of the plan, beside the best existing mode for the same workers.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Kpis {
+    /// Workers in the demand.
+    pub workers: u32,
+    /// Workers carried.
+    pub served: u32,
+    /// Carried / all.
+    pub served_share: f64,
+    /// Workers whose door-to-door time is within the target, / all workers.
+    pub within_target_share: f64,
+    /// Vehicles.
+    pub vehicles: usize,
+    /// Seats offered.
+    pub seats: u32,
+    /// Vehicle-km, morning.
+    pub vehicle_km_morning: f64,
+    /// Vehicle-km, morning and evening.
+    pub vehicle_km_day: f64,
+    /// Vehicle-hours (first stop to last), morning.
+    pub vehicle_h_morning: f64,
+    /// Vehicle-hours, morning and evening.
+    pub vehicle_h_day: f64,
+    /// Morning in-vehicle time of carried workers.
+    pub in_vehicle: Spread,
+    /// Walk to the stop of carried workers.
+    pub walk: Spread,
+    /// Door-to-door time of carried workers.
+    pub door_to_door: Spread,
+    /// Morning passenger-km / seat-km.
+    pub load_factor: f64,
+    /// Workers whose walk, wait and a direct ride already exceed the target: no bus line can
+    /// bring them within it.
+    pub beyond_direct_bus: u32,
+    /// Best existing mode without a car: share of all workers within the target.
+    pub existing_within_target_share: f64,
+    /// Best existing mode without a car: time of those who reach the park within 60 min.
+    pub existing: Spread,
+    /// Workers who cannot reach their park within 60 min by any existing mode but the car.
+    pub existing_beyond_60: u32,
+    /// Per existing mode: share of all workers within the target.
+    pub existing_by_mode: Vec<(String, f64)>,
+}
+
+/// What the checker said about one period's plan.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct CheckSummary {
+    /// No violation.
+    pub feasible: bool,
+    /// Violations found (printed).
+    pub violations: Vec<String>,
+    /// Objective recomputed by the checker.
+    pub objective: f64,
+}
+
+impl CheckSummary {
+    fn of(report: &CheckReport) -> Self {
+        CheckSummary {
+            feasible: report.is_feasible(),
+            violations: report.violations.iter().map(ToString::to_string).collect(),
+            objective: report.objective,
+        }
+    }
+}
+
+/// How the search went.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct SearchSummary {
+    /// Requests (groups of riders per stop, park and time).
+    pub requests: usize,
+    /// Iterations per worker.
+    pub iterations: u64,
+    /// Seconds (not written to files: they must not depend on the machine).
+    #[serde(skip)]
+    pub elapsed_s: f64,
+    /// Objective of the first solution.
+    pub initial_objective: f64,
+    /// Objective of the plan.
+    pub objective: f64,
+    /// The evening is the morning driven backwards (else optimised on its own).
+    pub evening_mirrored: bool,
+}
+
+/// The proposal.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LinePlan {
+    /// Assumptions.
+    pub options: LineOptions,
+    /// Whether the demand is a synthetic sample.
+    pub synthetic: bool,
+    /// Stops and gates.
+    pub stops: Vec<PlanStop>,
+    /// Lines, one per vehicle.
+    pub lines: Vec<Line>,
+    /// Every booking (part), carried or not.
+    pub riders: Vec<Rider>,
+    /// Key figures.
+    pub kpis: Kpis,
+    /// The checker on the morning plan.
+    pub morning_check: CheckSummary,
+    /// The checker on the evening plan.
+    pub evening_check: CheckSummary,
+    /// The search.
+    pub search: SearchSummary,
+}
+
+/// Riders of one request group: park, arrival time, stop, and whether a direct ride can meet
+/// the target.
+type GroupKey = (ZoneId, u32, StopId, bool);
+
+/// Where a booking can board: `(vertex, walk ms)`, or why it cannot.
+type Candidates = std::result::Result<Vec<(VertexId, u32)>, String>;
+
+fn minutes_to_s(min: f64) -> u32 {
+    (min * 60.0).round().max(0.0) as u32
+}
+
+/// Plans the lines. Errors: bad options, or a plan the checker rejects (a bug).
+pub fn plan_lines(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    options: &LineOptions,
+) -> Result<LinePlan> {
+    options.validate()?;
+    let bus = graph.profile(Mode::Bus);
+    let walk_mps = graph.options.walk_kmh / 3.6;
+    let max_walk_ms = (options.max_walk_m / walk_mps * 1000.0) as u32;
+
+    // Gates.
+    let index = VertexIndex::new(graph, Mode::Bus);
+    let gates: Vec<Option<VertexId>> = inputs
+        .parks
+        .zones
+        .iter()
+        .map(|zone| {
+            let inside = geo::InteriorPoint::interior_point(&zone.polygon).map(|p| p.0)?;
+            access_points(graph, &index, zone, 50.0, Mode::Bus)
+                .into_iter()
+                .filter(|&v| bus.contains(v))
+                .min_by(|&a, &b| {
+                    let d = |v: VertexId| haversine_m(graph.vertices[v.index()].coord, inside);
+                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
+                })
+        })
+        .collect();
+
+    // 1. Candidate stops of every booking.
+    let candidates: Vec<Candidates> = par_map(graph, inputs.bookings, |scratch, b| {
+        let snap = graph
+            .snap(Mode::Walk, b.location, options.max_walk_m)
+            .map_err(|_| format!("no walkable road within {:.0} m", options.max_walk_m))?;
+        let offset_ms = (snap.distance_m / walk_mps * 1000.0) as u32;
+        let seeds: Vec<(VertexId, u32)> = snap
+            .seeds(graph, false)
+            .into_iter()
+            .map(|(v, t)| (v, t.saturating_add(offset_ms)))
+            .collect();
+        let reached = bounded_search(
+            graph.profile(Mode::Walk),
+            Direction::Forward,
+            &seeds,
+            max_walk_ms,
+            scratch,
+        );
+        let gate = gates[b.park.0 as usize].ok_or("the park has no bus-usable road")?;
+        let mut found: Vec<(VertexId, u32)> = reached
+            .iter()
+            .copied()
+            .filter(|&(v, _)| bus.contains(v))
+            .collect();
+        if found.iter().any(|&(v, _)| v == gate) {
+            return Err(format!(
+                "lives within {:.0} m walk of the park gate",
+                options.max_walk_m
+            ));
+        }
+        if found.is_empty() {
+            return Err(format!(
+                "no bus-usable road within {:.0} m walk",
+                options.max_walk_m
+            ));
+        }
+        found.sort_unstable();
+        Ok(found)
+    });
+
+    // 2. Stops: OSM stops first, then any bus vertex.
+    let mut osm_at: BTreeMap<VertexId, &BusStop> = BTreeMap::new();
+    for s in inputs.osm_stops {
+        if let Ok(snap) = graph.snap(Mode::Bus, s.location, options.osm_stop_m) {
+            let edge = &graph.edges[snap.edge.index()];
+            let v = if snap.fraction < 0.5 {
+                edge.from
+            } else {
+                edge.to
+            };
+            let close = haversine_m(graph.vertices[v.index()].coord, s.location)
+                <= options.osm_stop_m.max(snap.distance_m);
+            if close && bus.contains(v) {
+                osm_at.entry(v).or_insert(s);
+            }
+        }
+    }
+    let weights: Vec<u32> = inputs.bookings.iter().map(|b| b.count).collect();
+    let mut chosen = greedy_cover(&candidates, &weights, |v| osm_at.contains_key(&v));
+    chosen.extend(greedy_cover(
+        &candidates
+            .iter()
+            .map(|c| match c {
+                Ok(list) if !list.iter().any(|(v, _)| chosen.contains(v)) => Ok(list.clone()),
+                _ => Err(String::new()),
+            })
+            .collect::<Vec<_>>(),
+        &weights,
+        |_| true,
+    ));
+    chosen.sort_unstable();
+
+    // Stops: pick-up stops in vertex order, then gates in park order.
+    let mut stops: Vec<PlanStop> = Vec::new();
+    let mut stop_of: BTreeMap<VertexId, StopId> = BTreeMap::new();
+    for &v in &chosen {
+        let osm = osm_at.get(&v);
+        let code = format!("S{}", stops.len() + 1);
+        stop_of.insert(v, StopId(stops.len() as u32));
+        stops.push(PlanStop {
+            name: osm
+                .and_then(|s| s.tags.name())
+                .map_or_else(|| code.clone(), str::to_string),
+            code,
+            vertex: v,
+            location: osm.map_or(graph.vertices[v.index()].coord, |s| s.location),
+            osm: osm.map(|s| s.id.0),
+            gate_of: None,
+            boardings: 0,
+        });
+    }
+    let mut gate_stop: Vec<Option<StopId>> = vec![None; gates.len()];
+    let used_parks: std::collections::BTreeSet<ZoneId> =
+        inputs.bookings.iter().map(|b| b.park).collect();
+    for park in used_parks {
+        if let Some(v) = gates[park.0 as usize] {
+            let zone = &inputs.parks.zones[park.0 as usize];
+            let id = *stop_of.entry(v).or_insert_with(|| {
+                stops.push(PlanStop {
+                    code: format!("G{}", zone.code.trim_start_matches('P')),
+                    name: format!("{} gate", zone.name),
+                    vertex: v,
+                    location: graph.vertices[v.index()].coord,
+                    osm: None,
+                    gate_of: Some(park),
+                    boardings: 0,
+                });
+                StopId(stops.len() as u32 - 1)
+            });
+            gate_stop[park.0 as usize] = Some(id);
+        }
+    }
+
+    // Riders with their stop (the chosen one they walk to quickest).
+    let mut riders: Vec<Rider> = inputs
+        .bookings
+        .iter()
+        .zip(&candidates)
+        .enumerate()
+        .map(|(i, (b, c))| {
+            let existing_best_s = existing_best_ms(inputs.existing, i, b.park).map(|t| t / 1000);
+            let base = Rider {
+                booking: i,
+                count: b.count,
+                park: b.park,
+                stop: None,
+                walk_s: None,
+                line: None,
+                board_s: None,
+                arrive_s: None,
+                direct_ride_s: None,
+                in_vehicle_s: None,
+                door_to_door_s: None,
+                evening_in_vehicle_s: None,
+                existing_best_s,
+                unserved: None,
+            };
+            let best = c.as_ref().map(|list| {
+                list.iter()
+                    .filter(|(v, _)| stop_of.contains_key(v))
+                    .min_by_key(|&&(v, t)| (t, v))
+                    .copied()
+            });
+            match best {
+                Ok(Some((v, t))) => Rider {
+                    stop: Some(stop_of[&v]),
+                    walk_s: Some(t / 1000),
+                    ..base
+                },
+                Ok(None) => Rider {
+                    unserved: Some("no stop chosen within walking distance".into()),
+                    ..base
+                },
+                Err(why) => Rider {
+                    unserved: Some(why.clone()),
+                    ..base
+                },
+            }
+        })
+        .collect();
+
+    // Travel times between stops on the bus graph.
+    let locations: Vec<VertexId> = stops.iter().map(|s| s.vertex).collect();
+    let n = locations.len();
+    let rows: Vec<Vec<f64>> = par_map(graph, &locations, |scratch, &from| {
+        bounded_search(bus, Direction::Forward, &[(from, 0)], u32::MAX - 1, scratch);
+        locations
+            .iter()
+            .map(|&to| match scratch.time_ms(to) {
+                Some(t) => f64::from(t) / 60_000.0,
+                None => 1.0e6,
+            })
+            .collect()
+    });
+    // 3. Requests.
+    let max_seats = *options.fleet_seats.iter().max().unwrap_or(&1);
+    // Riders who can make the target with a direct ride are grouped apart from those who
+    // cannot, so that one long walk does not relax everyone's ride limit; within a group the
+    // shortest walks come first, so each request's longest walk is as short as it can be.
+    let mut groups: BTreeMap<GroupKey, Vec<(u32, usize)>> = BTreeMap::new();
+    for (i, r) in riders.iter().enumerate() {
+        if let Some(stop) = r.stop {
+            let b = &inputs.bookings[r.booking];
+            let gate = gate_stop[b.park.0 as usize].expect("riders with a stop have a gate");
+            let walk_s = r.walk_s.unwrap_or(0);
+            let direct_min = rows[stop.0 as usize][gate.0 as usize];
+            let possible =
+                f64::from(walk_s) / 60.0 + options.wait_min + options.dwell_min + direct_min
+                    <= options.target_min;
+            groups
+                .entry((b.park, b.arrive_by_s, stop, possible))
+                .or_default()
+                .push((walk_s, i));
+        }
+    }
+    // Split riders so that no request exceeds the largest vehicle.
+    let mut chunks: Vec<(ZoneId, u32, StopId, Vec<usize>)> = Vec::new();
+    let mut split: Vec<Rider> = Vec::new();
+    for ((park, arrive, stop, _), mut members) in groups {
+        members.sort_unstable();
+        let members = members.into_iter().map(|(_, i)| i);
+        let mut current: Vec<usize> = Vec::new();
+        let mut load = 0;
+        for i in members {
+            let mut left = riders[i].count;
+            while left > 0 {
+                let take = left.min(max_seats - load);
+                let mut part = riders[i].clone();
+                part.count = take;
+                current.push(riders.len() + split.len());
+                split.push(part);
+                load += take;
+                left -= take;
+                if load == max_seats {
+                    chunks.push((park, arrive, stop, std::mem::take(&mut current)));
+                    load = 0;
+                }
+            }
+            riders[i].count = 0;
+        }
+        if !current.is_empty() {
+            chunks.push((park, arrive, stop, current));
+        }
+    }
+    riders.extend(split);
+
+    let depot = n;
+    let travel = Matrix::from_fn(n + 1, |a, b| {
+        if a.0 == depot || b.0 == depot {
+            0.0
+        } else {
+            rows[a.0][b.0]
+        }
+    });
+
+    let mut nodes = vec![
+        Node {
+            location: LocationId(depot),
+            time_window: TimeWindow::unbounded(),
+            service_min: 0.0,
+            load_delta: 0,
+        };
+        2
+    ];
+    let mut requests = Vec::new();
+    let mut first_min = f64::INFINITY;
+    let mut last_min = f64::NEG_INFINITY;
+    for (park, arrive, stop, members) in &chunks {
+        let gate = gate_stop[park.0 as usize].expect("riders of parks without a gate have no stop");
+        let load: u32 = members.iter().map(|&i| riders[i].count).sum();
+        let walk_min = members
+            .iter()
+            .filter_map(|&i| riders[i].walk_s)
+            .max()
+            .unwrap_or(0) as f64
+            / 60.0;
+        let arrive_min = f64::from(*arrive) / 60.0;
+        let direct = rows[stop.0 as usize][gate.0 as usize];
+        for &i in members {
+            riders[i].direct_ride_s = Some(minutes_to_s(direct));
+        }
+        let mut max_ride = options.target_min - walk_min - options.wait_min - options.dwell_min;
+        if max_ride < direct {
+            max_ride = direct * 1.25 + 1.0;
+        }
+        first_min = first_min.min(arrive_min - options.early_min - max_ride);
+        last_min = last_min.max(arrive_min);
+        nodes.push(Node {
+            location: LocationId(stop.0 as usize),
+            time_window: TimeWindow::new(
+                arrive_min - options.early_min - max_ride - options.dwell_min,
+                arrive_min - direct - options.dwell_min,
+            ),
+            service_min: options.dwell_min,
+            load_delta: load as i32,
+        });
+        nodes.push(Node {
+            location: LocationId(gate.0 as usize),
+            time_window: TimeWindow::new(arrive_min - options.early_min, arrive_min),
+            service_min: options.dwell_min,
+            load_delta: -(load as i32),
+        });
+        requests.push(Request {
+            pickup: NodeId(nodes.len() - 2),
+            delivery: NodeId(nodes.len() - 1),
+            max_ride_min: max_ride,
+            unserved_penalty: 100_000.0 * f64::from(load),
+        });
+    }
+    let mut vehicles = Vec::new();
+    let mut seat_types = options.fleet_seats.clone();
+    seat_types.sort_unstable();
+    seat_types.dedup();
+    for &seats in &seat_types {
+        for _ in 0..requests.len() {
+            vehicles.push(Vehicle {
+                capacity: seats,
+                start_depot: NodeId(0),
+                end_depot: NodeId(1),
+                time_window: TimeWindow::new(first_min - 60.0, last_min + 60.0),
+                max_duration_min: options.max_route_min,
+                fixed_cost: 10_000.0 + f64::from(seats),
+                cost_per_duration_min: 1.0,
+            });
+        }
+    }
+    let morning = Problem {
+        name: "morning".into(),
+        nodes,
+        vehicles,
+        requests,
+        cost: Matrix::from_fn(n + 1, |_, _| 0.0),
+        travel_min: travel,
+    };
+
+    // 4–5. Optimise and check the morning.
+    let (solution, search) = if morning.requests.is_empty() {
+        (Solution::default(), SearchSummary::default())
+    } else {
+        let outcome = optimise::optimise(&morning, &options.search)
+            .map_err(|e| Error::Plan(format!("bus lines: {e}")))?;
+        let search = SearchSummary {
+            requests: morning.requests.len(),
+            iterations: outcome.iterations,
+            elapsed_s: outcome.elapsed_s,
+            initial_objective: outcome.initial_total,
+            objective: outcome.objective.total,
+            evening_mirrored: true,
+        };
+        (outcome.solution, search)
+    };
+    let morning_report = checked(&morning, &solution, "morning")?;
+
+    // 6. Evening: the morning backwards.
+    let evening = mirror_problem(&morning, options);
+    let mirrored = Solution {
+        routes: solution
+            .routes
+            .iter()
+            .map(|r| RoutePlan {
+                vehicle: r.vehicle,
+                visits: r.visits.iter().rev().copied().collect(),
+                schedule: None,
+            })
+            .collect(),
+        unserved: solution.unserved.clone(),
+    };
+    let mut evening_report = check::check(&evening, &mirrored).map_err(model_error)?;
+    let mut evening_solution = mirrored;
+    let mut search = search;
+    if !evening_report.is_feasible() {
+        if std::env::var_os("LIFECIRCLE_DEBUG").is_some() {
+            for v in evening_report.violations.iter().take(10) {
+                eprintln!("mirror: {v}");
+            }
+        }
+        let outcome = optimise::optimise(&evening, &options.search)
+            .map_err(|e| Error::Plan(format!("evening bus lines: {e}")))?;
+        evening_solution = outcome.solution;
+        evening_report = checked(&evening, &evening_solution, "evening")?;
+        search.evening_mirrored = false;
+    }
+
+    // Runs along the roads, and the riders' times.
+    let mut lines = Vec::new();
+    for (route, report) in solution.routes.iter().zip(&morning_report.routes) {
+        let seats = morning.vehicles[route.vehicle.0].capacity;
+        let line = lines.len();
+        let run = build_run(graph, &morning, &stops, &route.visits, &report.schedule);
+        let evening_route = evening_solution
+            .routes
+            .iter()
+            .zip(&evening_report.routes)
+            .find(|(r, _)| r.vehicle == route.vehicle);
+        let evening_run = match evening_route {
+            Some((r, rep)) => build_run(graph, &evening, &stops, &r.visits, &rep.schedule),
+            None => Run {
+                calls: Vec::new(),
+                path: Vec::new(),
+                length_m: 0.0,
+                passenger_km: 0.0,
+            },
+        };
+        let mut parks: Vec<ZoneId> = Vec::new();
+        for (pos, &node) in route.visits.iter().enumerate() {
+            let Some(k) = request_of_pickup(&morning, node) else {
+                continue;
+            };
+            let (park, _, _, members) = &chunks[k.0];
+            if !parks.contains(park) {
+                parks.push(*park);
+            }
+            let delivery = morning.requests[k.0].delivery;
+            let dpos = route
+                .visits
+                .iter()
+                .position(|&x| x == delivery)
+                .unwrap_or(pos);
+            let board = report.schedule.service_start_min[pos] + options.dwell_min;
+            let arrive = report.schedule.service_start_min[dpos];
+            let evening_ride = evening_report
+                .ride_min
+                .iter()
+                .find(|(r, _)| *r == k)
+                .map(|(_, m)| minutes_to_s(*m));
+            for &i in members {
+                let r = &mut riders[i];
+                let walk_min = f64::from(r.walk_s.unwrap_or(0)) / 60.0;
+                r.line = Some(line);
+                r.board_s = Some(minutes_to_s(board));
+                r.arrive_s = Some(minutes_to_s(arrive));
+                r.in_vehicle_s = Some(minutes_to_s(arrive - board));
+                r.door_to_door_s = Some(minutes_to_s(
+                    walk_min + options.wait_min + options.dwell_min + arrive - board,
+                ));
+                r.evening_in_vehicle_s = evening_ride;
+                if let Some(stop) = r.stop {
+                    stops[stop.0 as usize].boardings += r.count;
+                }
+            }
+        }
+        parks.sort_unstable();
+        lines.push(Line {
+            code: format!("L{}", line + 1),
+            seats,
+            parks,
+            morning: run,
+            evening: evening_run,
+        });
+    }
+    for u in &solution.unserved {
+        for &i in &chunks[u.request.0].3 {
+            riders[i].unserved = Some(u.reason.to_string());
+        }
+    }
+    riders.retain(|r| r.count > 0);
+
+    let kpis = kpis(&riders, &lines, inputs, options);
+    Ok(LinePlan {
+        options: options.clone(),
+        synthetic: inputs.synthetic,
+        stops,
+        lines,
+        riders,
+        kpis,
+        morning_check: CheckSummary::of(&morning_report),
+        evening_check: CheckSummary::of(&evening_report),
+        search,
+    })
+}
+
+fn model_error(e: super::instance::ModelError) -> Error {
+    Error::Plan(format!("bus-line model: {e}"))
+}
+
+/// Runs the checker; a violation is an error naming the first ones.
+fn checked(problem: &Problem, solution: &Solution, period: &str) -> Result<CheckReport> {
+    let report = check::check(problem, solution).map_err(model_error)?;
+    if !report.is_feasible() {
+        let first: Vec<String> = report
+            .violations
+            .iter()
+            .take(3)
+            .map(ToString::to_string)
+            .collect();
+        return Err(Error::Plan(format!(
+            "the checker rejects the {period} plan ({} violations: {})",
+            report.violations.len(),
+            first.join("; ")
+        )));
+    }
+    Ok(report)
+}
+
+/// The request whose pickup is `node`.
+fn request_of_pickup(problem: &Problem, node: NodeId) -> Option<RequestId> {
+    // Pickups are nodes 2, 4, …: request k has pickup 2 + 2k.
+    (node.0 >= 2 && node.0.is_multiple_of(2))
+        .then(|| RequestId((node.0 - 2) / 2))
+        .filter(|k| problem.requests.get(k.0).is_some_and(|r| r.pickup == node))
+}
+
+/// The evening problem on the same node ids: each request is picked up at its gate (within
+/// `early_min` after the shift) and delivered to its stop. Door to door in the evening is the
+/// ride plus the walk home (the wait at the gate, like the early arrival in the morning, is
+/// not counted), so the ride limit is the morning's plus the wait and the boarding.
+fn mirror_problem(morning: &Problem, options: &LineOptions) -> Problem {
+    let mut evening = morning.clone();
+    evening.name = "evening".into();
+    let shift_min = options.shift_h * 60.0;
+    for r in &mut evening.requests {
+        let (p, d) = (r.pickup, r.delivery);
+        let arrive_min = morning.nodes[d.0].time_window.latest_min;
+        let leave = arrive_min + shift_min;
+        let load = morning.nodes[p.0].load_delta;
+        evening.nodes[d.0] = Node {
+            location: morning.nodes[d.0].location,
+            time_window: TimeWindow::new(leave, leave + options.early_min),
+            service_min: options.dwell_min,
+            load_delta: load,
+        };
+        evening.nodes[p.0] = Node {
+            location: morning.nodes[p.0].location,
+            time_window: TimeWindow::new(leave, leave + options.early_min + r.max_ride_min + 60.0),
+            service_min: options.dwell_min,
+            load_delta: -load,
+        };
+        *r = Request {
+            pickup: d,
+            delivery: p,
+            max_ride_min: r.max_ride_min + options.wait_min + options.dwell_min,
+            ..r.clone()
+        };
+    }
+    for v in &mut evening.vehicles {
+        v.time_window = TimeWindow::new(
+            v.time_window.earliest_min + shift_min,
+            v.time_window.latest_min + shift_min + 120.0,
+        );
+    }
+    evening
+}
+
+/// Stop calls (consecutive visits at one stop merged) and the road path of a route.
+fn build_run(
+    graph: &RoadGraph,
+    problem: &Problem,
+    stops: &[PlanStop],
+    visits: &[NodeId],
+    schedule: &Schedule,
+) -> Run {
+    let mut calls: Vec<Call> = Vec::new();
+    let mut load: i64 = 0;
+    for (pos, &node) in visits.iter().enumerate() {
+        let n = &problem.nodes[node.0];
+        let stop = StopId(n.location.0 as u32);
+        let start = schedule.service_start_min[pos];
+        load += i64::from(n.load_delta);
+        let (board, alight) = if n.load_delta > 0 {
+            (n.load_delta as u32, 0)
+        } else {
+            (0, (-n.load_delta) as u32)
+        };
+        match calls.last_mut() {
+            Some(c) if c.stop == stop => {
+                c.board += board;
+                c.alight += alight;
+                c.departure_s = c.departure_s.max(minutes_to_s(start + n.service_min));
+                c.load = load as u32;
+            }
+            _ => calls.push(Call {
+                stop,
+                arrival_s: minutes_to_s(start),
+                departure_s: minutes_to_s(start + n.service_min),
+                board,
+                alight,
+                load: load as u32,
+            }),
+        }
+    }
+    let bus = graph.profile(Mode::Bus);
+    let mut path = Vec::new();
+    let mut length_m = 0.0;
+    let mut passenger_km = 0.0;
+    for pair in calls.windows(2) {
+        let (a, b) = (
+            stops[pair[0].stop.0 as usize].vertex,
+            stops[pair[1].stop.0 as usize].vertex,
+        );
+        if let Some((_, edges)) = shortest_path(bus, a, b) {
+            let leg_m: f64 = edges.iter().map(|e| graph.edges[e.index()].length_m).sum();
+            length_m += leg_m;
+            passenger_km += f64::from(pair[0].load) * leg_m / 1000.0;
+            let coords = path_coords(graph, a, &edges);
+            let skip = usize::from(!path.is_empty());
+            path.extend(coords.into_iter().skip(skip));
+        }
+    }
+    Run {
+        calls,
+        path,
+        length_m,
+        passenger_km,
+    }
+}
+
+/// Greedy maximum coverage: repeatedly the vertex (allowed by `allowed`) that serves the most
+/// uncovered workers, ties to the shorter total walk, then the lower vertex id.
+fn greedy_cover(
+    candidates: &[Candidates],
+    weights: &[u32],
+    allowed: impl Fn(VertexId) -> bool,
+) -> Vec<VertexId> {
+    let mut serves: BTreeMap<VertexId, Vec<(usize, u32)>> = BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if let Ok(list) = c {
+            for &(v, t) in list {
+                if allowed(v) {
+                    serves.entry(v).or_default().push((i, t));
+                }
+            }
+        }
+    }
+    let mut covered = vec![false; candidates.len()];
+    let mut chosen = Vec::new();
+    loop {
+        let best = serves
+            .iter()
+            .map(|(&v, list)| {
+                let (gain, walk) = list.iter().filter(|(i, _)| !covered[*i]).fold(
+                    (0u64, 0u64),
+                    |(g, w), &(i, t)| {
+                        (
+                            g + u64::from(weights[i]),
+                            w + u64::from(t) * u64::from(weights[i]),
+                        )
+                    },
+                );
+                (gain, std::cmp::Reverse(walk), std::cmp::Reverse(v))
+            })
+            .filter(|c| c.0 > 0)
+            .max();
+        let Some((_, _, std::cmp::Reverse(v))) = best else {
+            break;
+        };
+        for &(i, _) in &serves[&v] {
+            covered[i] = true;
+        }
+        serves.remove(&v);
+        chosen.push(v);
+    }
+    chosen
+}
+
+/// The quickest existing time of booking `unit` to `park` without a car, ms.
+fn existing_best_ms(existing: &CommuteReport, unit: usize, park: ZoneId) -> Option<u32> {
+    existing
+        .parks
+        .iter()
+        .find(|p| p.zone == park)?
+        .modes
+        .iter()
+        .filter(|m| m.mode != Mode::Car)
+        .filter_map(|m| m.unit_ms.get(unit).copied())
+        .filter(|&t| t != UNREACHED)
+        .min()
+}
+
+fn kpis(riders: &[Rider], lines: &[Line], inputs: &LineInputs<'_>, options: &LineOptions) -> Kpis {
+    let workers: u32 = riders.iter().map(|r| r.count).sum();
+    let served: u32 = riders
+        .iter()
+        .filter(|r| r.line.is_some())
+        .map(|r| r.count)
+        .sum();
+    let share = |n: u32| {
+        if workers == 0 {
+            0.0
+        } else {
+            f64::from(n) / f64::from(workers)
+        }
+    };
+    let target_s = minutes_to_s(options.target_min);
+    let within: u32 = riders
+        .iter()
+        .filter(|r| r.door_to_door_s.is_some_and(|t| t <= target_s))
+        .map(|r| r.count)
+        .sum();
+    let spread = |f: &dyn Fn(&Rider) -> Option<u32>| {
+        Spread::of(
+            riders
+                .iter()
+                .filter(|r| r.line.is_some())
+                .filter_map(|r| f(r).map(|s| (f64::from(s) / 60.0, r.count)))
+                .collect(),
+        )
+    };
+    let duration_h = |run: &Run| match (run.calls.first(), run.calls.last()) {
+        (Some(a), Some(b)) => f64::from(b.arrival_s.saturating_sub(a.departure_s)) / 3600.0,
+        _ => 0.0,
+    };
+    let seat_km: f64 = lines
+        .iter()
+        .map(|l| f64::from(l.seats) * l.morning.length_m / 1000.0)
+        .sum();
+    let passenger_km: f64 = lines.iter().map(|l| l.morning.passenger_km).sum();
+    let existing_within: u32 = riders
+        .iter()
+        .filter(|r| r.existing_best_s.is_some_and(|t| t <= target_s))
+        .map(|r| r.count)
+        .sum();
+    let existing_by_mode = inputs
+        .existing
+        .options
+        .modes
+        .iter()
+        .enumerate()
+        .map(|(m, mode)| {
+            let n: u32 = riders
+                .iter()
+                .filter(|r| {
+                    inputs
+                        .existing
+                        .parks
+                        .iter()
+                        .find(|p| p.zone == r.park)
+                        .and_then(|p| p.modes.get(m))
+                        .and_then(|x| x.unit_ms.get(r.booking))
+                        .is_some_and(|&t| t != UNREACHED && t / 1000 <= target_s)
+                })
+                .map(|r| r.count)
+                .sum();
+            (mode.name().to_string(), share(n))
+        })
+        .collect();
+    Kpis {
+        workers,
+        served,
+        served_share: share(served),
+        within_target_share: share(within),
+        vehicles: lines.len(),
+        seats: lines.iter().map(|l| l.seats).sum(),
+        vehicle_km_morning: lines.iter().map(|l| l.morning.length_m).sum::<f64>() / 1000.0,
+        vehicle_km_day: lines
+            .iter()
+            .map(|l| l.morning.length_m + l.evening.length_m)
+            .sum::<f64>()
+            / 1000.0,
+        vehicle_h_morning: lines.iter().map(|l| duration_h(&l.morning)).sum(),
+        vehicle_h_day: lines
+            .iter()
+            .map(|l| duration_h(&l.morning) + duration_h(&l.evening))
+            .sum(),
+        in_vehicle: spread(&|r| r.in_vehicle_s),
+        walk: spread(&|r| r.walk_s),
+        door_to_door: spread(&|r| r.door_to_door_s),
+        load_factor: if seat_km > 0.0 {
+            passenger_km / seat_km
+        } else {
+            0.0
+        },
+        beyond_direct_bus: riders
+            .iter()
+            .filter(|r| {
+                r.direct_ride_s.zip(r.walk_s).is_some_and(|(d, w)| {
+                    f64::from(d + w) / 60.0 + options.wait_min + options.dwell_min
+                        > options.target_min
+                })
+            })
+            .map(|r| r.count)
+            .sum(),
+        existing_within_target_share: share(existing_within),
+        existing: Spread::of(
+            riders
+                .iter()
+                .filter_map(|r| r.existing_best_s.map(|s| (f64::from(s) / 60.0, r.count)))
+                .collect(),
+        ),
+        existing_beyond_60: riders
+            .iter()
+            .filter(|r| r.existing_best_s.is_none())
+            .map(|r| r.count)
+            .sum(),
+        existing_by_mode,
+    }
+}
+
+/// Where each booking came from, for tables of unserved workers.
+pub fn booking_source(bookings: &[Booking], rider: &Rider) -> String {
+    match &bookings[rider.booking].source {
+        s @ Source::File { .. } => s.to_string(),
+        s => format!("resident unit {s}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_is_weighted() {
+        let s = Spread::of(vec![(10.0, 1), (20.0, 3)]);
+        assert!((s.mean_min - 17.5).abs() < 1e-9);
+        assert_eq!(s.p95_min, 20.0);
+        assert_eq!(s.max_min, 20.0);
+        assert_eq!(Spread::of(Vec::new()), Spread::default());
+    }
+
+    #[test]
+    fn greedy_cover_prefers_the_stop_serving_most() {
+        let c: Vec<Candidates> = vec![
+            Ok(vec![(VertexId(1), 10), (VertexId(2), 5)]),
+            Ok(vec![(VertexId(2), 5)]),
+            Ok(vec![(VertexId(3), 5)]),
+            Err("far".into()),
+        ];
+        assert_eq!(
+            greedy_cover(&c, &[1, 1, 1, 1], |_| true),
+            vec![VertexId(2), VertexId(3)]
+        );
+        assert_eq!(
+            greedy_cover(&c, &[1, 1, 1, 1], |v| v == VertexId(1)),
+            vec![VertexId(1)]
+        );
+    }
+}

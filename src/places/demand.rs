@@ -1,0 +1,130 @@
+//! Bus demand from a planner's file (`--demand FILE.csv`): bookings or worker homes, each
+//! with the park it goes to and the time it must arrive by. Columns: `lon, lat, park,
+//! arrive_by` (HH:MM) and optionally `count` (default 1); coordinates in WGS-84, GCJ-02 or
+//! BD-09. A bad row (not a number, outside the region, unknown park, bad time) is reported
+//! with its line and skipped; a file without the columns is an error.
+
+use std::path::Path;
+
+use geo::Coord;
+
+use super::crs::Crs;
+use super::import::{
+    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, read_text,
+};
+use super::{Source, ZoneId, Zones};
+use crate::error::Result;
+
+/// One booking (or group of workers living at the same place).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Booking {
+    /// Home or pick-up wish, WGS-84.
+    pub location: Coord,
+    /// The park the workers go to.
+    pub park: ZoneId,
+    /// When they must be at the park, seconds after midnight.
+    pub arrive_by_s: u32,
+    /// Workers.
+    pub count: u32,
+    /// The file and line, or the resident unit it was drawn from.
+    pub source: Source,
+}
+
+/// Parses `HH:MM` or `HH:MM:SS` (hours up to 47, as in GTFS) into seconds after midnight.
+pub fn parse_clock(text: &str) -> Option<u32> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let field = |s: &str, max: u32| s.parse::<u32>().ok().filter(|&v| v <= max);
+    let h = field(parts[0], 47)?;
+    let m = field(parts[1], 59)?;
+    let s = match parts.get(2) {
+        Some(s) => field(s, 59)?,
+        None => 0,
+    };
+    Some(h * 3600 + m * 60 + s)
+}
+
+/// Reads a demand CSV. Rows that cannot be used are returned as warnings, with their line.
+pub fn read_demand(
+    path: &Path,
+    crs: Crs,
+    parks: &Zones,
+    bbox: [f64; 4],
+) -> Result<(Vec<Booking>, Vec<RowWarning>)> {
+    let text = read_text(path)?;
+    let table = CsvTable::read(path, &text)?;
+    let (Some(lon), Some(lat), Some(park), Some(arrive)) = (
+        table.column(LON_NAMES),
+        table.column(LAT_NAMES),
+        table.column(&["park", "park_id", "园区"]),
+        table.column(&["arrive_by", "arrive", "time"]),
+    ) else {
+        return Err(invalid(
+            path,
+            format!(
+                "the demand CSV needs columns lon, lat, park, arrive_by (and optionally count); it has: {}",
+                table.headers.join(", ")
+            ),
+        ));
+    };
+    let count = table.column(&["count", "workers", "人数"]);
+    let mut bookings = Vec::new();
+    let mut warnings = Vec::new();
+    for (line, record) in table.rows {
+        let parsed = record.and_then(|r| {
+            let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
+            let location = check_point(x, y, crs, bbox)?;
+            let name = r.get(park).unwrap_or("");
+            let zone = parks.find(name).ok_or_else(|| {
+                format!("no park '{name}' (use a code such as P1 or a park's name)")
+            })?;
+            let time = r.get(arrive).unwrap_or("");
+            let arrive_by_s = parse_clock(time)
+                .ok_or_else(|| format!("arrive_by '{time}' is not a time HH:MM"))?;
+            let count = match count.and_then(|c| r.get(c)).filter(|s| !s.is_empty()) {
+                None => 1,
+                Some(s) => s
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("count '{s}' is not a positive whole number"))?,
+            };
+            Ok(Booking {
+                location,
+                park: zone.id,
+                arrive_by_s,
+                count,
+                source: Source::File {
+                    path: path.display().to_string(),
+                    line,
+                },
+            })
+        });
+        match parsed {
+            Ok(b) => bookings.push(b),
+            Err(message) => warnings.push(RowWarning {
+                path: path.display().to_string(),
+                line,
+                message,
+            }),
+        }
+    }
+    Ok((bookings, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(parse_clock("08:00"), Some(8 * 3600));
+        assert_eq!(parse_clock("7:45:30"), Some(7 * 3600 + 45 * 60 + 30));
+        assert_eq!(parse_clock("25:10"), Some(25 * 3600 + 600));
+        assert_eq!(parse_clock("8"), None);
+        assert_eq!(parse_clock("08:60"), None);
+        assert_eq!(parse_clock("ab:cd"), None);
+    }
+}

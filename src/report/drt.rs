@@ -1,0 +1,465 @@
+//! Files of the bus-line stage: `drt_routes.geojson` (each line's morning and evening run
+//! along the roads), `drt_stops.geojson`, `drt_timetable.csv`, `drt_riders.csv` (every booking:
+//! stop, line, times, or why it is not carried), `drt.json` (KPIs beside the best existing
+//! mode, the assumptions, the checker's verdict) and a GTFS feed in `gtfs/`. Every file says
+//! whether the demand is synthetic.
+
+use serde_json::{Value, json};
+
+use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
+use crate::drt::lines::{LinePlan, Run, booking_source};
+use crate::places::Zones;
+use crate::places::demand::Booking;
+use crate::places::import::RowWarning;
+
+/// What the run was made from, for `drt.json`.
+#[derive(Clone, Debug)]
+pub struct DrtRunInfo<'a> {
+    /// The OSM file.
+    pub source: &'a str,
+    /// The demand file, or `None` for a synthetic sample.
+    pub demand: Option<&'a str>,
+    /// The seed of the sample and the search.
+    pub seed: u64,
+    /// Demand rows that could not be used.
+    pub skipped_rows: &'a [RowWarning],
+    /// Time zone written to the GTFS feed (IANA name).
+    pub timezone: &'a str,
+}
+
+/// `HH:MM:SS` (hours may exceed 23, as GTFS allows).
+pub fn clock(s: u32) -> String {
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+fn minutes(s: Option<u32>) -> String {
+    s.map_or(String::new(), |s| format!("{:.1}", f64::from(s) / 60.0))
+}
+
+fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for r in rows {
+        w.write_record(&r).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+fn periods(plan: &LinePlan) -> impl Iterator<Item = (usize, &'static str, &Run)> {
+    plan.lines.iter().enumerate().flat_map(|(i, l)| {
+        [(i, "morning", &l.morning), (i, "evening", &l.evening)]
+            .into_iter()
+            .filter(|(_, _, r)| !r.calls.is_empty())
+    })
+}
+
+/// All bus-line outputs.
+pub fn drt_files(
+    parks: &Zones,
+    bookings: &[Booking],
+    plan: &LinePlan,
+    info: &DrtRunInfo<'_>,
+) -> Vec<OutputFile> {
+    let demand = if plan.synthetic {
+        "synthetic"
+    } else {
+        "supplied"
+    };
+    let park_code = |id: crate::places::ZoneId| parks.zones[id.0 as usize].code.clone();
+    let stop = |id: crate::drt::lines::StopId| &plan.stops[id.0 as usize];
+
+    // Routes.
+    let routes = periods(plan)
+        .map(|(i, period, run)| {
+            let line = &plan.lines[i];
+            let coords: Vec<[f64; 2]> = run
+                .path
+                .iter()
+                .map(|c| [round(c.x, 7), round(c.y, 7)])
+                .collect();
+            let riders: u32 = run.calls.iter().map(|c| c.board).sum();
+            feature(
+                json!({ "type": "LineString", "coordinates": coords }),
+                json!({
+                    "line": line.code,
+                    "period": period,
+                    "seats": line.seats,
+                    "parks": line.parks.iter().map(|&p| park_code(p)).collect::<Vec<_>>(),
+                    "stops": run.calls.iter().map(|c| stop(c.stop).code.clone()).collect::<Vec<_>>(),
+                    "first_departure": run.calls.first().map(|c| clock(c.departure_s)),
+                    "last_arrival": run.calls.last().map(|c| clock(c.arrival_s)),
+                    "riders": riders,
+                    "length_km": round(run.length_m / 1000.0, 3),
+                    "demand": demand,
+                }),
+            )
+        })
+        .collect();
+
+    // Stops.
+    let stop_features = plan
+        .stops
+        .iter()
+        .enumerate()
+        .map(|(s, st)| {
+            let lines: Vec<&str> = plan
+                .lines
+                .iter()
+                .filter(|l| l.morning.calls.iter().any(|c| c.stop.0 as usize == s))
+                .map(|l| l.code.as_str())
+                .collect();
+            feature(
+                point_geometry(st.location),
+                json!({
+                    "stop": st.code,
+                    "name": st.name,
+                    "kind": if st.gate_of.is_some() { "park gate" } else { "pick-up" },
+                    "osm_node": st.osm,
+                    "park": st.gate_of.map(park_code),
+                    "boardings": st.boardings,
+                    "lines": lines,
+                    "demand": demand,
+                }),
+            )
+        })
+        .collect();
+
+    // Timetable.
+    let mut rows = Vec::new();
+    for (i, period, run) in periods(plan) {
+        let line = &plan.lines[i];
+        for (seq, c) in run.calls.iter().enumerate() {
+            let st = stop(c.stop);
+            rows.push(vec![
+                line.code.clone(),
+                period.to_string(),
+                line.seats.to_string(),
+                (seq + 1).to_string(),
+                st.code.clone(),
+                st.name.clone(),
+                round(st.location.x, 7).to_string(),
+                round(st.location.y, 7).to_string(),
+                clock(c.arrival_s),
+                clock(c.departure_s),
+                c.board.to_string(),
+                c.alight.to_string(),
+                c.load.to_string(),
+                demand.to_string(),
+            ]);
+        }
+    }
+    let timetable = csv_bytes(
+        &[
+            "line",
+            "period",
+            "seats",
+            "seq",
+            "stop_id",
+            "stop_name",
+            "lon",
+            "lat",
+            "arrival",
+            "departure",
+            "board",
+            "alight",
+            "load",
+            "demand",
+        ],
+        rows,
+    );
+
+    // Riders.
+    let rider_rows = plan
+        .riders
+        .iter()
+        .map(|r| {
+            let b = &bookings[r.booking];
+            vec![
+                booking_source(bookings, r),
+                round(b.location.x, 7).to_string(),
+                round(b.location.y, 7).to_string(),
+                park_code(r.park),
+                clock(b.arrive_by_s),
+                r.count.to_string(),
+                r.stop.map_or(String::new(), |s| stop(s).code.clone()),
+                minutes(r.walk_s),
+                r.line.map_or(String::new(), |l| plan.lines[l].code.clone()),
+                r.board_s.map_or(String::new(), clock),
+                r.arrive_s.map_or(String::new(), clock),
+                minutes(r.direct_ride_s),
+                minutes(r.in_vehicle_s),
+                minutes(r.door_to_door_s),
+                minutes(r.evening_in_vehicle_s),
+                minutes(r.existing_best_s),
+                r.unserved.clone().unwrap_or_default(),
+                demand.to_string(),
+            ]
+        })
+        .collect();
+    let riders = csv_bytes(
+        &[
+            "source",
+            "lon",
+            "lat",
+            "park",
+            "arrive_by",
+            "workers",
+            "stop",
+            "walk_min",
+            "line",
+            "board",
+            "arrive",
+            "direct_ride_min",
+            "in_vehicle_min",
+            "door_to_door_min",
+            "evening_in_vehicle_min",
+            "existing_best_min",
+            "unserved_reason",
+            "demand",
+        ],
+        rider_rows,
+    );
+
+    // drt.json.
+    let unserved: Vec<Value> = info
+        .skipped_rows
+        .iter()
+        .map(|w| json!({ "where": format!("{}:{}", w.path, w.line), "workers": null, "reason": w.message }))
+        .chain(plan.riders.iter().filter(|r| r.line.is_none()).map(|r| {
+            json!({
+                "where": booking_source(bookings, r),
+                "workers": r.count,
+                "reason": r.unserved.clone().unwrap_or_else(|| "not carried".into()),
+            })
+        }))
+        .collect();
+    let k = &plan.kpis;
+    let summary = json!({
+        "source": info.source,
+        "demand": demand,
+        "demand_file": info.demand,
+        "seed": info.seed,
+        "assumptions": plan.options,
+        "kpis": {
+            "bus": {
+                "workers": k.workers,
+                "served": k.served,
+                "served_share": round(k.served_share, 4),
+                "within_target_share": round(k.within_target_share, 4),
+                "vehicles": k.vehicles,
+                "seats": k.seats,
+                "vehicle_km_morning": round(k.vehicle_km_morning, 3),
+                "vehicle_km_day": round(k.vehicle_km_day, 3),
+                "vehicle_h_morning": round(k.vehicle_h_morning, 3),
+                "vehicle_h_day": round(k.vehicle_h_day, 3),
+                "in_vehicle_min": spread(&k.in_vehicle),
+                "walk_min": spread(&k.walk),
+                "door_to_door_min": spread(&k.door_to_door),
+                "load_factor": round(k.load_factor, 4),
+                "beyond_target_even_by_direct_bus": k.beyond_direct_bus,
+            },
+            "best_existing_mode_without_car": {
+                "workers": k.workers,
+                "within_target_share": round(k.existing_within_target_share, 4),
+                "door_to_door_min": spread(&k.existing),
+                "beyond_60_min": k.existing_beyond_60,
+                "within_target_share_by_mode": k.existing_by_mode.iter().map(|(m, s)| (m.clone(), json!(round(*s, 4)))).collect::<serde_json::Map<_, _>>(),
+            },
+        },
+        "lines": plan.lines.iter().map(|l| json!({
+            "line": l.code,
+            "seats": l.seats,
+            "parks": l.parks.iter().map(|&p| park_code(p)).collect::<Vec<_>>(),
+            "riders": l.morning.calls.iter().map(|c| c.board).sum::<u32>(),
+            "morning_km": round(l.morning.length_m / 1000.0, 3),
+            "evening_km": round(l.evening.length_m / 1000.0, 3),
+        })).collect::<Vec<_>>(),
+        "search": plan.search,
+        "checker": { "morning": plan.morning_check, "evening": plan.evening_check },
+        "unserved": unserved,
+    });
+
+    let mut files = vec![
+        feature_collection("drt_routes", routes),
+        feature_collection("drt_stops", stop_features),
+        OutputFile {
+            name: "drt_timetable.csv".into(),
+            bytes: timetable,
+        },
+        OutputFile {
+            name: "drt_riders.csv".into(),
+            bytes: riders,
+        },
+        OutputFile {
+            name: "drt.json".into(),
+            bytes: to_json_bytes(&summary),
+        },
+    ];
+    files.extend(gtfs_files(parks, plan, info.timezone));
+    files
+}
+
+fn spread(s: &crate::drt::lines::Spread) -> Value {
+    json!({ "mean": round(s.mean_min, 2), "p95": round(s.p95_min, 2), "max": round(s.max_min, 2) })
+}
+
+/// The plan as a GTFS feed: one route per line, a morning and an evening trip, stops, shapes
+/// and a weekday calendar. Boarding stops are marked "phone the agency" (`pickup_type=2`): the
+/// service runs on reservation.
+fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str) -> Vec<OutputFile> {
+    let file = |name: &str, bytes| OutputFile {
+        name: format!("gtfs/{name}"),
+        bytes,
+    };
+    let agency = csv_bytes(
+        &["agency_id", "agency_name", "agency_url", "agency_timezone"],
+        vec![vec![
+            "lifecircle".into(),
+            "Reservation-responsive park buses (proposal)".into(),
+            "https://www.openstreetmap.org/copyright".into(),
+            timezone.into(),
+        ]],
+    );
+    let stops = csv_bytes(
+        &["stop_id", "stop_name", "stop_lat", "stop_lon"],
+        plan.stops
+            .iter()
+            .map(|s| {
+                vec![
+                    s.code.clone(),
+                    s.name.clone(),
+                    round(s.location.y, 7).to_string(),
+                    round(s.location.x, 7).to_string(),
+                ]
+            })
+            .collect(),
+    );
+    let routes = csv_bytes(
+        &[
+            "route_id",
+            "agency_id",
+            "route_short_name",
+            "route_long_name",
+            "route_type",
+        ],
+        plan.lines
+            .iter()
+            .map(|l| {
+                let parks: Vec<&str> = l
+                    .parks
+                    .iter()
+                    .map(|p| parks.zones[p.0 as usize].name.as_str())
+                    .collect();
+                vec![
+                    l.code.clone(),
+                    "lifecircle".into(),
+                    l.code.clone(),
+                    format!("{} park bus ({} seats)", parks.join(" / "), l.seats),
+                    "3".into(),
+                ]
+            })
+            .collect(),
+    );
+    let mut trips = Vec::new();
+    let mut stop_times = Vec::new();
+    let mut shapes = Vec::new();
+    for (i, period, run) in periods(plan) {
+        let line = &plan.lines[i];
+        let trip = format!("{}_{period}", line.code);
+        trips.push(vec![
+            line.code.clone(),
+            "weekdays".into(),
+            trip.clone(),
+            if period == "morning" { "0" } else { "1" }.into(),
+            trip.clone(),
+        ]);
+        for (seq, c) in run.calls.iter().enumerate() {
+            stop_times.push(vec![
+                trip.clone(),
+                clock(c.arrival_s),
+                clock(c.departure_s),
+                plan.stops[c.stop.0 as usize].code.clone(),
+                (seq + 1).to_string(),
+                if c.board > 0 { "2" } else { "1" }.into(),
+                if c.alight > 0 { "0" } else { "1" }.into(),
+            ]);
+        }
+        for (seq, p) in run.path.iter().enumerate() {
+            shapes.push(vec![
+                trip.clone(),
+                round(p.y, 7).to_string(),
+                round(p.x, 7).to_string(),
+                (seq + 1).to_string(),
+            ]);
+        }
+    }
+    vec![
+        file("agency.txt", agency),
+        file("stops.txt", stops),
+        file("routes.txt", routes),
+        file(
+            "trips.txt",
+            csv_bytes(
+                &[
+                    "route_id",
+                    "service_id",
+                    "trip_id",
+                    "direction_id",
+                    "shape_id",
+                ],
+                trips,
+            ),
+        ),
+        file(
+            "stop_times.txt",
+            csv_bytes(
+                &[
+                    "trip_id",
+                    "arrival_time",
+                    "departure_time",
+                    "stop_id",
+                    "stop_sequence",
+                    "pickup_type",
+                    "drop_off_type",
+                ],
+                stop_times,
+            ),
+        ),
+        file(
+            "calendar.txt",
+            csv_bytes(
+                &[
+                    "service_id",
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                    "start_date",
+                    "end_date",
+                ],
+                vec![
+                    [
+                        "weekdays", "1", "1", "1", "1", "1", "0", "0", "20250101", "20351231",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                ],
+            ),
+        ),
+        file(
+            "shapes.txt",
+            csv_bytes(
+                &[
+                    "shape_id",
+                    "shape_pt_lat",
+                    "shape_pt_lon",
+                    "shape_pt_sequence",
+                ],
+                shapes,
+            ),
+        ),
+    ]
+}

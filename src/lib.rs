@@ -43,7 +43,9 @@ pub mod graph;
 pub mod inspect;
 pub mod osm;
 pub mod places;
+pub mod plan;
 pub mod report;
 pub mod routing;
+pub mod scenario;
 
 pub use error::{Error, Result};

@@ -8,28 +8,25 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use geo::Coord;
-use lifecircle::commute::gtfs::{DepartureWindow, read_gtfs};
-use lifecircle::commute::lines::TransitLines;
-use lifecircle::commute::transit::{TransitGraph, TransitOptions, osm_lines};
 use lifecircle::commute::{CommuteInputs, CommuteOptions, compute_commute};
 use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
-use lifecircle::drt::demand::{bookings_as_residents, synthetic_demand};
-use lifecircle::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
-use lifecircle::drt::optimise::Config;
+use lifecircle::drt::lines::{LineOptions, LinePlan};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
-use lifecircle::places::demand::{parse_clock, read_demand};
-use lifecircle::places::residents::{self, ResidentOptions, Residents};
+use lifecircle::places::residents::ResidentOptions;
 use lifecircle::places::{
-    AmenityProfile, ParkOptions, ZoneId, ZoneKind, Zones, import, osm_amenities, residential_zones,
-    select_zones,
+    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones,
+};
+use lifecircle::plan::{
+    Quiet, bikeshare_points, line_options, load_residents, load_transit, run_plan,
 };
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
+use lifecircle::scenario::{BusConfig, CommuteConfig, LifeCircleConfig, RegionConfig, Scenario};
 
 // Reading a large extract allocates millions of small vectors; mimalloc does that ~12 %
 // faster than the system allocator (measured with callgrind on liechtenstein-2015).
@@ -297,69 +294,6 @@ fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
     Ok((extract, graph))
 }
 
-/// Residents from `--population`, or estimated from buildings and areas; warnings are the rows
-/// skipped.
-fn load_residents(
-    extract: &OsmExtract,
-    areas: &Zones,
-    args: &PopulationArgs,
-) -> anyhow::Result<(Residents, Vec<String>)> {
-    anyhow::ensure!(
-        args.persons_per_m2 > 0.0 && args.levels > 0.0 && args.area_density >= 0.0,
-        "--persons-per-m2 and --levels must be positive and --area-density not negative"
-    );
-    if let Some(path) = &args.population {
-        let (r, w) = residents::read_population(path, args.population_crs, areas, extract.bbox)?;
-        return Ok((r, w.iter().map(ToString::to_string).collect()));
-    }
-    let options = ResidentOptions {
-        persons_per_m2: args.persons_per_m2,
-        default_levels: args.levels,
-        area_density_per_ha: args.area_density,
-    };
-    let mut r = residents::estimate_residents(extract, areas, &options);
-    if let Some(total) = args.residents_total {
-        anyhow::ensure!(total > 0.0, "--residents-total must be positive");
-        r.scale_to(total);
-    }
-    Ok((r, Vec::new()))
-}
-
-/// The existing bus lines (GTFS or OSM relations) and their transit graph.
-fn load_transit(
-    extract: &OsmExtract,
-    graph: &RoadGraph,
-    args: &TransitArgs,
-) -> anyhow::Result<(TransitLines, TransitGraph, Vec<String>)> {
-    let window = DepartureWindow::parse(&args.depart)?;
-    let options = TransitOptions::default();
-    let lines = match &args.gtfs {
-        Some(path) => {
-            let lines = read_gtfs(path, window)?;
-            let [a, b, c, d] = extract.bbox;
-            let inside = lines
-                .lines
-                .iter()
-                .flat_map(|l| &l.stops)
-                .filter(|s| {
-                    s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d
-                })
-                .count();
-            anyhow::ensure!(
-                lines.lines.is_empty() || inside > 0,
-                "{}: no stop of the GTFS feed lies in the region of {} ({a:.4},{b:.4} – {c:.4},{d:.4}); is it the feed for this city?",
-                path.display(),
-                extract.source.display()
-            );
-            lines
-        }
-        None => osm_lines(extract, graph, &options).0,
-    };
-    let transit = TransitGraph::build(graph, &lines, &options);
-    let warnings = lines.warnings.clone();
-    Ok((lines, transit, warnings))
-}
-
 fn percent(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
@@ -488,8 +422,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &ParkOptions::default(),
             )?;
             let areas = residential_zones(&extract);
-            let (residents, mut warnings) = load_residents(&extract, &areas, &population)?;
-            let (lines, transit, transit_warnings) = load_transit(&extract, &graph, &transit)?;
+            let (residents, mut warnings) = load_residents(
+                &extract,
+                &areas,
+                population.population.as_deref(),
+                population.population_crs,
+                &ResidentOptions {
+                    persons_per_m2: population.persons_per_m2,
+                    default_levels: population.levels,
+                    area_density_per_ha: population.area_density,
+                },
+                population.residents_total,
+            )?;
+            let (lines, transit, transit_warnings) =
+                load_transit(&extract, &graph, &transit.gtfs, &transit.depart)?;
             warnings.extend(transit_warnings);
             for w in &warnings {
                 eprintln!("warning: {w}");
@@ -609,109 +555,82 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
-            anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
-            let arrive_by_s = parse_clock(&arrive)
-                .filter(|&s| s < 24 * 3600)
-                .with_context(|| format!("--arrive '{arrive}' is not a time of day HH:MM"))?;
-            anyhow::ensure!(
-                f64::from(arrive_by_s) / 60.0 >= early + minutes,
-                "--arrive {arrive} is too early: buses would have to leave before midnight"
-            );
-            let options = LineOptions {
-                fleet_seats: capacity,
-                max_walk_m,
-                early_min: early,
-                target_min: minutes,
-                shift_h: shift_hours,
-                search: Config {
-                    seed,
-                    time_limit_s: Some(seconds),
-                    max_iterations: (iterations > 0).then_some(iterations),
-                    ..LineOptions::default().search
+            let defaults = Scenario::default();
+            let scenario = Scenario {
+                region: RegionConfig {
+                    pbf: common.pbf,
+                    parks,
+                    walk_kmh: common.walk_speed,
+                    ..defaults.region
                 },
-                ..LineOptions::default()
+                life_circle: LifeCircleConfig {
+                    enabled: false,
+                    ..defaults.life_circle
+                },
+                commute: CommuteConfig {
+                    minutes,
+                    population: population.population,
+                    population_crs: population.population_crs.name().to_string(),
+                    persons_per_m2: population.persons_per_m2,
+                    levels: population.levels,
+                    area_density_per_ha: population.area_density,
+                    residents_total: population.residents_total,
+                    gtfs: transit.gtfs,
+                    depart: transit.depart,
+                    ..defaults.commute
+                },
+                bus: BusConfig {
+                    enabled: true,
+                    demand,
+                    demand_crs: demand_crs.name().to_string(),
+                    max_parks: if only_parks.is_empty() { usize::MAX } else { 0 },
+                    parks: only_parks,
+                    workers,
+                    seed,
+                    capacity,
+                    max_walk_m,
+                    arrive,
+                    early_min: early,
+                    target_min: minutes,
+                    shift_hours,
+                    seconds,
+                    iterations,
+                    timezone,
+                },
+                ..defaults
             };
-            options.validate()?;
-            let (extract, graph) = load_graph(&common)?;
-            let park_zones = select_zones(
-                &extract,
-                ZoneKind::Parks,
-                parks.as_deref(),
-                &ParkOptions::default(),
-            )?;
-            let selected: Vec<ZoneId> = if only_parks.is_empty() {
-                park_zones.zones.iter().map(|z| z.id).collect()
-            } else {
-                only_parks
-                    .iter()
-                    .map(|name| {
-                        park_zones.find(name).map(|z| z.id).with_context(|| {
-                            format!("no park '{name}'; parks are: {}", park_zones.listing())
-                        })
-                    })
-                    .collect::<anyhow::Result<_>>()?
-            };
-            let areas = residential_zones(&extract);
-            let (lines, transit, mut warnings) = load_transit(&extract, &graph, &transit)?;
-            let bikeshare = bikeshare_points(&extract);
-            let commute_options = CommuteOptions {
-                target_min: minutes,
-                keep_unit_times: true,
-                ..CommuteOptions::default()
-            };
-            let commute_inputs = |residents| CommuteInputs {
-                parks: &park_zones,
-                areas: &areas,
-                residents,
-                bikeshare: &bikeshare,
-                transit: &transit,
-                transit_source: &lines.source,
-            };
-            let mut skipped = Vec::new();
-            let estimated;
-            let bookings = match &demand {
-                Some(path) => {
-                    let (mut b, w) = read_demand(path, demand_crs, &park_zones, extract.bbox)?;
-                    b.retain(|b| selected.contains(&b.park));
-                    skipped = w;
-                    b
+            scenario.validate()?;
+            line_options(&scenario).validate()?;
+            let run = run_plan(&scenario, &Quiet)?;
+            let bus = run
+                .bus
+                .as_ref()
+                .map_err(|e| anyhow::anyhow!("bus lines: {e}"))?;
+            if let Ok(c) = &run.commute {
+                for w in &c.warnings {
+                    eprintln!("warning: {w}");
                 }
-                None => {
-                    let (residents, w) = load_residents(&extract, &areas, &population)?;
-                    warnings.extend(w);
-                    estimated = residents;
-                    let commute =
-                        compute_commute(&graph, &commute_inputs(&estimated), &commute_options);
-                    synthetic_demand(&commute, &estimated, &selected, workers, arrive_by_s, seed)
-                }
-            };
-            warnings.extend(skipped.iter().map(ToString::to_string));
-            for w in &warnings {
+            }
+            for w in &bus.skipped {
                 eprintln!("warning: {w}");
             }
-            let as_residents = bookings_as_residents(&bookings);
-            let existing =
-                compute_commute(&graph, &commute_inputs(&as_residents), &commute_options);
-            let inputs = LineInputs {
-                parks: &park_zones,
-                bookings: &bookings,
-                synthetic: demand.is_none(),
-                osm_stops: &extract.bus_stops,
-                existing: &existing,
-            };
-            let plan = plan_lines(&graph, &inputs, &options)?;
-            let source = extract.source.display().to_string();
-            let demand_name = demand.as_ref().map(|p| p.display().to_string());
+            let parks = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let source = run.extract.source.display().to_string();
+            let demand_name = scenario
+                .bus
+                .demand
+                .as_ref()
+                .map(|p| p.display().to_string());
             let info = report::drt::DrtRunInfo {
                 source: &source,
                 demand: demand_name.as_deref(),
                 seed,
-                skipped_rows: &skipped,
-                timezone: &timezone,
+                skipped_rows: &bus.skipped,
+                timezone: &scenario.bus.timezone,
             };
-            let files = report::drt::drt_files(&park_zones, &bookings, &plan, &info);
+            let files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
             let written = write_files(&out, &files)?;
-            print_drt(&plan);
+            print_drt(&bus.plan);
             println!(
                 "wrote {} files to {} in {:.2} s",
                 written.len(),
@@ -925,15 +844,6 @@ fn print_drt(plan: &LinePlan) {
             "planned separately"
         }
     );
-}
-
-fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
-    extract
-        .pois
-        .iter()
-        .filter(|p| p.tags.is("amenity", "bicycle_rental"))
-        .map(|p| p.location)
-        .collect()
 }
 
 fn main() -> ExitCode {

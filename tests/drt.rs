@@ -249,7 +249,7 @@ fn impossible_settings_are_clean_errors_and_write_nothing() {
     for (args, needle) in [
         (&["--capacity", "0"][..], "capacity"),
         (&["--capacity", "500"][..], "capacity"),
-        (&["--arrive", "25:00"][..], "--arrive"),
+        (&["--arrive", "25:00"][..], "arrive"),
         (&["--arrive", "00:10"][..], "too early"),
         (&["--max-walk-m=-5"][..], "max-walk-m"),
         (&["--park", "Nowhere"][..], "no park 'Nowhere'"),

@@ -358,7 +358,7 @@ impl Scenario {
         let b = &self.bus;
         self.crs(&b.demand_crs, "bus.demand_crs")?;
         self.arrive_s()?;
-        if !(b.seconds > 0.0) {
+        if b.seconds.is_nan() || b.seconds <= 0.0 {
             return Err(invalid("bus.seconds", b.seconds, "a positive time limit"));
         }
         if !["en", "zh"].contains(&self.report.lang.as_str()) {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use geo::Coord;
+use indicatif::{ProgressBar, ProgressStyle};
 use lifecircle::commute::{CommuteInputs, CommuteOptions, compute_commute};
 use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
 use lifecircle::drt::lines::{LineOptions, LinePlan};
@@ -21,8 +22,10 @@ use lifecircle::places::{
     AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones,
 };
 use lifecircle::plan::{
-    Quiet, bikeshare_points, line_options, load_residents, load_transit, run_plan,
+    PlanRun, Progress, Quiet, STAGES, bikeshare_points, line_options, load_residents, load_transit,
+    run_plan,
 };
+use lifecircle::report::html::Lang;
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
@@ -89,6 +92,24 @@ struct TransitArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The whole analysis in one command: life circle, commute circle and bus lines, every
+    /// stage's files and report.html, from a scenario file (examples/scenario.toml).
+    Plan {
+        /// The .osm.pbf file (default: the scenario's, else the embedded demo region).
+        pbf: Option<PathBuf>,
+        /// Scenario file with every assumption (default: the built-in defaults).
+        #[arg(long, value_name = "scenario.toml")]
+        config: Option<PathBuf>,
+        /// Output folder (default: the scenario's, `out`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Report language (default: the scenario's, en).
+        #[arg(long, value_parser = ["en", "zh"])]
+        lang: Option<String>,
+        /// Park outlines (GeoJSON) instead of landuse=industrial areas.
+        #[arg(long, value_name = "FILE.geojson")]
+        parks: Option<PathBuf>,
+    },
     /// Summarise a region: OSM elements, areas, stops, and each mode's routing graph.
     Inspect {
         /// The .osm.pbf file (default: the embedded Liechtenstein demo region).
@@ -300,6 +321,46 @@ fn percent(x: f64) -> String {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Plan {
+            pbf,
+            config,
+            out,
+            lang,
+            parks,
+        } => {
+            let start = Instant::now();
+            let mut scenario = match &config {
+                Some(path) => Scenario::load(path)?,
+                None => Scenario::default(),
+            };
+            scenario.region.pbf = pbf.or(scenario.region.pbf);
+            scenario.region.parks = parks.or(scenario.region.parks);
+            scenario.report.out = out.unwrap_or(scenario.report.out);
+            scenario.report.lang = lang.unwrap_or(scenario.report.lang);
+            scenario.validate()?;
+            line_options(&scenario).validate()?;
+            let bar = ProgressBar::new(STAGES.len() as u64).with_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} {msg}",
+                )
+                .expect("a valid template"),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            let progress = Bar(bar.clone());
+            let run = run_plan(&scenario, &progress)?;
+            let lang = Lang::parse(&scenario.report.lang);
+            let files = report::html::plan_files(&run, lang);
+            let written = write_files(&scenario.report.out, &files)?;
+            bar.finish_and_clear();
+            print_plan(&run);
+            println!(
+                "wrote {} files to {} (open {}) in {:.2} s",
+                written.len(),
+                scenario.report.out.display(),
+                scenario.report.out.join("report.html").display(),
+                start.elapsed().as_secs_f64()
+            );
+        }
         Command::Inspect {
             pbf,
             json,
@@ -844,6 +905,78 @@ fn print_drt(plan: &LinePlan) {
             "planned separately"
         }
     );
+}
+
+/// A stage progress bar (on stderr; hidden when stderr is not a terminal).
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, index: usize, _total: usize, name: &str) {
+        self.0.set_position(index as u64);
+        self.0.set_message(name.to_string());
+    }
+}
+
+/// The end-of-run summary: one line per park and stage, and what failed.
+fn print_plan(run: &PlanRun) {
+    match &run.parks {
+        Err(e) => println!("No parks: {e}"),
+        Ok(parks) => {
+            println!(
+                "{:<5} {:<28} {:>8} {:>12} {:>12} {:>14}",
+                "id", "park", "area ha", "life circle", "best ≤30 min", "bus ≤30 min"
+            );
+            for z in &parks.zones {
+                let life = run.life_circle.as_ref().ok().and_then(|lc| {
+                    (lc.zones.kind == ZoneKind::Parks)
+                        .then(|| lc.report.zones.iter().find(|c| c.zone == z.id))
+                        .flatten()
+                        .map(|c| percent(c.life_circle_share))
+                });
+                let best = run.commute.as_ref().ok().and_then(|c| {
+                    let pc = c.report.parks.iter().find(|p| p.zone == z.id)?;
+                    let most = pc
+                        .modes
+                        .iter()
+                        .filter(|m| m.mode != Mode::Car)
+                        .map(|m| m.residents_within_target)
+                        .fold(0.0, f64::max);
+                    Some(percent(most / c.report.residents_total.max(1.0)))
+                });
+                let bus = run.bus.as_ref().ok().and_then(|b| {
+                    b.parks.contains(&z.id).then(|| {
+                        let k = b.plan.park_kpis(z.id);
+                        format!(
+                            "{} vs {}",
+                            percent(k.within_target_share),
+                            percent(k.existing_within_target_share)
+                        )
+                    })
+                });
+                println!(
+                    "{:<5} {:<28} {:>8.1} {:>12} {:>12} {:>14}",
+                    z.code,
+                    z.name.chars().take(28).collect::<String>(),
+                    z.area_ha,
+                    life.unwrap_or_else(|| "—".into()),
+                    best.unwrap_or_else(|| "—".into()),
+                    bus.unwrap_or_else(|| "—".into())
+                );
+            }
+        }
+    }
+    for (stage, result) in [
+        ("life circle", run.life_circle.as_ref().err()),
+        ("commute circle", run.commute.as_ref().err()),
+        ("bus lines", run.bus.as_ref().err()),
+    ] {
+        if let Some(e) = result {
+            println!("{stage}: no result — {e}");
+        }
+    }
+    if let Ok(b) = &run.bus {
+        print_drt(&b.plan);
+    }
 }
 
 fn main() -> ExitCode {

@@ -53,6 +53,7 @@ fn network() -> impl Strategy<Value = RoadGraph> {
                 bus_stops: vec![],
                 bus_routes: vec![],
                 stats: ReadStats::default(),
+                data_time_s: None,
             };
             build_graph(&extract, &GraphOptions::default()).unwrap_or_else(|_| {
                 // Every way was a self-loop: fall back to a single road.

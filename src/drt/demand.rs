@@ -12,10 +12,10 @@ use crate::routing::UNREACHED;
 
 use super::optimise::Rng;
 
-/// Draws `workers_per_park` workers for every park in `parks`, with replacement, from the resident units
-/// whose quickest way to that park without a car takes longer than the commute target,
-/// weighted by residents (homes that no mode, the car included, reaches within 60 minutes are
-/// left out). Workers drawn at the same unit become one booking. The commute
+/// Draws `workers_per_park` workers for every park in `parks`, with replacement, from the
+/// resident units whose quickest way to that park without a car takes longer than the commute
+/// target but which reach it within the target by car (without a car mode: by any mode within
+/// 60 minutes), weighted by residents. Workers drawn at the same unit become one booking. The commute
 /// report must keep unit times ([`crate::commute::CommuteOptions::keep_unit_times`]).
 /// Deterministic for a seed.
 pub fn synthetic_demand(
@@ -46,9 +46,14 @@ pub fn synthetic_demand(
         let mut total = 0.0;
         for (u, unit) in residents.units.iter().enumerate() {
             let best = non_car.iter().map(|t| t[u]).min().unwrap_or(UNREACHED);
-            // Homes no mode reaches (off the road network) are not commuters of the park.
-            let on_network = best != UNREACHED || car.iter().any(|t| t[u] != UNREACHED);
-            if best > target_ms && on_network && unit.residents > 0.0 {
+            // The bus's market: homes from which only the car makes the target. Homes the car
+            // cannot bring within it either are beyond any bus line's reach.
+            let by_car = if car.is_empty() {
+                best != UNREACHED
+            } else {
+                car.iter().any(|t| t[u] <= target_ms)
+            };
+            if best > target_ms && by_car && unit.residents > 0.0 {
                 total += unit.residents;
                 cumulative.push((total, u));
             }

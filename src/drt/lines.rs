@@ -880,7 +880,7 @@ pub fn plan_lines(
     }
     riders.retain(|r| r.count > 0);
 
-    let kpis = kpis(&riders, &lines, inputs, options);
+    let kpis = kpis(&riders, &lines, Some(inputs.existing), options);
     Ok(LinePlan {
         options: options.clone(),
         synthetic: inputs.synthetic,
@@ -1091,7 +1091,14 @@ fn existing_best_ms(existing: &CommuteReport, unit: usize, park: ZoneId) -> Opti
         .min()
 }
 
-fn kpis(riders: &[Rider], lines: &[Line], inputs: &LineInputs<'_>, options: &LineOptions) -> Kpis {
+/// Key figures over `riders` and `lines`; `existing` (the commute stage on the bookings) adds
+/// the share within the target per existing mode.
+fn kpis(
+    riders: &[Rider],
+    lines: &[Line],
+    existing: Option<&CommuteReport>,
+    options: &LineOptions,
+) -> Kpis {
     let workers: u32 = riders.iter().map(|r| r.count).sum();
     let served: u32 = riders
         .iter()
@@ -1134,30 +1141,30 @@ fn kpis(riders: &[Rider], lines: &[Line], inputs: &LineInputs<'_>, options: &Lin
         .filter(|r| r.existing_best_s.is_some_and(|t| t <= target_s))
         .map(|r| r.count)
         .sum();
-    let existing_by_mode = inputs
-        .existing
-        .options
-        .modes
-        .iter()
-        .enumerate()
-        .map(|(m, mode)| {
-            let n: u32 = riders
-                .iter()
-                .filter(|r| {
-                    inputs
-                        .existing
-                        .parks
-                        .iter()
-                        .find(|p| p.zone == r.park)
-                        .and_then(|p| p.modes.get(m))
-                        .and_then(|x| x.unit_ms.get(r.booking))
-                        .is_some_and(|&t| t != UNREACHED && t / 1000 <= target_s)
-                })
-                .map(|r| r.count)
-                .sum();
-            (mode.name().to_string(), share(n))
-        })
-        .collect();
+    let existing_by_mode = existing.map_or_else(Vec::new, |existing| {
+        existing
+            .options
+            .modes
+            .iter()
+            .enumerate()
+            .map(|(m, mode)| {
+                let n: u32 = riders
+                    .iter()
+                    .filter(|r| {
+                        existing
+                            .parks
+                            .iter()
+                            .find(|p| p.zone == r.park)
+                            .and_then(|p| p.modes.get(m))
+                            .and_then(|x| x.unit_ms.get(r.booking))
+                            .is_some_and(|&t| t != UNREACHED && t / 1000 <= target_s)
+                    })
+                    .map(|r| r.count)
+                    .sum();
+                (mode.name().to_string(), share(n))
+            })
+            .collect()
+    });
     Kpis {
         workers,
         served,
@@ -1207,6 +1214,26 @@ fn kpis(riders: &[Rider], lines: &[Line], inputs: &LineInputs<'_>, options: &Lin
             .map(|r| r.count)
             .sum(),
         existing_by_mode,
+    }
+}
+
+impl LinePlan {
+    /// Key figures of one park's riders and of the lines that serve it (a line serving two
+    /// parks counts for both).
+    pub fn park_kpis(&self, park: ZoneId) -> Kpis {
+        let riders: Vec<Rider> = self
+            .riders
+            .iter()
+            .filter(|r| r.park == park)
+            .cloned()
+            .collect();
+        let lines: Vec<Line> = self
+            .lines
+            .iter()
+            .filter(|l| l.parks.contains(&park))
+            .cloned()
+            .collect();
+        kpis(&riders, &lines, None, &self.options)
     }
 }
 

@@ -183,11 +183,30 @@ pub struct OsmExtract {
     pub bus_stops: Vec<BusStop>,
     /// Bus route relations.
     pub bus_routes: Vec<BusRoute>,
+    /// When the data was current, seconds since 1970: the header's replication timestamp or
+    /// the newest way edit, whichever is later (`None` for files without metadata).
+    pub data_time_s: Option<i64>,
     /// Counters.
     pub stats: ReadStats,
 }
 
 impl OsmExtract {
+    /// The data's date as `YYYY-MM-DD`, if known.
+    pub fn data_date(&self) -> Option<String> {
+        let days = self.data_time_s?.div_euclid(86_400);
+        // Days since 1970-01-01 to a civil date (Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Some(format!("{year:04}-{month:02}-{day:02}"))
+    }
+
     /// Reads a `.osm.pbf` file.
     ///
     /// # Errors
@@ -467,6 +486,7 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         bus_stops,
         bus_routes,
         stats,
+        data_time_s: raw.data_time_s,
     }
 }
 

@@ -83,6 +83,9 @@ pub struct RawData {
     pub counts: [u64; 3],
     /// Bounding box from the file header `[min_lon, min_lat, max_lon, max_lat]`, if present.
     pub header_bbox: Option<[f64; 4]>,
+    /// The data's date, seconds since 1970: the header's replication timestamp, else the
+    /// newest way edit (files without metadata have neither).
+    pub data_time_s: Option<i64>,
 }
 
 /// Which relations are kept: multipolygons and bus routes.
@@ -135,56 +138,67 @@ fn decode_blob(blob: &osmpbf::Blob, path: &Path) -> Result<RawData> {
                 }
             }
             out.header_bbox = header.bbox().map(|b| [b.left, b.bottom, b.right, b.top]);
+            out.data_time_s = out
+                .data_time_s
+                .max(header.osmosis_replication_timestamp().filter(|&t| t > 0));
         }
-        BlobDecode::OsmData(block) => block.for_each_element(|element| match element {
-            Element::DenseNode(n) => {
-                out.add_node(
-                    n.id(),
-                    n.decimicro_lon(),
-                    n.decimicro_lat(),
-                    kept_tags(n.tags()),
-                );
-            }
-            Element::Node(n) => {
-                out.add_node(
-                    n.id(),
-                    n.decimicro_lon(),
-                    n.decimicro_lat(),
-                    kept_tags(n.tags()),
-                );
-            }
-            Element::Way(w) => {
-                out.counts[1] += 1;
-                out.ways.push(RawWay {
-                    id: w.id(),
-                    refs: w.refs().collect(),
-                    tags: kept_tags(w.tags()),
-                });
-            }
-            Element::Relation(r) => {
-                out.counts[2] += 1;
-                let tags = kept_tags(r.tags());
-                if keep_relation(&tags) {
-                    let members = r
-                        .members()
-                        .map(|m| RawMember {
-                            kind: match m.member_type {
-                                RelMemberType::Node => MemberKind::Node,
-                                RelMemberType::Way => MemberKind::Way,
-                                RelMemberType::Relation => MemberKind::Relation,
-                            },
-                            id: m.member_id,
-                            role: m.role().unwrap_or("").into(),
-                        })
-                        .collect();
-                    out.relations.push(RawRelation {
-                        id: r.id(),
-                        members,
-                        tags,
+        BlobDecode::OsmData(block) => {
+            let mut way_time_s: Option<i64> = None;
+            block.for_each_element(|element| match element {
+                Element::DenseNode(n) => {
+                    out.add_node(
+                        n.id(),
+                        n.decimicro_lon(),
+                        n.decimicro_lat(),
+                        kept_tags(n.tags()),
+                    );
+                }
+                Element::Node(n) => {
+                    out.add_node(
+                        n.id(),
+                        n.decimicro_lon(),
+                        n.decimicro_lat(),
+                        kept_tags(n.tags()),
+                    );
+                }
+                Element::Way(w) => {
+                    out.counts[1] += 1;
+                    let edited_s = w.info().milli_timestamp().map(|ms| ms / 1000);
+                    if edited_s.is_some_and(|t| t > 0) {
+                        way_time_s = way_time_s.max(edited_s);
+                    }
+                    out.ways.push(RawWay {
+                        id: w.id(),
+                        refs: w.refs().collect(),
+                        tags: kept_tags(w.tags()),
                     });
                 }
-            }
-        }),
+                Element::Relation(r) => {
+                    out.counts[2] += 1;
+                    let tags = kept_tags(r.tags());
+                    if keep_relation(&tags) {
+                        let members = r
+                            .members()
+                            .map(|m| RawMember {
+                                kind: match m.member_type {
+                                    RelMemberType::Node => MemberKind::Node,
+                                    RelMemberType::Way => MemberKind::Way,
+                                    RelMemberType::Relation => MemberKind::Relation,
+                                },
+                                id: m.member_id,
+                                role: m.role().unwrap_or("").into(),
+                            })
+                            .collect();
+                        out.relations.push(RawRelation {
+                            id: r.id(),
+                            members,
+                            tags,
+                        });
+                    }
+                }
+            });
+            out.data_time_s = out.data_time_s.max(way_time_s);
+        }
         // The format asks readers to skip block types they do not know.
         BlobDecode::Unknown(_) => {}
     }
@@ -220,6 +234,7 @@ fn merge(blocks: Vec<RawData>) -> RawData {
             all.counts[i] += b.counts[i];
         }
         all.header_bbox = all.header_bbox.or(b.header_bbox);
+        all.data_time_s = all.data_time_s.max(b.data_time_s);
     }
     // Files from osmium and planet dumps are sorted by id; sort anyway when they are not.
     if !all.node_coords.windows(2).all(|w| w[0].0 < w[1].0) {

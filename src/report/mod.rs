@@ -6,6 +6,7 @@
 pub mod commute;
 pub mod coverage;
 pub mod drt;
+pub mod html;
 pub mod svg;
 
 use std::path::{Path, PathBuf};

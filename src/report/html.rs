@@ -1,0 +1,1080 @@
+//! `report.html`: one self-contained page (inline SVG and CSS, a few lines of script to
+//! toggle map layers) for a planner to hand to a director. A summary table of every park;
+//! then, for the largest parks, a map (roads, park outline, 5/10/15-minute walking bands,
+//! amenities by category, gaps, suggested sites, the commute reach by mode, bus lines and
+//! stops), the life-circle table with pass/fail, the commute curve by mode and the bus-line
+//! figures beside today's best mode; then the assumptions and the OSM attribution. Labels in
+//! English or Chinese. Stages that failed are named with their reason; a region without
+//! parks says so and suggests `--parks`.
+
+use std::fmt::Write;
+
+use geo::{BoundingRect, Coord, LineString, Rect};
+
+use super::svg::{LayerId, Style, SvgMap};
+use super::{ATTRIBUTION, LICENSE};
+use crate::commute::{BANDS_MIN, ParkCommute};
+use crate::coverage::ZoneCoverage;
+use crate::drt::lines::Line;
+use crate::graph::{EdgeId, Mode};
+use crate::places::{Zone, ZoneKind};
+use crate::plan::{BusLines, LifeCircle, PlanRun};
+
+/// Report language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// 简体中文.
+    Zh,
+}
+
+impl Lang {
+    /// `en` or `zh` (anything else is English).
+    pub fn parse(code: &str) -> Lang {
+        if code.eq_ignore_ascii_case("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The English or the Chinese text.
+    fn t<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+const MODE_COLOURS: [(Mode, &str, &str, &str); 5] = [
+    (Mode::Walk, "#16a34a", "Walk", "步行"),
+    (Mode::Bike, "#2563eb", "Bike", "自行车"),
+    (Mode::Ebike, "#7c3aed", "E-bike", "电动自行车"),
+    (Mode::Bus, "#ea580c", "Bus", "公交"),
+    (Mode::Car, "#64748b", "Car", "小汽车"),
+];
+
+const CATEGORY_COLOURS: [&str; 12] = [
+    "#dc2626", "#d97706", "#65a30d", "#0891b2", "#4f46e5", "#c026d3", "#e11d48", "#0d9488",
+    "#ca8a04", "#7c2d12", "#1d4ed8", "#15803d",
+];
+
+fn mode_label(lang: Lang, mode: Mode) -> &'static str {
+    MODE_COLOURS
+        .iter()
+        .find(|m| m.0 == mode)
+        .map_or("?", |m| lang.t(m.2, m.3))
+}
+
+fn mode_colour(mode: Mode) -> &'static str {
+    MODE_COLOURS
+        .iter()
+        .find(|m| m.0 == mode)
+        .map_or("#000", |m| m.1)
+}
+
+/// HTML-escapes text.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+const CSS: &str = "
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;margin:0;color:#1f2937;background:#f8fafc}
+header,main,footer{max-width:1100px;margin:0 auto;padding:0 20px}
+header{padding-top:18px}h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 8px}h3{font-size:16px;margin:18px 0 6px}
+.meta{color:#64748b}section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:4px 18px 16px;margin:16px 0}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #e2e8f0;padding:4px 8px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left;white-space:normal}th{background:#f1f5f9;font-weight:600}
+.pass{color:#15803d;font-weight:600}.partly{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}
+svg.map{width:100%;height:auto;max-height:85vh;background:#f8fafc;border:1px solid #cbd5e1;border-radius:4px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:12.5px}.legend-item{cursor:pointer;user-select:none}.legend-item.off{opacity:.35}
+.legend-item.sub{margin-left:-6px}.legend-item svg{vertical-align:middle;margin-right:4px}
+.row{display:flex;gap:16px;flex-wrap:wrap}.row>div{flex:1 1 320px}.note{color:#64748b;font-size:12.5px}
+.failed{border-color:#fca5a5;background:#fef2f2}nav a{margin-right:10px}
+footer{padding:10px 20px 30px;color:#64748b;font-size:12.5px}
+";
+
+/// A few lines so that clicking a legend entry hides or shows its layer.
+const SCRIPT: &str = "
+document.querySelectorAll('.legend-item').forEach(function(item){
+  item.addEventListener('click',function(){
+    var sec=item.closest('section');var sel=item.dataset.sublayer?
+      'g.sublayer[data-sublayer=\"'+item.dataset.sublayer+'\"]':'g.layer[data-layer=\"'+item.dataset.layer+'\"]';
+    var on=item.classList.toggle('off');
+    sec.querySelectorAll('svg.map '+sel).forEach(function(g){g.style.display=on?'none':'';});
+  });
+});
+";
+
+/// The whole report.
+pub fn report_html(run: &PlanRun, lang: Lang) -> String {
+    let s = &run.scenario;
+    let mut h = String::new();
+    let html_lang = lang.t("en", "zh-CN");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} {} · lifecircle {}</p></header>\n<main>\n",
+        esc(&s.title),
+        esc(&s.title),
+        esc(&run.extract.source.display().to_string()),
+        lang.t("OSM data of", "OSM 数据日期"),
+        esc(&run
+            .extract
+            .data_date()
+            .unwrap_or_else(|| lang.t("unknown date", "日期未知").into())),
+        env!("CARGO_PKG_VERSION"),
+    );
+
+    // Stages that failed or were not run.
+    let failures: Vec<(&str, &str)> = [
+        (
+            lang.t("15-minute life circle", "15分钟生活圈"),
+            run.life_circle.as_ref().err(),
+        ),
+        (
+            lang.t("30-minute commute circle", "30分钟通勤圈"),
+            run.commute.as_ref().err(),
+        ),
+        (
+            lang.t("Reservation bus lines", "预约响应式公交"),
+            run.bus.as_ref().err(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, e)| e.map(|e| (name, e.as_str())))
+    .collect();
+    if !failures.is_empty() {
+        h.push_str("<section class=\"failed stages\"><h2>");
+        h.push_str(lang.t("Stages without results", "未完成的分析"));
+        h.push_str("</h2><ul>");
+        for (name, why) in &failures {
+            let _ = write!(h, "<li><b>{}</b>: {}</li>", esc(name), esc(why));
+        }
+        h.push_str("</ul></section>\n");
+    }
+
+    match &run.parks {
+        Err(why) => {
+            let _ = writeln!(
+                h,
+                "<section class=\"no-parks\"><h2>{}</h2><p>{}</p><p>{}</p></section>",
+                lang.t("No industrial parks found", "未找到产业园区"),
+                esc(why),
+                lang.t(
+                    "Give the parks' outlines with --parks FILE.geojson (Polygon features with a name), or [region] parks = \"parks.geojson\" in the scenario file.",
+                    "请用 --parks FILE.geojson（带 name 的面要素）或在情景文件中设置 [region] parks = \"parks.geojson\" 指定园区边界。"
+                )
+            );
+        }
+        Ok(parks) => {
+            summary_table(&mut h, run, lang);
+            let mut order: Vec<&Zone> = parks.zones.iter().collect();
+            order.sort_by(|a, b| b.area_ha.total_cmp(&a.area_ha).then(a.id.cmp(&b.id)));
+            let shown = &order[..order.len().min(s.report.max_park_sections)];
+            if shown.len() < order.len() {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"note\">{} {} {}</p>",
+                    lang.t("Maps and tables follow for the", "以下为面积最大的"),
+                    shown.len(),
+                    lang.t(
+                        "largest parks; every park is in the table above and in the GeoJSON/CSV files.",
+                        "个园区的地图和表格；全部园区见上表及 GeoJSON/CSV 文件。"
+                    )
+                );
+            }
+            for zone in shown {
+                park_section(&mut h, run, zone, lang);
+            }
+        }
+    }
+    assumptions(&mut h, run, lang);
+    let _ = writeln!(
+        h,
+        "</main>\n<footer class=\"attribution\">{} · {} {} · {}</footer>\n<script>{SCRIPT}</script>\n</body></html>",
+        lang.t(
+            "Map data © OpenStreetMap contributors",
+            "地图数据 © OpenStreetMap contributors"
+        ),
+        lang.t("licence", "许可"),
+        esc(LICENSE),
+        esc(ATTRIBUTION),
+    );
+    h
+}
+
+fn coverage_of<'a>(run: &'a PlanRun, zone: &Zone) -> Option<(&'a LifeCircle, &'a ZoneCoverage)> {
+    let lc = run.life_circle.as_ref().ok()?;
+    if lc.zones.kind != ZoneKind::Parks {
+        return None;
+    }
+    lc.report
+        .zones
+        .iter()
+        .find(|z| z.zone == zone.id)
+        .map(|z| (lc, z))
+}
+
+fn commute_of<'a>(run: &'a PlanRun, zone: &Zone) -> Option<&'a ParkCommute> {
+    run.commute
+        .as_ref()
+        .ok()?
+        .report
+        .parks
+        .iter()
+        .find(|p| p.zone == zone.id)
+}
+
+fn bus_of<'a>(run: &'a PlanRun, zone: &Zone) -> Option<(&'a BusLines, Vec<&'a Line>)> {
+    let bus = run.bus.as_ref().ok()?;
+    if !bus.parks.contains(&zone.id) {
+        return None;
+    }
+    let lines = bus
+        .plan
+        .lines
+        .iter()
+        .filter(|l| l.parks.contains(&zone.id))
+        .collect();
+    Some((bus, lines))
+}
+
+fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
+    let Ok(parks) = &run.parks else { return };
+    let modes: Vec<Mode> = run
+        .commute
+        .as_ref()
+        .map(|c| c.report.options.modes.clone())
+        .unwrap_or_default();
+    let target = run.scenario.commute.minutes;
+    let _ = write!(
+        h,
+        "<section class=\"summary\"><h2>{}</h2><table class=\"summary\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>",
+        lang.t("All parks", "全部园区"),
+        lang.t("Park", "园区"),
+        lang.t("Area, ha", "面积（公顷）"),
+        lang.t("Life circle", "生活圈达标"),
+    );
+    for m in &modes {
+        let _ = write!(h, "<th>{} ≤{target:.0}′</th>", mode_label(lang, *m));
+    }
+    let _ = write!(
+        h,
+        "<th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("Bus: workers", "公交：职工"),
+        lang.t("≤target, bus / today", "达标：公交/现状"),
+    );
+    let total = run
+        .commute
+        .as_ref()
+        .map_or(0.0, |c| c.report.residents_total.max(1.0));
+    for z in &parks.zones {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#{}\">{}</a> {}</td><td>{:.1}</td><td>{}</td>",
+            esc(&z.code),
+            esc(&z.code),
+            esc(&z.name),
+            z.area_ha,
+            coverage_of(run, z).map_or("—".into(), |(_, c)| pct(c.life_circle_share)),
+        );
+        match commute_of(run, z) {
+            Some(pc) => {
+                for m in &pc.modes {
+                    let _ = write!(h, "<td>{}</td>", pct(m.residents_within_target / total));
+                }
+            }
+            None => {
+                for _ in &modes {
+                    h.push_str("<td>—</td>");
+                }
+            }
+        }
+        match bus_of(run, z) {
+            Some((bus, _)) => {
+                let k = bus.plan.park_kpis(z.id);
+                let _ = write!(
+                    h,
+                    "<td>{}</td><td>{} / {}</td></tr>",
+                    k.workers,
+                    pct(k.within_target_share),
+                    pct(k.existing_within_target_share)
+                );
+            }
+            None => h.push_str("<td>—</td><td>—</td></tr>"),
+        }
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table><p class=\"note\">{}</p></section>",
+        lang.t(
+            "Life circle: share of the park's evaluation points (100 m grid) that reach every required category within its threshold on foot. Modes: share of all residents of the region within the commute target of the park.",
+            "生活圈达标：园区评价点（100米网格）步行在阈值内可达全部必需设施类别的比例。各方式：全区居民在通勤目标时间内可达该园区的比例。"
+        )
+    );
+}
+
+fn extend(rect: &mut Option<Rect>, other: Option<Rect>) {
+    if let Some(o) = other {
+        *rect = Some(match rect {
+            None => o,
+            Some(r) => Rect::new(
+                Coord {
+                    x: r.min().x.min(o.min().x),
+                    y: r.min().y.min(o.min().y),
+                },
+                Coord {
+                    x: r.max().x.max(o.max().x),
+                    y: r.max().y.max(o.max().y),
+                },
+            ),
+        });
+    }
+}
+
+fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
+    let coverage = coverage_of(run, zone);
+    let commute = commute_of(run, zone);
+    let bus = bus_of(run, zone);
+    // Frame: the park, its walking bands and its bus lines.
+    let mut frame = zone.polygon.bounding_rect();
+    if let Some((_, c)) = coverage {
+        for iso in &c.isochrones {
+            extend(&mut frame, iso.polygon.bounding_rect());
+        }
+    }
+    if let Some((_, lines)) = &bus {
+        for l in lines {
+            extend(
+                &mut frame,
+                LineString::from(l.morning.path.clone()).bounding_rect(),
+            );
+        }
+    }
+    let frame = frame.unwrap_or(Rect::new(
+        Coord { x: 0.0, y: 0.0 },
+        Coord { x: 0.0, y: 0.0 },
+    ));
+    let (dx, dy) = (frame.width() * 0.04, frame.height() * 0.04);
+    let frame = Rect::new(
+        Coord {
+            x: frame.min().x - dx,
+            y: frame.min().y - dy,
+        },
+        Coord {
+            x: frame.max().x + dx,
+            y: frame.max().y + dy,
+        },
+    );
+    let mut map = SvgMap::new(frame, 1000.0);
+
+    // Commute reach (bottom), roads, walking bands, park, bus lines, amenities, gaps, sites,
+    // stops.
+    let reach = map.layer(
+        "commute-reach",
+        &format!(
+            "{} {:.0} {}",
+            lang.t("Reach within", "通勤可达"),
+            run.scenario.commute.minutes,
+            lang.t("min", "分钟")
+        ),
+        Style::area("#94a3b8", 0.0),
+    );
+    if let Some(pc) = commute {
+        for m in &pc.modes {
+            let sub = map.sublayer(
+                reach,
+                m.mode.name(),
+                mode_label(lang, m.mode),
+                Style::area(mode_colour(m.mode), 0.06).dashed("6 3"),
+            );
+            map.area(sub, &m.reach, Some(mode_label(lang, m.mode)));
+        }
+    }
+    let roads = map.layer(
+        "roads",
+        lang.t("Roads", "道路"),
+        Style::line("#cbd5e1", 1.0),
+    );
+    let graph = &run.graph;
+    let (lo, hi) = (frame.min(), frame.max());
+    for (i, edge) in graph.edges.iter().enumerate() {
+        let e = EdgeId(i as u32);
+        let a = graph.vertices[edge.from.index()].coord;
+        let b = graph.vertices[edge.to.index()].coord;
+        let inside = |c: Coord| c.x >= lo.x && c.x <= hi.x && c.y >= lo.y && c.y <= hi.y;
+        if (inside(a) || inside(b)) && graph.usable(Mode::Car, e) {
+            map.line(
+                roads,
+                &LineString::from(graph.edge_geometry(e).to_vec()),
+                None,
+            );
+        }
+    }
+    let bands = map.layer(
+        "walk-bands",
+        lang.t("Walking time from the park", "园区步行时间"),
+        Style::area("#16a34a", 0.0),
+    );
+    if let Some((_, c)) = coverage {
+        let greens = ["#86efac", "#22c55e", "#15803d"];
+        for (k, iso) in c.isochrones.iter().enumerate().rev() {
+            let label = format!("≤ {:.0} {}", iso.minutes, lang.t("min walk", "分钟步行"));
+            let sub = map.sublayer(
+                bands,
+                &format!("walk-{:.0}", iso.minutes),
+                &label,
+                Style::area(greens[k.min(2)], 0.18),
+            );
+            map.area(sub, &iso.polygon, Some(&label));
+        }
+    }
+    let park = map.layer(
+        "park",
+        lang.t("Park", "园区"),
+        Style::area("#1e293b", 0.08).with_stroke("#0f172a", 2.0),
+    );
+    map.area(park, &zone.polygon, Some(&zone.name));
+    let bus_lines = map.layer(
+        "bus-lines",
+        lang.t("Proposed bus lines", "建议公交线路"),
+        Style::line("#ea580c", 2.5),
+    );
+    let stops = map.layer(
+        "bus-stops",
+        lang.t("Bus stops", "公交站点"),
+        Style::dot("#9a3412", 3.5),
+    );
+    let amenities = map.layer(
+        "amenities",
+        lang.t("Amenities", "设施"),
+        Style::dot("#475569", 2.5),
+    );
+    let gaps = map.layer(
+        "gaps",
+        lang.t(
+            "Gaps (a required category beyond reach)",
+            "缺口（必需设施不可达）",
+        ),
+        Style::dot("#b91c1c", 2.0),
+    );
+    let sites = map.layer(
+        "sites",
+        lang.t("Suggested sites", "建议选址"),
+        Style::dot("#facc15", 5.0).with_stroke("#713f12", 1.5),
+    );
+    if let Some((bus, lines)) = &bus {
+        let mut seen = std::collections::BTreeSet::new();
+        for l in lines {
+            let riders: u32 = l.morning.calls.iter().map(|c| c.board).sum();
+            let title = format!(
+                "{}: {} {}, {} {}",
+                l.code,
+                l.seats,
+                lang.t("seats", "座"),
+                riders,
+                lang.t("riders", "人")
+            );
+            map.line(
+                bus_lines,
+                &LineString::from(l.morning.path.clone()),
+                Some(&title),
+            );
+            for c in &l.morning.calls {
+                if seen.insert(c.stop) {
+                    let st = &bus.plan.stops[c.stop.0 as usize];
+                    map.point(
+                        stops,
+                        st.location,
+                        Some(&format!("{} {}: {} ↑", st.code, st.name, st.boardings)),
+                    );
+                }
+            }
+        }
+    }
+    if let Some((lc, c)) = coverage {
+        let mut subs: Vec<Option<LayerId>> = vec![None; lc.profile.categories.len()];
+        for a in &lc.amenities {
+            let cat = &lc.profile.categories[a.category];
+            let sub = *subs[a.category].get_or_insert_with(|| {
+                map.sublayer(
+                    amenities,
+                    &cat.id,
+                    lang.t(&cat.en, &cat.zh),
+                    Style::dot(CATEGORY_COLOURS[a.category % CATEGORY_COLOURS.len()], 2.8),
+                )
+            });
+            let title = a
+                .name
+                .clone()
+                .unwrap_or_else(|| lang.t(&cat.en, &cat.zh).to_string());
+            map.point(sub, a.location, Some(&title));
+        }
+        for (p, point) in c.eval.iter().enumerate() {
+            let missing: Vec<&str> = lc
+                .profile
+                .categories
+                .iter()
+                .enumerate()
+                .filter(|(k, cat)| cat.required && !c.covered[p][*k])
+                .map(|(_, cat)| lang.t(&cat.en, &cat.zh))
+                .collect();
+            if !missing.is_empty() {
+                map.point(gaps, point.location, Some(&missing.join(", ")));
+            }
+        }
+        for cat in &c.categories {
+            let label = &lc.profile.categories[cat.category];
+            for site in &cat.sites {
+                map.point(
+                    sites,
+                    site.location,
+                    Some(&format!(
+                        "{} #{}: {} → {}",
+                        lang.t(&label.en, &label.zh),
+                        site.rank,
+                        lang.t("covered share after", "设置后覆盖"),
+                        pct(site.share_after)
+                    )),
+                );
+            }
+        }
+    }
+    map
+}
+
+fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"park\" id=\"{}\" data-park=\"{}\"><h2>{} {}</h2><p class=\"meta\">{:.1} {} · {}</p>",
+        esc(&zone.code),
+        esc(&zone.code),
+        esc(&zone.code),
+        esc(&zone.name),
+        zone.area_ha,
+        lang.t("ha", "公顷"),
+        esc(&zone.source.to_string()),
+    );
+    let map = park_map(run, zone, lang);
+    h.push_str(&map.to_svg());
+    h.push('\n');
+    h.push_str(&map.legend_html());
+    h.push('\n');
+
+    // Life circle.
+    let _ = write!(
+        h,
+        "<h3>{}</h3><table class=\"coverage\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("15-minute life circle", "15分钟生活圈"),
+        lang.t("Category", "类别"),
+        lang.t("Threshold", "阈值"),
+        lang.t("Within reach", "可达数量"),
+        lang.t("Nearest", "最近距离"),
+        lang.t("Points covered", "评价点覆盖"),
+        lang.t("Result", "结论"),
+    );
+    match coverage_of(run, zone) {
+        Some((lc, c)) => {
+            for cat in &c.categories {
+                let k = &lc.profile.categories[cat.category];
+                let (class, word) = if cat.covered_share >= 1.0 - 1e-9 {
+                    ("pass", lang.t("pass", "达标"))
+                } else if cat.covered_share > 0.0 {
+                    ("partly", lang.t("partly", "部分"))
+                } else {
+                    ("fail", lang.t("fail", "不达标"))
+                };
+                let _ = write!(
+                    h,
+                    "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
+                    esc(lang.t(&k.en, &k.zh)),
+                    if k.required { "" } else { " *" },
+                    esc(&k.threshold_label()),
+                    cat.count_within,
+                    cat.nearest_m.map_or("—".into(), |m| format!("{m:.0} m")),
+                    pct(cat.covered_share),
+                );
+            }
+            let _ = writeln!(
+                h,
+                "<tr><td><b>{}</b></td><td></td><td></td><td></td><td><b>{}</b></td><td></td></tr></tbody></table><p class=\"note\">{}</p>",
+                lang.t("Every required category", "全部必需类别"),
+                pct(c.life_circle_share),
+                lang.t(
+                    "pass: reachable on foot within the threshold from every evaluation point of the park; partly: from some; * optional category.",
+                    "达标：园区全部评价点步行阈值内可达；部分：部分评价点可达；* 为可选类别。"
+                )
+            );
+        }
+        None => {
+            let why = run.life_circle.as_ref().err().map_or(
+                lang.t(
+                    "the life circle was evaluated for residential areas",
+                    "生活圈按居住区评价",
+                )
+                .to_string(),
+                |e| e.clone(),
+            );
+            let _ = writeln!(
+                h,
+                "<tr><td colspan=\"6\">{}</td></tr></tbody></table>",
+                esc(&why)
+            );
+        }
+    }
+
+    // Commute.
+    let _ = write!(
+        h,
+        "<h3>{}</h3><div class=\"row\"><div><table class=\"commute\"><thead><tr><th>{}</th>",
+        lang.t("Commute circle", "通勤圈"),
+        lang.t("Mode", "方式"),
+    );
+    for b in BANDS_MIN {
+        let _ = write!(h, "<th>≤{b:.0}′</th>");
+    }
+    h.push_str("</tr></thead><tbody>");
+    match (commute_of(run, zone), run.commute.as_ref()) {
+        (Some(pc), Ok(c)) => {
+            for m in &pc.modes {
+                let _ = write!(h, "<tr><td>{}</td>", mode_label(lang, m.mode));
+                for (n, s) in m.residents_within.iter().zip(&m.share_within) {
+                    let _ = write!(h, "<td>{:.0} ({})</td>", n, pct(*s));
+                }
+                h.push_str("</tr>");
+            }
+            let _ = writeln!(
+                h,
+                "</tbody></table><p class=\"note\">{} {:.0} ({})</p></div><div>{}</div></div>",
+                lang.t(
+                    "Residents reaching the park; all residents:",
+                    "可达园区的居民数；全区居民："
+                ),
+                c.report.residents_total,
+                residents_basis(run, lang),
+                commute_chart(pc, lang)
+            );
+        }
+        _ => {
+            let why = run
+                .commute
+                .as_ref()
+                .err()
+                .cloned()
+                .unwrap_or_else(|| "—".into());
+            let _ = writeln!(
+                h,
+                "<tr><td colspan=\"5\">{}</td></tr></tbody></table></div></div>",
+                esc(&why)
+            );
+        }
+    }
+
+    // Bus lines.
+    let _ = write!(
+        h,
+        "<h3>{}</h3><table class=\"drt\"><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("Reservation-responsive bus lines", "预约响应式公交"),
+        lang.t("Bus lines", "公交方案"),
+        lang.t("Best mode today (no car)", "现状最优方式（不含小汽车）"),
+    );
+    match bus_of(run, zone) {
+        Some((bus, lines)) => {
+            let k = bus.plan.park_kpis(zone.id);
+            let target = bus.plan.options.target_min;
+            let rows: [(String, String, String); 7] = [
+                (
+                    lang.t("Workers", "职工").into(),
+                    format!(
+                        "{} ({})",
+                        k.workers,
+                        if bus.plan.synthetic {
+                            lang.t("synthetic", "模拟")
+                        } else {
+                            lang.t("supplied", "实际")
+                        }
+                    ),
+                    k.workers.to_string(),
+                ),
+                (
+                    lang.t("Carried", "可乘车").into(),
+                    pct(k.served_share),
+                    "—".into(),
+                ),
+                (
+                    format!(
+                        "{} {target:.0} {}",
+                        lang.t("Door to door ≤", "门到门 ≤"),
+                        lang.t("min", "分钟")
+                    ),
+                    pct(k.within_target_share),
+                    pct(k.existing_within_target_share),
+                ),
+                (
+                    lang.t("Mean / 95th pct, min", "平均 / 95分位（分钟）")
+                        .into(),
+                    format!(
+                        "{:.1} / {:.1}",
+                        k.door_to_door.mean_min, k.door_to_door.p95_min
+                    ),
+                    format!("{:.1} / {:.1}", k.existing.mean_min, k.existing.p95_min),
+                ),
+                (
+                    lang.t(
+                        "Walk to stop, mean / max, min",
+                        "步行到站 平均/最大（分钟）",
+                    )
+                    .into(),
+                    format!("{:.1} / {:.1}", k.walk.mean_min, k.walk.max_min),
+                    "—".into(),
+                ),
+                (
+                    lang.t("Vehicles (lines)", "车辆（线路）").into(),
+                    format!(
+                        "{} ({})",
+                        lines.len(),
+                        lines
+                            .iter()
+                            .map(|l| l.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                    "—".into(),
+                ),
+                (
+                    lang.t("Vehicle-km morning, load factor", "早班车公里，满载率")
+                        .into(),
+                    format!("{:.1} km, {}", k.vehicle_km_morning, pct(k.load_factor)),
+                    "—".into(),
+                ),
+            ];
+            for (a, b, c) in rows {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&a),
+                    esc(&b),
+                    esc(&c)
+                );
+            }
+            let _ = writeln!(
+                h,
+                "</tbody></table><p class=\"note\">{} {}: {}</p>",
+                k.beyond_direct_bus,
+                lang.t(
+                    "workers cannot be within the target even by a direct bus",
+                    "名职工即使直达公交也无法达标"
+                ),
+                lang.t(
+                    "their walk, wait and the direct ride already exceed it.",
+                    "步行、候车与直达行程已超过目标时间。"
+                )
+            );
+        }
+        None => {
+            let why = match run.bus.as_ref() {
+                Err(e) => e.clone(),
+                Ok(_) => lang
+                    .t(
+                        "No bus lines planned for this park (see [bus] parks / max_parks in the scenario).",
+                        "本园区未规划公交（见情景文件 [bus] parks / max_parks）。",
+                    )
+                    .to_string(),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td colspan=\"3\">{}</td></tr></tbody></table>",
+                esc(&why)
+            );
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {
+    match run.commute.as_ref() {
+        Ok(c) if c.residents.supplied => lang.t("supplied", "提供的数据"),
+        Ok(c) if c.residents.scaled_to_total.is_some() => lang.t(
+            "estimated from buildings, scaled to the known total",
+            "由建筑估算并按已知总人口缩放",
+        ),
+        _ => lang.t("estimated from buildings and areas", "由建筑与用地估算"),
+    }
+}
+
+/// Share of residents within 15/30/45/60 minutes, one line per mode.
+fn commute_chart(pc: &ParkCommute, lang: Lang) -> String {
+    let (w, ht, left, bottom) = (360.0, 200.0, 40.0, 26.0);
+    let x = |i: usize| left + (i as f64) * (w - left - 70.0) / 3.0;
+    let y = |share: f64| 8.0 + (1.0 - share) * (ht - bottom - 8.0);
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {ht}\" width=\"{w}\" height=\"{ht}\" role=\"img\" font-size=\"11\">"
+    );
+    for k in 0..=4 {
+        let v = f64::from(k) * 0.25;
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#e2e8f0\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            x(3),
+            y(v),
+            y(v),
+            left - 4.0,
+            y(v) + 4.0,
+            pct(v)
+        );
+    }
+    for (i, b) in BANDS_MIN.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{b:.0} {}</text>",
+            x(i),
+            ht - 8.0,
+            lang.t("min", "分")
+        );
+    }
+    for (k, m) in pc.modes.iter().enumerate() {
+        let points: Vec<String> = m
+            .share_within
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" points=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"{c}\">{}</text>",
+            points.join(" "),
+            x(3) + 8.0,
+            14.0 + 14.0 * k as f64,
+            mode_label(lang, m.mode),
+            c = mode_colour(m.mode),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
+    let s = &run.scenario;
+    let g = &run.graph.options;
+    let mut rows: Vec<(String, String)> = vec![
+        (
+            lang.t("Data", "数据").into(),
+            format!(
+                "{} ({} {})",
+                run.extract.source.display(),
+                lang.t("OSM data of", "数据日期"),
+                run.extract
+                    .data_date()
+                    .unwrap_or_else(|| lang.t("unknown", "未知").into())
+            ),
+        ),
+        (
+            lang.t("Speeds", "速度").into(),
+            format!(
+                "{} {} km/h · {} {} km/h · {} {} km/h · {} {} × maxspeed · {} {} × {}",
+                mode_label(lang, Mode::Walk),
+                g.walk_kmh,
+                mode_label(lang, Mode::Bike),
+                g.bike_kmh,
+                mode_label(lang, Mode::Ebike),
+                g.ebike_kmh,
+                mode_label(lang, Mode::Car),
+                g.maxspeed_factor,
+                mode_label(lang, Mode::Bus),
+                g.bus_speed_factor,
+                mode_label(lang, Mode::Car)
+            ),
+        ),
+    ];
+    if let Ok(lc) = &run.life_circle {
+        let cats: Vec<String> = lc
+            .profile
+            .categories
+            .iter()
+            .map(|c| format!("{} {}", lang.t(&c.en, &c.zh), c.threshold_label()))
+            .collect();
+        rows.push((
+            lang.t("Life circle", "生活圈").into(),
+            format!("{} — {}", lc.profile.name, cats.join(", ")),
+        ));
+    }
+    if let Ok(c) = &run.commute {
+        rows.push((
+            lang.t("Commute circle", "通勤圈").into(),
+            format!(
+                "{} {:.0} {}; {} {:.0} ({}); {}: {}",
+                lang.t("target", "目标"),
+                c.report.options.target_min,
+                lang.t("min", "分钟"),
+                lang.t("residents", "居民"),
+                c.report.residents_total,
+                residents_basis(run, lang),
+                lang.t("bus lines today", "现状公交"),
+                c.transit_source
+            ),
+        ));
+        if !c.residents.supplied {
+            let o = &c.residents.options;
+            rows.push((
+                lang.t("Residents estimate", "居民估算").into(),
+                format!(
+                    "{:.0} m² {} · {} {} · {} {}/ha",
+                    1.0 / o.persons_per_m2,
+                    lang.t("floor area per person", "人均建筑面积"),
+                    o.default_levels,
+                    lang.t("levels when unknown", "层（未知层数时）"),
+                    o.area_density_per_ha,
+                    lang.t("residents", "人")
+                ),
+            ));
+        }
+    }
+    if let Ok(b) = &run.bus {
+        let o = &b.plan.options;
+        rows.push((
+            lang.t("Bus lines", "公交").into(),
+            format!(
+                "{}; {:?} {}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {}; {} {:.0} h; seed {}, {} {}",
+                if b.plan.synthetic {
+                    lang.t(
+                        "synthetic demand drawn from residents who reach the park within the target only by car",
+                        "模拟需求：从仅小汽车可在目标时间内到达园区的居民中抽样",
+                    )
+                } else {
+                    lang.t("supplied demand", "提供的需求数据")
+                },
+                o.fleet_seats,
+                lang.t("seats", "座"),
+                lang.t("walk to stop ≤", "步行到站 ≤"),
+                o.max_walk_m,
+                lang.t("arrive by", "到达"),
+                s.bus.arrive,
+                lang.t("up to", "最多提前"),
+                o.early_min,
+                lang.t("min early", "分钟"),
+                lang.t("door-to-door target", "门到门目标"),
+                o.target_min,
+                lang.t("min", "分钟"),
+                lang.t("shift", "班次"),
+                o.shift_h,
+                o.search.seed,
+                b.plan.search.iterations,
+                lang.t("iterations", "次迭代")
+            ),
+        ));
+        rows.push((
+            lang.t("Checker", "校验").into(),
+            format!(
+                "{} {}, {} {}",
+                lang.t("morning", "早班"),
+                if b.plan.morning_check.feasible {
+                    "ok"
+                } else {
+                    "FAILED"
+                },
+                lang.t("evening", "晚班"),
+                if b.plan.evening_check.feasible {
+                    "ok"
+                } else {
+                    "FAILED"
+                },
+            ),
+        ));
+    }
+    let _ = write!(
+        h,
+        "<section class=\"assumptions\"><h2>{}</h2><table class=\"assumptions\"><tbody>",
+        lang.t("Assumptions", "假设与参数")
+    );
+    for (k, v) in rows {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td style=\"text-align:left;white-space:normal\">{}</td></tr>",
+            esc(&k),
+            esc(&v)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+/// Every file of a plan run: each stage's files, then `report.html` (last, so that it appears
+/// only once everything it describes is in place).
+pub fn plan_files(run: &PlanRun, lang: Lang) -> Vec<super::OutputFile> {
+    let source = run.extract.source.display().to_string();
+    let mut files = Vec::new();
+    if let Ok(lc) = &run.life_circle {
+        let info = super::coverage::RunInfo {
+            source: source.clone(),
+            warnings: lc.warnings.clone(),
+        };
+        files.extend(super::coverage::coverage_files(
+            &lc.zones,
+            &lc.amenities,
+            &lc.report,
+            &info,
+        ));
+    }
+    if let (Ok(parks), Ok(c)) = (&run.parks, &run.commute) {
+        files.extend(super::commute::commute_files(
+            parks,
+            &run.areas,
+            &c.residents,
+            &c.report,
+            &source,
+            &c.warnings,
+        ));
+    }
+    if let (Ok(parks), Ok(b)) = (&run.parks, &run.bus) {
+        let demand = run
+            .scenario
+            .bus
+            .demand
+            .as_ref()
+            .map(|p| p.display().to_string());
+        let info = super::drt::DrtRunInfo {
+            source: &source,
+            demand: demand.as_deref(),
+            seed: run.scenario.bus.seed,
+            skipped_rows: &b.skipped,
+            timezone: &run.scenario.bus.timezone,
+        };
+        files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
+    }
+    files.push(super::OutputFile {
+        name: "report.html".into(),
+        bytes: report_html(run, lang).into_bytes(),
+    });
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_languages() {
+        assert_eq!(esc("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
+        assert_eq!(Lang::parse("ZH"), Lang::Zh);
+        assert_eq!(Lang::parse("en"), Lang::En);
+        assert_eq!(Lang::Zh.t("Park", "园区"), "园区");
+    }
+}

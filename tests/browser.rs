@@ -1,0 +1,520 @@
+//! The `plan` report in a real browser: Debian's chromium driven by chromedriver over W3C
+//! WebDriver. The report must load without console errors, have every park section with its
+//! map layers, legend and tables (or the no-parks section), the OpenStreetMap attribution, load
+//! nothing but itself, and draw something: the screenshot is not blank.
+//!
+//! Skipped with a printed reason when `/usr/bin/chromium` or `/usr/bin/chromedriver` is
+//! missing, except under `CI`, where `.ci/run` installs both and a skip would hide a failure.
+//! Every HTTP call has a timeout, so a hung browser fails the test instead of hanging it.
+//!
+//! To check any report by hand:
+//! `LIFECIRCLE_REPORT=path/to/report.html cargo test --test browser -- --ignored`.
+#![cfg(unix)] // Debian's chromium; and the driver's process group is ended with `libc::kill`.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The map layers every park section draws, as `<g class="layer" data-layer="KEY">`.
+const LAYERS: [&str; 9] = [
+    "roads",
+    "park",
+    "walk-bands",
+    "amenities",
+    "gaps",
+    "sites",
+    "commute-reach",
+    "bus-lines",
+    "bus-stops",
+];
+
+/// The tables every park section has, as `table.KEY` with at least one `tbody tr`.
+const TABLES: [&str; 3] = ["coverage", "commute", "drt"];
+
+/// Limit on each HTTP call to chromedriver (connect, write, and each read).
+const HTTP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Limit on chromedriver answering `/status` after it starts.
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A screenshot is blank unless at least this share of its pixels differs from the most
+/// common colour (the second value for a page without parks, which is only text)…
+const MIN_NON_BACKGROUND_SHARE: (f64, f64) = (0.01, 0.001);
+/// …and it has at least this many distinct colours.
+const MIN_COLOURS: usize = 16;
+
+#[test]
+fn plan_report_in_a_browser() {
+    if browser_missing() {
+        return;
+    }
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["plan", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "lifecircle plan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let planned = started.elapsed();
+
+    let mut browser = Browser::start();
+    let problems = check_report(&mut browser, &dir.path().join("report.html"));
+    assert!(
+        problems.is_empty(),
+        "report.html in chromium:\n  {}",
+        problems.join("\n  ")
+    );
+
+    // The checker still sees failures: a throwing script and a missing layer.
+    let broken = dir.path().join("broken.html");
+    std::fs::write(&broken, BROKEN_REPORT).unwrap();
+    let problems = check_report(&mut browser, &broken);
+    for needle in ["console: SEVERE", "\"bus-stops\""] {
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "the broken page should give a problem with {needle}, got: {problems:#?}"
+        );
+    }
+    eprintln!(
+        "plan {:.1} s, browser checks {:.1} s",
+        planned.as_secs_f64(),
+        (started.elapsed() - planned).as_secs_f64()
+    );
+}
+
+#[test]
+#[ignore = "checks the file named by LIFECIRCLE_REPORT"]
+fn a_given_report_in_a_browser() {
+    let path =
+        std::env::var("LIFECIRCLE_REPORT").expect("set LIFECIRCLE_REPORT=path/to/report.html");
+    if browser_missing() {
+        return;
+    }
+    let mut browser = Browser::start();
+    let problems = check_report(&mut browser, Path::new(&path));
+    assert!(problems.is_empty(), "{path}:\n  {}", problems.join("\n  "));
+}
+
+/// One park whose script throws and whose map lacks the `bus-stops` layer.
+const BROKEN_REPORT: &str = r##"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>broken</title></head>
+<body><section class="park" data-park="P1"><svg class="map" width="400" height="300">
+<g class="layer" data-layer="roads"><path d="M0,0 L400,300" stroke="#888"/></g><g class="layer" data-layer="park"></g>
+<g class="layer" data-layer="walk-bands"></g><g class="layer" data-layer="amenities"></g><g class="layer" data-layer="gaps"></g>
+<g class="layer" data-layer="sites"></g><g class="layer" data-layer="commute-reach"></g><g class="layer" data-layer="bus-lines"></g>
+</svg><div class="legend"></div>
+<table class="coverage"><tbody><tr><td>1</td></tr></tbody></table><table class="commute"><tbody><tr><td>1</td></tr></tbody></table>
+<table class="drt"><tbody><tr><td>1</td></tr></tbody></table></section>
+<section class="assumptions"></section><footer class="attribution">© OpenStreetMap contributors</footer>
+<script>null.draw();</script></body></html>"##;
+
+/// True (after printing why) when there is no browser to test with; panics under `CI`.
+fn browser_missing() -> bool {
+    let Some(missing) = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .find(|p| !Path::new(p).exists())
+    else {
+        return false;
+    };
+    if std::env::var_os("CI").is_some() {
+        panic!("{missing} is missing under CI: .ci/run should have installed it");
+    }
+    println!("skipping: {missing} is missing (apt-get install chromium chromium-driver)");
+    true
+}
+
+/// Everything wrong with the page at `path`, one line each; empty when it passes.
+fn check_report(browser: &mut Browser, path: &Path) -> Vec<String> {
+    let path = path
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let url = format!("file://{}", path.display());
+    browser.call("POST", "/url", json!({ "url": url })).unwrap();
+    let mut problems = Vec::new();
+
+    let log = browser
+        .call("POST", "/se/log", json!({ "type": "browser" }))
+        .unwrap();
+    for entry in log.as_array().expect("a log is an array") {
+        if entry["level"] == "SEVERE" {
+            problems.push(format!("console: SEVERE {}", entry["message"]));
+        }
+    }
+
+    let dom = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": DOM_SCRIPT, "args": [TABLES] }),
+        )
+        .unwrap();
+    problems.extend(dom_problems(&dom));
+    let has_parks = dom["parks"].as_array().is_some_and(|p| !p.is_empty());
+    let min_share = if has_parks {
+        MIN_NON_BACKGROUND_SHARE.0
+    } else {
+        MIN_NON_BACKGROUND_SHARE.1
+    };
+
+    let shot = browser.call("GET", "/screenshot", Value::Null).unwrap();
+    let png = base64_decode(shot.as_str().expect("a screenshot is a base64 string"))
+        .expect("a screenshot is valid base64");
+    problems.extend(screenshot_problems(&png, min_share));
+    problems
+}
+
+/// Collects what the checks need from the page; `arguments[0]` is the list of table classes.
+const DOM_SCRIPT: &str = r#"
+const tables = arguments[0];
+const parks = [...document.querySelectorAll('section.park')].map(s => {
+  const map = s.querySelector('svg.map');
+  const rect = map ? map.getBoundingClientRect() : { width: 0, height: 0 };
+  return {
+    code: s.getAttribute('data-park'),
+    map: map !== null,
+    mapWidth: rect.width,
+    mapHeight: rect.height,
+    layers: map ? [...map.querySelectorAll('g.layer')].map(g => g.getAttribute('data-layer')) : [],
+    legend: s.querySelector('.legend') !== null,
+    rows: Object.fromEntries(tables.map(t => [t,
+      s.querySelector('table.' + t) ? s.querySelectorAll('table.' + t + ' tbody tr').length : -1])),
+  };
+});
+const noParks = document.querySelector('section.no-parks');
+const footer = document.querySelector('footer.attribution');
+return {
+  parks,
+  noParks: noParks ? noParks.textContent : null,
+  assumptions: document.querySelector('section.assumptions') !== null,
+  attribution: footer ? footer.textContent : null,
+  loads: [
+    ...performance.getEntriesByType('resource').map(e => e.name),
+    ...[...document.querySelectorAll('[src], link[href], object[data], image, use, feImage')]
+      .map(e => e.getAttribute('src') ?? e.getAttribute('data') ?? e.getAttribute('href')
+        ?? e.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))
+      .filter(u => u !== null && !u.startsWith('#') && !u.startsWith('data:')),
+  ],
+};
+"#;
+
+/// The DOM contract, checked on what `DOM_SCRIPT` returned.
+fn dom_problems(dom: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let parks = dom["parks"].as_array().expect("parks is an array");
+    match (parks.is_empty(), dom["noParks"].as_str()) {
+        (true, None) => problems.push("neither section.park nor section.no-parks".to_string()),
+        (false, Some(_)) => problems.push("both section.park and section.no-parks".to_string()),
+        (true, Some(text)) if !text.contains("--parks") => {
+            problems.push(format!(
+                "section.no-parks does not mention --parks: {text:?}"
+            ));
+        }
+        _ => {}
+    }
+    let mut codes = Vec::new();
+    for park in parks {
+        let code = park["code"].as_str().unwrap_or("(no data-park)");
+        let mut problem = |what: String| problems.push(format!("park {code}: {what}"));
+        let numbered = code
+            .strip_prefix('P')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !numbered {
+            problem("data-park is not P1, P2, …".to_string());
+        }
+        if codes.contains(&code) {
+            problem("data-park repeated".to_string());
+        }
+        codes.push(code);
+        if park["map"] != true {
+            problem("no svg.map".to_string());
+        } else if !(park["mapWidth"].as_f64() > Some(0.0) && park["mapHeight"].as_f64() > Some(0.0))
+        {
+            problem(format!(
+                "svg.map is not drawn ({} × {} px)",
+                park["mapWidth"], park["mapHeight"]
+            ));
+        }
+        let layers = park["layers"].as_array().expect("layers is an array");
+        for key in LAYERS {
+            if !layers.iter().any(|l| l == key) {
+                problem(format!("svg.map has no g.layer[data-layer={key:?}]"));
+            }
+        }
+        if park["legend"] != true {
+            problem("no .legend".to_string());
+        }
+        for table in TABLES {
+            match park["rows"][table].as_i64() {
+                Some(-1) => problem(format!("no table.{table}")),
+                Some(0) => problem(format!("table.{table} has no tbody tr")),
+                _ => {}
+            }
+        }
+    }
+    if dom["assumptions"] != true {
+        problems.push("no section.assumptions".to_string());
+    }
+    match dom["attribution"].as_str() {
+        None => problems.push("no footer.attribution".to_string()),
+        Some(text) if !text.contains("OpenStreetMap") => {
+            problems.push(format!("footer.attribution lacks OpenStreetMap: {text:?}"));
+        }
+        Some(_) => {}
+    }
+    for url in dom["loads"].as_array().expect("loads is an array") {
+        problems.push(format!("not self-contained: loads {url}"));
+    }
+    problems
+}
+
+/// Blank-page check on a PNG: at least `min_share` of the pixels off the background, and
+/// enough colours.
+fn screenshot_problems(png_bytes: &[u8], min_share: f64) -> Vec<String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().expect("a screenshot is a PNG");
+    let mut pixels = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .expect("a screenshot fits in memory")
+    ];
+    let info = reader
+        .next_frame(&mut pixels)
+        .expect("a screenshot decodes");
+    let mut counts: HashMap<&[u8], usize> = HashMap::new();
+    for pixel in pixels[..info.buffer_size()].chunks_exact(info.color_type.samples()) {
+        *counts.entry(pixel).or_default() += 1;
+    }
+    let total = (info.width as usize * info.height as usize).max(1);
+    let background = counts.values().copied().max().unwrap_or(0);
+    let share = (total - background) as f64 / total as f64;
+    let mut problems = Vec::new();
+    if share < min_share {
+        problems.push(format!(
+            "screenshot is blank: {:.3} % of {}×{} pixels off the background",
+            share * 100.0,
+            info.width,
+            info.height
+        ));
+    }
+    if counts.len() < MIN_COLOURS {
+        problems.push(format!(
+            "screenshot is blank: {} colours, {MIN_COLOURS} expected",
+            counts.len()
+        ));
+    }
+    problems
+}
+
+/// Standard base64 (with or without padding, whitespace ignored).
+fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return Err(format!("not base64: {:?}", c as char)),
+        };
+        acc = ((acc << 6) | u32::from(v)) & 0xffff;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Ok(out)
+}
+
+/// A chromedriver process and its one session; `Drop` ends both, even after a failure.
+/// Chromedriver leads its own process group, which holds the chromium it starts: chromium
+/// outlives a killed chromedriver, so the whole group is killed.
+struct Browser {
+    driver: Child,
+    port: u16,
+    session: Option<String>,
+    /// Chromium's fresh profile, removed after the browser is gone (fields drop after `drop`).
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a headless chromium session.
+    fn start() -> Browser {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let profile = tempfile::tempdir().unwrap();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{CHROMEDRIVER}: {e}"));
+        let mut browser = Browser {
+            driver,
+            port,
+            session: None,
+            _profile: profile,
+        };
+        let deadline = Instant::now() + DRIVER_START_TIMEOUT;
+        loop {
+            match http(port, "GET", "/status", None) {
+                Ok(status) if status["ready"] == true => break,
+                answer => {
+                    if let Some(exit) = browser.driver.try_wait().unwrap() {
+                        panic!("chromedriver exited at start: {exit}");
+                    }
+                    assert!(
+                        Instant::now() < deadline,
+                        "chromedriver not ready after {DRIVER_START_TIMEOUT:?}: {answer:?}"
+                    );
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+        }
+        let profile_dir = browser._profile.path().display().to_string();
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--window-size=1280,2000",
+                    format!("--user-data-dir={profile_dir}"),
+                ],
+            },
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "timeouts": { "pageLoad": 20_000, "script": 10_000 },
+        }}});
+        let session = http(port, "POST", "/session", Some(&capabilities))
+            .unwrap_or_else(|e| panic!("no chromium session: {e}"));
+        let id = session["sessionId"].as_str().expect("a session id");
+        browser.session = Some(id.to_string());
+        browser
+    }
+
+    /// One WebDriver command in this session: `path` is relative to `/session/{id}`; a null
+    /// `body` sends none.
+    fn call(&mut self, method: &str, path: &str, body: Value) -> Result<Value, String> {
+        let id = self.session.as_deref().expect("a session");
+        let body = (!body.is_null()).then_some(body);
+        http(
+            self.port,
+            method,
+            &format!("/session/{id}{path}"),
+            body.as_ref(),
+        )
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(id) = self.session.take()
+            && let Err(e) = http(self.port, "DELETE", &format!("/session/{id}"), None)
+        {
+            eprintln!("closing the chromium session: {e}");
+        }
+        let group = libc::pid_t::try_from(self.driver.id()).expect("a pid fits in pid_t");
+        // SAFETY: kill(2) with a negative pid signals our own process group; no memory is involved.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+        let _ = self.driver.wait();
+    }
+}
+
+/// One blocking HTTP/1.1 request to chromedriver on 127.0.0.1:`port`, with `HTTP_TIMEOUT` on
+/// connecting, writing and each read. Returns the WebDriver answer's `value`, or its error.
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let what = format!("{method} {path}");
+    let fail = |e: &dyn std::fmt::Display| format!("{what}: {e}");
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut stream = TcpStream::connect_timeout(&address, HTTP_TIMEOUT).map_err(|e| fail(&e))?;
+    stream
+        .set_read_timeout(Some(HTTP_TIMEOUT))
+        .and_then(|()| stream.set_write_timeout(Some(HTTP_TIMEOUT)))
+        .map_err(|e| fail(&e))?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).map_err(|e| fail(&e))?;
+    let (head, payload) = read_response(&mut stream).map_err(|e| fail(&e))?;
+    let status = head.split(' ').nth(1).unwrap_or_default().to_string();
+    let mut answer: Value = serde_json::from_slice(&payload).map_err(|e| {
+        fail(&format!(
+            "HTTP {status}, {e}: {}",
+            String::from_utf8_lossy(&payload)
+        ))
+    })?;
+    if status != "200" {
+        let value = &answer["value"];
+        return Err(fail(&format!(
+            "HTTP {status}: {} {}",
+            value["error"], value["message"]
+        )));
+    }
+    Ok(answer["value"].take())
+}
+
+/// Reads one response: the lower-cased head, and a body of `Content-Length` bytes (chromedriver
+/// keeps the connection open, so reading to the end would wait for the timeout), or up to the
+/// end when there is no length.
+fn read_response(stream: &mut TcpStream) -> Result<(String, Vec<u8>), String> {
+    let mut raw = Vec::new();
+    let mut buf = [0; 64 * 1024];
+    let mut head: Option<(String, usize, Option<usize>)> = None;
+    loop {
+        if let Some((_, start, Some(length))) = &head
+            && raw.len() >= start + length
+        {
+            break;
+        }
+        let n = stream.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if head.is_none()
+            && let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n")
+        {
+            let text = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+            let length = text.lines().find_map(|line| {
+                let value = line.strip_prefix("content-length:")?;
+                value.trim().parse::<usize>().ok()
+            });
+            head = Some((text, split + 4, length));
+        }
+    }
+    let (text, start, length) = head.ok_or("no end of headers")?;
+    let end = length.map_or(raw.len(), |l| start + l);
+    let body = raw
+        .get(start..end)
+        .ok_or("body shorter than its Content-Length")?;
+    Ok((text, body.to_vec()))
+}

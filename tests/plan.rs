@@ -1,0 +1,202 @@
+//! `lifecircle plan`: the whole analysis from one scenario, every stage's files and
+//! report.html; byte-identical on one and two threads; Chinese labels; partial data (no parks,
+//! a stage that cannot run) still gives a report that says why; bad scenarios and bad input are
+//! clean errors that leave no report behind.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn plan(args: &[&str], threads: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .arg("plan")
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn read(dir: &Path, f: &str) -> String {
+    std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+}
+
+const FILES: &[&str] = &[
+    "report.html",
+    "parks.geojson",
+    "amenities.geojson",
+    "isochrones.geojson",
+    "sites.geojson",
+    "gaps.geojson",
+    "coverage.csv",
+    "coverage.json",
+    "commute.csv",
+    "commute.json",
+    "residential.geojson",
+    "commute_isochrones.geojson",
+    "bikeshare.geojson",
+    "drt.json",
+    "drt_routes.geojson",
+    "drt_stops.geojson",
+    "drt_timetable.csv",
+    "drt_riders.csv",
+    "gtfs/stop_times.txt",
+];
+
+#[test]
+fn default_plan_writes_every_stage_and_the_report_identically_on_one_and_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let text = ok(&plan(&["--out", a.path().to_str().unwrap()], "2"));
+    assert!(
+        text.contains("Hilti Nendeln") && text.contains("report.html"),
+        "{text}"
+    );
+    ok(&plan(&["--out", b.path().to_str().unwrap()], "1"));
+    for f in FILES {
+        assert!(
+            std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+    let html = read(a.path(), "report.html");
+    // Every park has a section with its map layers and tables (the browser test checks the
+    // rendered page; this checks the text).
+    let sections = html.matches("<section class=\"park\"").count();
+    assert_eq!(sections, 9, "the demo has 9 parks");
+    for key in [
+        "roads",
+        "park",
+        "walk-bands",
+        "amenities",
+        "gaps",
+        "sites",
+        "commute-reach",
+        "bus-lines",
+        "bus-stops",
+    ] {
+        assert!(
+            html.matches(&format!("data-layer=\"{key}\"")).count() >= sections,
+            "{key}"
+        );
+    }
+    for table in ["coverage", "commute", "drt"] {
+        assert_eq!(
+            html.matches(&format!("<table class=\"{table}\">")).count(),
+            sections
+        );
+    }
+    assert!(html.contains("OpenStreetMap contributors") && html.contains("ODbL"));
+    assert!(html.contains("OSM data of 2013-"), "data date");
+    assert!(html.contains("synthetic demand drawn"));
+    assert!(!html.contains("<script src") && !html.contains("<link "));
+    // The bus-line figures in the report are the ones in drt.json.
+    let drt: serde_json::Value = serde_json::from_str(&read(a.path(), "drt.json")).unwrap();
+    assert_eq!(drt["demand"], "synthetic");
+    assert_eq!(drt["kpis"]["bus"]["workers"], 600, "3 largest parks × 200");
+}
+
+#[test]
+fn chinese_report_and_the_example_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!("{}/examples/scenario.toml", env!("CARGO_MANIFEST_DIR"));
+    ok(&plan(
+        &[
+            "--config",
+            &scenario,
+            "--lang",
+            "zh",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        "2",
+    ));
+    let html = read(dir.path(), "report.html");
+    assert!(html.contains("lang=\"zh-CN\""));
+    for label in [
+        "15分钟生活圈",
+        "通勤圈",
+        "预约响应式公交",
+        "假设与参数",
+        "地图数据",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+}
+
+#[test]
+fn a_region_without_parks_still_gets_a_report_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let pbf = format!("{}/tests/fixtures/bus.osm.pbf", env!("CARGO_MANIFEST_DIR"));
+    let text = ok(&plan(&[&pbf, "--out", dir.path().to_str().unwrap()], "2"));
+    assert!(text.contains("No parks"), "{text}");
+    let html = read(dir.path(), "report.html");
+    assert!(html.contains("class=\"no-parks\"") && html.contains("--parks"));
+    assert!(!html.contains("class=\"park\""));
+}
+
+#[test]
+fn a_stage_that_cannot_run_is_named_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, "[bus]\nparks = [\"Nowhere Park\"]\n").unwrap();
+    let text = ok(&plan(
+        &[
+            "--config",
+            scenario.to_str().unwrap(),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ],
+        "2",
+    ));
+    assert!(
+        text.contains("bus lines: no result") && text.contains("Nowhere Park"),
+        "{text}"
+    );
+    let html = read(&dir.path().join("out"), "report.html");
+    assert!(html.contains("Stages without results") && html.contains("Nowhere Park"));
+    assert!(!dir.path().join("out/drt.json").exists());
+    assert!(dir.path().join("out/commute.csv").exists());
+}
+
+#[test]
+fn bad_scenarios_and_inputs_are_clean_errors_without_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let bad_key = dir.path().join("bad.toml");
+    std::fs::write(&bad_key, "title = \"x\"\n[bus]\nworkers = 10\nseats = 19\n").unwrap();
+    let bad_value = dir.path().join("bad-value.toml");
+    std::fs::write(&bad_value, "[commute]\nmodes = [\"walk\", \"boat\"]\n").unwrap();
+    for (args, needles) in [
+        (
+            vec!["--config", bad_key.to_str().unwrap()],
+            vec!["bad.toml", "seats", "line 4"],
+        ),
+        (
+            vec!["--config", bad_value.to_str().unwrap()],
+            vec!["commute.modes", "boat"],
+        ),
+        (
+            vec!["--config", "/nonexistent/scenario.toml"],
+            vec!["scenario.toml"],
+        ),
+        (vec!["/nonexistent/city.osm.pbf"], vec!["city.osm.pbf"]),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--out", out.to_str().unwrap()]);
+        let o = plan(&all, "2");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        for n in needles {
+            assert!(stderr.contains(n), "{n} missing: {stderr}");
+        }
+        assert!(!stderr.contains("panicked"));
+        assert!(!out.join("report.html").exists());
+    }
+}

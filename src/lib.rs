@@ -7,7 +7,12 @@
 //!
 //! ```text
 //! .osm.pbf ─ osm ─▶ OsmExtract ─ graph ─▶ RoadGraph ─ routing ─▶ travel times
+//!   places ─▶ Zones, Amenities, Residents, Bookings
+//!   coverage ─▶ CoverageReport   commute ─▶ CommuteReport   drt ─▶ LinePlan
+//!   report ─▶ files, report.html
 //! ```
+//!
+//! [`plan::run_plan`] runs them all for a [`scenario::Scenario`].
 //!
 //! ```
 //! use lifecircle::{graph, osm, routing};

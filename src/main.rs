@@ -724,20 +724,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 (None, Some(name)) => {
                     let zones =
                         select_zones(&extract, ZoneKind::Parks, None, &ParkOptions::default())?;
-                    let zone = zones
-                        .zones
-                        .iter()
-                        .find(|z| {
-                            z.code.eq_ignore_ascii_case(&name) || z.name.eq_ignore_ascii_case(&name)
-                        })
-                        .with_context(|| {
-                            let known: Vec<String> = zones
-                                .zones
-                                .iter()
-                                .map(|z| format!("{} ({})", z.code, z.name))
-                                .collect();
-                            format!("no park '{name}'; parks are: {}", known.join(", "))
-                        })?;
+                    let zone = zones.find(&name).with_context(|| {
+                        format!("no park '{name}'; parks are: {}", zones.listing())
+                    })?;
                     let access = VertexIndex::new(&graph, mode).access_points(
                         &graph,
                         zone,

@@ -794,11 +794,6 @@ pub fn plan_lines(
     let mut evening_solution = mirrored;
     let mut search = search;
     if !evening_report.is_feasible() {
-        if std::env::var_os("LIFECIRCLE_DEBUG").is_some() {
-            for v in evening_report.violations.iter().take(10) {
-                eprintln!("mirror: {v}");
-            }
-        }
         let outcome = optimise::optimise(&evening, &options.search)
             .map_err(|e| Error::Plan(format!("evening bus lines: {e}")))?;
         evening_solution = outcome.solution;

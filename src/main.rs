@@ -351,7 +351,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let lang = Lang::parse(&scenario.report.lang);
             let files = report::html::plan_files(&run, lang);
             let written = write_files(&scenario.report.out, &files)?;
+            let removed = report::remove_stale(&scenario.report.out, &files)?;
             bar.finish_and_clear();
+            for path in &removed {
+                eprintln!(
+                    "removed {} (from an earlier run; not made this time)",
+                    path.display()
+                );
+            }
             print_plan(&run);
             println!(
                 "wrote {} files to {} (open {}) in {:.2} s",
@@ -828,6 +835,12 @@ fn print_coverage(
 }
 
 fn print_drt(plan: &LinePlan) {
+    if plan.search.time_limited {
+        eprintln!(
+            "warning: the bus-line search stopped at its time limit after {} iterations; the plan may differ between machines (raise --seconds or lower --iterations for a reproducible plan)",
+            plan.search.iterations
+        );
+    }
     let k = &plan.kpis;
     println!(
         "Bus lines — {} workers ({}), {} stops, {} vehicles ({} seats)",

@@ -28,6 +28,21 @@ fn read(dir: &Path, f: &str) -> String {
     std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
 }
 
+/// Files under `dir`, as relative paths with `/`.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            out.extend(walk(&path).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
+}
+
 const FILES: &[&str] = &[
     "report.html",
     "parks.geojson",
@@ -63,6 +78,13 @@ fn default_plan_writes_every_stage_and_the_report_identically_on_one_and_two_thr
         assert!(
             std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),
             "{f} differs between 1 and 2 threads"
+        );
+    }
+    // Every file the run wrote is one `remove_stale` knows.
+    for entry in walk(a.path()) {
+        assert!(
+            lifecircle::report::PLAN_FILES.contains(&entry.as_str()),
+            "{entry} missing from report::PLAN_FILES"
         );
     }
     let html = read(a.path(), "report.html");
@@ -162,6 +184,24 @@ fn a_stage_that_cannot_run_is_named_with_its_reason() {
     let html = read(&dir.path().join("out"), "report.html");
     assert!(html.contains("Stages without results") && html.contains("Nowhere Park"));
     assert!(!dir.path().join("out/drt.json").exists());
+    // A good run, then a run whose bus stage fails, into the same folder: last run's bus
+    // files are removed, not left to look like this run's.
+    let out = dir.path().join("again");
+    ok(&plan(&["--out", out.to_str().unwrap()], "2"));
+    assert!(out.join("drt.json").exists() && out.join("gtfs/trips.txt").exists());
+    let o = plan(
+        &[
+            "--config",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "2",
+    );
+    ok(&o);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("removed"));
+    assert!(!out.join("drt.json").exists() && !out.join("gtfs/trips.txt").exists());
+    assert!(out.join("report.html").exists() && out.join("commute.csv").exists());
     assert!(dir.path().join("out/commute.csv").exists());
 }
 

@@ -196,8 +196,8 @@ pub struct Call {
     pub load: u32,
 }
 
-/// A vehicle's trip in one period.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+/// A vehicle's trip in one period (empty when the vehicle does not drive then).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Run {
     /// Stop calls in order.
     pub calls: Vec<Call>,
@@ -378,6 +378,9 @@ pub struct SearchSummary {
     pub objective: f64,
     /// The evening is the morning driven backwards (else optimised on its own).
     pub evening_mirrored: bool,
+    /// The time limit stopped the search before its iteration budget: the plan may differ
+    /// between machines.
+    pub time_limited: bool,
 }
 
 /// The proposal.
@@ -771,6 +774,10 @@ pub fn plan_lines(
             initial_objective: outcome.initial_total,
             objective: outcome.objective.total,
             evening_mirrored: true,
+            time_limited: options
+                .search
+                .max_iterations
+                .is_none_or(|m| outcome.iterations < m * options.search.workers as u64),
         };
         (outcome.solution, search)
     };
@@ -814,12 +821,7 @@ pub fn plan_lines(
             .find(|(r, _)| r.vehicle == route.vehicle);
         let evening_run = match evening_route {
             Some((r, rep)) => build_run(graph, &evening, &stops, &r.visits, &rep.schedule),
-            None => Run {
-                calls: Vec::new(),
-                path: Vec::new(),
-                length_m: 0.0,
-                passenger_km: 0.0,
-            },
+            None => Run::default(),
         };
         let mut parks: Vec<ZoneId> = Vec::new();
         for (pos, &node) in route.visits.iter().enumerate() {
@@ -866,6 +868,29 @@ pub fn plan_lines(
             parks,
             morning: run,
             evening: evening_run,
+        });
+    }
+    // A vehicle that only the evening plan uses (when it was planned on its own).
+    for (route, report) in evening_solution.routes.iter().zip(&evening_report.routes) {
+        if solution.routes.iter().any(|m| m.vehicle == route.vehicle) {
+            continue;
+        }
+        let mut parks: Vec<ZoneId> = route
+            .visits
+            .iter()
+            .filter_map(|&node| {
+                let k = evening.requests.iter().position(|r| r.pickup == node)?;
+                Some(chunks[k].0)
+            })
+            .collect();
+        parks.sort_unstable();
+        parks.dedup();
+        lines.push(Line {
+            code: format!("L{}", lines.len() + 1),
+            seats: evening.vehicles[route.vehicle.0].capacity,
+            parks,
+            morning: Run::default(),
+            evening: build_run(graph, &evening, &stops, &route.visits, &report.schedule),
         });
     }
     for u in &solution.unserved {

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, Coord, LineString, Rect};
 
-use super::svg::{LayerId, Style, SvgMap};
+use super::svg::{LayerId, Style, SvgMap, escape as esc};
 use super::{ATTRIBUTION, LICENSE};
 use crate::commute::{BANDS_MIN, ParkCommute};
 use crate::coverage::ZoneCoverage;
@@ -73,22 +73,6 @@ fn mode_colour(mode: Mode) -> &'static str {
         .iter()
         .find(|m| m.0 == mode)
         .map_or("#000", |m| m.1)
-}
-
-/// HTML-escapes text.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn pct(x: f64) -> String {

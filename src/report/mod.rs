@@ -65,6 +65,54 @@ pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Every file a `plan` run can write, so that a new run into the same folder removes the ones
+/// it did not write (a stage that failed this time must not leave last run's files behind).
+pub const PLAN_FILES: &[&str] = &[
+    "report.html",
+    "parks.geojson",
+    "residential_areas.geojson",
+    "amenities.geojson",
+    "isochrones.geojson",
+    "sites.geojson",
+    "gaps.geojson",
+    "coverage.csv",
+    "coverage.json",
+    "commute.csv",
+    "commute.json",
+    "residential.geojson",
+    "commute_isochrones.geojson",
+    "bikeshare.geojson",
+    "drt.json",
+    "drt_routes.geojson",
+    "drt_stops.geojson",
+    "drt_timetable.csv",
+    "drt_riders.csv",
+    "gtfs/agency.txt",
+    "gtfs/stops.txt",
+    "gtfs/routes.txt",
+    "gtfs/trips.txt",
+    "gtfs/stop_times.txt",
+    "gtfs/calendar.txt",
+    "gtfs/shapes.txt",
+];
+
+/// Removes the files of [`PLAN_FILES`] in `dir` that are not among `written` (call after
+/// [`write_files`]). Returns the paths removed.
+pub fn remove_stale(dir: &Path, written: &[OutputFile]) -> Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for name in PLAN_FILES {
+        let path = dir.join(name);
+        if path.exists() && !written.iter().any(|f| f.name == *name) {
+            std::fs::remove_file(&path).map_err(|cause| Error::Io {
+                path: path.clone(),
+                cause,
+            })?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
 /// Rounds to `digits` decimals (7 for coordinates: ~1 cm).
 pub fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);

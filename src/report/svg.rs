@@ -486,7 +486,7 @@ fn scale_bar_m(target_m: f64) -> (f64, String) {
 }
 
 /// Escapes text for SVG/HTML content and attribute values.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

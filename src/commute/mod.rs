@@ -148,7 +148,7 @@ struct UnitSeeds {
 
 /// A zone's access vertices for `mode` (within `radius_m`), or the vertex nearest its inside
 /// when no road of the mode comes that close.
-pub(crate) fn access_points(
+fn access_points(
     graph: &RoadGraph,
     index: &VertexIndex,
     zone: &crate::places::Zone,

@@ -26,7 +26,7 @@
 //!    after the shift, stops become drop-offs, with the same door-to-door target. The mirror is
 //!    checked; if one-way streets break it, the evening is optimised on its own (and checked).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use geo::Coord;
 
@@ -36,15 +36,18 @@ use super::instance::{
     TimeWindow, Vehicle,
 };
 use super::optimise::{self, Config};
-use crate::commute::{CommuteReport, access_points};
+use crate::commute::CommuteReport;
 use crate::coverage::VertexIndex;
 use crate::error::{Error, Result};
 use crate::geom::haversine_m;
 use crate::graph::{Mode, RoadGraph, VertexId};
 use crate::osm::BusStop;
-use crate::places::demand::Booking;
+use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::{Source, ZoneId, Zones};
 use crate::routing::{Direction, UNREACHED, bounded_search, par_map, path_coords, shortest_path};
+
+/// Farthest a park's gate (the bus vertex the buses serve it at) may lie from the park, metres.
+const GATE_MAX_M: f64 = 300.0;
 
 /// Assumptions of the bus-line planner.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -236,8 +239,10 @@ pub struct Rider {
     pub park: ZoneId,
     /// Their stop, if any.
     pub stop: Option<StopId>,
-    /// Walk from home to the stop, seconds.
+    /// Walk from home to the stop (or, on foot, to the park gate), seconds.
     pub walk_s: Option<u32>,
+    /// Lives within the walking limit of the park gate: needs no bus.
+    pub on_foot: bool,
     /// Index of their line in [`LinePlan::lines`].
     pub line: Option<usize>,
     /// Bus departure from their stop (morning), seconds after midnight.
@@ -302,7 +307,7 @@ impl Spread {
 pub struct Kpis {
     /// Workers in the demand.
     pub workers: u32,
-    /// Workers carried.
+    /// Workers carried by the buses.
     pub served: u32,
     /// Carried / all.
     pub served_share: f64,
@@ -333,11 +338,15 @@ pub struct Kpis {
     pub beyond_direct_bus: u32,
     /// Best existing mode without a car: share of all workers within the target.
     pub existing_within_target_share: f64,
-    /// Best existing mode without a car: time of those who reach the park within 60 min.
+    /// Best existing mode without a car: time of the workers the buses carry, over those who
+    /// reach the park within 60 min today (so that it compares with [`Kpis::door_to_door`]).
     pub existing: Spread,
+    /// Workers who live within the walking limit of their park's gate and need no bus
+    /// (counted within the target when their walk is).
+    pub on_foot: u32,
     /// Workers who cannot reach their park within 60 min by any existing mode but the car.
     pub existing_beyond_60: u32,
-    /// Per existing mode: share of all workers within the target.
+    /// Per existing mode but the car: share of all workers within the target.
     pub existing_by_mode: Vec<(String, f64)>,
 }
 
@@ -436,21 +445,39 @@ pub fn plan_lines(
         .iter()
         .map(|zone| {
             let inside = geo::InteriorPoint::interior_point(&zone.polygon).map(|p| p.0)?;
-            access_points(graph, &index, zone, 50.0, Mode::Bus)
-                .into_iter()
-                .filter(|&v| bus.contains(v))
-                .min_by(|&a, &b| {
-                    let d = |v: VertexId| haversine_m(graph.vertices[v.index()].coord, inside);
-                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
-                })
+            let near = |radius_m: f64| {
+                index
+                    .access_points(graph, zone, radius_m)
+                    .into_iter()
+                    .filter(|&v| bus.contains(v))
+                    .min_by(|&a, &b| {
+                        let d = |v: VertexId| haversine_m(graph.vertices[v.index()].coord, inside);
+                        d(a).total_cmp(&d(b)).then(a.cmp(&b))
+                    })
+            };
+            near(50.0).or_else(|| near(GATE_MAX_M))
         })
         .collect();
 
-    // 1. Candidate stops of every booking.
-    let candidates: Vec<Candidates> = par_map(graph, inputs.bookings, |scratch, b| {
-        let snap = graph
-            .snap(Mode::Walk, b.location, options.max_walk_m)
-            .map_err(|_| format!("no walkable road within {:.0} m", options.max_walk_m))?;
+    // 1. Candidate stops of every booking, or its walk to the gate when that is short enough.
+    let access: Vec<(Candidates, Option<u32>)> = par_map(graph, inputs.bookings, |scratch, b| {
+        let Some(gate) = gates[b.park.0 as usize] else {
+            return (
+                Err(format!(
+                    "the park has no bus-usable road within {GATE_MAX_M:.0} m"
+                )),
+                None,
+            );
+        };
+        let Ok(snap) = graph.snap(Mode::Walk, b.location, options.max_walk_m) else {
+            return (
+                Err(format!(
+                    "no walkable road within {:.0} m",
+                    options.max_walk_m
+                )),
+                None,
+            );
+        };
         let offset_ms = (snap.distance_m / walk_mps * 1000.0) as u32;
         let seeds: Vec<(VertexId, u32)> = snap
             .seeds(graph, false)
@@ -464,27 +491,27 @@ pub fn plan_lines(
             max_walk_ms,
             scratch,
         );
-        let gate = gates[b.park.0 as usize].ok_or("the park has no bus-usable road")?;
+        if let Some(&(_, t)) = reached.iter().find(|&&(v, _)| v == gate) {
+            return (Err("walks to the park".into()), Some(t));
+        }
         let mut found: Vec<(VertexId, u32)> = reached
             .iter()
             .copied()
             .filter(|&(v, _)| bus.contains(v))
             .collect();
-        if found.iter().any(|&(v, _)| v == gate) {
-            return Err(format!(
-                "lives within {:.0} m walk of the park gate",
-                options.max_walk_m
-            ));
-        }
         if found.is_empty() {
-            return Err(format!(
-                "no bus-usable road within {:.0} m walk",
-                options.max_walk_m
-            ));
+            return (
+                Err(format!(
+                    "no stop on the bus network within {:.0} m walk (roads here are closed to buses or cut off from the rest of the bus network)",
+                    options.max_walk_m
+                )),
+                None,
+            );
         }
         found.sort_unstable();
-        Ok(found)
+        (Ok(found), None)
     });
+    let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
 
     // 2. Stops: OSM stops first, then any bus vertex.
     let mut osm_at: BTreeMap<VertexId, &BusStop> = BTreeMap::new();
@@ -505,23 +532,38 @@ pub fn plan_lines(
     }
     let weights: Vec<u32> = inputs.bookings.iter().map(|b| b.count).collect();
     let mut chosen = greedy_cover(&candidates, &weights, |v| osm_at.contains_key(&v));
+    let osm_chosen: BTreeSet<VertexId> = chosen.iter().copied().collect();
     chosen.extend(greedy_cover(
         &candidates
             .iter()
             .map(|c| match c {
-                Ok(list) if !list.iter().any(|(v, _)| chosen.contains(v)) => Ok(list.clone()),
+                Ok(list) if !list.iter().any(|(v, _)| osm_chosen.contains(v)) => Ok(list.clone()),
                 _ => Err(String::new()),
             })
             .collect::<Vec<_>>(),
         &weights,
         |_| true,
     ));
-    chosen.sort_unstable();
+    let chosen: BTreeSet<VertexId> = chosen.into_iter().collect();
+    // Each booking boards at the chosen stop it walks to quickest; stops nobody boards at are
+    // dropped.
+    let boarding: Vec<Option<(VertexId, u32)>> = candidates
+        .iter()
+        .map(|c| {
+            c.as_ref().ok().and_then(|list| {
+                list.iter()
+                    .filter(|(v, _)| chosen.contains(v))
+                    .min_by_key(|&&(v, t)| (t, v))
+                    .copied()
+            })
+        })
+        .collect();
+    let used: BTreeSet<VertexId> = boarding.iter().flatten().map(|&(v, _)| v).collect();
 
     // Stops: pick-up stops in vertex order, then gates in park order.
     let mut stops: Vec<PlanStop> = Vec::new();
     let mut stop_of: BTreeMap<VertexId, StopId> = BTreeMap::new();
-    for &v in &chosen {
+    for &v in &used {
         let osm = osm_at.get(&v);
         let code = format!("S{}", stops.len() + 1);
         stop_of.insert(v, StopId(stops.len() as u32));
@@ -538,8 +580,13 @@ pub fn plan_lines(
         });
     }
     let mut gate_stop: Vec<Option<StopId>> = vec![None; gates.len()];
-    let used_parks: std::collections::BTreeSet<ZoneId> =
-        inputs.bookings.iter().map(|b| b.park).collect();
+    let used_parks: BTreeSet<ZoneId> = inputs
+        .bookings
+        .iter()
+        .zip(&boarding)
+        .filter(|(_, b)| b.is_some())
+        .map(|(b, _)| b.park)
+        .collect();
     for park in used_parks {
         if let Some(v) = gates[park.0 as usize] {
             let zone = &inputs.parks.zones[park.0 as usize];
@@ -559,20 +606,19 @@ pub fn plan_lines(
         }
     }
 
-    // Riders with their stop (the chosen one they walk to quickest).
+    let earliest_arrive_s = minutes_to_s(options.early_min + options.target_min);
     let mut riders: Vec<Rider> = inputs
         .bookings
         .iter()
-        .zip(&candidates)
         .enumerate()
-        .map(|(i, (b, c))| {
-            let existing_best_s = existing_best_ms(inputs.existing, i, b.park).map(|t| t / 1000);
+        .map(|(i, b)| {
             let base = Rider {
                 booking: i,
                 count: b.count,
                 park: b.park,
                 stop: None,
                 walk_s: None,
+                on_foot: false,
                 line: None,
                 board_s: None,
                 arrive_s: None,
@@ -580,26 +626,37 @@ pub fn plan_lines(
                 in_vehicle_s: None,
                 door_to_door_s: None,
                 evening_in_vehicle_s: None,
-                existing_best_s,
+                existing_best_s: existing_best_ms(inputs.existing, i, b.park).map(|t| t / 1000),
                 unserved: None,
             };
-            let best = c.as_ref().map(|list| {
-                list.iter()
-                    .filter(|(v, _)| stop_of.contains_key(v))
-                    .min_by_key(|&&(v, t)| (t, v))
-                    .copied()
-            });
-            match best {
-                Ok(Some((v, t))) => Rider {
+            if let Some(t) = access[i].1 {
+                return Rider {
+                    walk_s: Some(t / 1000),
+                    on_foot: true,
+                    door_to_door_s: Some(t / 1000),
+                    ..base
+                };
+            }
+            if b.arrive_by_s < earliest_arrive_s {
+                return Rider {
+                    unserved: Some(format!(
+                        "arrive_by {} is too early: the bus would leave before midnight",
+                        clock(b.arrive_by_s)
+                    )),
+                    ..base
+                };
+            }
+            match (&candidates[i], boarding[i]) {
+                (Ok(_), Some((v, t))) => Rider {
                     stop: Some(stop_of[&v]),
                     walk_s: Some(t / 1000),
                     ..base
                 },
-                Ok(None) => Rider {
+                (Ok(_), None) => Rider {
                     unserved: Some("no stop chosen within walking distance".into()),
                     ..base
                 },
-                Err(why) => Rider {
+                (Err(why), _) => Rider {
                     unserved: Some(why.clone()),
                     ..base
                 },
@@ -672,12 +729,17 @@ pub fn plan_lines(
     }
     riders.extend(split);
 
+    // The dwell at a stop is part of the travel to it: a bus calls once at a stop however many
+    // requests board or alight there, and a route's first call starts with a dwell.
     let depot = n;
+    let dwell = options.dwell_min;
     let travel = Matrix::from_fn(n + 1, |a, b| {
-        if a.0 == depot || b.0 == depot {
+        if b.0 == depot || a == b {
             0.0
+        } else if a.0 == depot {
+            dwell
         } else {
-            rows[a.0][b.0]
+            rows[a.0][b.0] + dwell
         }
     });
 
@@ -703,11 +765,12 @@ pub fn plan_lines(
             .unwrap_or(0) as f64
             / 60.0;
         let arrive_min = f64::from(*arrive) / 60.0;
-        let direct = rows[stop.0 as usize][gate.0 as usize];
+        // Ride: from leaving the stop to stepping off at the gate (its dwell included).
+        let direct = rows[stop.0 as usize][gate.0 as usize] + dwell;
         for &i in members {
             riders[i].direct_ride_s = Some(minutes_to_s(direct));
         }
-        let mut max_ride = options.target_min - walk_min - options.wait_min - options.dwell_min;
+        let mut max_ride = options.target_min - walk_min - options.wait_min;
         if max_ride < direct {
             max_ride = direct * 1.25 + 1.0;
         }
@@ -716,16 +779,16 @@ pub fn plan_lines(
         nodes.push(Node {
             location: LocationId(stop.0 as usize),
             time_window: TimeWindow::new(
-                arrive_min - options.early_min - max_ride - options.dwell_min,
-                arrive_min - direct - options.dwell_min,
+                arrive_min - options.early_min - max_ride,
+                arrive_min - direct,
             ),
-            service_min: options.dwell_min,
+            service_min: 0.0,
             load_delta: load as i32,
         });
         nodes.push(Node {
             location: LocationId(gate.0 as usize),
             time_window: TimeWindow::new(arrive_min - options.early_min, arrive_min),
-            service_min: options.dwell_min,
+            service_min: 0.0,
             load_delta: -(load as i32),
         });
         requests.push(Request {
@@ -762,8 +825,12 @@ pub fn plan_lines(
     };
 
     // 4–5. Optimise and check the morning.
-    let (solution, search) = if morning.requests.is_empty() {
-        (Solution::default(), SearchSummary::default())
+    let (mut solution, search) = if morning.requests.is_empty() {
+        let search = SearchSummary {
+            evening_mirrored: true,
+            ..SearchSummary::default()
+        };
+        (Solution::default(), search)
     } else {
         let outcome = optimise::optimise(&morning, &options.search)
             .map_err(|e| Error::Plan(format!("bus lines: {e}")))?;
@@ -781,6 +848,7 @@ pub fn plan_lines(
         };
         (outcome.solution, search)
     };
+    shift_late(&morning, &mut solution);
     let morning_report = checked(&morning, &solution, "morning")?;
 
     // 6. Evening: the morning backwards.
@@ -813,14 +881,21 @@ pub fn plan_lines(
     for (route, report) in solution.routes.iter().zip(&morning_report.routes) {
         let seats = morning.vehicles[route.vehicle.0].capacity;
         let line = lines.len();
-        let run = build_run(graph, &morning, &stops, &route.visits, &report.schedule);
+        let (run, call_of) = build_run(
+            graph,
+            &morning,
+            &stops,
+            &route.visits,
+            &report.schedule,
+            dwell,
+        );
         let evening_route = evening_solution
             .routes
             .iter()
             .zip(&evening_report.routes)
             .find(|(r, _)| r.vehicle == route.vehicle);
         let evening_run = match evening_route {
-            Some((r, rep)) => build_run(graph, &evening, &stops, &r.visits, &rep.schedule),
+            Some((r, rep)) => build_run(graph, &evening, &stops, &r.visits, &rep.schedule, dwell).0,
             None => Run::default(),
         };
         let mut parks: Vec<ZoneId> = Vec::new();
@@ -838,8 +913,10 @@ pub fn plan_lines(
                 .iter()
                 .position(|&x| x == delivery)
                 .unwrap_or(pos);
-            let board = report.schedule.service_start_min[pos] + options.dwell_min;
-            let arrive = report.schedule.service_start_min[dpos];
+            // The timetable's times: the bus leaves the stop, and the workers are off at the
+            // gate once it has dwelt there.
+            let board_s = run.calls[call_of[pos]].departure_s;
+            let arrive_s = run.calls[call_of[dpos]].arrival_s + minutes_to_s(dwell);
             let evening_ride = evening_report
                 .ride_min
                 .iter()
@@ -849,12 +926,12 @@ pub fn plan_lines(
                 let r = &mut riders[i];
                 let walk_min = f64::from(r.walk_s.unwrap_or(0)) / 60.0;
                 r.line = Some(line);
-                r.board_s = Some(minutes_to_s(board));
-                r.arrive_s = Some(minutes_to_s(arrive));
-                r.in_vehicle_s = Some(minutes_to_s(arrive - board));
-                r.door_to_door_s = Some(minutes_to_s(
-                    walk_min + options.wait_min + options.dwell_min + arrive - board,
-                ));
+                r.board_s = Some(board_s);
+                r.arrive_s = Some(arrive_s);
+                r.in_vehicle_s = Some(arrive_s.saturating_sub(board_s));
+                r.door_to_door_s = Some(
+                    minutes_to_s(walk_min + options.wait_min) + arrive_s.saturating_sub(board_s),
+                );
                 r.evening_in_vehicle_s = evening_ride;
                 if let Some(stop) = r.stop {
                     stops[stop.0 as usize].boardings += r.count;
@@ -890,7 +967,15 @@ pub fn plan_lines(
             seats: evening.vehicles[route.vehicle.0].capacity,
             parks,
             morning: Run::default(),
-            evening: build_run(graph, &evening, &stops, &route.visits, &report.schedule),
+            evening: build_run(
+                graph,
+                &evening,
+                &stops,
+                &route.visits,
+                &report.schedule,
+                dwell,
+            )
+            .0,
         });
     }
     for u in &solution.unserved {
@@ -937,6 +1022,34 @@ fn checked(problem: &Problem, solution: &Solution, period: &str) -> Result<Check
     Ok(report)
 }
 
+/// Delays every scheduled route as a whole as far as its windows allow, so that buses reach
+/// the gates as late as the arrival times permit rather than as early: workers leave home
+/// later, and no ride, wait or route time changes.
+fn shift_late(problem: &Problem, solution: &mut Solution) {
+    for route in &mut solution.routes {
+        let Some(schedule) = route.schedule.as_mut() else {
+            continue;
+        };
+        let slack = route
+            .visits
+            .iter()
+            .zip(&schedule.service_start_min)
+            .map(|(node, start)| problem.nodes[node.0].time_window.latest_min - start)
+            .fold(
+                problem.vehicles[route.vehicle.0].time_window.latest_min - schedule.arrival_min,
+                f64::min,
+            );
+        if slack.is_finite() && slack > 0.0 {
+            schedule.departure_min += slack;
+            schedule.arrival_min += slack;
+            schedule
+                .service_start_min
+                .iter_mut()
+                .for_each(|t| *t += slack);
+        }
+    }
+}
+
 /// The request whose pickup is `node`.
 fn request_of_pickup(problem: &Problem, node: NodeId) -> Option<RequestId> {
     // Pickups are nodes 2, 4, …: request k has pickup 2 + 2k.
@@ -948,7 +1061,7 @@ fn request_of_pickup(problem: &Problem, node: NodeId) -> Option<RequestId> {
 /// The evening problem on the same node ids: each request is picked up at its gate (within
 /// `early_min` after the shift) and delivered to its stop. Door to door in the evening is the
 /// ride plus the walk home (the wait at the gate, like the early arrival in the morning, is
-/// not counted), so the ride limit is the morning's plus the wait and the boarding.
+/// not counted), so the ride limit is the morning's plus the wait at the stop.
 fn mirror_problem(morning: &Problem, options: &LineOptions) -> Problem {
     let mut evening = morning.clone();
     evening.name = "evening".into();
@@ -961,19 +1074,19 @@ fn mirror_problem(morning: &Problem, options: &LineOptions) -> Problem {
         evening.nodes[d.0] = Node {
             location: morning.nodes[d.0].location,
             time_window: TimeWindow::new(leave, leave + options.early_min),
-            service_min: options.dwell_min,
+            service_min: 0.0,
             load_delta: load,
         };
         evening.nodes[p.0] = Node {
             location: morning.nodes[p.0].location,
             time_window: TimeWindow::new(leave, leave + options.early_min + r.max_ride_min + 60.0),
-            service_min: options.dwell_min,
+            service_min: 0.0,
             load_delta: -load,
         };
         *r = Request {
             pickup: d,
             delivery: p,
-            max_ride_min: r.max_ride_min + options.wait_min + options.dwell_min,
+            max_ride_min: r.max_ride_min + options.wait_min,
             ..r.clone()
         };
     }
@@ -993,8 +1106,10 @@ fn build_run(
     stops: &[PlanStop],
     visits: &[NodeId],
     schedule: &Schedule,
-) -> Run {
+    dwell_min: f64,
+) -> (Run, Vec<usize>) {
     let mut calls: Vec<Call> = Vec::new();
+    let mut call_of = Vec::with_capacity(visits.len());
     let mut load: i64 = 0;
     for (pos, &node) in visits.iter().enumerate() {
         let n = &problem.nodes[node.0];
@@ -1006,6 +1121,7 @@ fn build_run(
         } else {
             (0, (-n.load_delta) as u32)
         };
+        // A call opens with the dwell; every request served there is done when it ends.
         match calls.last_mut() {
             Some(c) if c.stop == stop => {
                 c.board += board;
@@ -1015,13 +1131,14 @@ fn build_run(
             }
             _ => calls.push(Call {
                 stop,
-                arrival_s: minutes_to_s(start),
+                arrival_s: minutes_to_s(start - dwell_min),
                 departure_s: minutes_to_s(start + n.service_min),
                 board,
                 alight,
                 load: load as u32,
             }),
         }
+        call_of.push(calls.len() - 1);
     }
     let bus = graph.profile(Mode::Bus);
     let mut path = Vec::new();
@@ -1041,12 +1158,15 @@ fn build_run(
             path.extend(coords.into_iter().skip(skip));
         }
     }
-    Run {
-        calls,
-        path,
-        length_m,
-        passenger_km,
-    }
+    (
+        Run {
+            calls,
+            path,
+            length_m,
+            passenger_km,
+        },
+        call_of,
+    )
 }
 
 /// Greedy maximum coverage: repeatedly the vertex (allowed by `allowed`) that serves the most
@@ -1167,6 +1287,7 @@ fn kpis(
             .modes
             .iter()
             .enumerate()
+            .filter(|(_, mode)| **mode != Mode::Car)
             .map(|(m, mode)| {
                 let n: u32 = riders
                     .iter()
@@ -1225,9 +1346,11 @@ fn kpis(
         existing: Spread::of(
             riders
                 .iter()
+                .filter(|r| r.line.is_some())
                 .filter_map(|r| r.existing_best_s.map(|s| (f64::from(s) / 60.0, r.count)))
                 .collect(),
         ),
+        on_foot: riders.iter().filter(|r| r.on_foot).map(|r| r.count).sum(),
         existing_beyond_60: riders
             .iter()
             .filter(|r| r.existing_best_s.is_none())

@@ -46,6 +46,11 @@ pub fn parse_clock(text: &str) -> Option<u32> {
     Some(h * 3600 + m * 60 + s)
 }
 
+/// `HH:MM:SS` (hours may exceed 23, as GTFS allows).
+pub fn format_clock(s: u32) -> String {
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
 /// Reads a demand CSV. Rows that cannot be used are returned as warnings, with their line.
 pub fn read_demand(
     path: &Path,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
 use crate::drt::lines::{LinePlan, Run, booking_source};
 use crate::places::Zones;
-use crate::places::demand::Booking;
+use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::import::RowWarning;
 
 /// What the run was made from, for `drt.json`.
@@ -25,11 +25,6 @@ pub struct DrtRunInfo<'a> {
     pub skipped_rows: &'a [RowWarning],
     /// Time zone written to the GTFS feed (IANA name).
     pub timezone: &'a str,
-}
-
-/// `HH:MM:SS` (hours may exceed 23, as GTFS allows).
-pub fn clock(s: u32) -> String {
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 fn minutes(s: Option<u32>) -> String {
@@ -191,7 +186,11 @@ pub fn drt_files(
                 minutes(r.door_to_door_s),
                 minutes(r.evening_in_vehicle_s),
                 minutes(r.existing_best_s),
-                r.unserved.clone().unwrap_or_default(),
+                if r.on_foot {
+                    "walks to the park (no bus needed)".to_string()
+                } else {
+                    r.unserved.clone().unwrap_or_default()
+                },
                 demand.to_string(),
             ]
         })
@@ -225,7 +224,7 @@ pub fn drt_files(
         .skipped_rows
         .iter()
         .map(|w| json!({ "where": format!("{}:{}", w.path, w.line), "workers": null, "reason": w.message }))
-        .chain(plan.riders.iter().filter(|r| r.line.is_none()).map(|r| {
+        .chain(plan.riders.iter().filter(|r| r.line.is_none() && !r.on_foot).map(|r| {
             json!({
                 "where": booking_source(bookings, r),
                 "workers": r.count,
@@ -244,6 +243,7 @@ pub fn drt_files(
             "bus": {
                 "workers": k.workers,
                 "served": k.served,
+                "on_foot": k.on_foot,
                 "served_share": round(k.served_share, 4),
                 "within_target_share": round(k.within_target_share, 4),
                 "vehicles": k.vehicles,
@@ -261,7 +261,7 @@ pub fn drt_files(
             "best_existing_mode_without_car": {
                 "workers": k.workers,
                 "within_target_share": round(k.existing_within_target_share, 4),
-                "door_to_door_min": spread(&k.existing),
+                "door_to_door_min_of_carried_workers": spread(&k.existing),
                 "beyond_60_min": k.existing_beyond_60,
                 "within_target_share_by_mode": k.existing_by_mode.iter().map(|(m, s)| (m.clone(), json!(round(*s, 4)))).collect::<serde_json::Map<_, _>>(),
             },

@@ -576,7 +576,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seconds,
             seed,
         } => {
-            anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
+            anyhow::ensure!(
+                seconds > 0.0 && seconds <= lifecircle::scenario::MAX_SECONDS,
+                "--seconds {seconds} is not a time limit above 0 and at most 86400"
+            );
             let problem = lifecircle::drt::cordeau::parse_file(&file)?;
             let config = lifecircle::drt::optimise::Config {
                 seed,
@@ -623,6 +626,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
+            anyhow::ensure!(
+                minutes > 0.0 && minutes <= 60.0,
+                "--minutes {minutes} is not a door-to-door target between 0 and 60 minutes"
+            );
             let defaults = Scenario::default();
             let scenario = Scenario {
                 region: RegionConfig {
@@ -875,6 +882,18 @@ fn print_drt(plan: &LinePlan) {
         "{:<34} {:>10.1} {:>16.1}",
         "95th percentile, min", k.door_to_door.p95_min, k.existing.p95_min
     );
+    if plan.synthetic {
+        println!(
+            "(the synthetic workers are those who reach their park within {} min only by car, so today's share is 0 by construction)",
+            plan.options.target_min
+        );
+    }
+    if k.on_foot > 0 {
+        println!(
+            "{} workers live within walking distance of their park's gate",
+            k.on_foot
+        );
+    }
     println!(
         "{} workers cannot be within {} min even by a direct bus (walk + wait + direct ride)",
         k.beyond_direct_bus, plan.options.target_min
@@ -946,8 +965,8 @@ fn print_plan(run: &PlanRun) {
                     Some(percent(most / c.report.residents_total.max(1.0)))
                 });
                 let bus = run.bus.as_ref().ok().and_then(|b| {
-                    b.parks.contains(&z.id).then(|| {
-                        let k = b.plan.park_kpis(z.id);
+                    let k = b.plan.park_kpis(z.id);
+                    (k.workers > 0).then(|| {
                         format!(
                             "{} vs {}",
                             percent(k.within_target_share),

@@ -21,7 +21,7 @@ use crate::places::demand::{Booking, read_demand};
 use crate::places::import::{self, RowWarning};
 use crate::places::residents::{self, ResidentOptions, Residents};
 use crate::places::{
-    Amenity, AmenityProfile, ParkOptions, ZoneId, ZoneKind, Zones, osm_amenities,
+    Amenity, AmenityProfile, ParkOptions, Source, ZoneId, ZoneKind, Zones, osm_amenities,
     residential_zones, select_zones,
 };
 use crate::scenario::Scenario;
@@ -116,6 +116,7 @@ pub const STAGES: [&str; 5] = [
 /// Runs every stage. Fails only if the region cannot be read.
 pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun> {
     scenario.validate()?;
+    scenario.check_inputs()?;
     let [poi_crs, population_crs, demand_crs] = scenario.crs_of()?;
     progress.stage(0, STAGES.len(), STAGES[0]);
     let extract = match &scenario.region.pbf {
@@ -194,16 +195,37 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         }
         let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
         let (lines, transit_graph, _) = transit.as_ref().map_err(|e| e.to_string())?;
-        let selected = bus_parks(scenario, parks)?;
         let arrive_by_s = scenario.arrive_s().map_err(|e| e.to_string())?;
-        let (bookings, skipped) = match &scenario.bus.demand {
+        let (selected, bookings, skipped) = match &scenario.bus.demand {
             Some(path) => {
-                let (mut b, w) = read_demand(path, demand_crs, parks, extract.bbox)
+                // A demand file names its parks: all of them, unless [bus] parks narrows them.
+                let selected = if scenario.bus.parks.is_empty() {
+                    parks.zones.iter().map(|z| z.id).collect()
+                } else {
+                    bus_parks(scenario, parks)?
+                };
+                let (all, mut w) = read_demand(path, demand_crs, parks, extract.bbox)
                     .map_err(|e| e.to_string())?;
-                b.retain(|b| selected.contains(&b.park));
-                (b, w)
+                let mut b = Vec::with_capacity(all.len());
+                for booking in all {
+                    if selected.contains(&booking.park) {
+                        b.push(booking);
+                    } else if let Source::File { path, line } = &booking.source {
+                        w.push(RowWarning {
+                            path: path.clone(),
+                            line: *line,
+                            message: format!(
+                                "park {} is not among [bus] parks",
+                                parks.zones[booking.park.0 as usize].code
+                            ),
+                        });
+                    }
+                }
+                w.sort_by_key(|w| w.line);
+                (selected, b, w)
             }
             None => {
+                let selected = bus_parks(scenario, parks)?;
                 let commute = commute
                     .as_ref()
                     .map_err(|e| format!("needs the commute circle, which failed: {e}"))?;
@@ -215,7 +237,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                     arrive_by_s,
                     scenario.bus.seed,
                 );
-                (b, Vec::new())
+                (selected, b, Vec::new())
             }
         };
         let as_residents = bookings_as_residents(&bookings);

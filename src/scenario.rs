@@ -243,6 +243,9 @@ impl Default for ReportConfig {
     }
 }
 
+/// Longest search time limit accepted, seconds.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
 fn invalid(key: &'static str, value: impl ToString, hint: &str) -> Error {
     Error::InvalidValue {
         what: key,
@@ -358,11 +361,43 @@ impl Scenario {
         let b = &self.bus;
         self.crs(&b.demand_crs, "bus.demand_crs")?;
         self.arrive_s()?;
-        if b.seconds.is_nan() || b.seconds <= 0.0 {
-            return Err(invalid("bus.seconds", b.seconds, "a positive time limit"));
+        if !(b.seconds > 0.0 && b.seconds <= MAX_SECONDS) {
+            return Err(invalid(
+                "bus.seconds",
+                b.seconds,
+                "a time limit above 0 and at most 86400 s (a day)",
+            ));
         }
         if !["en", "zh"].contains(&self.report.lang.as_str()) {
             return Err(invalid("report.lang", &self.report.lang, "en or zh"));
+        }
+        Ok(())
+    }
+
+    /// Every input file the scenario names exists (a planner's file that is missing is an
+    /// error, not a stage without results).
+    pub fn check_inputs(&self) -> Result<()> {
+        let files = [
+            ("region.pbf", self.region.pbf.as_ref()),
+            ("region.parks", self.region.parks.as_ref()),
+            ("commute.population", self.commute.population.as_ref()),
+            ("commute.gtfs", self.commute.gtfs.as_ref()),
+            ("bus.demand", self.bus.demand.as_ref()),
+        ];
+        let poi = self
+            .life_circle
+            .poi
+            .iter()
+            .map(|p| ("life_circle.poi", Some(p)));
+        for (key, path) in files.into_iter().chain(poi) {
+            if let Some(path) = path
+                && let Err(cause) = std::fs::metadata(path)
+            {
+                return Err(Error::Io {
+                    path: path.clone(),
+                    cause: std::io::Error::new(cause.kind(), format!("{key}: {cause}")),
+                });
+            }
         }
         Ok(())
     }

@@ -208,7 +208,9 @@ fn demand_file_rows_are_checked_by_line() {
          9.5215,47.1410,P99,08:00,1\n\
          9.5215,47.1410,P1,8h,1\n\
          9.5215,47.1410,P1,08:00,-3\n\
-         9.6300,47.0500,P1,08:00,2\n",
+         9.6300,47.0500,P1,08:00,2\n\
+         9.5215,47.1410,P1,25:00,1\n\
+         9.5215,47.1410,P1,08:00,4000000000\n",
     )
     .unwrap();
     let out = drt(
@@ -225,7 +227,7 @@ fn demand_file_rows_are_checked_by_line() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    for line in [4, 5, 6, 7] {
+    for line in [4, 5, 6, 7, 9, 10] {
         assert!(stderr.contains(&format!("demand.csv:{line}:")), "{stderr}");
     }
     let summary = json(dir.path());
@@ -297,6 +299,8 @@ fn impossible_settings_are_clean_errors_and_write_nothing() {
         (&["--arrive", "25:00"][..], "arrive"),
         (&["--arrive", "00:10"][..], "too early"),
         (&["--max-walk-m=-5"][..], "max-walk-m"),
+        (&["--seconds", "inf"][..], "seconds"),
+        (&["--minutes", "90"][..], "--minutes"),
         (&["--park", "Nowhere"][..], "no park 'Nowhere'"),
         (&["--demand", "/nonexistent/demand.csv"][..], "demand.csv"),
     ] {

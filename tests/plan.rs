@@ -211,6 +211,8 @@ fn bad_scenarios_and_inputs_are_clean_errors_without_a_report() {
     let out = dir.path().join("out");
     let bad_key = dir.path().join("bad.toml");
     std::fs::write(&bad_key, "title = \"x\"\n[bus]\nworkers = 10\nseats = 19\n").unwrap();
+    let missing = dir.path().join("missing.toml");
+    std::fs::write(&missing, "[bus]\ndemand = \"nope.csv\"\n").unwrap();
     let bad_value = dir.path().join("bad-value.toml");
     std::fs::write(&bad_value, "[commute]\nmodes = [\"walk\", \"boat\"]\n").unwrap();
     for (args, needles) in [
@@ -227,6 +229,10 @@ fn bad_scenarios_and_inputs_are_clean_errors_without_a_report() {
             vec!["scenario.toml"],
         ),
         (vec!["/nonexistent/city.osm.pbf"], vec!["city.osm.pbf"]),
+        (
+            vec!["--config", missing.to_str().unwrap()],
+            vec!["nope.csv", "bus.demand"],
+        ),
     ] {
         let mut all = args.clone();
         all.extend(["--out", out.to_str().unwrap()]);

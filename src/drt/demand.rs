@@ -5,9 +5,9 @@
 
 use crate::commute::CommuteReport;
 use crate::graph::Mode;
+use crate::places::ZoneId;
 use crate::places::demand::Booking;
 use crate::places::residents::{ResidentBasis, ResidentOptions, ResidentUnit, Residents};
-use crate::places::{ZoneId, Zones};
 use crate::routing::UNREACHED;
 
 use super::optimise::Rng;
@@ -102,17 +102,4 @@ pub fn bookings_as_residents(bookings: &[Booking]) -> Residents {
         options: ResidentOptions::default(),
         scaled_to_total: None,
     }
-}
-
-/// Bookings to each park, in park order (for tables).
-pub fn workers_per_park(bookings: &[Booking], parks: &Zones) -> Vec<(ZoneId, u32)> {
-    let mut n = vec![0u32; parks.zones.len()];
-    for b in bookings {
-        n[b.park.0 as usize] += b.count;
-    }
-    parks
-        .zones
-        .iter()
-        .map(|z| (z.id, n[z.id.0 as usize]))
-        .collect()
 }

@@ -137,9 +137,23 @@ impl LineOptions {
                 "non-negative early window, positive shift and route length",
             );
         }
+        if self
+            .search
+            .time_limit_s
+            .is_some_and(|t| !(t > 0.0 && t <= crate::scenario::MAX_SECONDS))
+        {
+            return bad(
+                "seconds",
+                format!("{:?}", self.search.time_limit_s),
+                "a search time limit above 0 and at most 86400 s",
+            );
+        }
         Ok(())
     }
 }
+
+/// Most workers one plan takes (the fleet and the search grow with them).
+pub const MAX_WORKERS: u64 = 200_000;
 
 /// What the planner works from.
 #[derive(Clone, Copy, Debug)]
@@ -376,7 +390,7 @@ impl CheckSummary {
 pub struct SearchSummary {
     /// Requests (groups of riders per stop, park and time).
     pub requests: usize,
-    /// Iterations per worker.
+    /// Iterations of all search workers together.
     pub iterations: u64,
     /// Seconds (not written to files: they must not depend on the machine).
     #[serde(skip)]
@@ -433,6 +447,14 @@ pub fn plan_lines(
     options: &LineOptions,
 ) -> Result<LinePlan> {
     options.validate()?;
+    let workers: u64 = inputs.bookings.iter().map(|b| u64::from(b.count)).sum();
+    if workers > MAX_WORKERS {
+        return Err(Error::InvalidValue {
+            what: "demand",
+            value: format!("{workers} workers"),
+            hint: format!("at most {MAX_WORKERS} per plan; plan fewer parks or times at once"),
+        });
+    }
     let bus = graph.profile(Mode::Bus);
     let walk_mps = graph.options.walk_kmh / 3.6;
     let max_walk_ms = (options.max_walk_m / walk_mps * 1000.0) as u32;
@@ -1306,6 +1328,8 @@ fn kpis(
             })
             .collect()
     });
+    // `+ 0.0`: an empty sum of floats is −0.0, which would print as "-0.0".
+    let total = |f: &dyn Fn(&Line) -> f64| lines.iter().map(f).sum::<f64>() + 0.0;
     Kpis {
         workers,
         served,
@@ -1313,17 +1337,10 @@ fn kpis(
         within_target_share: share(within),
         vehicles: lines.len(),
         seats: lines.iter().map(|l| l.seats).sum(),
-        vehicle_km_morning: lines.iter().map(|l| l.morning.length_m).sum::<f64>() / 1000.0,
-        vehicle_km_day: lines
-            .iter()
-            .map(|l| l.morning.length_m + l.evening.length_m)
-            .sum::<f64>()
-            / 1000.0,
-        vehicle_h_morning: lines.iter().map(|l| duration_h(&l.morning)).sum(),
-        vehicle_h_day: lines
-            .iter()
-            .map(|l| duration_h(&l.morning) + duration_h(&l.evening))
-            .sum(),
+        vehicle_km_morning: total(&|l| l.morning.length_m) / 1000.0,
+        vehicle_km_day: total(&|l| l.morning.length_m + l.evening.length_m) / 1000.0,
+        vehicle_h_morning: total(&|l| duration_h(&l.morning)),
+        vehicle_h_day: total(&|l| duration_h(&l.morning) + duration_h(&l.evening)),
         in_vehicle: spread(&|r| r.in_vehicle_s),
         walk: spread(&|r| r.walk_s),
         door_to_door: spread(&|r| r.door_to_door_s),

@@ -15,6 +15,9 @@ use super::import::{
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
 
+/// Most workers one row may stand for.
+pub const MAX_COUNT: u32 = 10_000;
+
 /// One booking (or group of workers living at the same place).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Booking {
@@ -87,14 +90,17 @@ pub fn read_demand(
             })?;
             let time = r.get(arrive).unwrap_or("");
             let arrive_by_s = parse_clock(time)
-                .ok_or_else(|| format!("arrive_by '{time}' is not a time HH:MM"))?;
+                .filter(|&s| s < 24 * 3600)
+                .ok_or_else(|| format!("arrive_by '{time}' is not a time of day HH:MM"))?;
             let count = match count.and_then(|c| r.get(c)).filter(|s| !s.is_empty()) {
                 None => 1,
                 Some(s) => s
                     .parse::<u32>()
                     .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(|| format!("count '{s}' is not a positive whole number"))?,
+                    .filter(|&n| n > 0 && n <= MAX_COUNT)
+                    .ok_or_else(|| {
+                        format!("count '{s}' is not a whole number from 1 to {MAX_COUNT}")
+                    })?,
             };
             Ok(Booking {
                 location,

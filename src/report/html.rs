@@ -256,7 +256,7 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
         lang.t("All parks", "全部园区"),
         lang.t("Park", "园区"),
         lang.t("Area, ha", "面积（公顷）"),
-        lang.t("Life circle", "生活圈达标"),
+        lang.t("Life circle", "生活圈覆盖率"),
     );
     for m in &modes {
         let _ = write!(h, "<th>{} ≤{target:.0}′</th>", mode_label(lang, *m));
@@ -312,7 +312,7 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
         "</tbody></table><p class=\"note\">{}</p></section>",
         lang.t(
             "Life circle: share of the park's evaluation points (100 m grid) that reach every required category within its threshold on foot. Modes: share of all residents of the region within the commute target of the park.",
-            "生活圈达标：园区评价点（100米网格）步行在阈值内可达全部必需设施类别的比例。各方式：全区居民在通勤目标时间内可达该园区的比例。"
+            "生活圈覆盖率：园区评价点（100米网格）步行在阈值内可达全部必需设施类别的比例。各方式：全区居民在通勤目标时间内可达该园区的比例。"
         )
     );
 }
@@ -700,8 +700,17 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     k.workers.to_string(),
                 ),
                 (
-                    lang.t("Carried", "可乘车").into(),
-                    pct(k.served_share),
+                    lang.t("Carried by bus / walk to the park", "乘车比例 / 步行到园")
+                        .into(),
+                    format!(
+                        "{} / {}",
+                        pct(k.served_share),
+                        pct(if k.workers == 0 {
+                            0.0
+                        } else {
+                            f64::from(k.on_foot) / f64::from(k.workers)
+                        })
+                    ),
                     "—".into(),
                 ),
                 (
@@ -714,8 +723,11 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     pct(k.existing_within_target_share),
                 ),
                 (
-                    lang.t("Mean / 95th pct, min", "平均 / 95分位（分钟）")
-                        .into(),
+                    lang.t(
+                        "Door to door of carried workers, mean / 95th pct, min",
+                        "乘车职工门到门 平均 / 95分位（分钟）",
+                    )
+                    .into(),
                     format!(
                         "{:.1} / {:.1}",
                         k.door_to_door.mean_min, k.door_to_door.p95_min
@@ -745,8 +757,11 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     "—".into(),
                 ),
                 (
-                    lang.t("Vehicle-km morning, load factor", "早班车公里，满载率")
-                        .into(),
+                    lang.t(
+                        "Vehicle-km (morning peak), load factor",
+                        "早高峰车公里，满载率",
+                    )
+                    .into(),
                     format!("{:.1} km, {}", k.vehicle_km_morning, pct(k.load_factor)),
                     "—".into(),
                 ),
@@ -773,6 +788,16 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     "步行、候车与直达行程已超过目标时间。"
                 )
             );
+            if bus.plan.synthetic {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"note\">{}</p>",
+                    lang.t(
+                        "The synthetic workers are residents who reach the park within the target only by car, so today's share without a car is 0 by construction; today's times are compared over the same carried workers.",
+                        "模拟职工取自仅小汽车可在目标时间内到达园区的居民，因此现状（不含小汽车）达标比例必然为0；现状时间按同一批乘车职工比较。"
+                    )
+                );
+            }
         }
         None => {
             let why = match run.bus.as_ref() {
@@ -937,7 +962,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
         rows.push((
             lang.t("Bus lines", "公交").into(),
             format!(
-                "{}; {:?} {}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {}; {} {:.0} h; seed {}, {} {}",
+                "{}; {} {}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {} ({} {:.0} {}, {} {:.1} {}); {} {:.0} h; {} {:.0} {}; {} {}, {} {}",
                 if b.plan.synthetic {
                     lang.t(
                         "synthetic demand drawn from residents who reach the park within the target only by car",
@@ -946,7 +971,11 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 } else {
                     lang.t("supplied demand", "提供的需求数据")
                 },
-                o.fleet_seats,
+                o.fleet_seats
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/"),
                 lang.t("seats", "座"),
                 lang.t("walk to stop ≤", "步行到站 ≤"),
                 o.max_walk_m,
@@ -958,11 +987,21 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 lang.t("door-to-door target", "门到门目标"),
                 o.target_min,
                 lang.t("min", "分钟"),
-                lang.t("shift", "班次"),
+                lang.t("wait at the stop", "站点候车"),
+                o.wait_min,
+                lang.t("min", "分钟"),
+                lang.t("dwell per stop", "每站停靠"),
+                o.dwell_min,
+                lang.t("min", "分钟"),
+                lang.t("shift length", "工作时长"),
                 o.shift_h,
+                lang.t("longest vehicle route", "单车最长行程"),
+                o.max_route_min,
+                lang.t("min; vehicle-km and hours run from the first stop to the last (no driving to and from the depot)", "分钟；车公里与车时自首站至末站计（不含空驶往返车场）"),
+                lang.t("seed", "随机种子"),
                 o.search.seed,
                 b.plan.search.iterations,
-                lang.t("iterations", "次迭代")
+                lang.t("search iterations", "次搜索迭代")
             ),
         ));
         rows.push((
@@ -971,15 +1010,15 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 "{} {}, {} {}",
                 lang.t("morning", "早班"),
                 if b.plan.morning_check.feasible {
-                    "ok"
+                    lang.t("ok", "通过")
                 } else {
-                    "FAILED"
+                    lang.t("FAILED", "未通过")
                 },
                 lang.t("evening", "晚班"),
                 if b.plan.evening_check.feasible {
-                    "ok"
+                    lang.t("ok", "通过")
                 } else {
-                    "FAILED"
+                    lang.t("FAILED", "未通过")
                 },
             ),
         ));

@@ -88,6 +88,7 @@ table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px s
 th:first-child,td:first-child{text-align:left;white-space:normal}th{background:#f1f5f9;font-weight:600}
 .pass{color:#15803d;font-weight:600}.partly{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}
 svg.map{width:100%;height:auto;max-height:85vh;background:#f8fafc;border:1px solid #cbd5e1;border-radius:4px}
+.overview svg.map{max-height:60vh}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:12.5px}.legend-item{cursor:pointer;user-select:none}.legend-item.off{opacity:.35}
 .legend-item.sub{margin-left:-6px}.legend-item svg{vertical-align:middle;margin-right:4px}
 .row{display:flex;gap:16px;flex-wrap:wrap}.row>div{flex:1 1 320px}.note{color:#64748b;font-size:12.5px}
@@ -335,18 +336,27 @@ fn extend(rect: &mut Option<Rect>, other: Option<Rect>) {
     }
 }
 
-fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
+/// Which map of a park: the park and its walking bands in detail, or the overview of its bus
+/// lines (no roads, amenities, gaps or sites; those layers stay, empty).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Detail,
+    Overview,
+}
+
+fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
     let coverage = coverage_of(run, zone);
     let commute = commute_of(run, zone);
     let bus = bus_of(run, zone);
-    // Frame: the park, its walking bands and its bus lines.
+    // Frame: the park and its walking bands, at least 2 km across; the overview adds its bus
+    // lines.
     let mut frame = zone.polygon.bounding_rect();
     if let Some((_, c)) = coverage {
         for iso in &c.isochrones {
             extend(&mut frame, iso.polygon.bounding_rect());
         }
     }
-    if let Some((_, lines)) = &bus {
+    if let (View::Overview, Some((_, lines))) = (view, &bus) {
         for l in lines {
             extend(
                 &mut frame,
@@ -358,7 +368,11 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
         Coord { x: 0.0, y: 0.0 },
         Coord { x: 0.0, y: 0.0 },
     ));
-    let (dx, dy) = (frame.width() * 0.04, frame.height() * 0.04);
+    // Degrees of 1 km east-west and north-south at the park.
+    let km_y = 1.0 / 111.2;
+    let km_x = km_y / frame.center().y.to_radians().cos().max(0.1);
+    let dx = (frame.width() * 0.05).max((2.0 * km_x - frame.width()) / 2.0);
+    let dy = (frame.height() * 0.05).max((2.0 * km_y - frame.height()) / 2.0);
     let frame = Rect::new(
         Coord {
             x: frame.min().x - dx,
@@ -369,7 +383,11 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
             y: frame.max().y + dy,
         },
     );
-    let mut map = SvgMap::new(frame, 1000.0);
+    let width_px = match view {
+        View::Detail => 1000.0,
+        View::Overview => 480.0,
+    };
+    let mut map = SvgMap::new(frame, width_px);
 
     // Commute reach (bottom), roads, walking bands, park, bus lines, amenities, gaps, sites,
     // stops.
@@ -401,7 +419,12 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
     );
     let graph = &run.graph;
     let (lo, hi) = (frame.min(), frame.max());
-    for (i, edge) in graph.edges.iter().enumerate() {
+    let edges = if view == View::Detail {
+        graph.edges.as_slice()
+    } else {
+        &[]
+    };
+    for (i, edge) in edges.iter().enumerate() {
         let e = EdgeId(i as u32);
         let a = graph.vertices[edge.from.index()].coord;
         let b = graph.vertices[edge.to.index()].coord;
@@ -495,7 +518,7 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang) -> SvgMap {
             }
         }
     }
-    if let Some((lc, c)) = coverage {
+    if let (View::Detail, Some((lc, c))) = (view, coverage) {
         let mut subs: Vec<Option<LayerId>> = vec![None; lc.profile.categories.len()];
         for a in &lc.amenities {
             let cat = &lc.profile.categories[a.category];
@@ -558,11 +581,23 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         lang.t("ha", "公顷"),
         esc(&zone.source.to_string()),
     );
-    let map = park_map(run, zone, lang);
+    let map = park_map(run, zone, lang, View::Detail);
     h.push_str(&map.to_svg());
     h.push('\n');
     h.push_str(&map.legend_html());
     h.push('\n');
+    if bus_of(run, zone).is_some() {
+        let overview = park_map(run, zone, lang, View::Overview);
+        let _ = writeln!(
+            h,
+            "<div class=\"row\"><div class=\"overview\">{}</div><div><p class=\"note\">{}</p></div></div>",
+            overview.to_svg(),
+            lang.t(
+                "Overview: the park, its proposed bus lines and stops, and the 30-minute reach by mode. The map above shows the park's surroundings in detail; lines leaving it continue here.",
+                "概览：园区、建议公交线路与站点、各方式30分钟可达范围。上图为园区周边详图，延伸出图外的线路见此图。"
+            )
+        );
+    }
 
     // Life circle.
     let _ = write!(

@@ -2,29 +2,37 @@
 //!
 //! 1. **Walk to a stop.** Every booking walks along the walk graph (plus the straight line
 //!    from its home to the road) to the vertices of the bus graph within
-//!    [`LineOptions::max_walk_m`]; those are its candidate stops. Bookings already within that
-//!    walk of their park's gate need no bus.
+//!    [`LineOptions::max_walk_m`]; those are its candidate stops. The gate of a park is the
+//!    bus vertex nearest its inside among those within 50 m of it (else 300 m); bookings
+//!    within that walk of their gate walk to the park and need no bus (they count within the
+//!    target when their walk is).
 //! 2. **Stops.** Greedy set cover weighted by workers: first among vertices that carry an OSM
 //!    bus stop (`highway=bus_stop`, `public_transport=*` within [`LineOptions::osm_stop_m`]),
 //!    then among all bus vertices for the bookings no OSM stop serves. Each booking then uses
-//!    the chosen stop it walks to quickest. The gate of a park is the bus vertex at the park
-//!    nearest its inside.
-//! 3. **Requests.** Bookings with the same stop, park and arrival time form a group, cut into
-//!    requests of at most the largest vehicle's seats. A request must reach the gate in
+//!    the chosen stop it walks to quickest; stops nobody uses are dropped.
+//! 3. **Requests.** Bookings with the same stop, park and arrival time form a group (split by
+//!    whether a direct ride can meet the target, shortest walks first), cut into requests of
+//!    at most the largest vehicle's seats. A request must reach the gate in
 //!    `[arrive_by − early_min, arrive_by]`; its ride limit is what remains of the door-to-door
-//!    target after the longest walk, the wait at the stop and the boarding dwell. When even a direct
-//!    ride cannot meet it, the limit is 1.25 × the direct ride (+1 min) and its riders count
-//!    as outside the target.
-//! 4. **Optimise.** One virtual garage at no distance from anywhere (so route time runs from
-//!    the first stop to the gate), every seat type available as often as there are requests,
-//!    objective = 10 000 per vehicle (+ 1 per seat, so a smaller bus wins a tie) + 1 per
-//!    vehicle-minute + 100 000 per unserved seat: fewest vehicles, then least vehicle time,
-//!    and nobody left behind who can be carried. Travel times are quickest bus paths.
+//!    target after the longest walk and the wait at the stop. When even a direct ride cannot
+//!    meet it, the limit is 1.25 × the direct ride (+1 min) and its riders count as outside the
+//!    target.
+//! 4. **Optimise.** Travel times are quickest bus paths plus one dwell per stop call (the dwell
+//!    is part of the travel to a stop, so a bus calls once wherever several requests board).
+//!    One virtual garage at no distance from anywhere (route time runs from the first stop to
+//!    the gate), every seat type available as often as there are requests, objective =
+//!    10 000 per vehicle (+ 1 per seat, so a smaller bus wins a tie) + 1 per vehicle-minute +
+//!    100 000 per unserved seat: fewest vehicles, then least vehicle time, and nobody left
+//!    behind who can be carried. Each route is then delayed as a whole as far as its windows
+//!    allow, so buses reach the gates as late as the arrival time permits.
 //! 5. **Check.** The independent checker re-verifies the plan; a violation is an error.
 //! 6. **Evening.** The same vehicles drive each morning route backwards after the shift
 //!    ([`LineOptions::shift_h`] after the arrival): gates become pickups within `early_min`
 //!    after the shift, stops become drop-offs, with the same door-to-door target. The mirror is
-//!    checked; if one-way streets break it, the evening is optimised on its own (and checked).
+//!    checked; if one-way streets break it, the evening is optimised on its own (and checked),
+//!    and each vehicle's evening run is listed with its morning run.
+//! 7. **Riders' times** are the timetable's: they board when the bus leaves their stop and are
+//!    off once it has dwelt at the gate.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -210,6 +210,10 @@ enum Command {
         /// Seats per vehicle; several for a mixed fleet, e.g. 19,33,50.
         #[arg(long, default_value = "33", value_delimiter = ',')]
         capacity: Vec<u32>,
+        /// Roads the vehicles may use: bus (roads open to buses, bus speed) or car (minibuses
+        /// on every road open to cars, car speed).
+        #[arg(long, default_value = "bus", value_parser = ["bus", "car"])]
+        roads: String,
         /// Longest walk from home to a stop, metres (along footways and streets).
         #[arg(long, default_value_t = LineOptions::default().max_walk_m)]
         max_walk_m: f64,
@@ -613,6 +617,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             workers,
             seed,
             capacity,
+            roads,
             max_walk_m,
             arrive,
             early,
@@ -663,6 +668,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     workers,
                     seed,
                     capacity,
+                    roads,
                     max_walk_m,
                     arrive,
                     early_min: early,

@@ -14,7 +14,7 @@ use crate::drt::demand::{bookings_as_residents, synthetic_demand};
 use crate::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
-use crate::graph::{RoadGraph, build_graph};
+use crate::graph::{Mode, RoadGraph, build_graph};
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
 use crate::places::demand::{Booking, read_demand};
@@ -371,6 +371,7 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
     let b = &scenario.bus;
     LineOptions {
         fleet_seats: b.capacity.clone(),
+        roads: scenario.bus_roads().unwrap_or(Mode::Bus),
         max_walk_m: b.max_walk_m,
         early_min: b.early_min,
         target_min: b.target_min,

@@ -117,6 +117,9 @@ pub struct BusConfig {
     pub seed: u64,
     /// Seats per vehicle; several for a mixed fleet.
     pub capacity: Vec<u32>,
+    /// Roads the vehicles may use: `bus` (roads open to buses, bus speeds) or `car` (minibuses
+    /// on every road open to cars, car speeds).
+    pub roads: String,
     /// Longest walk to a stop, metres.
     pub max_walk_m: f64,
     /// Shift start, `HH:MM`.
@@ -221,6 +224,7 @@ impl Default for BusConfig {
             workers: 200,
             seed: 1,
             capacity: vec![33],
+            roads: "bus".into(),
             max_walk_m: 500.0,
             arrive: "08:00".into(),
             early_min: 15.0,
@@ -361,6 +365,7 @@ impl Scenario {
         let b = &self.bus;
         self.crs(&b.demand_crs, "bus.demand_crs")?;
         self.arrive_s()?;
+        self.bus_roads()?;
         if !(b.seconds > 0.0 && b.seconds <= MAX_SECONDS) {
             return Err(invalid(
                 "bus.seconds",
@@ -418,6 +423,15 @@ impl Scenario {
                     .map_err(|_| invalid("commute.modes", m, "walk, bike, ebike, bus or car"))
             })
             .collect()
+    }
+
+    /// The network the bus-line vehicles drive on.
+    pub fn bus_roads(&self) -> Result<Mode> {
+        match self.bus.roads.as_str() {
+            "bus" => Ok(Mode::Bus),
+            "car" => Ok(Mode::Car),
+            other => Err(invalid("bus.roads", other, "bus or car")),
+        }
     }
 
     /// Shift start, seconds after midnight.

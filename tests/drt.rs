@@ -312,3 +312,24 @@ fn impossible_settings_are_clean_errors_and_write_nothing() {
         assert!(!dir.path().join("drt.json").exists());
     }
 }
+
+#[test]
+fn minibuses_may_use_every_road_open_to_cars() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = drt(
+        &["--roads", "car", "--workers", "20", "--iterations", "50"],
+        dir.path(),
+        "2",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = json(dir.path());
+    assert_eq!(summary["assumptions"]["roads"], "car");
+    assert_eq!(summary["checker"]["morning"]["feasible"], true);
+    assert_eq!(summary["checker"]["evening"]["feasible"], true);
+    let bad = drt(&["--roads", "boat"], dir.path(), "2");
+    assert_eq!(bad.status.code(), Some(2));
+}

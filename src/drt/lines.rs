@@ -78,6 +78,9 @@ pub struct LineOptions {
     pub max_route_min: f64,
     /// An OSM bus stop marks a bus vertex within this distance, metres.
     pub osm_stop_m: f64,
+    /// The network the vehicles drive on, at its speeds: [`Mode::Bus`] (roads open to buses,
+    /// bus speeds) or [`Mode::Car`] (minibuses that may use every road open to cars).
+    pub roads: Mode,
     /// The optimiser's settings (seed, time limit, iterations, threads).
     #[serde(skip)]
     pub search: Config,
@@ -95,6 +98,7 @@ impl Default for LineOptions {
             shift_h: 9.0,
             max_route_min: 120.0,
             osm_stop_m: 30.0,
+            roads: Mode::Bus,
             search: Config {
                 time_limit_s: Some(30.0),
                 max_iterations: Some(2_000),
@@ -463,12 +467,12 @@ pub fn plan_lines(
             hint: format!("at most {MAX_WORKERS} per plan; plan fewer parks or times at once"),
         });
     }
-    let bus = graph.profile(Mode::Bus);
+    let bus = graph.profile(options.roads);
     let walk_mps = graph.options.walk_kmh / 3.6;
     let max_walk_ms = (options.max_walk_m / walk_mps * 1000.0) as u32;
 
     // Gates.
-    let index = VertexIndex::new(graph, Mode::Bus);
+    let index = VertexIndex::new(graph, options.roads);
     let gates: Vec<Option<VertexId>> = inputs
         .parks
         .zones
@@ -546,7 +550,7 @@ pub fn plan_lines(
     // 2. Stops: OSM stops first, then any bus vertex.
     let mut osm_at: BTreeMap<VertexId, &BusStop> = BTreeMap::new();
     for s in inputs.osm_stops {
-        if let Ok(snap) = graph.snap(Mode::Bus, s.location, options.osm_stop_m) {
+        if let Ok(snap) = graph.snap(options.roads, s.location, options.osm_stop_m) {
             let edge = &graph.edges[snap.edge.index()];
             let v = if snap.fraction < 0.5 {
                 edge.from
@@ -918,6 +922,7 @@ pub fn plan_lines(
             &route.visits,
             &report.schedule,
             dwell,
+            options.roads,
         );
         let evening_route = evening_solution
             .routes
@@ -925,7 +930,18 @@ pub fn plan_lines(
             .zip(&evening_report.routes)
             .find(|(r, _)| r.vehicle == route.vehicle);
         let evening_run = match evening_route {
-            Some((r, rep)) => build_run(graph, &evening, &stops, &r.visits, &rep.schedule, dwell).0,
+            Some((r, rep)) => {
+                build_run(
+                    graph,
+                    &evening,
+                    &stops,
+                    &r.visits,
+                    &rep.schedule,
+                    dwell,
+                    options.roads,
+                )
+                .0
+            }
             None => Run::default(),
         };
         let mut parks: Vec<ZoneId> = Vec::new();
@@ -1004,6 +1020,7 @@ pub fn plan_lines(
                 &route.visits,
                 &report.schedule,
                 dwell,
+                options.roads,
             )
             .0,
         });
@@ -1137,6 +1154,7 @@ fn build_run(
     visits: &[NodeId],
     schedule: &Schedule,
     dwell_min: f64,
+    roads: Mode,
 ) -> (Run, Vec<usize>) {
     let mut calls: Vec<Call> = Vec::new();
     let mut call_of = Vec::with_capacity(visits.len());
@@ -1170,7 +1188,7 @@ fn build_run(
         }
         call_of.push(calls.len() - 1);
     }
-    let bus = graph.profile(Mode::Bus);
+    let bus = graph.profile(roads);
     let mut path = Vec::new();
     let mut length_m = 0.0;
     let mut passenger_km = 0.0;

@@ -997,7 +997,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
         rows.push((
             lang.t("Bus lines", "公交").into(),
             format!(
-                "{}; {} {}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {} ({} {:.0} {}, {} {:.1} {}); {} {:.0} h; {} {:.0} {}; {} {}, {} {}",
+                "{}; {} {}{}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {} ({} {:.0} {}, {} {:.1} {}); {} {:.0} h; {} {:.0} {}; {} {}, {} {}",
                 if b.plan.synthetic {
                     lang.t(
                         "synthetic demand drawn from residents who reach the park within the target only by car",
@@ -1012,6 +1012,11 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                     .collect::<Vec<_>>()
                     .join("/"),
                 lang.t("seats", "座"),
+                if o.roads == Mode::Car {
+                    lang.t(", on every road open to cars", "，可行驶所有机动车道路")
+                } else {
+                    lang.t(", on roads open to buses", "，行驶公交可通行道路")
+                },
                 lang.t("walk to stop ≤", "步行到站 ≤"),
                 o.max_walk_m,
                 lang.t("arrive by", "到达"),

@@ -34,7 +34,8 @@
 //! 7. **Riders' times** are the timetable's: they board when the bus leaves their stop and are
 //!    off once it has dwelt at the gate.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use geo::Coord;
 
@@ -1234,32 +1235,35 @@ fn greedy_cover(
             }
         }
     }
+    // Lazy greedy: a vertex's key (workers still uncovered, then less walking, then lower id)
+    // only falls as others are chosen, so a stale key is an upper bound, and a popped key that
+    // is still current is the best. Same choices as rescanning every vertex each round.
     let mut covered = vec![false; candidates.len()];
+    let key = |v: VertexId, covered: &[bool]| {
+        let (gain, walk) = serves[&v].iter().filter(|(i, _)| !covered[*i]).fold(
+            (0u64, 0u64),
+            |(g, w), &(i, t)| {
+                let weight = u64::from(weights[i]);
+                (g + weight, w + u64::from(t) * weight)
+            },
+        );
+        (gain, Reverse(walk), Reverse(v))
+    };
+    let mut heap: BinaryHeap<_> = serves.keys().map(|&v| key(v, &covered)).collect();
     let mut chosen = Vec::new();
-    loop {
-        let best = serves
-            .iter()
-            .map(|(&v, list)| {
-                let (gain, walk) = list.iter().filter(|(i, _)| !covered[*i]).fold(
-                    (0u64, 0u64),
-                    |(g, w), &(i, t)| {
-                        (
-                            g + u64::from(weights[i]),
-                            w + u64::from(t) * u64::from(weights[i]),
-                        )
-                    },
-                );
-                (gain, std::cmp::Reverse(walk), std::cmp::Reverse(v))
-            })
-            .filter(|c| c.0 > 0)
-            .max();
-        let Some((_, _, std::cmp::Reverse(v))) = best else {
-            break;
-        };
+    while let Some(top) = heap.pop() {
+        let v = (top.2).0;
+        let fresh = key(v, &covered);
+        if fresh.0 == 0 {
+            continue;
+        }
+        if fresh != top {
+            heap.push(fresh);
+            continue;
+        }
         for &(i, _) in &serves[&v] {
             covered[i] = true;
         }
-        serves.remove(&v);
         chosen.push(v);
     }
     chosen

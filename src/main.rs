@@ -9,8 +9,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use geo::Coord;
 use indicatif::{ProgressBar, ProgressStyle};
-use lifecircle::commute::{CommuteInputs, CommuteOptions, compute_commute};
-use lifecircle::coverage::{CoverageOptions, VertexIndex, compute_coverage};
+use lifecircle::coverage::{CoverageOptions, VertexIndex};
 use lifecircle::drt::lines::{LineOptions, LinePlan};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
@@ -18,13 +17,8 @@ use lifecircle::inspect::Inspection;
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
 use lifecircle::places::residents::ResidentOptions;
-use lifecircle::places::{
-    AmenityProfile, ParkOptions, ZoneKind, import, osm_amenities, residential_zones, select_zones,
-};
-use lifecircle::plan::{
-    PlanRun, Progress, Quiet, STAGES, bikeshare_points, line_options, load_residents, load_transit,
-    run_plan,
-};
+use lifecircle::places::{ParkOptions, ZoneKind, select_zones};
+use lifecircle::plan::{PlanRun, Progress, Quiet, STAGES, line_options, run_plan};
 use lifecircle::report::html::Lang;
 use lifecircle::report::{self, OutputFile, write_files};
 use lifecircle::routing::SearchScratch;
@@ -319,6 +313,53 @@ fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
     Ok((extract, graph))
 }
 
+/// `[region]` from the shared command-line options.
+fn region(common: Common, parks: Option<PathBuf>, defaults: RegionConfig) -> RegionConfig {
+    RegionConfig {
+        pbf: common.pbf,
+        parks,
+        walk_kmh: common.walk_speed,
+        ..defaults
+    }
+}
+
+/// `[commute]` from the command-line options.
+fn commute_config(
+    minutes: f64,
+    modes: &[Mode],
+    population: PopulationArgs,
+    transit: TransitArgs,
+) -> CommuteConfig {
+    CommuteConfig {
+        enabled: true,
+        minutes,
+        modes: modes.iter().map(|m| m.name().to_string()).collect(),
+        population: population.population,
+        population_crs: population.population_crs.name().to_string(),
+        persons_per_m2: population.persons_per_m2,
+        levels: population.levels,
+        area_density_per_ha: population.area_density,
+        residents_total: population.residents_total,
+        gtfs: transit.gtfs,
+        depart: transit.depart,
+    }
+}
+
+fn defaults_modes() -> Vec<Mode> {
+    Scenario::default()
+        .modes()
+        .expect("the default modes parse")
+}
+
+/// A stage's result, or its failure as an error: the region's own error when there are no
+/// parks (it says what to do), else the stage's reason.
+fn stage<'a, T>(run: &PlanRun, result: Result<&'a T, &String>) -> anyhow::Result<&'a T> {
+    result.map_err(|why| match &run.parks {
+        Err(parks) => anyhow::anyhow!("{parks}"),
+        Ok(_) => anyhow::anyhow!("{why}"),
+    })
+}
+
 fn percent(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
@@ -420,51 +461,45 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
-            let mut profile = AmenityProfile::load(&profile)?;
-            if let Some(m) = minutes {
-                anyhow::ensure!(
-                    m > 0.0 && m <= 120.0,
-                    "--minutes {m} is not a walking time between 0 and 120 minutes"
-                );
-                profile = profile.with_minutes(m);
-            }
-            let (extract, graph) = load_graph(&common)?;
-            let zones = select_zones(
-                &extract,
-                profile.zones,
-                parks.as_deref(),
-                &ParkOptions::default(),
-            )?;
-            let mut amenities = osm_amenities(&extract, &profile);
-            let mut warnings = Vec::new();
-            for path in &poi {
-                let (more, w) = import::read_pois(
-                    path,
-                    poi_crs,
-                    &profile,
-                    extract.bbox,
-                    amenities.len() as u32,
-                )?;
-                amenities.extend(more);
-                warnings.extend(w);
-            }
-            for w in &warnings {
+            anyhow::ensure!(
+                minutes.is_none_or(|m| m > 0.0 && m <= 120.0),
+                "--minutes {} is not a walking time between 0 and 120 minutes",
+                minutes.unwrap_or_default()
+            );
+            let defaults = Scenario::default();
+            let scenario = Scenario {
+                region: region(common, parks, defaults.region),
+                life_circle: LifeCircleConfig {
+                    enabled: true,
+                    profile,
+                    minutes,
+                    sites,
+                    poi,
+                    poi_crs: poi_crs.name().to_string(),
+                },
+                commute: CommuteConfig {
+                    enabled: false,
+                    ..defaults.commute
+                },
+                bus: BusConfig {
+                    enabled: false,
+                    ..defaults.bus
+                },
+                ..defaults
+            };
+            let run = run_plan(&scenario, &Quiet)?;
+            let lc = stage(&run, run.life_circle.as_ref())?;
+            for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
             }
-            let life_minutes = minutes.unwrap_or(15.0);
-            let options = CoverageOptions {
-                sites,
-                band_minutes: vec![life_minutes / 3.0, 2.0 * life_minutes / 3.0, life_minutes],
-                ..CoverageOptions::default()
-            };
-            let report = compute_coverage(&graph, &zones, &amenities, &profile, &options);
             let info = report::coverage::RunInfo {
-                source: extract.source.display().to_string(),
-                warnings,
+                source: run.extract.source.display().to_string(),
+                warnings: lc.warnings.clone(),
             };
-            let files = report::coverage::coverage_files(&zones, &amenities, &report, &info);
+            let files =
+                report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info);
             let written = write_files(&out, &files)?;
-            print_coverage(&zones, &report, amenities.len());
+            print_coverage(&lc.zones, &lc.report, lc.amenities.len());
             println!(
                 "wrote {} files to {} in {:.2} s",
                 written.len(),
@@ -486,60 +521,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 minutes > 0.0 && minutes <= 60.0,
                 "--minutes {minutes} is not a commute target between 0 and 60 minutes"
             );
-            let (extract, graph) = load_graph(&common)?;
-            let park_zones = select_zones(
-                &extract,
-                ZoneKind::Parks,
-                parks.as_deref(),
-                &ParkOptions::default(),
-            )?;
-            let areas = residential_zones(&extract);
-            let (residents, mut warnings) = load_residents(
-                &extract,
-                &areas,
-                population.population.as_deref(),
-                population.population_crs,
-                &ResidentOptions {
-                    persons_per_m2: population.persons_per_m2,
-                    default_levels: population.levels,
-                    area_density_per_ha: population.area_density,
+            let defaults = Scenario::default();
+            let scenario = Scenario {
+                region: region(common, parks, defaults.region),
+                life_circle: LifeCircleConfig {
+                    enabled: false,
+                    ..defaults.life_circle
                 },
-                population.residents_total,
-            )?;
-            let (lines, transit, transit_warnings) =
-                load_transit(&extract, &graph, &transit.gtfs, &transit.depart)?;
-            warnings.extend(transit_warnings);
-            for w in &warnings {
+                commute: commute_config(minutes, &modes, population, transit),
+                bus: BusConfig {
+                    enabled: false,
+                    ..defaults.bus
+                },
+                ..defaults
+            };
+            let run = run_plan(&scenario, &Quiet)?;
+            let c = stage(&run, run.commute.as_ref())?;
+            let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+            for w in &c.warnings {
                 eprintln!("warning: {w}");
             }
-            let bikeshare = bikeshare_points(&extract);
-            let options = CommuteOptions {
-                modes,
-                target_min: minutes,
-                ..CommuteOptions::default()
-            };
-            let inputs = CommuteInputs {
-                parks: &park_zones,
-                areas: &areas,
-                residents: &residents,
-                bikeshare: &bikeshare,
-                transit: &transit,
-                transit_source: &lines.source,
-            };
-            let report = compute_commute(&graph, &inputs, &options);
+            let report = &c.report;
             let files = report::commute::commute_files(
-                &park_zones,
-                &areas,
-                &residents,
-                &report,
-                &extract.source.display().to_string(),
-                &warnings,
+                park_zones,
+                &run.areas,
+                &c.residents,
+                report,
+                &run.extract.source.display().to_string(),
+                &c.warnings,
             );
             let written = write_files(&out, &files)?;
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
                 report.residents_total.round(),
-                match (residents.supplied, residents.scaled_to_total) {
+                match (c.residents.supplied, c.residents.scaled_to_total) {
                     (true, _) => "supplied",
                     (false, Some(_)) =>
                         "estimated from buildings and areas, scaled to --residents-total",
@@ -551,7 +566,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report.bikeshare_points
             );
             print!("{:<5} {:<28}", "id", "park");
-            for m in &options.modes {
+            for m in &modes {
                 print!(" {:>9}", format!("{}≤{}", m.name(), minutes));
             }
             println!();
@@ -637,28 +652,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let defaults = Scenario::default();
             let scenario = Scenario {
-                region: RegionConfig {
-                    pbf: common.pbf,
-                    parks,
-                    walk_kmh: common.walk_speed,
-                    ..defaults.region
-                },
+                region: region(common, parks, defaults.region),
                 life_circle: LifeCircleConfig {
                     enabled: false,
                     ..defaults.life_circle
                 },
-                commute: CommuteConfig {
-                    minutes,
-                    population: population.population,
-                    population_crs: population.population_crs.name().to_string(),
-                    persons_per_m2: population.persons_per_m2,
-                    levels: population.levels,
-                    area_density_per_ha: population.area_density,
-                    residents_total: population.residents_total,
-                    gtfs: transit.gtfs,
-                    depart: transit.depart,
-                    ..defaults.commute
-                },
+                commute: commute_config(minutes, &defaults_modes(), population, transit),
                 bus: BusConfig {
                     enabled: true,
                     demand,

@@ -141,17 +141,22 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     };
 
     progress.stage(2, STAGES.len(), STAGES[2]);
-    let transit = load_transit(
-        &extract,
-        &graph,
-        &scenario.commute.gtfs,
-        &scenario.commute.depart,
-    );
+    let transit = if scenario.commute.enabled || scenario.bus.enabled {
+        load_transit(
+            &extract,
+            &graph,
+            &scenario.commute.gtfs,
+            &scenario.commute.depart,
+        )
+    } else {
+        Err(Error::Plan("not needed".into()))
+    };
     let bikeshare = bikeshare_points(&extract);
     let commute_options = CommuteOptions {
         modes: scenario.modes()?,
         target_min: scenario.commute.minutes,
-        keep_unit_times: true,
+        // Per-resident times are kept only for a synthetic bus demand (they are large).
+        keep_unit_times: scenario.bus.enabled && scenario.bus.demand.is_none(),
         ..CommuteOptions::default()
     };
     let commute: StageResult<Commute> = (|| {
@@ -388,7 +393,7 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
 
 /// Residents from a planner's file, or estimated from buildings and areas (scaled to a known
 /// total if given); the strings are the rows skipped.
-pub fn load_residents(
+fn load_residents(
     extract: &OsmExtract,
     areas: &Zones,
     population: Option<&std::path::Path>,
@@ -416,7 +421,7 @@ pub fn load_residents(
 
 /// Today's bus lines (a GTFS feed, else OSM route relations), their transit graph, and notes
 /// on what could not be used.
-pub fn load_transit(
+fn load_transit(
     extract: &OsmExtract,
     graph: &RoadGraph,
     gtfs: &Option<std::path::PathBuf>,
@@ -456,7 +461,7 @@ pub fn load_transit(
 }
 
 /// Bike-share points (`amenity=bicycle_rental`).
-pub fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
+fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
     extract
         .pois
         .iter()

@@ -175,6 +175,20 @@ fn gtfs_reads_back_with_the_timetable_times_and_feeds_the_commute_stage() {
         assert_eq!(&got, calls, "trip {id}");
         assert!(trip.shape_id.is_some());
     }
+    // Reservation stops: board only where the bus picks up, alight only at the gates.
+    let window = lifecircle::commute::gtfs::DepartureWindow::parse("06:00-09:00").unwrap();
+    let lines = lifecircle::commute::gtfs::read_gtfs(&dir.path().join("gtfs"), window).unwrap();
+    assert!(!lines.lines.is_empty());
+    for line in &lines.lines {
+        let last = line.stops.last().unwrap();
+        assert!(last.drop_off && !last.pickup, "{}", line.id);
+        assert!(line.stops[0].pickup, "{}", line.id);
+        assert!(
+            line.stops.iter().any(|s| !s.drop_off),
+            "{}: riders may not alight at pick-up stops",
+            line.id
+        );
+    }
     // The commute stage takes the feed as its bus layer.
     let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
         .args(["commute", "--gtfs"])

@@ -27,7 +27,9 @@
 //!    that have times, by `shape_dist_traveled` when those three stops all have it, else by the
 //!    stop's position in the trip. When that trip's first or last stop has no time, the next trip
 //!    of the pattern in the window is used; a pattern with no usable trip is dropped.
-//! 6. **Stops** are `LineStop { id: stop_id, name: stop_name, location: (stop_lon, stop_lat) }`.
+//! 6. **Stops** are `LineStop { id: stop_id, name: stop_name, location: (stop_lon, stop_lat) }`,
+//!    with boarding and alighting allowed unless the first trip's `pickup_type` /
+//!    `drop_off_type` there is 1 (none); reservation stops (2, 3) count as allowed.
 //!    A stop without coordinates (a parent station without `stop_lat`/`stop_lon`, say) is left
 //!    out with a warning, the ride time from the stop before it to the stop after it spanning
 //!    it; a pattern left with fewer than two stops is dropped.
@@ -40,7 +42,7 @@ use std::fmt;
 use std::path::Path;
 
 use geo::Coord;
-use gtfs_structures::{Gtfs, StopTime, Trip};
+use gtfs_structures::{Gtfs, PickupDropOffType, StopTime, Trip};
 
 use super::lines::{LineStop, TransitLine, TransitLines};
 use crate::{Error, Result};
@@ -301,6 +303,8 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
                 id: stop.id.clone(),
                 name: stop.name.clone().filter(|name| !name.trim().is_empty()),
                 location: Coord { x: lon, y: lat },
+                pickup: stop_time.pickup_type != PickupDropOffType::NotAvailable,
+                drop_off: stop_time.drop_off_type != PickupDropOffType::NotAvailable,
             });
             kept_times.push(time);
         }

@@ -12,6 +12,10 @@ pub struct LineStop {
     pub name: Option<String>,
     /// Location, WGS-84.
     pub location: Coord,
+    /// Passengers may board here (GTFS `pickup_type` other than 1).
+    pub pickup: bool,
+    /// Passengers may alight here (GTFS `drop_off_type` other than 1).
+    pub drop_off: bool,
 }
 
 /// One line pattern, in one direction.

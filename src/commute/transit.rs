@@ -231,6 +231,8 @@ pub fn osm_lines(
                 id: format!("node/{}", s.node.0),
                 name: stop_names.get(&s.node.0).map(|n| n.to_string()),
                 location: s.location,
+                pickup: true,
+                drop_off: true,
             };
             let suffix = if direction == 1 { " (back)" } else { "" };
             let mut part = TransitLine {
@@ -446,8 +448,13 @@ impl TransitGraph {
                 };
                 let node = next;
                 next += 1;
-                arcs.push((board(s), node, wait_ms));
-                arcs.push((node, alight(s), 0));
+                let here = &line.stops[k];
+                if here.pickup {
+                    arcs.push((board(s), node, wait_ms));
+                }
+                if here.drop_off {
+                    arcs.push((node, alight(s), 0));
+                }
                 if let Some(p) = prev {
                     arcs.push((p, node, carried_ms + ride_ms));
                     any = true;

@@ -13,34 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use lifecircle::drt::check::check;
-use lifecircle::drt::cordeau::parse_file;
+use lifecircle::drt::cordeau::{REFERENCE_COSTS, parse_file};
 use lifecircle::drt::optimise::{Config, optimise};
-
-/// Optimal or best-known total distances (Ropke, Cordeau & Laporte 2007;
-/// Braekers, Caris & Janssens 2014), as listed in the data README.
-const REFERENCE: [(&str, f64); 21] = [
-    ("a2-16", 294.25),
-    ("a2-20", 344.83),
-    ("a2-24", 431.12),
-    ("a3-24", 344.83),
-    ("a3-30", 494.85),
-    ("a3-36", 583.19),
-    ("a4-32", 485.50),
-    ("a4-40", 557.69),
-    ("a4-48", 668.82),
-    ("a5-40", 498.41),
-    ("a5-50", 686.62),
-    ("a5-60", 808.42),
-    ("a6-48", 604.12),
-    ("a6-60", 819.25),
-    ("a6-72", 916.05),
-    ("a7-56", 724.04),
-    ("a7-70", 889.12),
-    ("a7-84", 1033.37),
-    ("a8-64", 747.46),
-    ("a8-80", 945.73),
-    ("a8-96", 1229.66),
-];
 
 struct Args {
     dir: PathBuf,
@@ -105,7 +79,7 @@ fn main() -> ExitCode {
     );
     let mut gaps = Vec::new();
     let mut all_ok = true;
-    for (name, reference) in REFERENCE {
+    for (name, reference) in REFERENCE_COSTS {
         if args
             .only
             .as_ref()

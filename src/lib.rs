@@ -17,9 +17,9 @@
 //! ```
 //! use lifecircle::{graph, osm, routing};
 //! let extract = osm::OsmExtract::demo();
-//! let graph = graph::build_graph(&extract, &graph::GraphOptions::default()).unwrap();
+//! let graph = graph::build_graph(&extract, &graph::GraphOptions::default())?;
 //! // Vaduz centre, 15 minutes on foot.
-//! let snap = graph.snap(graph::Mode::Walk, geo::Coord { x: 9.5215, y: 47.1410 }, 500.0).unwrap();
+//! let snap = graph.snap(graph::Mode::Walk, geo::Coord { x: 9.5215, y: 47.1410 }, 500.0)?;
 //! let mut scratch = routing::SearchScratch::new(&graph);
 //! let reached = routing::bounded_search(
 //!     graph.profile(graph::Mode::Walk),
@@ -29,6 +29,7 @@
 //!     &mut scratch,
 //! );
 //! assert!(reached.len() > 100);
+//! # Ok::<(), lifecircle::Error>(())
 //! ```
 //!
 //! ## Glossary

@@ -360,6 +360,16 @@ fn stage<'a, T>(run: &PlanRun, result: Result<&'a T, &String>) -> anyhow::Result
     })
 }
 
+/// The last line of a command: what was written where, and how long it all took.
+fn print_written(written: &[PathBuf], out: &Path, start: Instant) {
+    println!(
+        "wrote {} files to {} in {:.2} s",
+        written.len(),
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
+}
+
 fn percent(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
@@ -500,12 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info);
             let written = write_files(&out, &files)?;
             print_coverage(&lc.zones, &lc.report, lc.amenities.len());
-            println!(
-                "wrote {} files to {} in {:.2} s",
-                written.len(),
-                out.display(),
-                start.elapsed().as_secs_f64()
-            );
+            print_written(&written, &out, start);
         }
         Command::Commute {
             common,
@@ -583,12 +588,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 println!();
             }
-            println!(
-                "wrote {} files to {} in {:.2} s",
-                written.len(),
-                out.display(),
-                start.elapsed().as_secs_f64()
-            );
+            print_written(&written, &out, start);
         }
         Command::Darp {
             file,
@@ -711,12 +711,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
             let written = write_files(&out, &files)?;
             print_drt(&bus.plan);
-            println!(
-                "wrote {} files to {} in {:.2} s",
-                written.len(),
-                out.display(),
-                start.elapsed().as_secs_f64()
-            );
+            print_written(&written, &out, start);
         }
         Command::Isochrone {
             common,

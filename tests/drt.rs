@@ -7,21 +7,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const FILES: &[&str] = &[
-    "drt.json",
-    "drt_routes.geojson",
-    "drt_stops.geojson",
-    "drt_timetable.csv",
-    "drt_riders.csv",
-    "gtfs/agency.txt",
-    "gtfs/stops.txt",
-    "gtfs/routes.txt",
-    "gtfs/trips.txt",
-    "gtfs/stop_times.txt",
-    "gtfs/calendar.txt",
-    "gtfs/shapes.txt",
-];
-
 fn drt(args: &[&str], out: &Path, threads: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lifecircle"))
         .arg("drt")
@@ -68,7 +53,14 @@ fn synthetic_plan_is_checked_deterministic_and_consistent() {
         "{stdout}"
     );
     assert!(drt(SMALL, b.path(), "1").status.success());
-    for f in FILES {
+    // All 12 files (the bus-line files and the GTFS feed), byte for byte.
+    let written: Vec<&str> = lifecircle::report::PLAN_FILES
+        .iter()
+        .copied()
+        .filter(|f| a.path().join(f).exists())
+        .collect();
+    assert_eq!(written.len(), 12, "{written:?}");
+    for f in written {
         assert!(
             std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),
             "{f} differs between 1 and 2 threads"

@@ -20,6 +20,32 @@ use super::instance::{
     LocationId, Matrix, ModelError, Node, NodeId, Problem, Request, TimeWindow, Vehicle,
 };
 
+/// Optimal or best-known total distances of the 21 "a" instances (Ropke, Cordeau & Laporte 2007;
+/// Braekers, Caris & Janssens 2014), as listed in the data README.
+pub const REFERENCE_COSTS: [(&str, f64); 21] = [
+    ("a2-16", 294.25),
+    ("a2-20", 344.83),
+    ("a2-24", 431.12),
+    ("a3-24", 344.83),
+    ("a3-30", 494.85),
+    ("a3-36", 583.19),
+    ("a4-32", 485.50),
+    ("a4-40", 557.69),
+    ("a4-48", 668.82),
+    ("a5-40", 498.41),
+    ("a5-50", 686.62),
+    ("a5-60", 808.42),
+    ("a6-48", 604.12),
+    ("a6-60", 819.25),
+    ("a6-72", 916.05),
+    ("a7-56", 724.04),
+    ("a7-70", 889.12),
+    ("a7-84", 1033.37),
+    ("a8-64", 747.46),
+    ("a8-80", 945.73),
+    ("a8-96", 1229.66),
+];
+
 /// Penalty charged per unserved request in parsed Cordeau problems (the
 /// benchmark requires every request served, so it dwarfs any route cost).
 pub const UNSERVED_PENALTY: f64 = 100_000.0;

@@ -442,9 +442,19 @@ pub struct LinePlan {
     pub search: SearchSummary,
 }
 
-/// Riders of one request group: park, arrival time, stop, and whether a direct ride can meet
-/// the target.
-type GroupKey = (ZoneId, u32, StopId, bool);
+/// Riders of one request group: park, arrival time, stop, whether a direct ride can meet the
+/// target, and the park's gate.
+type GroupKey = (ZoneId, u32, StopId, bool, StopId);
+
+/// One request: riders of a group, at most the largest vehicle's seats.
+struct Chunk {
+    park: ZoneId,
+    gate: StopId,
+    arrive_by_s: u32,
+    stop: StopId,
+    /// Indices into the riders.
+    riders: Vec<usize>,
+}
 
 /// Where a booking can board: `(vertex, walk ms)`, or why it cannot.
 type Candidates = std::result::Result<Vec<(VertexId, u32)>, String>;
@@ -721,22 +731,25 @@ pub fn plan_lines(
     for (i, r) in riders.iter().enumerate() {
         if let Some(stop) = r.stop {
             let b = &inputs.bookings[r.booking];
-            let gate = gate_stop[b.park.0 as usize].expect("riders with a stop have a gate");
+            // A rider has a stop only if its park has a gate.
+            let Some(gate) = gate_stop[b.park.0 as usize] else {
+                continue;
+            };
             let walk_s = r.walk_s.unwrap_or(0);
             let direct_min = rows[stop.0 as usize][gate.0 as usize];
             let possible =
                 f64::from(walk_s) / 60.0 + options.wait_min + options.dwell_min + direct_min
                     <= options.target_min;
             groups
-                .entry((b.park, b.arrive_by_s, stop, possible))
+                .entry((b.park, b.arrive_by_s, stop, possible, gate))
                 .or_default()
                 .push((walk_s, i));
         }
     }
     // Split riders so that no request exceeds the largest vehicle.
-    let mut chunks: Vec<(ZoneId, u32, StopId, Vec<usize>)> = Vec::new();
+    let mut chunks: Vec<Chunk> = Vec::new();
     let mut split: Vec<Rider> = Vec::new();
-    for ((park, arrive, stop, _), mut members) in groups {
+    for ((park, arrive, stop, _, gate), mut members) in groups {
         members.sort_unstable();
         let members = members.into_iter().map(|(_, i)| i);
         let mut current: Vec<usize> = Vec::new();
@@ -752,14 +765,26 @@ pub fn plan_lines(
                 load += take;
                 left -= take;
                 if load == max_seats {
-                    chunks.push((park, arrive, stop, std::mem::take(&mut current)));
+                    chunks.push(Chunk {
+                        park,
+                        gate,
+                        arrive_by_s: arrive,
+                        stop,
+                        riders: std::mem::take(&mut current),
+                    });
                     load = 0;
                 }
             }
             riders[i].count = 0;
         }
         if !current.is_empty() {
-            chunks.push((park, arrive, stop, current));
+            chunks.push(Chunk {
+                park,
+                gate,
+                arrive_by_s: arrive,
+                stop,
+                riders: current,
+            });
         }
     }
     riders.extend(split);
@@ -790,8 +815,14 @@ pub fn plan_lines(
     let mut requests = Vec::new();
     let mut first_min = f64::INFINITY;
     let mut last_min = f64::NEG_INFINITY;
-    for (park, arrive, stop, members) in &chunks {
-        let gate = gate_stop[park.0 as usize].expect("riders of parks without a gate have no stop");
+    for Chunk {
+        gate,
+        arrive_by_s: arrive,
+        stop,
+        riders: members,
+        ..
+    } in &chunks
+    {
         let load: u32 = members.iter().map(|&i| riders[i].count).sum();
         let walk_min = members
             .iter()
@@ -950,7 +981,11 @@ pub fn plan_lines(
             let Some(k) = request_of_pickup(&morning, node) else {
                 continue;
             };
-            let (park, _, _, members) = &chunks[k.0];
+            let Chunk {
+                park,
+                riders: members,
+                ..
+            } = &chunks[k.0];
             if !parks.contains(park) {
                 parks.push(*park);
             }
@@ -1004,7 +1039,7 @@ pub fn plan_lines(
             .iter()
             .filter_map(|&node| {
                 let k = evening.requests.iter().position(|r| r.pickup == node)?;
-                Some(chunks[k].0)
+                Some(chunks[k].park)
             })
             .collect();
         parks.sort_unstable();
@@ -1027,7 +1062,7 @@ pub fn plan_lines(
         });
     }
     for u in &solution.unserved {
-        for &i in &chunks[u.request.0].3 {
+        for &i in &chunks[u.request.0].riders {
             riders[i].unserved = Some(u.reason.to_string());
         }
     }

@@ -198,6 +198,38 @@ struct ModeArc {
     edge: u32,
 }
 
+/// Marks the vertices of the largest strongly connected component of `arcs` (ties: the one
+/// with the smallest vertex id). Kosaraju's algorithm, which petgraph runs with explicit
+/// stacks: its depth does not grow with the data (a recursive Tarjan overflowed a worker
+/// thread's stack on a 9 M-node region).
+fn largest_component(n: usize, arcs: &[ModeArc], touched: &[bool]) -> Vec<bool> {
+    let mut g = DiGraph::<(), (), u32>::with_capacity(n, arcs.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for a in arcs {
+        g.add_edge(a.tail.into(), a.head.into(), ());
+    }
+    let components = petgraph::algo::kosaraju_scc(&g);
+    drop(g);
+    let largest = components
+        .iter()
+        .filter(|c| c.len() > 1 || c.first().is_some_and(|v| touched[v.index()]))
+        .max_by_key(|c| {
+            (
+                c.len(),
+                std::cmp::Reverse(c.iter().map(|v| v.index()).min()),
+            )
+        });
+    let mut in_component = vec![false; n];
+    if let Some(c) = largest {
+        for v in c {
+            in_component[v.index()] = true;
+        }
+    }
+    in_component
+}
+
 fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
     let m = mode.index();
     let mut arcs: Vec<ModeArc> = Vec::new();
@@ -228,30 +260,7 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
     let vertices_before = touched.iter().filter(|&&t| t).count();
     let directed_edges_before = arcs.len();
 
-    let mut g = DiGraph::<(), (), u32>::with_capacity(n, arcs.len());
-    for _ in 0..n {
-        g.add_node(());
-    }
-    for a in &arcs {
-        g.add_edge(a.tail.into(), a.head.into(), ());
-    }
-    let components = petgraph::algo::tarjan_scc(&g);
-    drop(g);
-    let largest = components
-        .iter()
-        .filter(|c| c.len() > 1 || c.first().is_some_and(|v| touched[v.index()]))
-        .max_by_key(|c| {
-            (
-                c.len(),
-                std::cmp::Reverse(c.iter().map(|v| v.index()).min()),
-            )
-        });
-    let mut in_component = vec![false; n];
-    if let Some(c) = largest {
-        for v in c {
-            in_component[v.index()] = true;
-        }
-    }
+    let in_component = largest_component(n, &arcs, &touched);
     arcs.retain(|a| in_component[a.tail as usize] && in_component[a.head as usize]);
 
     let mut road_km = 0.0;
@@ -284,5 +293,44 @@ fn profile_graph(mode: Mode, n: usize, edges: &[Edge]) -> ProfileGraph {
         in_arcs,
         in_component,
         stats,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-way path of a million vertices plus a detached one-way pair, searched on a thread
+    /// with a 256 KiB stack: a recursive component search would need one frame per vertex.
+    #[test]
+    fn components_of_a_very_long_path_need_no_deep_stack() {
+        let n = 1_000_002;
+        let path = n as u32 - 2;
+        let mut arcs = Vec::new();
+        for v in 0..path - 1 {
+            for (tail, head) in [(v, v + 1), (v + 1, v)] {
+                arcs.push(ModeArc {
+                    tail,
+                    head,
+                    time_ms: 1,
+                    edge: v,
+                });
+            }
+        }
+        arcs.push(ModeArc {
+            tail: path,
+            head: path + 1,
+            time_ms: 1,
+            edge: path,
+        });
+        let touched = vec![true; n];
+        let in_component = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || largest_component(n, &arcs, &touched))
+            .expect("a thread")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(in_component.iter().filter(|&&c| c).count(), path as usize);
+        assert!(!in_component[path as usize] && !in_component[path as usize + 1]);
     }
 }

@@ -401,6 +401,12 @@ fn load_residents(
     options: &ResidentOptions,
     total: Option<f64>,
 ) -> Result<(Residents, Vec<String>)> {
+    if let Some(path) = population.filter(|p| crate::places::raster::is_raster(p)) {
+        let estimate = residents::estimate_residents(extract, areas, options);
+        let (r, summary) =
+            crate::places::raster::read_population_raster(path, extract.bbox, &estimate)?;
+        return Ok((r, vec![format!("{}: {summary}", path.display())]));
+    }
     if let Some(path) = population {
         let (r, w) = residents::read_population(path, crs, areas, extract.bbox)?;
         return Ok((r, w.iter().map(ToString::to_string).collect()));

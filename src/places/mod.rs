@@ -13,6 +13,7 @@ pub mod crs;
 pub mod demand;
 pub mod import;
 pub mod profile;
+pub mod raster;
 pub mod residents;
 
 use geo::{BooleanOps, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon};

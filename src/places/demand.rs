@@ -67,7 +67,7 @@ pub fn read_demand(
         table.column(LON_NAMES),
         table.column(LAT_NAMES),
         table.column(&["park", "park_id", "园区"]),
-        table.column(&["arrive_by", "arrive", "time"]),
+        table.column(&["arrive_by", "arrive", "time", "到岗时间"]),
     ) else {
         return Err(invalid(
             path,

@@ -36,11 +36,15 @@ pub(super) fn invalid(path: &Path, hint: impl Into<String>) -> Error {
     }
 }
 
+/// A planner's text file, decoded from UTF-8, UTF-16 or GBK/GB18030 ([`super::text`]).
 pub(super) fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|cause| Error::Io {
+    let bytes = std::fs::read(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
         cause,
-    })
+    })?;
+    super::text::decode_text(&bytes)
+        .map(|(text, _)| text)
+        .map_err(|hint| invalid(path, hint))
 }
 
 /// Checks a lon/lat pair: in range (NaN is not), and within `MARGIN_DEG` of the data's
@@ -185,9 +189,9 @@ impl CsvTable {
 }
 
 /// Column names accepted for longitude and latitude.
-pub(super) const LON_NAMES: &[&str] = &["lon", "lng", "longitude", "x"];
+pub(super) const LON_NAMES: &[&str] = &["lon", "lng", "longitude", "x", "经度"];
 /// See [`LON_NAMES`].
-pub(super) const LAT_NAMES: &[&str] = &["lat", "latitude", "y"];
+pub(super) const LAT_NAMES: &[&str] = &["lat", "latitude", "y", "纬度"];
 
 /// Field `i` of a record as a number; the error names the field.
 pub(super) fn number(
@@ -206,7 +210,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
     let (Some(lon), Some(lat), Some(cat)) = (
         table.column(LON_NAMES),
         table.column(LAT_NAMES),
-        table.column(&["category", "type"]),
+        table.column(&["category", "type", "类别", "类型"]),
     ) else {
         return Err(invalid(
             path,

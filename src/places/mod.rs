@@ -15,6 +15,7 @@ pub mod import;
 pub mod profile;
 pub mod raster;
 pub mod residents;
+pub mod text;
 
 use geo::{BooleanOps, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon};
 

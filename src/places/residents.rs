@@ -66,9 +66,10 @@ use rstar::{AABB, RTree};
 use super::crs::{Crs, to_wgs84};
 use super::import::{
     CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, parse_geojson,
+    read_text,
 };
 use super::{Source, ZoneId, Zones};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::geom::ring_contains;
 use crate::osm::{AreaKind, OsmExtract, Tags};
 
@@ -429,7 +430,7 @@ fn area_points(polygon: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
 // Supplied population
 
 /// Column names accepted for the count, lowercase.
-const COUNT_NAMES: &[&str] = &["count", "population", "residents", "人口"];
+const COUNT_NAMES: &[&str] = &["count", "population", "residents", "人口", "数量", "人数"];
 /// Checks that a lon/lat pair is one (in range; NaN is not).
 fn check_lon_lat(c: Coord) -> std::result::Result<(), String> {
     let valid = (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y);
@@ -578,10 +579,7 @@ pub fn read_population(
     areas: &Zones,
     bbox: [f64; 4],
 ) -> Result<(Residents, Vec<RowWarning>)> {
-    let text = std::fs::read_to_string(path).map_err(|cause| Error::Io {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+    let text = read_text(path)?;
     let is_geojson = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));

@@ -132,9 +132,10 @@ enum Command {
         /// Extra amenities: CSV (lon,lat,category,name) or GeoJSON points; repeatable.
         #[arg(long, value_name = "FILE")]
         poi: Vec<PathBuf>,
-        /// Coordinate system of --poi files.
-        #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
-        poi_crs: Crs,
+        /// Coordinate system of --poi files (default: each file's own — GCJ-02 for an Amap
+        /// export, BD-09 for a Baidu export, else WGS-84).
+        #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        poi_crs: Option<Crs>,
         /// Walking-time threshold of the life circle, minutes (replaces the profile's).
         #[arg(long)]
         minutes: Option<f64>,
@@ -485,7 +486,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     minutes,
                     sites,
                     poi,
-                    poi_crs: poi_crs.name().to_string(),
+                    poi_crs: poi_crs.map_or("auto", Crs::name).to_string(),
                 },
                 commute: CommuteConfig {
                     enabled: false,

@@ -117,7 +117,8 @@ pub const STAGES: [&str; 5] = [
 pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun> {
     scenario.validate()?;
     scenario.check_inputs()?;
-    let [poi_crs, population_crs, demand_crs] = scenario.crs_of()?;
+    let [population_crs, demand_crs] = scenario.crs_of()?;
+    let poi_crs = scenario.poi_crs()?;
     progress.stage(0, STAGES.len(), STAGES[0]);
     let extract = match &scenario.region.pbf {
         Some(path) => OsmExtract::from_pbf(path)?,
@@ -295,7 +296,7 @@ fn life_circle(
     scenario: &Scenario,
     extract: &OsmExtract,
     graph: &RoadGraph,
-    poi_crs: Crs,
+    poi_crs: Option<Crs>,
     parks: Option<&Zones>,
 ) -> StageResult<LifeCircle> {
     let lc = &scenario.life_circle;

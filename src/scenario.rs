@@ -65,7 +65,8 @@ pub struct LifeCircleConfig {
     pub sites: usize,
     /// Extra amenity files (CSV or GeoJSON).
     pub poi: Vec<PathBuf>,
-    /// Their coordinate system: wgs84, gcj02 or bd09.
+    /// Their coordinate system: auto (each file's own: GCJ-02 for an Amap export, BD-09 for a
+    /// Baidu export, else WGS-84), wgs84, gcj02 or bd09.
     pub poi_crs: String,
 }
 
@@ -187,7 +188,7 @@ impl Default for LifeCircleConfig {
             minutes: None,
             sites: 3,
             poi: Vec::new(),
-            poi_crs: "wgs84".into(),
+            poi_crs: "auto".into(),
         }
     }
 }
@@ -322,7 +323,7 @@ impl Scenario {
                 return Err(invalid(key, v, "a positive speed or factor"));
             }
         }
-        self.crs(&self.life_circle.poi_crs, "life_circle.poi_crs")?;
+        self.poi_crs()?;
         if self
             .life_circle
             .minutes
@@ -413,6 +414,18 @@ impl Scenario {
             .map_err(|_| invalid(key, value, "wgs84, gcj02 or bd09"))
     }
 
+    /// The POI files' coordinate system; `None` for `auto` (each file's own).
+    pub fn poi_crs(&self) -> Result<Option<Crs>> {
+        let value = &self.life_circle.poi_crs;
+        if value.trim().eq_ignore_ascii_case("auto") {
+            return Ok(None);
+        }
+        value
+            .parse::<Crs>()
+            .map(Some)
+            .map_err(|_| invalid("life_circle.poi_crs", value, "auto, wgs84, gcj02 or bd09"))
+    }
+
     /// The commute modes.
     pub fn modes(&self) -> Result<Vec<Mode>> {
         self.commute
@@ -451,9 +464,8 @@ impl Scenario {
     }
 
     /// Coordinate systems of the planner's files: POIs, population, demand.
-    pub fn crs_of(&self) -> Result<[Crs; 3]> {
+    pub fn crs_of(&self) -> Result<[Crs; 2]> {
         Ok([
-            self.crs(&self.life_circle.poi_crs, "life_circle.poi_crs")?,
             self.crs(&self.commute.population_crs, "commute.population_crs")?,
             self.crs(&self.bus.demand_crs, "bus.demand_crs")?,
         ])

@@ -263,7 +263,7 @@ fn bad_poi_rows_are_reported_with_their_line() {
     )
     .unwrap();
     let (amenities, warnings) =
-        import::read_pois(&path, Crs::Wgs84, &profile, extract.bbox, 0).unwrap();
+        import::read_pois(&path, Some(Crs::Wgs84), &profile, extract.bbox, 0).unwrap();
     assert_eq!(amenities.len(), 2);
     assert_eq!(amenities[1].name.as_deref(), Some("Canteen B"));
     let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
@@ -290,7 +290,7 @@ fn gcj02_pois_land_where_the_wgs84_ones_are() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pois.geojson");
     std::fs::write(&path, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"category":"parcel","name":"Locker"},"geometry":{"type":"Point","coordinates":[9.5215,47.141]}}]}"#).unwrap();
-    let (a, w) = import::read_pois(&path, Crs::Gcj02, &profile, extract.bbox, 7).unwrap();
+    let (a, w) = import::read_pois(&path, Some(Crs::Gcj02), &profile, extract.bbox, 7).unwrap();
     assert!(w.is_empty());
     assert_eq!(a[0].id.0, 7);
     assert_eq!((a[0].location.x, a[0].location.y), (9.5215, 47.141));

@@ -74,12 +74,20 @@ pub(super) fn check_point(
     Ok(p)
 }
 
-/// Reads extra amenities from a CSV (columns `lon`, `lat`, `category`, optional `name`) or a
-/// GeoJSON file of Point features (properties `category`, optional `name`). Categories are a
-/// profile category's id or label. Ids continue from `first_id`.
+/// Reads extra amenities from a CSV or a GeoJSON file of Point features (properties
+/// `category`, optional `name`). A CSV is one of three kinds, told apart by its columns:
+/// - plain: `lon`/`lat` (or 经度/纬度), `category` (a profile category's id or label), `name`;
+/// - an Amap (高德) export: `typecode` (with `location` = `"lon,lat"` or `lng`/`lat`), mapped
+///   by the profile's `amap` type codes, GCJ-02 unless `crs` says otherwise;
+/// - a Baidu (百度) export: `tag` (`美食;中餐厅`; or `type` beside `uid`), with `lng`/`lat` or
+///   `location`, mapped by the profile's `baidu` tags, BD-09 unless `crs` says otherwise.
+///
+/// `crs: None` takes each kind's own (WGS-84 for plain files). Rows of an export whose type
+/// has no category are counted by type in one warning. Ids continue from `first_id`. The
+/// notes returned say which kind and CRS were assumed.
 pub fn read_pois(
     path: &Path,
-    crs: Crs,
+    crs: Option<Crs>,
     profile: &AmenityProfile,
     bbox: [f64; 4],
     first_id: u32,
@@ -88,13 +96,27 @@ pub fn read_pois(
     let is_geojson = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
-    let rows = if is_geojson {
-        geojson_rows(path, &text)?
+    let (kind, rows) = if is_geojson {
+        (PoiFileKind::Plain, geojson_rows(path, &text)?)
     } else {
         csv_rows(path, &text)?
     };
+    let crs = crs.unwrap_or(kind.default_crs());
     let mut amenities = Vec::new();
     let mut warnings = Vec::new();
+    if kind != PoiFileKind::Plain {
+        warnings.push(RowWarning {
+            path: path.display().to_string(),
+            line: 1,
+            message: format!(
+                "read as {} (by its columns): coordinates in {}, types mapped by profile {}",
+                kind.label(),
+                crs.name(),
+                profile.name
+            ),
+        });
+    }
+    let mut unmapped = UnmappedTypes::default();
     let known: Vec<&str> = profile.categories.iter().map(|c| c.id.as_str()).collect();
     for row in rows {
         let warn = |message: String| RowWarning {
@@ -102,27 +124,32 @@ pub fn read_pois(
             line: row.line,
             message,
         };
-        let (lon, lat) = match row.lon_lat {
+        let location = match row
+            .lon_lat
+            .and_then(|(lon, lat)| check_point(lon, lat, crs, bbox))
+        {
             Ok(p) => p,
             Err(m) => {
                 warnings.push(warn(m));
                 continue;
             }
         };
-        let location = match check_point(lon, lat, crs, bbox) {
-            Ok(p) => p,
-            Err(m) => {
-                warnings.push(warn(m));
-                continue;
-            }
+        let category = match kind {
+            PoiFileKind::Plain => profile.category_index(&row.category),
+            PoiFileKind::Amap => profile.category_of_amap(&row.category),
+            PoiFileKind::Baidu => profile.category_of_baidu(&row.category),
         };
-        let Some(category) = profile.category_index(&row.category) else {
-            warnings.push(warn(format!(
-                "unknown category '{}' (profile {} has: {})",
-                row.category,
-                profile.name,
-                known.join(", ")
-            )));
+        let Some(category) = category else {
+            if kind == PoiFileKind::Plain {
+                warnings.push(warn(format!(
+                    "unknown category '{}' (profile {} has: {})",
+                    row.category,
+                    profile.name,
+                    known.join(", ")
+                )));
+            } else {
+                unmapped.add(row.line, &row.type_label);
+            }
             continue;
         };
         amenities.push(Amenity {
@@ -136,13 +163,109 @@ pub fn read_pois(
             },
         });
     }
+    warnings.extend(unmapped.warning(path, &profile.name));
     Ok((amenities, warnings))
+}
+
+/// What kind of POI file a CSV is, from its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoiFileKind {
+    /// `lon`, `lat`, `category`.
+    Plain,
+    /// An Amap (高德) export with `typecode`.
+    Amap,
+    /// A Baidu (百度) export with `tag` (or `type` and `uid`).
+    Baidu,
+}
+
+impl PoiFileKind {
+    fn of(table: &CsvTable) -> Self {
+        if table.column(&["typecode"]).is_some() {
+            PoiFileKind::Amap
+        } else if table.column(&["tag"]).is_some()
+            || (table.column(&["uid"]).is_some() && table.column(&["type"]).is_some())
+        {
+            PoiFileKind::Baidu
+        } else {
+            PoiFileKind::Plain
+        }
+    }
+
+    /// The CRS its coordinates are in unless the planner says otherwise.
+    pub fn default_crs(self) -> Crs {
+        match self {
+            PoiFileKind::Plain => Crs::Wgs84,
+            PoiFileKind::Amap => Crs::Gcj02,
+            PoiFileKind::Baidu => Crs::Bd09,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            PoiFileKind::Plain => "a plain POI table",
+            PoiFileKind::Amap => "an Amap (高德) POI export",
+            PoiFileKind::Baidu => "a Baidu (百度) POI export",
+        }
+    }
+
+    /// The column holding what the profile maps: category, type code or industry tag.
+    fn category_columns(self) -> &'static [&'static str] {
+        match self {
+            PoiFileKind::Plain => &["category", "type", "类别", "类型"],
+            PoiFileKind::Amap => &["typecode"],
+            PoiFileKind::Baidu => &["tag", "type"],
+        }
+    }
+}
+
+/// Rows of an export whose type maps to no category, counted by type.
+#[derive(Default)]
+struct UnmappedTypes {
+    first_line: Option<usize>,
+    counts: std::collections::BTreeMap<String, usize>,
+}
+
+impl UnmappedTypes {
+    fn add(&mut self, line: usize, type_label: &str) {
+        self.first_line.get_or_insert(line);
+        *self.counts.entry(type_label.to_string()).or_default() += 1;
+    }
+
+    /// One warning: how many rows, of which types (most first, ten at most).
+    fn warning(self, path: &Path, profile: &str) -> Option<RowWarning> {
+        let line = self.first_line?;
+        let total: usize = self.counts.values().sum();
+        let mut by_count: Vec<(String, usize)> = self.counts.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let shown: Vec<String> = by_count
+            .iter()
+            .take(10)
+            .map(|(t, n)| format!("{t} ({n})"))
+            .collect();
+        let more = by_count.len().saturating_sub(10);
+        Some(RowWarning {
+            path: path.display().to_string(),
+            line,
+            message: format!(
+                "{total} rows of types without a category in profile {profile} were skipped: {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more types")
+                } else {
+                    String::new()
+                }
+            ),
+        })
+    }
 }
 
 struct Row {
     line: usize,
     lon_lat: std::result::Result<(f64, f64), String>,
+    /// The category, type code or industry tag (see [`PoiFileKind::category_columns`]).
     category: String,
+    /// The type as people read it (an export's `type`), for the warning on unmapped rows.
+    type_label: String,
     name: Option<String>,
 }
 
@@ -205,40 +328,66 @@ pub(super) fn number(
         .map_err(|_| format!("{what} '{field}' is not a number"))
 }
 
-fn csv_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
+fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
     let table = CsvTable::read(path, text)?;
-    let (Some(lon), Some(lat), Some(cat)) = (
-        table.column(LON_NAMES),
-        table.column(LAT_NAMES),
-        table.column(&["category", "type", "类别", "类型"]),
+    let kind = PoiFileKind::of(&table);
+    let location = table.column(&["location", "坐标"]);
+    let lon_lat = match (table.column(LON_NAMES), table.column(LAT_NAMES)) {
+        (Some(lon), Some(lat)) => Some((lon, lat)),
+        _ => None,
+    };
+    let (Some(cat), true) = (
+        table.column(kind.category_columns()),
+        lon_lat.is_some() || location.is_some(),
     ) else {
         return Err(invalid(
             path,
             format!(
-                "the CSV needs columns lon, lat, category (and optionally name); it has: {}",
+                "the CSV needs columns lon, lat, category (and optionally name), or an Amap or \
+                 Baidu export's columns; it has: {}",
                 table.headers.join(", ")
             ),
         ));
     };
+    let type_label = table.column(&["type", "tag", "类型"]).unwrap_or(cat);
     let name = table.column(&["name", "名称"]);
-    Ok(table
-        .rows
-        .into_iter()
-        .map(|(line, record)| match record {
-            Err(e) => Row {
-                line,
-                lon_lat: Err(e),
-                category: String::new(),
-                name: None,
-            },
-            Ok(r) => Row {
-                line,
-                lon_lat: number(&r, lon, "lon").and_then(|x| Ok((x, number(&r, lat, "lat")?))),
-                category: r.get(cat).unwrap_or("").to_string(),
-                name: name.map(|i| r.get(i).unwrap_or("").to_string()),
-            },
-        })
-        .collect())
+    Ok((
+        kind,
+        table
+            .rows
+            .into_iter()
+            .map(|(line, record)| match record {
+                Err(e) => Row {
+                    line,
+                    lon_lat: Err(e),
+                    category: String::new(),
+                    type_label: String::new(),
+                    name: None,
+                },
+                Ok(r) => Row {
+                    line,
+                    lon_lat: match lon_lat {
+                        Some((lon, lat)) => {
+                            number(&r, lon, "lon").and_then(|x| Ok((x, number(&r, lat, "lat")?)))
+                        }
+                        None => location_field(r.get(location.unwrap_or(0)).unwrap_or("")),
+                    },
+                    category: r.get(cat).unwrap_or("").to_string(),
+                    type_label: r.get(type_label).unwrap_or("").to_string(),
+                    name: name.map(|i| r.get(i).unwrap_or("").to_string()),
+                },
+            })
+            .collect(),
+    ))
+}
+
+/// An export's `location` field: `"lon,lat"` (Amap, Baidu).
+fn location_field(field: &str) -> std::result::Result<(f64, f64), String> {
+    let parse = |s: &str| s.trim().parse::<f64>().ok();
+    field
+        .split_once([',', '，'])
+        .and_then(|(lon, lat)| Some((parse(lon)?, parse(lat)?)))
+        .ok_or_else(|| format!("location '{field}' is not \"lon,lat\""))
 }
 
 pub(super) fn parse_geojson(path: &Path, text: &str) -> Result<geojson::FeatureCollection> {
@@ -285,10 +434,12 @@ fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
                 )),
                 None => Err(format!("feature {} has no geometry", i + 1)),
             };
+            let category = property(f, &["category", "type"]).unwrap_or_default();
             Row {
                 line: i + 1,
                 lon_lat,
-                category: property(f, &["category", "type"]).unwrap_or_default(),
+                type_label: category.clone(),
+                category,
                 name: property(f, &["name", "名称"]),
             }
         })

@@ -95,6 +95,10 @@ pub struct Category {
     pub metres: Option<f64>,
     /// Tag filters (any).
     pub filters: Vec<TagFilter>,
+    /// Amap type-code prefixes (`05`, `0601`, `141204`) of an Amap export's rows.
+    pub amap: Vec<String>,
+    /// Baidu industry tags (`美食`, `购物;超市`) of a Baidu export's rows.
+    pub baidu: Vec<String>,
 }
 
 impl Category {
@@ -159,6 +163,10 @@ struct CategoryFile {
     minutes: Option<f64>,
     metres: Option<f64>,
     tags: Vec<String>,
+    #[serde(default)]
+    amap: Vec<String>,
+    #[serde(default)]
+    baidu: Vec<String>,
 }
 
 impl AmenityProfile {
@@ -218,6 +226,8 @@ impl AmenityProfile {
                 minutes: c.minutes,
                 metres: c.metres,
                 filters,
+                amap: c.amap,
+                baidu: c.baidu,
             });
         }
         if categories.is_empty() {
@@ -233,6 +243,48 @@ impl AmenityProfile {
             zones: file.zones,
             categories,
         })
+    }
+
+    /// The category of an Amap export's row: the longest `amap` prefix of any of its type
+    /// codes (`050100`, or several joined by `|`).
+    pub fn category_of_amap(&self, typecode: &str) -> Option<usize> {
+        // Excel drops the leading zero of `050301`: six-digit codes are restored.
+        let codes: Vec<String> = typecode
+            .split('|')
+            .map(|c| format!("{:0>6}", c.trim()))
+            .collect();
+        self.longest_match(
+            |c| &c.amap,
+            |p| codes.iter().any(|code| code.starts_with(p)),
+        )
+    }
+
+    /// The category of a Baidu export's row: the longest `baidu` tag that is its first-level
+    /// tag or its `first;second` pair (`美食;中餐厅` → `美食`).
+    pub fn category_of_baidu(&self, tag: &str) -> Option<usize> {
+        let parts: Vec<&str> = tag.split([';', '；']).map(str::trim).collect();
+        self.longest_match(
+            |c| &c.baidu,
+            |p| {
+                let wanted: Vec<&str> = p.split(';').collect();
+                parts.len() >= wanted.len() && parts[..wanted.len()] == wanted[..]
+            },
+        )
+    }
+
+    /// The category with the longest pattern that `matches` (ties: file order).
+    fn longest_match(
+        &self,
+        patterns: impl Fn(&Category) -> &Vec<String>,
+        matches: impl Fn(&str) -> bool,
+    ) -> Option<usize> {
+        self.categories
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| patterns(c).iter().map(move |p| (i, p)))
+            .filter(|(_, p)| matches(p))
+            .max_by_key(|&(i, p)| (p.chars().count(), std::cmp::Reverse(i)))
+            .map(|(i, _)| i)
     }
 
     /// The index of a category by id, English or Chinese label (case-insensitive).

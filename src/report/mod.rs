@@ -7,6 +7,7 @@ pub mod commute;
 pub mod coverage;
 pub mod drt;
 pub mod html;
+pub mod outdir;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +32,9 @@ pub struct OutputFile {
 }
 
 /// Writes `files` into `dir` (created if needed) atomically per file: all are written to
-/// temporary names first, then renamed. Returns the paths written.
+/// temporary names first, then renamed. Returns the paths written. The commands use
+/// [`outdir::prepare`] and [`outdir::OutDir::commit`] instead, which never replace a file
+/// lifecircle did not write and commit a run as a whole.
 pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let result = files.iter().try_for_each(|f| {

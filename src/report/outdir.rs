@@ -462,8 +462,8 @@ fn recover_leftovers(abs: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every file below `dir`, relative to it (folders are walked, not listed).
-fn files_below(dir: &Path) -> Vec<PathBuf> {
+/// Everything below `dir`, relative to it, with whether it is a folder (links not followed).
+fn entries_below(dir: &Path) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
@@ -472,15 +472,35 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let path = rel.join(entry.file_name());
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(path);
-            } else {
-                out.push(path);
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                stack.push(path.clone());
             }
+            out.push((path, is_dir));
         }
     }
     out.sort();
     out
+}
+
+/// Every file below `dir`, relative to it.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    entries_below(dir)
+        .into_iter()
+        .filter_map(|(path, is_dir)| (!is_dir).then_some(path))
+        .collect()
+}
+
+/// Removes the folders of `names` inside `abs` (such as `gtfs/`) that are left empty.
+fn remove_empty_folders<'a>(abs: &Path, names: impl Iterator<Item = &'a String>) {
+    for name in names {
+        let mut parent = Path::new(name).parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            // Fails, harmlessly, when the folder still holds something.
+            let _ = fs::remove_dir(abs.join(p));
+            parent = p.parent();
+        }
+    }
 }
 
 /// Undoes an interrupted commit: removes the new files already moved into `abs` (those listed
@@ -497,6 +517,7 @@ fn roll_back(abs: &Path, staging: Option<&Path>, backup: &Path) -> std::io::Resu
                 fs::remove_file(&path)?;
             }
         }
+        remove_empty_folders(abs, new.files.keys());
     }
     for rel in files_below(backup) {
         let to = abs.join(&rel);
@@ -671,9 +692,15 @@ impl OutDir {
         if !self.abs.exists() {
             return true;
         }
-        files_below(&self.abs).iter().all(|rel| {
+        // A folder is lifecircle's when it holds one of its files (`gtfs/`); an empty folder
+        // of the planner's would be lost in the swap.
+        entries_below(&self.abs).iter().all(|(rel, is_dir)| {
             let name = rel.to_string_lossy();
-            name == MANIFEST || is_own(&self.abs.join(rel), old.files.get(name.as_ref()))
+            if *is_dir {
+                old.files.keys().any(|n| Path::new(n).starts_with(rel))
+            } else {
+                name == MANIFEST || is_own(&self.abs.join(rel), old.files.get(name.as_ref()))
+            }
         })
     }
 
@@ -725,6 +752,7 @@ impl OutDir {
         }
         let _ = fs::remove_dir_all(&backup);
         let _ = fs::remove_dir_all(&self.staging);
+        remove_empty_folders(&self.abs, stale.iter());
         Ok(())
     }
 
@@ -784,5 +812,65 @@ pub fn file_target(out: &Path, default_name: &str) -> (PathBuf, String) {
             name.to_string_lossy().into_owned(),
         ),
         None => (out.to_path_buf(), default_name.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_fnv1a_64() {
+        // Reference values of the FNV-1a 64-bit hash.
+        assert_eq!(Entry::of(b"").fnv1a64, "cbf29ce484222325");
+        assert_eq!(Entry::of(b"a").fnv1a64, "af63dc4c8601ec8c");
+        assert_eq!(Entry::of(b"foobar").fnv1a64, "85944171f73967e8");
+    }
+
+    #[test]
+    fn isochrone_out_names_a_file_or_a_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let iso = "isochrone.geojson";
+        let (dir, name) = file_target(Path::new("runs/walk.geojson"), iso);
+        assert_eq!(
+            (dir, name.as_str()),
+            (PathBuf::from("runs"), "walk.geojson")
+        );
+        let (dir, name) = file_target(Path::new("walk.geojson"), iso);
+        assert_eq!((dir, name.as_str()), (PathBuf::from("."), "walk.geojson"));
+        let (dir, name) = file_target(Path::new("new/"), iso);
+        assert_eq!((dir, name.as_str()), (PathBuf::from("new/"), iso));
+        let (dir, name) = file_target(t.path(), iso);
+        assert_eq!((dir, name.as_str()), (t.path().to_path_buf(), iso));
+    }
+
+    #[test]
+    fn manifest_names_that_leave_the_folder_are_dropped() {
+        let t = tempfile::tempdir().unwrap();
+        let text = r#"{"files": {"../x": {"size": 1, "fnv1a64": "0"}, "/etc/passwd": {"size": 1, "fnv1a64": "0"}, "gtfs/stops.txt": {"size": 1, "fnv1a64": "0"}}}"#;
+        fs::write(t.path().join(MANIFEST), text).unwrap();
+        let m = load_manifest(t.path()).unwrap();
+        assert_eq!(m.files.keys().collect::<Vec<_>>(), ["gtfs/stops.txt"]);
+    }
+
+    #[test]
+    fn a_planners_empty_folder_keeps_the_output_folder_from_being_swapped() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        let files = [OutputFile {
+            name: "gtfs/stops.txt".into(),
+            bytes: b"stop_id\n".to_vec(),
+        }];
+        prepare(&out, &["gtfs/stops.txt"], true, &[])
+            .unwrap()
+            .commit(&files)
+            .unwrap();
+        let again = prepare(&out, &["gtfs/stops.txt"], true, &[]).unwrap();
+        let old = load_manifest(&out).unwrap();
+        assert!(again.wholly_own(&old));
+        fs::create_dir(out.join("maps")).unwrap();
+        assert!(!again.wholly_own(&old));
+        again.commit(&files).unwrap();
+        assert!(out.join("maps").is_dir() && out.join("gtfs/stops.txt").is_file());
     }
 }

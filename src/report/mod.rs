@@ -1,6 +1,7 @@
 //! Stage last: files. The only module that writes to disk. Every output is built in memory
-//! first; [`write_files`] then writes each to a temporary name in the output folder and renames
-//! them all at the end, so a failed run never leaves a half-written file that looks complete.
+//! first; the commands check the output folder before any work with [`outdir::prepare`] and
+//! write a run as a whole with [`outdir::OutDir::commit`], which replaces only files
+//! lifecircle wrote (its manifest lists them) and leaves the previous run when anything fails.
 //! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
 
 pub mod commute;

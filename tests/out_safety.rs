@@ -436,3 +436,46 @@ fn isochrone_out_ending_in_a_slash_writes_into_that_folder() {
     ok(&run_in(t.path(), &iso, &[]));
     assert_manifest_lists_every_file(&t.path().join("newdir"));
 }
+
+#[test]
+fn an_own_file_the_planner_changed_counts_as_the_planners() {
+    let t = tempfile::tempdir().unwrap();
+    ok(&run_in(t.path(), COVERAGE, &[]));
+    std::fs::write(t.path().join("out/coverage.csv"), "my corrections\n").unwrap();
+    let before = snapshot(t.path());
+    let again = run_in(t.path(), COVERAGE, &[]);
+    refused(
+        &again,
+        &["coverage.csv", "was changed after lifecircle wrote it"],
+    );
+    assert_eq!(snapshot(t.path()), before);
+}
+
+#[test]
+fn a_file_that_appears_in_the_way_during_the_run_stops_the_commit() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .current_dir(t.path())
+        .args(["drt", "--out", "out", "--iterations", "0", "--seconds", "4"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("drt.json"), "mine").unwrap();
+    let before = snapshot(&out);
+    let done = child.wait_with_output().unwrap();
+    // The run's warnings come first; its error is the last line.
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(2), "{stderr}");
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: ") && last.contains("drt.json") && last.contains("in the way"),
+        "{stderr}"
+    );
+    // Nothing written, the staging folder (beside `out`) gone.
+    assert_eq!(snapshot(&out), before);
+    assert_no_leftovers(t.path());
+}

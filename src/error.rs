@@ -75,6 +75,16 @@ pub enum Error {
         /// What would be accepted.
         hint: String,
     },
+    /// An output folder or file cannot be used or written (something lifecircle did not
+    /// write is in the way, an input lies among the outputs, the folder cannot be written);
+    /// the message says what to do.
+    #[error("{}: {problem}", path.display())]
+    Output {
+        /// The folder or file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        problem: String,
+    },
     /// A stage could not produce a plan (the message says which and why).
     #[error("{0}")]
     Plan(String),

@@ -20,7 +20,8 @@ use lifecircle::places::residents::ResidentOptions;
 use lifecircle::places::{ParkOptions, ZoneKind, select_zones};
 use lifecircle::plan::{PlanRun, Progress, Quiet, STAGES, line_options, run_plan};
 use lifecircle::report::html::Lang;
-use lifecircle::report::{self, OutputFile, write_files};
+use lifecircle::report::outdir::{self, OutDir};
+use lifecircle::report::{self, OutputFile};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
 use lifecircle::scenario::{BusConfig, CommuteConfig, LifeCircleConfig, RegionConfig, Scenario};
@@ -346,6 +347,22 @@ fn commute_config(
     }
 }
 
+/// Checks the output folder before any work (see `report::outdir`): `names` are the files
+/// the command may write, `remove_stale` removes its own earlier ones it does not make again.
+fn prepare_out(
+    out: &Path,
+    names: &[&str],
+    remove_stale: bool,
+    scenario: &Scenario,
+    config: Option<&PathBuf>,
+) -> anyhow::Result<OutDir> {
+    let mut inputs = scenario.input_paths();
+    if let Some(config) = config {
+        inputs.push(("--config", config.clone()));
+    }
+    Ok(outdir::prepare(out, names, remove_stale, &inputs)?)
+}
+
 fn defaults_modes() -> Vec<Mode> {
     Scenario::default()
         .modes()
@@ -395,6 +412,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scenario.report.lang = lang.unwrap_or(scenario.report.lang);
             scenario.validate()?;
             line_options(&scenario).validate()?;
+            let out_dir = prepare_out(
+                &scenario.report.out,
+                report::PLAN_FILES,
+                true,
+                &scenario,
+                config.as_ref(),
+            )?;
             let bar = ProgressBar::new(STAGES.len() as u64).with_style(
                 ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} {msg}",
@@ -406,10 +430,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let run = run_plan(&scenario, &progress)?;
             let lang = Lang::parse(&scenario.report.lang);
             let files = report::html::plan_files(&run, lang);
-            let written = write_files(&scenario.report.out, &files)?;
-            let removed = report::remove_stale(&scenario.report.out, &files)?;
+            let committed = out_dir.commit(&files)?;
             bar.finish_and_clear();
-            for path in &removed {
+            for path in &committed.removed {
                 eprintln!(
                     "removed {} (from an earlier run; not made this time)",
                     path.display()
@@ -418,7 +441,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print_plan(&run);
             println!(
                 "wrote {} files to {} (open {}) in {:.2} s",
-                written.len(),
+                committed.written.len(),
                 scenario.report.out.display(),
                 scenario.report.out.join("report.html").display(),
                 start.elapsed().as_secs_f64()
@@ -498,6 +521,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 ..defaults
             };
+            let out_dir = prepare_out(
+                &out,
+                report::coverage::COVERAGE_FILES,
+                false,
+                &scenario,
+                None,
+            )?;
             let run = run_plan(&scenario, &Quiet)?;
             let lc = stage(&run, run.life_circle.as_ref())?;
             for w in &lc.warnings {
@@ -509,7 +539,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let files =
                 report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info);
-            let written = write_files(&out, &files)?;
+            let written = out_dir.commit(&files)?.written;
             print_coverage(&lc.zones, &lc.report, lc.amenities.len());
             print_written(&written, &out, start);
         }
@@ -541,6 +571,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 ..defaults
             };
+            let out_dir =
+                prepare_out(&out, report::commute::COMMUTE_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
             let c = stage(&run, run.commute.as_ref())?;
             let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -556,7 +588,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &run.extract.source.display().to_string(),
                 &c.warnings,
             );
-            let written = write_files(&out, &files)?;
+            let written = out_dir.commit(&files)?.written;
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
                 report.residents_total.round(),
@@ -682,6 +714,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             scenario.validate()?;
             line_options(&scenario).validate()?;
+            let out_dir = prepare_out(&out, report::drt::DRT_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
             let bus = run
                 .bus
@@ -710,7 +743,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 timezone: &scenario.bus.timezone,
             };
             let files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
-            let written = write_files(&out, &files)?;
+            let written = out_dir.commit(&files)?.written;
             print_drt(&bus.plan);
             print_written(&written, &out, start);
         }
@@ -726,6 +759,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 !minutes.is_empty() && minutes.iter().all(|&m| m > 0.0 && m <= 240.0),
                 "--minutes needs limits between 0 and 240, e.g. 5,10,15"
             );
+            let (dir, file_name) = outdir::file_target(&out, "isochrone.geojson");
+            let inputs: Vec<(&str, PathBuf)> =
+                common.pbf.iter().map(|p| ("pbf", p.clone())).collect();
+            let out_dir = outdir::prepare(&dir, &[file_name.as_str()], false, &inputs)?;
             let (extract, graph) = load_graph(&common)?;
             let (label, seeds, extra) = match (from, park) {
                 (Some(point), _) => {
@@ -769,29 +806,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .rev()
                 .map(|b| report::feature(report::polygon_geometry(&b.polygon), serde_json::json!({ "origin": label, "mode": mode.name(), "minutes": b.minutes })))
                 .collect();
-            let name = out
+            let name = Path::new(&file_name)
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("isochrone")
                 .trim_end_matches(".geojson")
                 .to_string();
             let mut file: OutputFile = report::feature_collection(&name, features);
-            file.name = out
-                .file_name()
-                .and_then(|s| s.to_str())
-                .unwrap_or("isochrone.geojson")
-                .to_string();
-            write_files(
-                out.parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new(".")),
-                &[file],
-            )?;
+            file.name = file_name.clone();
+            let written = out_dir.commit(&[file])?.written;
             for b in &bands {
                 let km2 = lifecircle::geom::area_m2(&b.polygon) / 1e6;
                 println!("{mode} {:>5} min from {label}: {km2:.2} km²", b.minutes);
             }
-            println!("wrote {}", out.display());
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
         }
     }
     Ok(())

@@ -408,6 +408,35 @@ impl Scenario {
         Ok(())
     }
 
+    /// Every input file or folder the scenario names, with its key (the scenario file itself
+    /// is the caller's): a run must never write over them.
+    pub fn input_paths(&self) -> Vec<(&'static str, PathBuf)> {
+        let optional = [
+            ("region.pbf", &self.region.pbf),
+            ("region.parks", &self.region.parks),
+            ("commute.population", &self.commute.population),
+            ("commute.gtfs", &self.commute.gtfs),
+            ("bus.demand", &self.bus.demand),
+        ];
+        let mut paths: Vec<(&'static str, PathBuf)> = optional
+            .into_iter()
+            .filter_map(|(key, p)| p.clone().map(|p| (key, p)))
+            .collect();
+        paths.extend(
+            self.life_circle
+                .poi
+                .iter()
+                .map(|p| ("life_circle.poi", p.clone())),
+        );
+        if self.life_circle.profile.ends_with(".toml") {
+            paths.push((
+                "life_circle.profile",
+                PathBuf::from(&self.life_circle.profile),
+            ));
+        }
+        paths
+    }
+
     fn crs(&self, value: &str, key: &'static str) -> Result<Crs> {
         value
             .parse::<Crs>()

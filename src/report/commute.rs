@@ -28,6 +28,15 @@ fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
         .and_then(|x| x.1)
 }
 
+/// Every file [`commute_files`] writes.
+pub const COMMUTE_FILES: &[&str] = &[
+    "commute.csv",
+    "commute.json",
+    "residential.geojson",
+    "commute_isochrones.geojson",
+    "bikeshare.geojson",
+];
+
 /// All commute outputs. `warnings` are the rows skipped while reading inputs.
 pub fn commute_files(
     parks: &Zones,

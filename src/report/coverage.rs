@@ -25,6 +25,18 @@ fn share(x: f64) -> f64 {
     round(x, 4)
 }
 
+/// Every file [`coverage_files`] can write (the zone file is one of the first two).
+pub const COVERAGE_FILES: &[&str] = &[
+    "parks.geojson",
+    "residential_areas.geojson",
+    "amenities.geojson",
+    "isochrones.geojson",
+    "sites.geojson",
+    "gaps.geojson",
+    "coverage.csv",
+    "coverage.json",
+];
+
 /// All coverage outputs.
 pub fn coverage_files(
     zones: &Zones,

@@ -48,6 +48,22 @@ fn periods(plan: &LinePlan) -> impl Iterator<Item = (usize, &'static str, &Run)>
     })
 }
 
+/// Every file [`drt_files`] writes.
+pub const DRT_FILES: &[&str] = &[
+    "drt_routes.geojson",
+    "drt_stops.geojson",
+    "drt_timetable.csv",
+    "drt_riders.csv",
+    "drt.json",
+    "gtfs/agency.txt",
+    "gtfs/stops.txt",
+    "gtfs/routes.txt",
+    "gtfs/trips.txt",
+    "gtfs/stop_times.txt",
+    "gtfs/calendar.txt",
+    "gtfs/shapes.txt",
+];
+
 /// All bus-line outputs.
 pub fn drt_files(
     parks: &Zones,

@@ -1,12 +1,14 @@
 //! Stage last: files. The only module that writes to disk. Every output is built in memory
-//! first; [`write_files`] then writes each to a temporary name in the output folder and renames
-//! them all at the end, so a failed run never leaves a half-written file that looks complete.
+//! first; the commands check the output folder before any work with [`outdir::prepare`] and
+//! write a run as a whole with [`outdir::OutDir::commit`], which replaces only files
+//! lifecircle wrote (its manifest lists them) and leaves the previous run when anything fails.
 //! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
 
 pub mod commute;
 pub mod coverage;
 pub mod drt;
 pub mod html;
+pub mod outdir;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +33,9 @@ pub struct OutputFile {
 }
 
 /// Writes `files` into `dir` (created if needed) atomically per file: all are written to
-/// temporary names first, then renamed. Returns the paths written.
+/// temporary names first, then renamed. Returns the paths written. The commands use
+/// [`outdir::prepare`] and [`outdir::OutDir::commit`] instead, which never replace a file
+/// lifecircle did not write and commit a run as a whole.
 pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let result = files.iter().try_for_each(|f| {

@@ -1,5 +1,5 @@
 //! The `lifecircle` command line: parse arguments, call the library, write, print; errors
-//! become one line on stderr and exit code 2.
+//! become one line on stderr and exit code 2 (3: `darp` found no plan serving every request).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -167,6 +167,7 @@ enum Command {
         out: PathBuf,
     },
     /// Solve a Cordeau dial-a-ride benchmark instance with the bus-line optimiser and check it.
+    /// Exit code 3 when the plan found leaves a request unserved.
     Darp {
         /// The instance file (format: ../shared/data/darp/README.md).
         file: PathBuf,
@@ -622,6 +623,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  violation: {v}");
             }
             anyhow::ensure!(report.is_feasible(), "the checker rejected the solution");
+            if !report.is_complete() {
+                return Err(NoCompletePlan(format!(
+                    "{}: no plan serves every request ({} of {} unserved); give more --seconds, or check the time windows and the vehicle count",
+                    file.display(),
+                    outcome.solution.unserved.len(),
+                    problem.requests.len()
+                ))
+                .into());
+            }
         }
         Command::Drt {
             common,
@@ -1011,8 +1021,31 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            eprintln!("error: {}", one_line(&e));
+            if e.is::<NoCompletePlan>() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
+}
+
+/// `darp` ran but its plan leaves requests unserved: exit code 3, not 2 (bad input).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct NoCompletePlan(String);
+
+/// The error and its causes on one line, each cause once: library errors often repeat their
+/// source in their own message, and printing the chain as well would say it twice.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }

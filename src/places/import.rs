@@ -317,11 +317,22 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
             }
         };
         let name = property(f, &["name", "名称"]).unwrap_or_else(|| format!("Park {n}"));
-        let inside = polygon
-            .0
-            .iter()
-            .flat_map(|p| p.exterior().0.iter())
-            .any(|c| c.x >= bbox[0] && c.x <= bbox[2] && c.y >= bbox[1] && c.y <= bbox[3]);
+        if let Some(c) = crate::geom::invalid_lon_lat(&polygon) {
+            return Err(invalid(
+                path,
+                format!(
+                    "park '{name}' (feature {n}) has coordinates {},{} that are not a lon,lat pair; give WGS-84 degrees",
+                    c.x, c.y
+                ),
+            ));
+        }
+        // Overlapping the data's box (a vertex inside it is not needed: a park may enclose it).
+        let inside = geo::BoundingRect::bounding_rect(&polygon).is_some_and(|r| {
+            r.min().x <= bbox[2]
+                && r.max().x >= bbox[0]
+                && r.min().y <= bbox[3]
+                && r.max().y >= bbox[1]
+        });
         if !inside {
             return Err(invalid(
                 path,
@@ -331,6 +342,8 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
                 ),
             ));
         }
+        // A park drawn larger than the region is cut to it (nothing beyond has roads).
+        let polygon = crate::geom::clip_to_bbox(&polygon, bbox);
         let prefix = if kind == ZoneKind::Parks { "P" } else { "R" };
         zones.push(Zone {
             id: ZoneId(zones.len() as u32),

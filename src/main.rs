@@ -298,10 +298,19 @@ fn parse_walk_speed(s: &str) -> Result<f64, String> {
 }
 
 fn load(pbf: Option<&PathBuf>) -> anyhow::Result<OsmExtract> {
-    Ok(match pbf {
+    let extract = match pbf {
         Some(path) => OsmExtract::from_pbf(path)?,
         None => OsmExtract::demo(),
-    })
+    };
+    warn_read(&extract);
+    Ok(extract)
+}
+
+/// Prints what reading the region found doubtful (once per run).
+fn warn_read(extract: &OsmExtract) {
+    if let Some(w) = &extract.stats.bbox_warning {
+        eprintln!("warning: {}: {w}", extract.source.display());
+    }
 }
 
 fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
@@ -404,6 +413,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             let progress = Bar(bar.clone());
             let run = run_plan(&scenario, &progress)?;
+            warn_read(&run.extract);
             let lang = Lang::parse(&scenario.report.lang);
             let files = report::html::plan_files(&run, lang);
             let written = write_files(&scenario.report.out, &files)?;
@@ -499,6 +509,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ..defaults
             };
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let lc = stage(&run, run.life_circle.as_ref())?;
             for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
@@ -542,6 +553,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ..defaults
             };
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let c = stage(&run, run.commute.as_ref())?;
             let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             for w in &c.warnings {
@@ -692,6 +704,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scenario.validate()?;
             line_options(&scenario).validate()?;
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let bus = run
                 .bus
                 .as_ref()

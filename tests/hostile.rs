@@ -483,3 +483,39 @@ fn a_continent_wide_industrial_or_residential_way_is_clipped_to_the_region() {
         assert_eq!(out.status.code(), Some(0), "{landuse}: {stderr}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Planner files
+
+#[test]
+fn a_million_bad_poi_rows_print_eleven_warnings_with_spreadsheet_lines() {
+    // A CRLF file (what Excel writes) of a million rows with a bad latitude: printed 1,000,000
+    // warning lines, each one line too low.
+    let mut text = String::from("lon,lat,category,name\r\n");
+    for _ in 0..1_000_000 {
+        text.push_str("9.52,abc,food,Bad\r\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "pois.csv", text.as_bytes());
+    let o = dir.path().join("out");
+    let (out, _) = run_limited(
+        &["coverage", "--poi", &file, "--out", o.to_str().unwrap()],
+        Duration::from_secs(120),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("pois.csv:")).collect();
+    assert_eq!(warnings.len(), 11, "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(warnings[0].contains("pois.csv:2:"), "{}", warnings[0]);
+    assert!(
+        warnings[10].contains("pois.csv:12:")
+            && warnings[10].contains("… and 999,990 more rows like this"),
+        "{}",
+        warnings[10]
+    );
+}

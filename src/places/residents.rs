@@ -596,7 +596,7 @@ pub fn read_population(
     let index = AreaIndex::new(areas);
     let name = path.display().to_string();
     let mut units = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = crate::places::import::RowWarnings::default();
     for row in rows {
         match row.value {
             Ok((location, residents)) => units.push(ResidentUnit {
@@ -623,7 +623,7 @@ pub fn read_population(
             options: ResidentOptions::default(),
             scaled_to_total: None,
         },
-        warnings,
+        warnings.finish(),
     ))
 }
 

@@ -145,36 +145,40 @@ pub fn read_raw<R: Read + Send>(reader: R, path: &Path) -> Result<RawData> {
     if !matches!(blobs[0].get_type(), osmpbf::BlobType::OsmHeader) {
         return Err(pbf_error(path, "the first block is not an OSMHeader"));
     }
-    let blocks: Vec<RawData> = blobs
+    // Every blob is decoded (each bounded by its density cap), so that the error reported is
+    // the first in file order whatever the thread count.
+    let blocks: Vec<Result<RawData>> = blobs
         .par_iter()
         .zip(&places)
         .map(|(blob, at)| {
-            let block = decode_blob(blob, path)?;
-            check_density(&block, *at, path)?;
+            let (block, elements) = decode_blob(blob, density_cap(*at), path)?;
+            check_density(elements, *at, path)?;
             Ok(block)
         })
-        .collect::<Result<_>>()?;
-    Ok(merge(blocks))
+        .collect();
+    Ok(merge(blocks.into_iter().collect::<Result<_>>()?))
 }
 
 /// Refuses a blob that decodes to far more elements than its compressed size can hold in
-/// real data (a crafted file declaring millions of nodes in a few kilobytes), before the
-/// blocks are merged: memory stays bounded by a few blobs, not the declared counts.
-fn check_density(block: &RawData, at: BlobAt, path: &Path) -> Result<()> {
-    let refs: u64 = block.ways.iter().map(|w| w.refs.len() as u64).sum();
-    let members: u64 = block.relations.iter().map(|r| r.members.len() as u64).sum();
-    let elements = block.counts[0] + block.counts[1] + block.counts[2] + refs + members;
-    let cap = at.datasize.max(1) * MAX_ELEMENTS_PER_BYTE;
-    if elements > cap {
+/// real data (a crafted file declaring millions of nodes in a few kilobytes). Elements past
+/// the cap are counted but not stored, so memory stays bounded by a few blobs.
+fn check_density(elements: u64, at: BlobAt, path: &Path) -> Result<()> {
+    if elements > density_cap(at) {
         return Err(pbf_error(
             path,
             format!(
-                "{at} decodes to {elements} elements from {} compressed bytes, above the cap of {MAX_ELEMENTS_PER_BYTE} per byte; the file is corrupt or crafted",
+                "{at} decodes to more than {} elements from {} compressed bytes, above the cap of {MAX_ELEMENTS_PER_BYTE} per byte; the file is corrupt or crafted",
+                density_cap(at),
                 at.datasize
             ),
         ));
     }
     Ok(())
+}
+
+/// The most elements a blob may hold: [`MAX_ELEMENTS_PER_BYTE`] per compressed byte.
+fn density_cap(at: BlobAt) -> u64 {
+    at.datasize.max(1) * MAX_ELEMENTS_PER_BYTE
 }
 
 /// Reads the blobs' framing (length, `BlobHeader`, `Blob`) and checks every declared size
@@ -305,8 +309,11 @@ fn proto_varint_field(msg: &[u8], field: u64) -> Option<u64> {
     None
 }
 
-fn decode_blob(blob: &osmpbf::Blob, path: &Path) -> Result<RawData> {
+/// Decodes one blob, storing at most `cap` elements (nodes, ways, relations, way node
+/// references); returns the block and the number of elements it holds.
+fn decode_blob(blob: &osmpbf::Blob, cap: u64, path: &Path) -> Result<(RawData, u64)> {
     let mut out = RawData::default();
+    let mut elements: u64 = 0;
     match blob.decode().map_err(|e| pbf_error(path, e))? {
         BlobDecode::OsmHeader(header) => {
             for feature in header.required_features() {
@@ -327,68 +334,83 @@ fn decode_blob(blob: &osmpbf::Blob, path: &Path) -> Result<RawData> {
         }
         BlobDecode::OsmData(block) => {
             let mut way_time_s: Option<i64> = None;
-            block.for_each_element(|element| match element {
-                Element::DenseNode(n) => {
-                    out.add_node(
-                        n.id(),
-                        n.decimicro_lon(),
-                        n.decimicro_lat(),
-                        kept_tags(n.tags()),
-                    );
+            block.for_each_element(|element| {
+                elements += 1 + match &element {
+                    Element::Way(w) => w.raw_refs().len() as u64,
+                    _ => 0,
+                };
+                if elements > cap {
+                    return;
                 }
-                Element::Node(n) => {
-                    out.add_node(
-                        n.id(),
-                        n.decimicro_lon(),
-                        n.decimicro_lat(),
-                        kept_tags(n.tags()),
-                    );
-                }
-                Element::Way(w) => {
-                    out.counts[1] += 1;
-                    let edited_s = w.info().milli_timestamp().map(|ms| ms / 1000);
-                    if edited_s.is_some_and(|t| t > 0) {
-                        way_time_s = way_time_s.max(edited_s);
-                    }
-                    out.ways.push(RawWay {
-                        id: w.id(),
-                        refs: w.refs().collect(),
-                        tags: kept_tags(w.tags()),
-                    });
-                }
-                Element::Relation(r) => {
-                    out.counts[2] += 1;
-                    let tags = kept_tags(r.tags());
-                    if keep_relation(&tags) {
-                        let members = r
-                            .members()
-                            .map(|m| RawMember {
-                                kind: match m.member_type {
-                                    RelMemberType::Node => MemberKind::Node,
-                                    RelMemberType::Way => MemberKind::Way,
-                                    RelMemberType::Relation => MemberKind::Relation,
-                                },
-                                id: m.member_id,
-                                role: m.role().unwrap_or("").into(),
-                            })
-                            .collect();
-                        out.relations.push(RawRelation {
-                            id: r.id(),
-                            members,
-                            tags,
-                        });
-                    }
-                }
+                out.add_element(element, &mut way_time_s);
             });
             out.data_time_s = out.data_time_s.max(way_time_s);
         }
         // The format asks readers to skip block types they do not know.
         BlobDecode::Unknown(_) => {}
     }
-    Ok(out)
+    Ok((out, elements))
 }
 
 impl RawData {
+    /// Stores one decoded element (`way_time_s`: the newest way edit so far).
+    fn add_element(&mut self, element: Element<'_>, way_time_s: &mut Option<i64>) {
+        let out = self;
+        match element {
+            Element::DenseNode(n) => {
+                out.add_node(
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    kept_tags(n.tags()),
+                );
+            }
+            Element::Node(n) => {
+                out.add_node(
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    kept_tags(n.tags()),
+                );
+            }
+            Element::Way(w) => {
+                out.counts[1] += 1;
+                let edited_s = w.info().milli_timestamp().map(|ms| ms / 1000);
+                if edited_s.is_some_and(|t| t > 0) {
+                    *way_time_s = (*way_time_s).max(edited_s);
+                }
+                out.ways.push(RawWay {
+                    id: w.id(),
+                    refs: w.refs().collect(),
+                    tags: kept_tags(w.tags()),
+                });
+            }
+            Element::Relation(r) => {
+                out.counts[2] += 1;
+                let tags = kept_tags(r.tags());
+                if keep_relation(&tags) {
+                    let members = r
+                        .members()
+                        .map(|m| RawMember {
+                            kind: match m.member_type {
+                                RelMemberType::Node => MemberKind::Node,
+                                RelMemberType::Way => MemberKind::Way,
+                                RelMemberType::Relation => MemberKind::Relation,
+                            },
+                            id: m.member_id,
+                            role: m.role().unwrap_or("").into(),
+                        })
+                        .collect();
+                    out.relations.push(RawRelation {
+                        id: r.id(),
+                        members,
+                        tags,
+                    });
+                }
+            }
+        }
+    }
+
     /// Records a node (dense or not): its coordinates, and its tags when it has kept ones.
     fn add_node(&mut self, id: i64, lon_e7: i32, lat_e7: i32, tags: Tags) {
         self.counts[0] += 1;

@@ -97,12 +97,24 @@ pub fn multipolygon_contains(mp: &geo::MultiPolygon, p: Coord) -> bool {
     })
 }
 
+/// The most cells [`grid_inside`] lays over a polygon: 4 million (a 100 km square at 50 m).
+pub const MAX_GRID_CELLS: f64 = 4_000_000.0;
+
 /// Centres of a square grid of `spacing` laid over a projected multipolygon (centred on its
-/// bounding box), those inside it. May be empty for a polygon narrower than the spacing.
+/// bounding box), those inside it. May be empty for a polygon narrower than the spacing, and
+/// is empty when the grid would have more than [`MAX_GRID_CELLS`] cells or the polygon has
+/// non-finite coordinates (the cell count is computed from the bounding box first, so a
+/// hostile polygon never allocates): zones are clipped to the region before this
+/// ([`clip_to_bbox`]).
 pub fn grid_inside(mp: &geo::MultiPolygon, spacing: f64) -> Vec<Coord> {
     let Some(rect) = geo::BoundingRect::bounding_rect(mp) else {
         return Vec::new();
     };
+    let cells =
+        (rect.width() / spacing).ceil().max(1.0) * (rect.height() / spacing).ceil().max(1.0);
+    if !(cells.is_finite() && cells <= MAX_GRID_CELLS) {
+        return Vec::new();
+    }
     let nx = ((rect.width() / spacing).ceil() as usize).max(1);
     let ny = ((rect.height() / spacing).ceil() as usize).max(1);
     let ox = rect.min().x + (rect.width() - (nx - 1) as f64 * spacing) / 2.0;
@@ -120,6 +132,45 @@ pub fn grid_inside(mp: &geo::MultiPolygon, spacing: f64) -> Vec<Coord> {
         }
     }
     out
+}
+
+/// The first coordinate of a lon/lat multipolygon that is not a lon/lat pair (non-finite, or
+/// outside ±180° / ±90°), if any.
+pub fn invalid_lon_lat(mp: &geo::MultiPolygon) -> Option<Coord> {
+    mp.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.0.iter())
+        .find(|c| !((-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y)))
+        .copied()
+}
+
+/// Whether a lon/lat multipolygon reaches outside `bbox` (`[min_lon, min_lat, max_lon,
+/// max_lat]`, the region's extent).
+pub fn exceeds_bbox(mp: &geo::MultiPolygon, bbox: [f64; 4]) -> bool {
+    geo::BoundingRect::bounding_rect(mp).is_some_and(|r| {
+        r.min().x < bbox[0] || r.min().y < bbox[1] || r.max().x > bbox[2] || r.max().y > bbox[3]
+    })
+}
+
+/// The part of a lon/lat multipolygon inside `bbox` (the region's extent): a park or living
+/// area drawn larger than the region is cut to it, so that nothing sized by its area (grids,
+/// resident points) grows beyond the data. Unchanged when it already lies inside.
+pub fn clip_to_bbox(mp: &geo::MultiPolygon, bbox: [f64; 4]) -> geo::MultiPolygon {
+    use geo::BooleanOps;
+    if !exceeds_bbox(mp, bbox) {
+        return mp.clone();
+    }
+    let rect = geo::Rect::new(
+        Coord {
+            x: bbox[0],
+            y: bbox[1],
+        },
+        Coord {
+            x: bbox[2],
+            y: bbox[3],
+        },
+    );
+    mp.intersection(&rect.to_polygon())
 }
 
 /// Area of a lon/lat multipolygon in m² (Chamberlain–Duquette on the sphere), holes
@@ -198,6 +249,40 @@ mod tests {
             (a - b).abs() < 1e-6 && (full - a - full * 0.04).abs() < full * 0.001,
             "{a} {b} {full}"
         );
+    }
+
+    #[test]
+    fn a_continent_sized_polygon_allocates_no_grid() {
+        // Regression (issue 10): 1,500 km at 50 m aborted with a 4 GB allocation.
+        let side_m = 1_500_000.0;
+        let square = geo::MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (side_m, 0.0),
+                (side_m, side_m),
+                (0.0, side_m),
+            ]),
+            vec![],
+        )]);
+        assert!(grid_inside(&square, 50.0).is_empty());
+        let huge = geo::MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (1e10, 0.0), (1e10, 1e10), (0.0, 1e10)]),
+            vec![],
+        )]);
+        assert!(grid_inside(&huge, 50.0).is_empty());
+        // Clipped to a 0.01° region, the same kind of polygon gives a small grid.
+        let deg = geo::MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)]),
+            vec![],
+        )]);
+        let clipped = clip_to_bbox(&deg, [1.0, 1.0, 1.01, 1.01]);
+        let r = geo::BoundingRect::bounding_rect(&clipped).expect("not empty");
+        assert!(
+            (r.width() - 0.01).abs() < 1e-6 && (r.height() - 0.01).abs() < 1e-6,
+            "{r:?}"
+        );
+        assert_eq!(invalid_lon_lat(&deg), None);
+        assert_eq!(invalid_lon_lat(&huge), Some(Coord { x: 1e10, y: 0.0 }));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The `lifecircle` command line: parse arguments, call the library, write, print; errors
-//! become one line on stderr and exit code 2.
+//! become one line on stderr and exit code 2 (3: `darp` found no plan serving every request).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -169,6 +169,7 @@ enum Command {
         out: PathBuf,
     },
     /// Solve a Cordeau dial-a-ride benchmark instance with the bus-line optimiser and check it.
+    /// Exit code 3 when the plan found leaves a request unserved.
     Darp {
         /// The instance file (format: ../shared/data/darp/README.md).
         file: PathBuf,
@@ -299,10 +300,19 @@ fn parse_walk_speed(s: &str) -> Result<f64, String> {
 }
 
 fn load(pbf: Option<&PathBuf>) -> anyhow::Result<OsmExtract> {
-    Ok(match pbf {
+    let extract = match pbf {
         Some(path) => OsmExtract::from_pbf(path)?,
         None => OsmExtract::demo(),
-    })
+    };
+    warn_read(&extract);
+    Ok(extract)
+}
+
+/// Prints what reading the region found doubtful (once per run).
+fn warn_read(extract: &OsmExtract) {
+    if let Some(w) = &extract.stats.bbox_warning {
+        eprintln!("warning: {}: {w}", extract.source.display());
+    }
 }
 
 fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
@@ -428,6 +438,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             let progress = Bar(bar.clone());
             let run = run_plan(&scenario, &progress)?;
+            warn_read(&run.extract);
             let lang = Lang::parse(&scenario.report.lang);
             let files = report::html::plan_files(&run, lang);
             let committed = out_dir.commit(&files)?;
@@ -529,6 +540,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None,
             )?;
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let lc = stage(&run, run.life_circle.as_ref())?;
             for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
@@ -574,6 +586,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out_dir =
                 prepare_out(&out, report::commute::COMMUTE_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let c = stage(&run, run.commute.as_ref())?;
             let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             for w in &c.warnings {
@@ -655,6 +668,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  violation: {v}");
             }
             anyhow::ensure!(report.is_feasible(), "the checker rejected the solution");
+            if !report.is_complete() {
+                return Err(NoCompletePlan(format!(
+                    "{}: no plan serves every request ({} of {} unserved); give more --seconds, or check the time windows and the vehicle count",
+                    file.display(),
+                    outcome.solution.unserved.len(),
+                    problem.requests.len()
+                ))
+                .into());
+            }
         }
         Command::Drt {
             common,
@@ -716,6 +738,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             line_options(&scenario).validate()?;
             let out_dir = prepare_out(&out, report::drt::DRT_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
+            warn_read(&run.extract);
             let bus = run
                 .bus
                 .as_ref()
@@ -1042,8 +1065,31 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            eprintln!("error: {}", one_line(&e));
+            if e.is::<NoCompletePlan>() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
+}
+
+/// `darp` ran but its plan leaves requests unserved: exit code 3, not 2 (bad input).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct NoCompletePlan(String);
+
+/// The error and its causes on one line, each cause once: library errors often repeat their
+/// source in their own message, and printing the chain as well would say it twice.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }

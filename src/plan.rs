@@ -213,11 +213,12 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 let (all, mut w) = read_demand(path, demand_crs, parks, extract.bbox)
                     .map_err(|e| e.to_string())?;
                 let mut b = Vec::with_capacity(all.len());
+                let mut not_selected = import::RowWarnings::default();
                 for booking in all {
                     if selected.contains(&booking.park) {
                         b.push(booking);
                     } else if let Source::File { path, line } = &booking.source {
-                        w.push(RowWarning {
+                        not_selected.push(RowWarning {
                             path: path.clone(),
                             line: *line,
                             message: format!(
@@ -227,6 +228,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                         });
                     }
                 }
+                w.extend(not_selected.finish());
                 w.sort_by_key(|w| w.line);
                 (selected, b, w)
             }

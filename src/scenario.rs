@@ -374,6 +374,16 @@ impl Scenario {
                 "a time limit above 0 and at most 86400 s (a day)",
             ));
         }
+        if u64::from(b.workers) > crate::drt::lines::MAX_WORKERS {
+            return Err(invalid(
+                "bus.workers",
+                b.workers,
+                &format!(
+                    "at most {} synthetic workers per park (the cap of one plan)",
+                    crate::drt::lines::MAX_WORKERS
+                ),
+            ));
+        }
         if !["en", "zh"].contains(&self.report.lang.as_str()) {
             return Err(invalid("report.lang", &self.report.lang, "en or zh"));
         }
@@ -530,6 +540,15 @@ mod tests {
         let text = include_str!("../examples/scenario.toml");
         let s = Scenario::from_toml(text, "examples/scenario.toml").unwrap();
         assert_eq!(s, Scenario::default());
+    }
+
+    #[test]
+    fn a_billion_workers_are_refused_with_the_cap() {
+        // Regression (issue 10): ran 60 s, reading the region, before it was refused.
+        let e = Scenario::from_toml("[bus]\nworkers = 1000000000\n", "s.toml")
+            .and_then(|s| s.validate())
+            .expect_err("a billion workers");
+        assert!(e.to_string().contains("at most 200000"), "{e}");
     }
 
     #[test]

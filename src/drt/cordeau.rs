@@ -50,6 +50,21 @@ pub const REFERENCE_COSTS: [(&str, f64); 21] = [
 /// benchmark requires every request served, so it dwarfs any route cost).
 pub const UNSERVED_PENALTY: f64 = 100_000.0;
 
+/// The most requests (`n`, half the header's `2n`) a file may declare: the dense travel-time and
+/// cost matrices grow with (2n+2)², about 130 MB at this cap (the largest benchmark has 96).
+pub const MAX_REQUESTS: i64 = 1_000;
+
+/// The most vehicles (`m`) a file may declare; every vehicle is one route in the search
+/// (the largest benchmark has 8).
+pub const MAX_VEHICLES: i64 = 1_000;
+
+/// The largest vehicle capacity (`Q`) a file may declare (the benchmark uses 3 to 6).
+pub const MAX_CAPACITY: i64 = 10_000;
+
+/// The largest time (window bound, duration, ride time), minutes: ten years. Larger values
+/// lose the precision the schedule checks need.
+pub const MAX_TIME_MIN: f64 = 5_256_000.0;
+
 /// Errors while reading a Cordeau instance.
 #[derive(Debug, thiserror::Error)]
 pub enum CordeauError {
@@ -92,6 +107,20 @@ pub enum CordeauError {
         kind: &'static str,
         /// Offending text.
         text: String,
+    },
+    /// A header count is above its cap (checked before anything is allocated for it).
+    #[error(
+        "{file}:1: {field} is {value}, above the cap of {cap}; split the instance or check the header `m 2n T Q L`"
+    )]
+    OverCap {
+        /// File name.
+        file: String,
+        /// The header field.
+        field: &'static str,
+        /// The value read.
+        value: String,
+        /// The cap.
+        cap: String,
     },
     /// The header is inconsistent (odd node count, zero vehicles, ...).
     #[error("{file}:1: invalid header: {reason}")]
@@ -180,6 +209,21 @@ fn number(file: &str, line: usize, field: &'static str, text: &str) -> Result<f6
     }
 }
 
+/// A finite time in minutes no larger in magnitude than [`MAX_TIME_MIN`].
+fn time(file: &str, line: usize, field: &'static str, text: &str) -> Result<f64, CordeauError> {
+    let v = number(file, line, field, text)?;
+    if v.abs() > MAX_TIME_MIN {
+        return Err(CordeauError::Field {
+            file: file.to_string(),
+            line,
+            field,
+            kind: "time of at most 5256000 minutes (ten years)",
+            text: text.to_string(),
+        });
+    }
+    Ok(v)
+}
+
 fn integer(file: &str, line: usize, field: &'static str, text: &str) -> Result<i64, CordeauError> {
     text.parse::<i64>().map_err(|_| CordeauError::Field {
         file: file.to_string(),
@@ -188,6 +232,53 @@ fn integer(file: &str, line: usize, field: &'static str, text: &str) -> Result<i
         kind: "integer",
         text: text.to_string(),
     })
+}
+
+/// Refuses header counts above the caps before anything is allocated for them.
+fn check_caps(
+    file: &str,
+    vehicles: i64,
+    node_count: i64,
+    capacity: i64,
+    durations_min: [f64; 2],
+) -> Result<(), CordeauError> {
+    let over = |field: &'static str, value: String, cap: String| CordeauError::OverCap {
+        file: file.to_string(),
+        field,
+        value,
+        cap,
+    };
+    if vehicles > MAX_VEHICLES {
+        return Err(over(
+            "m (vehicles)",
+            vehicles.to_string(),
+            MAX_VEHICLES.to_string(),
+        ));
+    }
+    if node_count > 2 * MAX_REQUESTS {
+        let cap = format!("{} (= {MAX_REQUESTS} requests)", 2 * MAX_REQUESTS);
+        return Err(over("2n (nodes)", node_count.to_string(), cap));
+    }
+    if capacity > MAX_CAPACITY {
+        return Err(over(
+            "Q (capacity)",
+            capacity.to_string(),
+            MAX_CAPACITY.to_string(),
+        ));
+    }
+    for (field, v) in ["T (max route duration)", "L (max ride time)"]
+        .into_iter()
+        .zip(durations_min)
+    {
+        if v.abs() > MAX_TIME_MIN {
+            return Err(over(
+                field,
+                v.to_string(),
+                format!("{MAX_TIME_MIN} minutes"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn fields<'a>(
@@ -228,6 +319,13 @@ pub fn parse_str(file: &str, text: &str) -> Result<Problem, CordeauError> {
     let max_duration_min = number(file, hline, "T (max route duration)", h[2])?;
     let capacity = integer(file, hline, "Q (capacity)", h[3])?;
     let max_ride_min = number(file, hline, "L (max ride time)", h[4])?;
+    check_caps(
+        file,
+        vehicles,
+        node_count,
+        capacity,
+        [max_duration_min, max_ride_min],
+    )?;
     let header_err = |reason: &str| CordeauError::Header {
         file: file.to_string(),
         reason: reason.to_string(),
@@ -279,10 +377,10 @@ pub fn parse_str(file: &str, text: &str) -> Result<Problem, CordeauError> {
         raw.push(RawNode {
             x: number(file, line, "x", f[1])?,
             y: number(file, line, "y", f[2])?,
-            service_min: number(file, line, "service time", f[3])?,
+            service_min: time(file, line, "service time", f[3])?,
             load,
-            earliest_min: number(file, line, "time window start", f[5])?,
-            latest_min: number(file, line, "time window end", f[6])?,
+            earliest_min: time(file, line, "time window start", f[5])?,
+            latest_min: time(file, line, "time window end", f[6])?,
         });
     }
     if let Some((line, _)) = lines.next() {
@@ -449,6 +547,32 @@ mod tests {
         assert!(matches!(err, CordeauError::Header { .. }));
         let err = parse_str("h", &SMALL.replacen("1 4 100", "1 4 x", 1)).expect_err("nan");
         assert!(matches!(err, CordeauError::Field { line: 1, .. }));
+    }
+
+    #[test]
+    fn header_counts_above_the_caps_are_refused_before_allocating() {
+        // Regression (issue 10): 2^62 nodes or 10^18 vehicles panicked with `capacity
+        // overflow`, 10^11 vehicles ate all memory.
+        for (header, field) in [
+            ("1 4611686018427387904 100 2 30", "2n (nodes)"),
+            ("1000000000000000000 4 100 2 30", "m (vehicles)"),
+            ("100000000000 4 100 2 30", "m (vehicles)"),
+            ("1 4 100 4000000000 30", "Q (capacity)"),
+            ("1 4 1e300 2 30", "T (max route duration)"),
+        ] {
+            let text = SMALL.replacen("1 4 100 2 30", header, 1);
+            let err = parse_str("big.txt", &text).expect_err(header);
+            assert!(
+                matches!(err, CordeauError::OverCap { field: f, .. } if f == field),
+                "{header}: {err:?}"
+            );
+            assert!(err.to_string().contains("above the cap of"), "{err}");
+        }
+        let err = parse_str("t", &SMALL.replace("0 480", "0 1e12")).expect_err("huge window");
+        assert!(
+            matches!(err, CordeauError::Field { line: 2, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]

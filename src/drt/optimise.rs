@@ -1154,6 +1154,7 @@ fn repair(
     noise: f64,
     rng: &mut Rng,
     sc: &mut Scratch,
+    deadline: Option<Instant>,
 ) {
     let nroutes = state.routes.len();
     let mut todo = std::mem::take(&mut state.unassigned);
@@ -1170,7 +1171,8 @@ fn repair(
         .collect();
     let noise_amp = noise * data.max_arc_cost;
     let mut options: Vec<(f64, usize)> = Vec::new();
-    while !todo.is_empty() {
+    // Past the deadline (construction only) the requests left stay unassigned.
+    while !todo.is_empty() && deadline.is_none_or(|d| Instant::now() < d) {
         // Pick the request with the largest regret (greedy: cheapest).
         let mut chosen: Option<Pick> = None;
         for (ui, row) in table.iter().enumerate() {
@@ -1891,6 +1893,7 @@ impl Worker {
                     noise,
                     &mut self.rng,
                     &mut self.sc,
+                    None,
                 );
             }
 
@@ -1954,7 +1957,7 @@ fn search(problem: &Problem, cfg: &Config) -> Outcome {
     let mut sc = Scratch::new(data.e.len());
     let mut start = State::empty(&data, &mut sc);
     let mut rng = Rng::new(derive_seed(cfg.seed, usize::MAX));
-    repair(&data, &mut start, 2, 0.0, &mut rng, &mut sc);
+    repair(&data, &mut start, 2, 0.0, &mut rng, &mut sc, deadline);
     let initial_total = start.cost;
 
     let mut workers: Vec<Worker> = (0..cfg.workers)

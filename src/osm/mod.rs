@@ -164,6 +164,9 @@ pub struct ReadStats {
     pub broken_rings: u64,
     /// Relation members that are not in the file.
     pub missing_members: u64,
+    /// Why the header's bounding box was not used (inverted, or far from the nodes), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox_warning: Option<String>,
 }
 
 /// Everything the pipeline needs from one `.osm.pbf`.
@@ -336,6 +339,47 @@ struct Parts {
     broken_rings: u64,
 }
 
+/// The region's box: the header's when it is sane, else the nodes' extent with a warning (an
+/// inverted header box, or one that misses the nodes or is far larger than they are).
+fn region_bbox(header: Option<[f64; 4]>, nodes: &[(i64, i32, i32)]) -> ([f64; 4], Option<String>) {
+    let extent = nodes.iter().fold(
+        [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+        |b, &(_, lon, lat)| {
+            let (x, y) = (f64::from(lon) * 1e-7, f64::from(lat) * 1e-7);
+            [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+        },
+    );
+    let Some(h) = header else {
+        return (extent, None);
+    };
+    let show = |b: [f64; 4]| format!("{:.4},{:.4} – {:.4},{:.4}", b[0], b[1], b[2], b[3]);
+    if !(h[0] <= h[2] && h[1] <= h[3]) {
+        let w = format!(
+            "the file header's bounding box {} is inverted; using the nodes' extent",
+            show(h)
+        );
+        return (if nodes.is_empty() { h } else { extent }, Some(w));
+    }
+    if nodes.is_empty() {
+        return (h, None);
+    }
+    // Extracts keep complete ways, so nodes often reach well beyond the header's box (0.26°
+    // in Liechtenstein): only a box that misses the nodes altogether, or is 100× wider and
+    // taller than they are, is wrong.
+    let span = |b: [f64; 4]| ((b[2] - b[0]).max(1e-3), (b[3] - b[1]).max(1e-3));
+    let ((hw, hh), (ew, eh)) = (span(h), span(extent));
+    let misses = extent[2] < h[0] || extent[0] > h[2] || extent[3] < h[1] || extent[1] > h[3];
+    if misses || (hw > 100.0 * ew && hh > 100.0 * eh) {
+        let w = format!(
+            "the file header's bounding box {} disagrees with the nodes' extent {}; using the nodes' extent",
+            show(h),
+            show(extent)
+        );
+        return (extent, Some(w));
+    }
+    (h, None)
+}
+
 fn interpret(raw: RawData, path: &Path) -> OsmExtract {
     let nodes = NodeIndex::new(&raw.node_coords);
     let way_parts: Vec<Parts> = raw
@@ -468,15 +512,8 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
             .count() as u64;
     }
 
-    let bbox = raw.header_bbox.unwrap_or_else(|| {
-        raw.node_coords.iter().fold(
-            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
-            |b, &(_, lon, lat)| {
-                let (x, y) = (f64::from(lon) * 1e-7, f64::from(lat) * 1e-7);
-                [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
-            },
-        )
-    });
+    let (bbox, bbox_warning) = region_bbox(raw.header_bbox, &raw.node_coords);
+    stats.bbox_warning = bbox_warning;
     OsmExtract {
         source: path.to_path_buf(),
         bbox,

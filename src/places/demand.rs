@@ -10,7 +10,8 @@ use geo::Coord;
 
 use super::crs::Crs;
 use super::import::{
-    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, read_text,
+    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, RowWarnings, check_point, invalid, number,
+    read_text,
 };
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
@@ -79,7 +80,7 @@ pub fn read_demand(
     };
     let count = table.column(&["count", "workers", "人数"]);
     let mut bookings = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = RowWarnings::default();
     for (line, record) in table.rows {
         let parsed = record.and_then(|r| {
             let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
@@ -122,7 +123,7 @@ pub fn read_demand(
             }),
         }
     }
-    Ok((bookings, warnings))
+    Ok((bookings, warnings.finish()))
 }
 
 #[cfg(test)]

@@ -28,6 +28,103 @@ impl fmt::Display for RowWarning {
     }
 }
 
+/// The most row warnings kept in full per file (and kind); the rest are counted.
+pub const MAX_ROW_WARNINGS: usize = 10;
+
+/// Collects one file's row warnings: the first [`MAX_ROW_WARNINGS`] in full, then only a
+/// count, so that a file of a million bad rows gives eleven lines, not a million. Every
+/// planner-file reader (POI, population, demand) collects through it.
+#[derive(Debug, Default)]
+pub struct RowWarnings {
+    kept: Vec<RowWarning>,
+    first_left_out: Option<RowWarning>,
+    left_out: usize,
+}
+
+impl RowWarnings {
+    /// Records one bad row.
+    pub fn push(&mut self, warning: RowWarning) {
+        if self.kept.len() < MAX_ROW_WARNINGS {
+            self.kept.push(warning);
+        } else {
+            self.left_out += 1;
+            self.first_left_out.get_or_insert(warning);
+        }
+    }
+
+    /// The warnings kept, then one naming the first row left out and how many were:
+    /// "… and 499,990 more rows like this".
+    pub fn finish(self) -> Vec<RowWarning> {
+        let mut out = self.kept;
+        if let Some(first) = self.first_left_out {
+            out.push(RowWarning {
+                path: first.path,
+                line: first.line,
+                message: format!(
+                    "… and {} more rows like this (from this line on)",
+                    thousands(self.left_out)
+                ),
+            });
+        }
+        out
+    }
+}
+
+/// `499990` → `499,990`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Spreadsheet rows of a CSV text, found by byte offset in increasing order: a row ends at
+/// `\n`, `\r\n` or a lone `\r` (Excel and old Mac files) outside quotes, so a quoted field
+/// with line breaks stays on one row, as a spreadsheet shows it.
+struct SpreadsheetRows<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    row: usize,
+    in_quotes: bool,
+}
+
+impl<'a> SpreadsheetRows<'a> {
+    fn new(text: &'a str) -> Self {
+        SpreadsheetRows {
+            bytes: text.as_bytes(),
+            pos: 0,
+            row: 1,
+            in_quotes: false,
+        }
+    }
+
+    /// The 1-based row of the byte at `offset` (offsets must not decrease between calls).
+    fn row_at(&mut self, offset: usize) -> usize {
+        let end = offset.min(self.bytes.len());
+        while self.pos < end {
+            match self.bytes[self.pos] {
+                b'"' => self.in_quotes = !self.in_quotes,
+                // Counted at the `\r` of a `\r\n`: the csv crate may start the next record
+                // at its `\n`.
+                b'\r' if !self.in_quotes => self.row += 1,
+                b'\n'
+                    if !self.in_quotes && (self.pos == 0 || self.bytes[self.pos - 1] != b'\r') =>
+                {
+                    self.row += 1;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        self.row
+    }
+}
+
 pub(super) fn invalid(path: &Path, hint: impl Into<String>) -> Error {
     Error::InvalidValue {
         what: "input file",
@@ -103,9 +200,9 @@ pub fn read_pois(
     };
     let crs = crs.unwrap_or(kind.default_crs());
     let mut amenities = Vec::new();
-    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
     if kind != PoiFileKind::Plain {
-        warnings.push(RowWarning {
+        notes.push(RowWarning {
             path: path.display().to_string(),
             line: 1,
             message: format!(
@@ -116,6 +213,7 @@ pub fn read_pois(
             ),
         });
     }
+    let mut warnings = RowWarnings::default();
     let mut unmapped = UnmappedTypes::default();
     let known: Vec<&str> = profile.categories.iter().map(|c| c.id.as_str()).collect();
     for row in rows {
@@ -163,8 +261,9 @@ pub fn read_pois(
             },
         });
     }
-    warnings.extend(unmapped.warning(path, &profile.name));
-    Ok((amenities, warnings))
+    notes.extend(warnings.finish());
+    notes.extend(unmapped.warning(path, &profile.name));
+    Ok((amenities, notes))
 }
 
 /// What kind of POI file a CSV is, from its columns.
@@ -290,14 +389,15 @@ impl CsvTable {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
             .collect();
+        // The csv crate counts `\n` only: CR-only files would be all "line 1".
+        let mut rows_at = SpreadsheetRows::new(text);
+        let mut row_of =
+            |p: Option<&csv::Position>| p.map_or(0, |p| rows_at.row_at(p.byte() as usize));
         let rows = reader
             .records()
             .map(|r| match r {
-                Ok(r) => (r.position().map_or(0, |p| p.line() as usize), Ok(r)),
-                Err(e) => (
-                    e.position().map_or(0, |p| p.line() as usize),
-                    Err(format!("unreadable row: {e}")),
-                ),
+                Ok(r) => (row_of(r.position()), Ok(r)),
+                Err(e) => (row_of(e.position()), Err(format!("unreadable row: {e}"))),
             })
             .collect();
         Ok(CsvTable { headers, rows })
@@ -472,11 +572,22 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
             }
         };
         let name = property(f, &["name", "名称"]).unwrap_or_else(|| format!("Park {n}"));
-        let inside = polygon
-            .0
-            .iter()
-            .flat_map(|p| p.exterior().0.iter())
-            .any(|c| c.x >= bbox[0] && c.x <= bbox[2] && c.y >= bbox[1] && c.y <= bbox[3]);
+        if let Some(c) = crate::geom::invalid_lon_lat(&polygon) {
+            return Err(invalid(
+                path,
+                format!(
+                    "park '{name}' (feature {n}) has coordinates {},{} that are not a lon,lat pair; give WGS-84 degrees",
+                    c.x, c.y
+                ),
+            ));
+        }
+        // Overlapping the data's box (a vertex inside it is not needed: a park may enclose it).
+        let inside = geo::BoundingRect::bounding_rect(&polygon).is_some_and(|r| {
+            r.min().x <= bbox[2]
+                && r.max().x >= bbox[0]
+                && r.min().y <= bbox[3]
+                && r.max().y >= bbox[1]
+        });
         if !inside {
             return Err(invalid(
                 path,
@@ -486,6 +597,8 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
                 ),
             ));
         }
+        // A park drawn larger than the region is cut to it (nothing beyond has roads).
+        let polygon = crate::geom::clip_to_bbox(&polygon, bbox);
         let prefix = if kind == ZoneKind::Parks { "P" } else { "R" };
         zones.push(Zone {
             id: ZoneId(zones.len() as u32),
@@ -507,4 +620,52 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
         zones,
         too_small: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<usize> {
+        CsvTable::read(Path::new("t.csv"), text)
+            .expect("header")
+            .rows
+            .iter()
+            .map(|(line, _)| *line)
+            .collect()
+    }
+
+    #[test]
+    fn csv_lines_are_the_rows_a_spreadsheet_shows() {
+        // Regression (issue 10): CRLF lines were one too low, CR-only all "line 1".
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["lon,lat", "1,2", "3,4", "5,6"].join(eol) + eol;
+            assert_eq!(lines_of(&text), [2, 3, 4], "{eol:?}");
+        }
+        // A quoted field with a line break is one spreadsheet row.
+        let text = "lon,lat,name\r\n1,2,\"two\r\nlines\"\r\n3,4,x\r\n";
+        assert_eq!(lines_of(text), [2, 3]);
+    }
+
+    #[test]
+    fn row_warnings_are_capped_with_a_count() {
+        let mut w = RowWarnings::default();
+        for line in 2..500_002 {
+            w.push(RowWarning {
+                path: "p.csv".into(),
+                line,
+                message: "bad".into(),
+            });
+        }
+        let out = w.finish();
+        assert_eq!(out.len(), MAX_ROW_WARNINGS + 1);
+        assert_eq!(out[MAX_ROW_WARNINGS].line, 12);
+        assert!(
+            out[MAX_ROW_WARNINGS]
+                .to_string()
+                .starts_with("p.csv:12: … and 499,990 more rows like this"),
+            "{}",
+            out[MAX_ROW_WARNINGS]
+        );
+    }
 }

@@ -21,7 +21,7 @@ use geo::{BooleanOps, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon};
 
 pub use profile::{AmenityProfile, Category, ZoneKind};
 
-use crate::geom::{LocalProjection, ring_contains};
+use crate::geom::{LocalProjection, clip_to_bbox, ring_contains};
 use crate::osm::{AreaKind, OsmExtract, OsmRef, Tags};
 
 /// A dense zone index.
@@ -168,12 +168,14 @@ fn find(parent: &mut [usize], i: usize) -> usize {
 
 /// Industrial parks from `landuse=industrial` areas.
 pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
-    let areas: Vec<_> = extract
+    // An area drawn beyond the region (one hostile way can span a continent) is cut to it.
+    let (areas, polygons): (Vec<_>, Vec<MultiPolygon>) = extract
         .areas_of(AreaKind::Industrial)
-        .filter(|a| !a.polygon.0.is_empty())
-        .collect();
+        .map(|a| (a, clip_to_bbox(&a.polygon, extract.bbox)))
+        .filter(|(_, p)| !p.0.is_empty())
+        .unzip();
     let proj = LocalProjection::new(extract_centre(extract));
-    let projected: Vec<MultiPolygon> = areas.iter().map(|a| project(&proj, &a.polygon)).collect();
+    let projected: Vec<MultiPolygon> = polygons.iter().map(|p| project(&proj, p)).collect();
     let boxes: Vec<geo::Rect> = projected
         .iter()
         .filter_map(geo::BoundingRect::bounding_rect)
@@ -208,13 +210,11 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
     let mut too_small = 0;
     for g in groups {
         let polygon = if g.len() == 1 {
-            areas[g[0]].polygon.clone()
+            polygons[g[0]].clone()
         } else {
             g.iter()
                 .skip(1)
-                .fold(areas[g[0]].polygon.clone(), |acc, &i| {
-                    acc.union(&areas[i].polygon)
-                })
+                .fold(polygons[g[0]].clone(), |acc, &i| acc.union(&polygons[i]))
         };
         let ha = area_ha(&polygon);
         if ha < options.min_area_ha {
@@ -224,12 +224,7 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
         // Name: the park's own name, else that of its largest named member.
         let name = g
             .iter()
-            .filter_map(|&i| {
-                areas[i]
-                    .tags
-                    .name()
-                    .map(|n| (area_ha(&areas[i].polygon), n))
-            })
+            .filter_map(|&i| areas[i].tags.name().map(|n| (area_ha(&polygons[i]), n)))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, n)| n.to_string());
         let n = zones.len() + 1;
@@ -253,21 +248,22 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
 pub fn residential_zones(extract: &OsmExtract) -> Zones {
     let mut areas: Vec<_> = extract
         .areas_of(AreaKind::Residential)
-        .filter(|a| !a.polygon.0.is_empty())
+        .map(|a| (a, clip_to_bbox(&a.polygon, extract.bbox)))
+        .filter(|(_, p)| !p.0.is_empty())
         .collect();
-    areas.sort_by_key(|a| a.osm);
+    areas.sort_by_key(|(a, _)| a.osm);
     let zones = areas
         .iter()
         .enumerate()
-        .map(|(i, a)| Zone {
+        .map(|(i, (a, polygon))| Zone {
             id: ZoneId(i as u32),
             code: format!("R{}", i + 1),
             name: a
                 .tags
                 .name()
                 .map_or_else(|| format!("Residential area {}", i + 1), str::to_string),
-            polygon: a.polygon.clone(),
-            area_ha: area_ha(&a.polygon),
+            area_ha: area_ha(polygon),
+            polygon: polygon.clone(),
             source: Source::Osm(vec![a.osm]),
         })
         .collect();

@@ -594,7 +594,7 @@ pub fn read_population(
     let index = AreaIndex::new(areas);
     let name = path.display().to_string();
     let mut units = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = crate::places::import::RowWarnings::default();
     for row in rows {
         match row.value {
             Ok((location, residents)) => units.push(ResidentUnit {
@@ -621,7 +621,7 @@ pub fn read_population(
             options: ResidentOptions::default(),
             scaled_to_total: None,
         },
-        warnings,
+        warnings.finish(),
     ))
 }
 

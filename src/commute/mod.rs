@@ -52,7 +52,8 @@ pub struct CommuteOptions {
     /// Vertices this close to a park are its access points, metres.
     pub access_radius_m: f64,
     /// Keep every resident unit's time to every park and mode in the report (memory: parks ×
-    /// modes × units × 4 bytes; for tests and small regions).
+    /// modes × units × 4 bytes; for tests and small populations such as bookings). To aggregate
+    /// per park on a large region, use [`compute_commute_with`] instead.
     pub keep_unit_times: bool,
 }
 
@@ -85,8 +86,9 @@ pub struct ModeReach {
     pub reach: MultiPolygon,
     /// Residents within the target.
     pub residents_within_target: f64,
-    /// Per resident unit: ms to the park, [`UNREACHED`] beyond 60 minutes; empty unless
-    /// [`CommuteOptions::keep_unit_times`].
+    /// Per resident unit: ms to the park, [`UNREACHED`] beyond 60 minutes; in the report, empty
+    /// unless [`CommuteOptions::keep_unit_times`] (a [`compute_commute_with`] visitor always
+    /// sees it filled).
     pub unit_ms: Vec<u32>,
 }
 
@@ -195,6 +197,20 @@ pub fn compute_commute(
     inputs: &CommuteInputs<'_>,
     options: &CommuteOptions,
 ) -> CommuteReport {
+    compute_commute_with(graph, inputs, options, &|_, _| ()).0
+}
+
+/// Computes the commute circle of every park, and hands each park's per-unit times to `visit`
+/// as soon as its searches finish: `visit(park_index, modes)` sees every [`ModeReach::unit_ms`]
+/// filled (whatever [`CommuteOptions::keep_unit_times`] says), so that a caller can aggregate
+/// per park (e.g. draw a sample of its residents) without a parks × residents table. Returns
+/// the report and what `visit` returned for every park, in park order.
+pub fn compute_commute_with<T: Send>(
+    graph: &RoadGraph,
+    inputs: &CommuteInputs<'_>,
+    options: &CommuteOptions,
+    visit: &(dyn Fn(usize, &[ModeReach]) -> T + Sync),
+) -> (CommuteReport, Vec<T>) {
     let CommuteInputs {
         parks,
         areas,
@@ -260,13 +276,16 @@ pub fn compute_commute(
     let total = residents.total();
 
     let mut parks_out: Vec<ParkCommute> = Vec::with_capacity(parks.zones.len());
+    let mut visited: Vec<T> = Vec::with_capacity(parks.zones.len());
     let mut nearest_park_ms: Vec<Vec<u32>> =
         vec![vec![UNREACHED; residents.units.len()]; options.modes.len()];
     // In chunks, so that only a few parks' per-unit times are in memory at once.
-    for chunk in parks.zones.chunks(16) {
-        let done: Vec<ParkCommute> = chunk
+    const CHUNK: usize = 16;
+    for (c, chunk) in parks.zones.chunks(CHUNK).enumerate() {
+        let done: Vec<(ParkCommute, T)> = chunk
             .par_iter()
-            .map(|zone| {
+            .enumerate()
+            .map(|(k, zone)| {
                 let mut scratch = SearchScratch::new(graph);
                 let access: Vec<Vec<VertexId>> = Mode::ALL
                     .iter()
@@ -443,16 +462,19 @@ pub fn compute_commute(
                     options,
                     &mut scratch,
                 );
-                ParkCommute {
+                let seen = visit(c * CHUNK + k, &modes);
+                let park = ParkCommute {
                     zone: zone.id,
                     modes,
                     outside,
                     bikeshare_points,
                     service_area,
-                }
+                };
+                (park, seen)
             })
             .collect();
-        for mut pc in done {
+        for (mut pc, seen) in done {
+            visited.push(seen);
             for (m, reach) in pc.modes.iter_mut().enumerate() {
                 for (best, &t) in nearest_park_ms[m].iter_mut().zip(&reach.unit_ms) {
                     *best = (*best).min(t);
@@ -464,7 +486,7 @@ pub fn compute_commute(
             parks_out.push(pc);
         }
     }
-    CommuteReport {
+    let report = CommuteReport {
         options: options.clone(),
         parks: parks_out,
         residents_total: total,
@@ -473,7 +495,8 @@ pub fn compute_commute(
         transit_stops: transit.stops.len(),
         bikeshare_points: share_snaps.len(),
         nearest_park_ms,
-    }
+    };
+    (report, visited)
 }
 
 fn outside_areas(

@@ -51,6 +51,10 @@ pub struct CommuteOptions {
     pub service_area_bike_min: f64,
     /// Vertices this close to a park are its access points, metres.
     pub access_radius_m: f64,
+    /// Living areas listed per park in [`ParkCommute::outside`] (most residents outside first;
+    /// the rest are counted in [`ParkCommute::outside_total`]), so that a province's report
+    /// does not grow as parks × areas.
+    pub max_outside_areas: usize,
     /// Keep every resident unit's time to every park and mode in the report (memory: parks ×
     /// modes × units × 4 bytes; for tests and small populations such as bookings). To aggregate
     /// per park on a large region, use [`compute_commute_with`] instead.
@@ -68,6 +72,7 @@ impl Default for CommuteOptions {
             bikeshare_radius_m: 300.0,
             service_area_bike_min: 15.0,
             access_radius_m: 50.0,
+            max_outside_areas: 20,
             keep_unit_times: false,
         }
     }
@@ -112,8 +117,11 @@ pub struct ParkCommute {
     pub zone: ZoneId,
     /// Per mode, in [`CommuteOptions::modes`] order.
     pub modes: Vec<ModeReach>,
-    /// Living areas outside the target by every non-car mode, most residents first.
+    /// Living areas outside the target by every non-car mode, most residents outside first, at
+    /// most [`CommuteOptions::max_outside_areas`] of them.
     pub outside: Vec<OutsideArea>,
+    /// All such areas, listed or not: how many, and their residents outside the target.
+    pub outside_total: (usize, f64),
     /// Bike-share points within [`CommuteOptions::bikeshare_radius_m`] of the park.
     pub bikeshare_points: Vec<Coord>,
     /// Suggested bike-share service area: the park plus a margin plus its bike reach towards
@@ -452,7 +460,13 @@ pub fn compute_commute_with<T: Send>(
                         unit_ms,
                     });
                 }
-                let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
+                let mut outside =
+                    outside_areas(residents, areas, &best_non_car, options.target_min);
+                let outside_total = (
+                    outside.len(),
+                    outside.iter().map(|o| o.residents_outside).sum::<f64>(),
+                );
+                outside.truncate(options.max_outside_areas);
                 let (bikeshare_points, service_area) = bikeshare_picture(
                     graph,
                     zone,
@@ -467,6 +481,7 @@ pub fn compute_commute_with<T: Send>(
                     zone: zone.id,
                     modes,
                     outside,
+                    outside_total,
                     bikeshare_points,
                     service_area,
                 };

@@ -8,9 +8,11 @@ use geo::Coord;
 
 use crate::commute::lines::TransitLines;
 use crate::commute::transit::{TransitGraph, TransitOptions, osm_lines};
-use crate::commute::{CommuteInputs, CommuteOptions, CommuteReport, compute_commute};
+use crate::commute::{
+    CommuteInputs, CommuteOptions, CommuteReport, compute_commute, compute_commute_with,
+};
 use crate::coverage::{CoverageOptions, CoverageReport, compute_coverage};
-use crate::drt::demand::{bookings_as_residents, synthetic_demand};
+use crate::drt::demand::{SyntheticDemand, bookings_as_residents};
 use crate::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
@@ -156,10 +158,22 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     let commute_options = CommuteOptions {
         modes: scenario.modes()?,
         target_min: scenario.commute.minutes,
-        // Per-resident times are kept only for a synthetic bus demand (they are large).
-        keep_unit_times: scenario.bus.enabled && scenario.bus.demand.is_none(),
         ..CommuteOptions::default()
     };
+    // A synthetic bus demand is drawn per park inside the commute stage, as each park's
+    // searches finish, so that no parks × residents table is kept.
+    let sample: Option<StageResult<SyntheticDemand>> =
+        (scenario.bus.enabled && scenario.bus.demand.is_none()).then(|| {
+            let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
+            Ok(SyntheticDemand {
+                parks: bus_parks(scenario, parks)?,
+                workers_per_park: scenario.bus.workers,
+                arrive_by_s: scenario.arrive_s().map_err(|e| e.to_string())?,
+                target_min: commute_options.target_min,
+                seed: scenario.bus.seed,
+            })
+        });
+    let mut synthetic: Vec<Booking> = Vec::new();
     let commute: StageResult<Commute> = (|| {
         if !scenario.commute.enabled {
             return Err("not asked for ([commute] enabled = false)".to_string());
@@ -185,7 +199,17 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
             transit: transit_graph,
             transit_source: &lines.source,
         };
-        let report = compute_commute(&graph, &inputs, &commute_options);
+        let report = match sample.as_ref().and_then(|s| s.as_ref().ok()) {
+            Some(sample) => {
+                let (report, drawn) =
+                    compute_commute_with(&graph, &inputs, &commute_options, &|p, modes| {
+                        sample.draw_park(p, parks.zones[p].id, modes, &residents)
+                    });
+                synthetic = drawn.into_iter().flatten().collect();
+                report
+            }
+            None => compute_commute(&graph, &inputs, &commute_options),
+        };
         Ok(Commute {
             residents,
             warnings,
@@ -201,7 +225,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         }
         let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
         let (lines, transit_graph, _) = transit.as_ref().map_err(|e| e.to_string())?;
-        let arrive_by_s = scenario.arrive_s().map_err(|e| e.to_string())?;
+        scenario.arrive_s().map_err(|e| e.to_string())?;
         let (selected, bookings, skipped) = match &scenario.bus.demand {
             Some(path) => {
                 // A demand file names its parks: all of them, unless [bus] parks narrows them.
@@ -233,33 +257,50 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 (selected, b, w)
             }
             None => {
-                let selected = bus_parks(scenario, parks)?;
-                let commute = commute
+                let sample = sample
                     .as_ref()
-                    .map_err(|e| format!("needs the commute circle, which failed: {e}"))?;
-                let b = synthetic_demand(
-                    &commute.report,
-                    &commute.residents,
-                    &selected,
-                    scenario.bus.workers,
-                    arrive_by_s,
-                    scenario.bus.seed,
-                );
-                (selected, b, Vec::new())
+                    .expect(
+                        "a synthetic sample is set up whenever the bus stage has no demand file",
+                    )
+                    .as_ref()
+                    .map_err(Clone::clone)?;
+                if let Err(e) = &commute {
+                    return Err(format!("needs the commute circle, which failed: {e}"));
+                }
+                (
+                    sample.parks.clone(),
+                    std::mem::take(&mut synthetic),
+                    Vec::new(),
+                )
             }
         };
         let as_residents = bookings_as_residents(&bookings);
+        // Today's modes for the same workers: only the parks planned for, with every
+        // booking's times (bookings are few).
+        let planned = Zones {
+            zones: parks
+                .zones
+                .iter()
+                .filter(|z| selected.contains(&z.id))
+                .cloned()
+                .collect(),
+            kind: parks.kind,
+            too_small: parks.too_small,
+        };
         let existing = compute_commute(
             &graph,
             &CommuteInputs {
-                parks,
+                parks: &planned,
                 areas: &areas,
                 residents: &as_residents,
                 bikeshare: &bikeshare,
                 transit: transit_graph,
                 transit_source: &lines.source,
             },
-            &commute_options,
+            &CommuteOptions {
+                keep_unit_times: true,
+                ..commute_options.clone()
+            },
         );
         let options = line_options(scenario);
         let plan = plan_lines(

@@ -454,3 +454,49 @@ fn bikeshare_points_near_a_park_and_its_service_area() {
     let changed = shared.iter().zip(&own).filter(|(s, o)| s != o).count();
     assert!(changed > 0, "someone's bike trip starts at a share point");
 }
+
+#[test]
+fn outside_areas_are_capped_per_park_and_counted_in_full() {
+    // Issue 13: a province's report must not list parks × living areas.
+    let extract = OsmExtract::demo();
+    let graph = build_graph(&extract, &GraphOptions::default()).unwrap();
+    let parks = select_zones(&extract, ZoneKind::Parks, None, &ParkOptions::default()).unwrap();
+    let areas = residential_zones(&extract);
+    let residents = estimate_residents(&extract, &areas, &ResidentOptions::default());
+    let lines = osm_lines(&extract, &graph, &TransitOptions::default()).0;
+    let transit = TransitGraph::build(&graph, &lines, &TransitOptions::default());
+    let inputs = CommuteInputs {
+        parks: &parks,
+        areas: &areas,
+        residents: &residents,
+        bikeshare: &[],
+        transit: &transit,
+        transit_source: &lines.source,
+    };
+    let all = compute_commute(&graph, &inputs, &CommuteOptions::default());
+    let capped = compute_commute(
+        &graph,
+        &inputs,
+        &CommuteOptions {
+            max_outside_areas: 2,
+            ..CommuteOptions::default()
+        },
+    );
+    let mut cut = 0;
+    for (a, c) in all.parks.iter().zip(&capped.parks) {
+        assert!(c.outside.len() <= 2);
+        assert_eq!(
+            c.outside[..],
+            a.outside[..c.outside.len()],
+            "the largest first"
+        );
+        assert_eq!(c.outside_total.0, a.outside_total.0);
+        assert!(c.outside_total.0 >= c.outside.len());
+        let sum: f64 = a.outside.iter().map(|o| o.residents_outside).sum();
+        if a.outside.len() == a.outside_total.0 {
+            assert!((c.outside_total.1 - sum).abs() < 1e-6);
+        }
+        cut += usize::from(c.outside_total.0 > 2);
+    }
+    assert!(cut > 0, "no park of the demo has more than 2 areas outside");
+}

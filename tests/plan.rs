@@ -43,6 +43,39 @@ fn walk(dir: &Path) -> Vec<String> {
     out
 }
 
+/// Decimals of a number as written.
+fn decimals(x: &serde_json::Value) -> usize {
+    let text = x.to_string();
+    text.split_once('.').map_or(0, |(_, d)| d.len())
+}
+
+/// Asserts a JSON file is one line and its GeoJSON coordinates are rounded: points to 7
+/// decimals, polygon and line vertices to 6.
+fn assert_compact(text: &str, f: &str) {
+    assert!(
+        text.ends_with('\n') && !text.trim_end().contains('\n'),
+        "{f} is not compact JSON"
+    );
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let Some(features) = v["features"].as_array() else {
+        return;
+    };
+    for feature in features {
+        let geometry = &feature["geometry"];
+        let max = if geometry["type"] == "Point" { 7 } else { 6 };
+        let mut stack = vec![&geometry["coordinates"]];
+        while let Some(c) = stack.pop() {
+            match c {
+                serde_json::Value::Array(items) => stack.extend(items),
+                number => assert!(
+                    decimals(number) <= max,
+                    "{f}: {number} has more than {max} decimals"
+                ),
+            }
+        }
+    }
+}
+
 #[test]
 fn default_plan_writes_every_stage_and_the_report_identically_on_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -64,6 +97,14 @@ fn default_plan_writes_every_stage_and_the_report_identically_on_one_and_two_thr
             std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),
             "{f} differs between 1 and 2 threads"
         );
+    }
+    // JSON and GeoJSON are compact (one line) with coordinates to 7 decimals at most (6 for
+    // polygon and line vertices), so that a province's layers stay small (issue 13).
+    for f in lifecircle::report::PLAN_FILES
+        .iter()
+        .filter(|f| f.ends_with("json") && a.path().join(f).exists())
+    {
+        assert_compact(&read(a.path(), f), f);
     }
     // Every file the run wrote is one `remove_stale` knows.
     for entry in walk(a.path()) {

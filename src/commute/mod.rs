@@ -51,8 +51,13 @@ pub struct CommuteOptions {
     pub service_area_bike_min: f64,
     /// Vertices this close to a park are its access points, metres.
     pub access_radius_m: f64,
+    /// Living areas listed per park in [`ParkCommute::outside`] (most residents outside first;
+    /// the rest are counted in [`ParkCommute::outside_total`]), so that a province's report
+    /// does not grow as parks × areas.
+    pub max_outside_areas: usize,
     /// Keep every resident unit's time to every park and mode in the report (memory: parks ×
-    /// modes × units × 4 bytes; for tests and small regions).
+    /// modes × units × 4 bytes; for tests and small populations such as bookings). To aggregate
+    /// per park on a large region, use [`compute_commute_with`] instead.
     pub keep_unit_times: bool,
 }
 
@@ -67,6 +72,7 @@ impl Default for CommuteOptions {
             bikeshare_radius_m: 300.0,
             service_area_bike_min: 15.0,
             access_radius_m: 50.0,
+            max_outside_areas: 20,
             keep_unit_times: false,
         }
     }
@@ -85,8 +91,9 @@ pub struct ModeReach {
     pub reach: MultiPolygon,
     /// Residents within the target.
     pub residents_within_target: f64,
-    /// Per resident unit: ms to the park, [`UNREACHED`] beyond 60 minutes; empty unless
-    /// [`CommuteOptions::keep_unit_times`].
+    /// Per resident unit: ms to the park, [`UNREACHED`] beyond 60 minutes; in the report, empty
+    /// unless [`CommuteOptions::keep_unit_times`] (a [`compute_commute_with`] visitor always
+    /// sees it filled).
     pub unit_ms: Vec<u32>,
 }
 
@@ -110,8 +117,11 @@ pub struct ParkCommute {
     pub zone: ZoneId,
     /// Per mode, in [`CommuteOptions::modes`] order.
     pub modes: Vec<ModeReach>,
-    /// Living areas outside the target by every non-car mode, most residents first.
+    /// Living areas outside the target by every non-car mode, most residents outside first, at
+    /// most [`CommuteOptions::max_outside_areas`] of them.
     pub outside: Vec<OutsideArea>,
+    /// All such areas, listed or not: how many, and their residents outside the target.
+    pub outside_total: (usize, f64),
     /// Bike-share points within [`CommuteOptions::bikeshare_radius_m`] of the park.
     pub bikeshare_points: Vec<Coord>,
     /// Suggested bike-share service area: the park plus a margin plus its bike reach towards
@@ -195,6 +205,20 @@ pub fn compute_commute(
     inputs: &CommuteInputs<'_>,
     options: &CommuteOptions,
 ) -> CommuteReport {
+    compute_commute_with(graph, inputs, options, &|_, _| ()).0
+}
+
+/// Computes the commute circle of every park, and hands each park's per-unit times to `visit`
+/// as soon as its searches finish: `visit(park_index, modes)` sees every [`ModeReach::unit_ms`]
+/// filled (whatever [`CommuteOptions::keep_unit_times`] says), so that a caller can aggregate
+/// per park (e.g. draw a sample of its residents) without a parks × residents table. Returns
+/// the report and what `visit` returned for every park, in park order.
+pub fn compute_commute_with<T: Send>(
+    graph: &RoadGraph,
+    inputs: &CommuteInputs<'_>,
+    options: &CommuteOptions,
+    visit: &(dyn Fn(usize, &[ModeReach]) -> T + Sync),
+) -> (CommuteReport, Vec<T>) {
     let CommuteInputs {
         parks,
         areas,
@@ -260,13 +284,16 @@ pub fn compute_commute(
     let total = residents.total();
 
     let mut parks_out: Vec<ParkCommute> = Vec::with_capacity(parks.zones.len());
+    let mut visited: Vec<T> = Vec::with_capacity(parks.zones.len());
     let mut nearest_park_ms: Vec<Vec<u32>> =
         vec![vec![UNREACHED; residents.units.len()]; options.modes.len()];
     // In chunks, so that only a few parks' per-unit times are in memory at once.
-    for chunk in parks.zones.chunks(16) {
-        let done: Vec<ParkCommute> = chunk
+    const CHUNK: usize = 16;
+    for (c, chunk) in parks.zones.chunks(CHUNK).enumerate() {
+        let done: Vec<(ParkCommute, T)> = chunk
             .par_iter()
-            .map(|zone| {
+            .enumerate()
+            .map(|(k, zone)| {
                 let mut scratch = SearchScratch::new(graph);
                 let access: Vec<Vec<VertexId>> = Mode::ALL
                     .iter()
@@ -433,7 +460,13 @@ pub fn compute_commute(
                         unit_ms,
                     });
                 }
-                let outside = outside_areas(residents, areas, &best_non_car, options.target_min);
+                let mut outside =
+                    outside_areas(residents, areas, &best_non_car, options.target_min);
+                let outside_total = (
+                    outside.len(),
+                    outside.iter().map(|o| o.residents_outside).sum::<f64>(),
+                );
+                outside.truncate(options.max_outside_areas);
                 let (bikeshare_points, service_area) = bikeshare_picture(
                     graph,
                     zone,
@@ -443,16 +476,20 @@ pub fn compute_commute(
                     options,
                     &mut scratch,
                 );
-                ParkCommute {
+                let seen = visit(c * CHUNK + k, &modes);
+                let park = ParkCommute {
                     zone: zone.id,
                     modes,
                     outside,
+                    outside_total,
                     bikeshare_points,
                     service_area,
-                }
+                };
+                (park, seen)
             })
             .collect();
-        for mut pc in done {
+        for (mut pc, seen) in done {
+            visited.push(seen);
             for (m, reach) in pc.modes.iter_mut().enumerate() {
                 for (best, &t) in nearest_park_ms[m].iter_mut().zip(&reach.unit_ms) {
                     *best = (*best).min(t);
@@ -464,7 +501,7 @@ pub fn compute_commute(
             parks_out.push(pc);
         }
     }
-    CommuteReport {
+    let report = CommuteReport {
         options: options.clone(),
         parks: parks_out,
         residents_total: total,
@@ -473,7 +510,8 @@ pub fn compute_commute(
         transit_stops: transit.stops.len(),
         bikeshare_points: share_snaps.len(),
         nearest_park_ms,
-    }
+    };
+    (report, visited)
 }
 
 fn outside_areas(

@@ -1,9 +1,10 @@
 //! Who rides the buses. Bookings come from the planner's file
 //! ([`crate::places::demand::read_demand`]) or, without one, from a synthetic sample drawn here
-//! from the commute stage: residents who reach a park within the target by no existing mode
-//! but the car.
+//! per park inside the commute stage ([`SyntheticDemand::draw_park`] as a
+//! [`crate::commute::compute_commute_with`] visitor): residents who reach a park within the
+//! target by no existing mode but the car.
 
-use crate::commute::CommuteReport;
+use crate::commute::ModeReach;
 use crate::graph::Mode;
 use crate::places::ZoneId;
 use crate::places::demand::Booking;
@@ -12,28 +13,43 @@ use crate::routing::UNREACHED;
 
 use super::optimise::Rng;
 
-/// Draws `workers_per_park` workers for every park in `parks`, with replacement, from the
-/// resident units whose quickest way to that park without a car takes longer than the commute
-/// target but which reach it within the target by car (without a car mode: by any mode within
-/// 60 minutes), weighted by residents. Workers drawn at the same unit become one booking. The commute
-/// report must keep unit times ([`crate::commute::CommuteOptions::keep_unit_times`]).
-/// Deterministic for a seed.
-pub fn synthetic_demand(
-    commute: &CommuteReport,
-    residents: &Residents,
-    parks: &[ZoneId],
-    workers_per_park: u32,
-    arrive_by_s: u32,
-    seed: u64,
-) -> Vec<Booking> {
-    let target_ms = (commute.options.target_min * 60_000.0) as u32;
-    let mut bookings = Vec::new();
-    for (p, park) in commute.parks.iter().enumerate() {
-        if !parks.contains(&park.zone) {
-            continue;
+/// How to draw a synthetic bus demand: `workers_per_park` workers for every park in `parks`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntheticDemand {
+    /// The parks drawn for.
+    pub parks: Vec<ZoneId>,
+    /// Workers drawn per park.
+    pub workers_per_park: u32,
+    /// When the workers must reach the park, seconds after midnight.
+    pub arrive_by_s: u32,
+    /// The commute target, minutes.
+    pub target_min: f64,
+    /// The sample's seed.
+    pub seed: u64,
+}
+
+impl SyntheticDemand {
+    /// Draws the workers of the park at `park_index` (its position among the commute stage's
+    /// parks) from its per-unit times `modes` (every [`ModeReach::unit_ms`] filled, as a
+    /// [`crate::commute::compute_commute_with`] visitor sees them): with replacement, from the
+    /// resident units whose quickest way to the park without a car takes longer than the
+    /// target but which reach it within the target by car (without a car mode: by any mode
+    /// within 60 minutes), weighted by residents. Workers drawn at the same unit become one
+    /// booking, in unit order. Nothing for a park not in [`SyntheticDemand::parks`].
+    /// Deterministic for a seed, whatever the order parks are drawn in.
+    pub fn draw_park(
+        &self,
+        park_index: usize,
+        park: ZoneId,
+        modes: &[ModeReach],
+        residents: &Residents,
+    ) -> Vec<Booking> {
+        if !self.parks.contains(&park) {
+            return Vec::new();
         }
+        let target_ms = (self.target_min * 60_000.0) as u32;
         let times = |car: bool| -> Vec<&[u32]> {
-            park.modes
+            modes
                 .iter()
                 .filter(|m| {
                     (m.mode == Mode::Car) == car && m.unit_ms.len() == residents.units.len()
@@ -59,29 +75,39 @@ pub fn synthetic_demand(
             }
         }
         if cumulative.is_empty() {
-            continue;
+            return Vec::new();
         }
-        let mut rng = Rng::new(seed ^ (p as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut drawn = vec![0u32; residents.units.len()];
-        for _ in 0..workers_per_park {
+        let mut rng =
+            Rng::new(self.seed ^ (park_index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut drawn: Vec<(usize, u32)> = Vec::new();
+        for _ in 0..self.workers_per_park {
             let x = rng.unit() * total;
             let i = cumulative.partition_point(|&(c, _)| c <= x);
-            drawn[cumulative[i.min(cumulative.len() - 1)].1] += 1;
+            drawn.push((cumulative[i.min(cumulative.len() - 1)].1, 1));
         }
-        for (u, &count) in drawn.iter().enumerate() {
-            if count > 0 {
+        // One booking per unit drawn, in unit order.
+        drawn.sort_unstable();
+        drawn.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 += b.1;
+            }
+            same
+        });
+        drawn
+            .into_iter()
+            .map(|(u, count)| {
                 let unit = &residents.units[u];
-                bookings.push(Booking {
+                Booking {
                     location: unit.location,
-                    park: park.zone,
-                    arrive_by_s,
+                    park,
+                    arrive_by_s: self.arrive_by_s,
                     count,
                     source: unit.source.clone(),
-                });
-            }
-        }
+                }
+            })
+            .collect()
     }
-    bookings
 }
 
 /// The bookings as a population (one unit per booking, in order), so that the commute stage

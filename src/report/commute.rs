@@ -125,7 +125,7 @@ pub fn commute_files(
             ));
         }
         bikes.push(feature(polygon_geometry(&pc.service_area), json!({ "park_id": park.code, "park": park.name, "kind": "suggested service area", "margin_m": report.options.bikeshare_radius_m, "bike_reach_min": report.options.service_area_bike_min })));
-        json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "outside_target_by_every_non_car_mode": outside, "bikeshare_points_near": pc.bikeshare_points.len() }));
+        json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "outside_target_by_every_non_car_mode": outside, "outside_areas_total": pc.outside_total.0, "residents_outside_total": round(pc.outside_total.1, 0), "bikeshare_points_near": pc.bikeshare_points.len() }));
     }
 
     // Living areas: residents, and per mode the minutes to the nearest park.

@@ -86,7 +86,7 @@ pub fn drt_files(
             let coords: Vec<[f64; 2]> = run
                 .path
                 .iter()
-                .map(|c| [round(c.x, 7), round(c.y, 7)])
+                .map(|c| [round(c.x, 6), round(c.y, 6)])
                 .collect();
             let riders: u32 = run.calls.iter().map(|c| c.board).sum();
             feature(

@@ -117,7 +117,7 @@ pub fn remove_stale(dir: &Path, written: &[OutputFile]) -> Result<Vec<PathBuf>> 
     Ok(removed)
 }
 
-/// Rounds to `digits` decimals (7 for coordinates: ~1 cm).
+/// Rounds to `digits` decimals (7 for points: ~1 cm; 6 for polygon and line vertices: ~0.1 m).
 pub fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
@@ -128,11 +128,11 @@ pub fn point_geometry(c: Coord) -> Value {
     json!({ "type": "Point", "coordinates": [round(c.x, 7), round(c.y, 7)] })
 }
 
-/// A GeoJSON (Multi)Polygon geometry, holes kept.
+/// A GeoJSON (Multi)Polygon geometry, holes kept, vertices to 6 decimals (~0.1 m).
 pub fn polygon_geometry(mp: &MultiPolygon) -> Value {
     let ring = |ls: &geo::LineString| -> Vec<[f64; 2]> {
         ls.0.iter()
-            .map(|c| [round(c.x, 7), round(c.y, 7)])
+            .map(|c| [round(c.x, 6), round(c.y, 6)])
             .collect()
     };
     let polygons: Vec<Vec<Vec<[f64; 2]>>> =
@@ -155,7 +155,7 @@ pub fn feature(geometry: Value, properties: Value) -> Value {
     json!({ "type": "Feature", "geometry": geometry, "properties": properties })
 }
 
-/// A feature collection with the OSM attribution, pretty enough to diff.
+/// A feature collection with the OSM attribution, compact (see [`to_json_bytes`]).
 pub fn feature_collection(name: &str, features: Vec<Value>) -> OutputFile {
     let fc = json!({
         "type": "FeatureCollection",
@@ -170,9 +170,10 @@ pub fn feature_collection(name: &str, features: Vec<Value>) -> OutputFile {
     }
 }
 
-/// JSON text with a final newline.
+/// Compact JSON text (no indentation: a province's layers stay small enough for QGIS) with a
+/// final newline.
 pub fn to_json_bytes(v: &Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(v).expect("JSON values always serialise");
+    let mut bytes = serde_json::to_vec(v).expect("JSON values always serialise");
     bytes.push(b'\n');
     bytes
 }

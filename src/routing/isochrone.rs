@@ -8,8 +8,13 @@
 //! up to [`IsochroneOptions::off_network_cap_m`] (a cell a road crosses is reached when the
 //! road is; the spreading is a chamfer distance transform). A cell's time is the least over samples.
 //! Bands are nested: the polygon for T minutes covers every cell reached within T.
+//!
+//! Marching squares puts a vertex on every cell side a band crosses; the bands are then
+//! simplified to the grid's resolution (Visvalingam–Whyatt, topology-preserving, dropping
+//! vertices whose triangle is under (cell/4)²) as long as they stay nested: every vertex of a
+//! smaller band inside or on the next larger one, else they are kept as traced.
 
-use geo::{Coord, MapCoords, MultiPolygon};
+use geo::{Coord, Intersects, MapCoords, MultiPolygon, SimplifyVwPreserve};
 
 use super::{Direction, SearchScratch, bounded_search};
 use crate::graph::{Mode, RoadGraph, VertexId};
@@ -273,14 +278,30 @@ pub fn isochrones(
 
 /// Contours a grid into nested bands, one per limit (minutes), in lon/lat.
 pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec<Isochrone> {
-    if grid.nx < 2 || grid.ny < 2 {
-        return minutes
+    let proj = graph.projection();
+    match traced_bands_m(grid, minutes) {
+        Some(traced) => simplify_nested(traced, minutes, grid.cell_m)
+            .into_iter()
+            .zip(minutes)
+            .map(|(polygon_m, &m)| Isochrone {
+                minutes: m,
+                polygon: polygon_m.map_coords(|p| proj.unproject([p.x, p.y])),
+            })
+            .collect(),
+        None => minutes
             .iter()
             .map(|&m| Isochrone {
                 minutes: m,
                 polygon: MultiPolygon(vec![]),
             })
-            .collect();
+            .collect(),
+    }
+}
+
+/// The bands as marching squares traces them, in grid metres (`None`: no grid to contour).
+fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>> {
+    if grid.nx < 2 || grid.ny < 2 {
+        return None;
     }
     // `contour` draws polygons around values >= threshold: use negative minutes. Unreached
     // cells count as reached one cell-crossing after the largest limit, so the boundary next
@@ -299,29 +320,107 @@ pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec
         .y_origin(grid.origin[1] - grid.cell_m / 2.0)
         .x_step(grid.cell_m)
         .y_step(grid.cell_m);
-    let proj = graph.projection();
-    match builder.contours(&values, &thresholds) {
-        Ok(contours) => contours
-            .into_iter()
-            .zip(minutes)
-            .map(|(c, &m)| Isochrone {
-                minutes: m,
-                polygon: c.geometry().map_coords(|p| proj.unproject([p.x, p.y])),
-            })
-            .collect(),
-        Err(_) => minutes
-            .iter()
-            .map(|&m| Isochrone {
-                minutes: m,
-                polygon: MultiPolygon(vec![]),
-            })
-            .collect(),
-    }
+    let contours = builder.contours(&values, &thresholds).ok()?;
+    Some(contours.into_iter().map(|c| c.into_inner().0).collect())
+}
+
+/// Simplifies the bands (grid metres, one per limit in `minutes`) to the resolution of a grid
+/// of `cell_m` cells, or returns them as traced if a simplified smaller band would leave the
+/// next larger one.
+fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> Vec<MultiPolygon> {
+    let area_m2 = (cell_m / 4.0).powi(2);
+    let simplified: Vec<MultiPolygon> = traced
+        .iter()
+        .map(|mp| mp.simplify_vw_preserve(area_m2))
+        .collect();
+    let mut order: Vec<usize> = (0..simplified.len()).collect();
+    order.sort_by(|&a, &b| minutes[a].total_cmp(&minutes[b]));
+    let nested = order
+        .windows(2)
+        .all(|w| bands_nested(&simplified[w[0]], &simplified[w[1]]));
+    if nested { simplified } else { traced }
+}
+
+/// Whether every vertex of `inner` lies inside or on `outer`.
+pub fn bands_nested(inner: &MultiPolygon, outer: &MultiPolygon) -> bool {
+    inner.0.iter().all(|p| {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .flat_map(|ring| ring.0.iter())
+            .all(|c| outer.intersects(c))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wavy, noisy time field around the grid's centre (seconds), so that its contours have
+    /// many vertices on nearly straight runs and bands that come close to each other.
+    fn wavy_grid(n: usize, cell_m: f64) -> TimeGrid {
+        let mut seed = 7u64;
+        let mut noise = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as f64 / f64::from(1u32 << 31) - 0.5
+        };
+        let c = n as f64 / 2.0;
+        let time_s = (0..n * n)
+            .map(|k| {
+                let (i, j) = ((k % n) as f64 - c, (k / n) as f64 - c);
+                let r = (i * i + j * j).sqrt() * cell_m;
+                let wave = 1.0 + 0.3 * (5.0 * j.atan2(i)).sin();
+                if r > 0.45 * n as f64 * cell_m {
+                    UNREACHED_S
+                } else {
+                    r * wave + 6.0 * noise()
+                }
+            })
+            .collect();
+        TimeGrid {
+            origin: [0.0, 0.0],
+            cell_m,
+            nx: n,
+            ny: n,
+            time_s,
+            cell_crossing_s: cell_m,
+        }
+    }
+
+    #[test]
+    fn simplified_bands_stay_nested_with_fewer_vertices() {
+        use geo::Area;
+        let grid = wavy_grid(120, 50.0);
+        let minutes = [15.0, 30.0, 45.0, 60.0];
+        let traced = traced_bands_m(&grid, &minutes).unwrap();
+        let bands = simplify_nested(traced.clone(), &minutes, grid.cell_m);
+        let vertices = |mp: &MultiPolygon| -> usize {
+            mp.0.iter()
+                .map(|p| {
+                    p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+                })
+                .sum()
+        };
+        for (k, band) in bands.iter().enumerate() {
+            let (n, n0) = (vertices(band), vertices(&traced[k]));
+            assert!(n > 0, "{} min band is empty", minutes[k]);
+            assert!(n * 2 < n0, "{} min: {n} vertices, traced {n0}", minutes[k]);
+            // The shape stays: the area moves by under 2 %.
+            let (a, a0) = (band.unsigned_area(), traced[k].unsigned_area());
+            assert!(
+                (a - a0).abs() < 0.02 * a0,
+                "{} min: area {a} vs {a0}",
+                minutes[k]
+            );
+        }
+        for k in 1..bands.len() {
+            assert!(
+                bands_nested(&bands[k - 1], &bands[k]),
+                "{} min band leaves the {} min band",
+                minutes[k - 1],
+                minutes[k]
+            );
+        }
+    }
 
     #[test]
     fn one_sample_gives_a_disc_centred_on_it() {

@@ -706,11 +706,23 @@ mod tests {
     fn absurd_numbers_and_names_are_refused_naming_the_key() {
         // Each of these was accepted before (issue 10, "Every bad value named").
         for (text, key) in [
-            ("[region]\nwalk_kmh = 199\n", "region.walk_kmh (--walk-speed)"),
+            (
+                "[region]\nwalk_kmh = 199\n",
+                "region.walk_kmh (--walk-speed)",
+            ),
             ("[commute]\nlevels = inf\n", "commute.levels"),
-            ("[commute]\npersons_per_m2 = 1e300\n", "commute.persons_per_m2"),
-            ("[commute]\narea_density_per_ha = inf\n", "commute.area_density_per_ha"),
-            ("[commute]\nresidents_total = 1e308\n", "commute.residents_total"),
+            (
+                "[commute]\npersons_per_m2 = 1e300\n",
+                "commute.persons_per_m2",
+            ),
+            (
+                "[commute]\narea_density_per_ha = inf\n",
+                "commute.area_density_per_ha",
+            ),
+            (
+                "[commute]\nresidents_total = 1e308\n",
+                "commute.residents_total",
+            ),
             ("[commute]\nmodes = []\n", "commute.modes"),
             ("[commute]\nmodes = [\"walk\", \"walk\"]\n", "commute.modes"),
             ("[bus]\nshift_hours = 1e300\n", "bus.shift_hours"),

@@ -62,7 +62,10 @@ fn flags_and_scenario_keys_share_one_rule() {
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, "[region]\nwalk_kmh = 199\n").unwrap();
     let plan = lifecircle(&["plan", "--config", scenario.to_str().unwrap(), "--out", out]);
-    assert_clean_error(&plan, &["region.walk_kmh (--walk-speed) = 199.0", "1 to 10 km/h"]);
+    assert_clean_error(
+        &plan,
+        &["region.walk_kmh (--walk-speed) = 199.0", "1 to 10 km/h"],
+    );
     for (args, needles) in [
         (
             vec!["drt", "--shift-hours", "1e300"],

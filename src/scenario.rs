@@ -558,9 +558,13 @@ impl Scenario {
         Ok(())
     }
 
-    /// Every input file the scenario names exists (a planner's file that is missing is an
-    /// error, not a stage without results).
+    /// Every input file the scenario names exists and the amenity profile loads (a planner's
+    /// file that is missing, or a profile that does not exist, is an error, not a stage
+    /// without results).
     pub fn check_inputs(&self) -> Result<()> {
+        if self.life_circle.enabled {
+            crate::places::AmenityProfile::load(&self.life_circle.profile)?;
+        }
         let files = [
             ("region.pbf", self.region.pbf.as_ref()),
             ("region.parks", self.region.parks.as_ref()),

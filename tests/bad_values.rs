@@ -94,3 +94,29 @@ fn flags_and_scenario_keys_share_one_rule() {
         assert!(!out_dir.exists(), "{args:?} wrote files");
     }
 }
+
+#[test]
+fn a_profile_that_does_not_exist_fails_the_plan_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    for (profile, needles) in [
+        ("gb5018", vec!["gb5018", "park, gb50180"]),
+        ("missing.toml", vec!["missing.toml"]),
+    ] {
+        let scenario = dir.path().join("s.toml");
+        std::fs::write(
+            &scenario,
+            format!("[life_circle]\nprofile = \"{profile}\"\n"),
+        )
+        .unwrap();
+        let out = lifecircle(&[
+            "plan",
+            "--config",
+            scenario.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_clean_error(&out, &needles);
+        assert!(!out_dir.exists(), "{profile}: the plan ran");
+    }
+}

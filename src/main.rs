@@ -1,5 +1,8 @@
-//! The `lifecircle` command line: parse arguments, call the library, write, print; errors
-//! become one line on stderr and exit code 2.
+//! The `lifecircle` command line: parse arguments, call the library, write, print.
+//!
+//! Exit codes: 0 success; 2 bad input or nothing could be done (one `error:` line on stderr;
+//! clap's usage errors are 2 as well); 3 `plan` wrote its files but some requested stage has
+//! no result (one `warning:` line; report.html says why).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -429,6 +432,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.report.out.join("report.html").display(),
                 start.elapsed().as_secs_f64()
             );
+            plan_outcome(&run)?;
         }
         Command::Inspect {
             pbf,
@@ -920,6 +924,49 @@ fn print_drt(plan: &LinePlan) {
     );
 }
 
+/// Exit code of a run that wrote its files but some requested stage has no result.
+const EXIT_PARTIAL: u8 = 3;
+
+/// A plan whose requested stages did not all produce a result (the report says why).
+#[derive(Debug)]
+struct Partial(String);
+
+impl std::fmt::Display for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Partial {}
+
+/// Exit 0 when every requested stage has a result, 3 ([`Partial`]) when some have, 2 when
+/// none has: a plan that did nothing it was asked must not look like success to a script.
+fn plan_outcome(run: &PlanRun) -> anyhow::Result<()> {
+    let failed = run.failed_stages();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = failed.iter().map(|(stage, _)| *stage).collect();
+    if failed.len() == run.requested_stages() {
+        let (stage, why) = failed[0];
+        let why = match &run.parks {
+            Err(parks) => parks.as_str(),
+            Ok(_) => why,
+        };
+        anyhow::bail!(
+            "no requested stage produced a result ({}); {stage}: {why}",
+            names.join(", ")
+        );
+    }
+    Err(Partial(format!(
+        "{} of {} requested stages produced no result ({}); see the lines above and report.html",
+        failed.len(),
+        run.requested_stages(),
+        names.join(", ")
+    ))
+    .into())
+}
+
 /// A stage progress bar (on stderr; hidden when stderr is not a terminal).
 struct Bar(ProgressBar);
 
@@ -1002,6 +1049,10 @@ fn main() -> ExitCode {
     }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<Partial>().is_some() => {
+            eprintln!("warning: {e:#}");
+            ExitCode::from(EXIT_PARTIAL)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -120,3 +120,20 @@ fn a_profile_that_does_not_exist_fails_the_plan_up_front() {
         assert!(!out_dir.exists(), "{profile}: the plan ran");
     }
 }
+
+#[test]
+fn an_unknown_bus_park_fails_the_plan_before_any_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, "[bus]\nparks = [\"P1\", \"P99\"]\n").unwrap();
+    let out = lifecircle(&[
+        "plan",
+        "--config",
+        scenario.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_clean_error(&out, &["bus.parks", "no park 'P99'", "P1 ("]);
+    assert!(!out_dir.exists(), "the plan ran");
+}

@@ -370,6 +370,13 @@ fn stage<'a, T>(run: &PlanRun, result: Result<&'a T, &String>) -> anyhow::Result
     })
 }
 
+/// What was repaired or dropped reading the planner's park outlines, as warnings.
+fn print_park_notes(run: &PlanRun) {
+    for note in run.parks.iter().flat_map(|p| &p.notes) {
+        eprintln!("warning: {note}");
+    }
+}
+
 /// The last line of a command: what was written where, and how long it all took.
 fn print_written(written: &[PathBuf], out: &Path, start: Instant) {
     println!(
@@ -424,6 +431,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     path.display()
                 );
             }
+            print_park_notes(&run);
             print_plan(&run);
             println!(
                 "wrote {} files to {} (open {}) in {:.2} s",
@@ -505,6 +513,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ..defaults
             };
             let run = run_plan(&scenario, &Quiet)?;
+            print_park_notes(&run);
             let lc = stage(&run, run.life_circle.as_ref())?;
             for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
@@ -544,6 +553,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ..defaults
             };
             let run = run_plan(&scenario, &Quiet)?;
+            print_park_notes(&run);
             let c = stage(&run, run.commute.as_ref())?;
             let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             for w in &c.warnings {
@@ -678,6 +688,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scenario.validate()?;
             line_options(&scenario).validate()?;
             let run = run_plan(&scenario, &Quiet)?;
+            print_park_notes(&run);
             let bus = run
                 .bus
                 .as_ref()

@@ -925,6 +925,7 @@ mod tests {
                 source: Source::Osm(vec![OsmRef::Way(1)]),
             }],
             too_small: 0,
+            notes: Vec::new(),
         };
         let index = AreaIndex::new(&zones);
         assert_eq!(

@@ -483,7 +483,7 @@ fn load_transit(
     let options = TransitOptions::default();
     let lines = match gtfs {
         Some(path) => {
-            let lines = crate::commute::gtfs::read_gtfs(path, window)?;
+            let mut lines = crate::commute::gtfs::read_gtfs(path, window)?;
             let [a, b, c, d] = extract.bbox;
             let inside = lines
                 .lines
@@ -493,6 +493,16 @@ fn load_transit(
                     s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d
                 })
                 .count();
+            let total = lines.lines.iter().map(|l| l.stops.len()).sum::<usize>();
+            if inside > 0 && inside < total {
+                // Reported, not dropped: a line that leaves the region still serves the
+                // part inside it.
+                lines.warnings.push(format!(
+                    "{} of {total} stops on the GTFS lines in the window lie outside the region of {}; only the parts of those lines inside it can be reached",
+                    total - inside,
+                    extract.source.display()
+                ));
+            }
             if !lines.lines.is_empty() && inside == 0 {
                 return Err(Error::InvalidValue {
                     what: "GTFS feed",

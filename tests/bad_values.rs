@@ -137,3 +137,42 @@ fn an_unknown_bus_park_fails_the_plan_before_any_stage() {
     assert_clean_error(&out, &["bus.parks", "no park 'P99'", "P1 ("]);
     assert!(!out_dir.exists(), "the plan ran");
 }
+
+#[test]
+fn gtfs_stops_outside_the_region_are_reported() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let (pbf, feed) = (
+        shared.join("osm/sao-paulo-centre.osm.pbf"),
+        shared.join("gtfs/sao-paulo-centre-gtfs.zip"),
+    );
+    if !pbf.is_file() || !feed.is_file() {
+        eprintln!(
+            "skipped: {} is absent (a fresh clone has no ../shared)",
+            shared.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let parks = dir.path().join("parks.geojson");
+    std::fs::write(
+        &parks,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Centro"},"geometry":{"type":"Polygon","coordinates":[[[-46.64,-23.55],[-46.63,-23.55],[-46.63,-23.54],[-46.64,-23.54],[-46.64,-23.55]]]}}]}"#,
+    )
+    .unwrap();
+    let out = lifecircle(&[
+        "commute",
+        pbf.to_str().unwrap(),
+        "--parks",
+        parks.to_str().unwrap(),
+        "--gtfs",
+        feed.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("stops on the GTFS lines in the window lie outside the region"),
+        "{stderr}"
+    );
+}

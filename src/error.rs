@@ -85,6 +85,16 @@ pub enum Error {
         /// What is wrong and what to do.
         problem: String,
     },
+    /// A number is not finite or outside its accepted range.
+    #[error("{setting} = {value} is not accepted: {range}")]
+    OutOfRange {
+        /// The scenario key and/or command-line flag.
+        setting: String,
+        /// The value given.
+        value: String,
+        /// The accepted range.
+        range: String,
+    },
     /// A stage could not produce a plan (the message says which and why).
     #[error("{0}")]
     Plan(String),

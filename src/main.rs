@@ -1,5 +1,9 @@
-//! The `lifecircle` command line: parse arguments, call the library, write, print; errors
-//! become one line on stderr and exit code 2 (3: `darp` found no plan serving every request).
+//! The `lifecircle` command line: parse arguments, call the library, write, print.
+//!
+//! Exit codes: 0 success; 2 bad input or nothing could be done (one `error:` line on stderr;
+//! clap's usage errors are 2 as well); 3 the run wrote what it could but did not do all that was
+//! asked: `plan` with a requested stage without result (one `warning:` line; report.html says
+//! why), or `darp` without a plan serving every request.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +28,9 @@ use lifecircle::report::outdir::{self, OutDir};
 use lifecircle::report::{self, OutputFile};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
-use lifecircle::scenario::{BusConfig, CommuteConfig, LifeCircleConfig, RegionConfig, Scenario};
+use lifecircle::scenario::{
+    BusConfig, CommuteConfig, LifeCircleConfig, RegionConfig, Scenario, rules,
+};
 
 // Reading a large extract allocates millions of small vectors; mimalloc does that ~12 %
 // faster than the system allocator (measured with callgrind on liechtenstein-2015).
@@ -113,7 +119,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Also snap this point (LON,LAT in WGS-84) for every mode and print where it lands.
-        #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat)]
+        #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, allow_hyphen_values = true)]
         snap: Option<Coord>,
         /// Maximum snapping distance, metres.
         #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M)]
@@ -250,7 +256,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// Start point, LON,LAT (WGS-84).
-        #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, conflicts_with = "park", required_unless_present = "park")]
+        #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, allow_hyphen_values = true, conflicts_with = "park", required_unless_present = "park")]
         from: Option<Coord>,
         /// Start from a park's access points: its code (P1, …) or name.
         #[arg(long, value_name = "NAME_OR_ID")]
@@ -291,12 +297,17 @@ fn parse_walk_speed(s: &str) -> Result<f64, String> {
     if s.eq_ignore_ascii_case("elderly") {
         return Ok(3.6);
     }
-    match s.parse::<f64>() {
-        Ok(v) if (1.0..=10.0).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "'{s}' is not a walking speed: give km/h between 1 and 10, or 'elderly'"
-        )),
-    }
+    let rule = rules::WALK_KMH;
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|v| rule.check(v).ok())
+        .ok_or_else(|| {
+            format!(
+                "'{s}' is not a walking speed: {}, or 'elderly'",
+                rule.range()
+            )
+        })
 }
 
 fn load(pbf: Option<&PathBuf>) -> anyhow::Result<OsmExtract> {
@@ -388,6 +399,13 @@ fn stage<'a, T>(run: &PlanRun, result: Result<&'a T, &String>) -> anyhow::Result
     })
 }
 
+/// What was repaired or dropped reading the planner's park outlines, as warnings.
+fn print_park_notes(run: &PlanRun) {
+    for note in run.parks.iter().flat_map(|p| &p.notes) {
+        eprintln!("warning: {note}");
+    }
+}
+
 /// The last line of a command: what was written where, and how long it all took.
 fn print_written(written: &[PathBuf], out: &Path, start: Instant) {
     println!(
@@ -449,6 +467,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     path.display()
                 );
             }
+            print_park_notes(&run);
             print_plan(&run);
             println!(
                 "wrote {} files to {} (open {}) in {:.2} s",
@@ -457,6 +476,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.report.out.join("report.html").display(),
                 start.elapsed().as_secs_f64()
             );
+            plan_outcome(&run)?;
         }
         Command::Inspect {
             pbf,
@@ -465,6 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_snap_m,
         } => {
             let start = Instant::now();
+            rules::MAX_SNAP_M.check(max_snap_m)?;
             let extract = load(pbf.as_ref())?;
             let graph = build_graph(&extract, &GraphOptions::default())?;
             let inspection = Inspection::new(&extract, &graph, start.elapsed());
@@ -506,11 +527,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
-            anyhow::ensure!(
-                minutes.is_none_or(|m| m > 0.0 && m <= 120.0),
-                "--minutes {} is not a walking time between 0 and 120 minutes",
-                minutes.unwrap_or_default()
-            );
             let defaults = Scenario::default();
             let scenario = Scenario {
                 region: region(common, parks, defaults.region),
@@ -541,6 +557,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             let run = run_plan(&scenario, &Quiet)?;
             warn_read(&run.extract);
+            print_park_notes(&run);
             let lc = stage(&run, run.life_circle.as_ref())?;
             for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
@@ -565,10 +582,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
-            anyhow::ensure!(
-                minutes > 0.0 && minutes <= 60.0,
-                "--minutes {minutes} is not a commute target between 0 and 60 minutes"
-            );
             let defaults = Scenario::default();
             let scenario = Scenario {
                 region: region(common, parks, defaults.region),
@@ -587,6 +600,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 prepare_out(&out, report::commute::COMMUTE_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
             warn_read(&run.extract);
+            print_park_notes(&run);
             let c = stage(&run, run.commute.as_ref())?;
             let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
             for w in &c.warnings {
@@ -641,10 +655,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seconds,
             seed,
         } => {
-            anyhow::ensure!(
-                seconds > 0.0 && seconds <= lifecircle::scenario::MAX_SECONDS,
-                "--seconds {seconds} is not a time limit above 0 and at most 86400"
-            );
+            rules::DARP_SECONDS.check(seconds)?;
             let problem = lifecircle::drt::cordeau::parse_file(&file)?;
             let config = lifecircle::drt::optimise::Config {
                 seed,
@@ -701,10 +712,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let start = Instant::now();
-            anyhow::ensure!(
-                minutes > 0.0 && minutes <= 60.0,
-                "--minutes {minutes} is not a door-to-door target between 0 and 60 minutes"
-            );
             let defaults = Scenario::default();
             let scenario = Scenario {
                 region: region(common, parks, defaults.region),
@@ -739,6 +746,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out_dir = prepare_out(&out, report::drt::DRT_FILES, false, &scenario, None)?;
             let run = run_plan(&scenario, &Quiet)?;
             warn_read(&run.extract);
+            print_park_notes(&run);
             let bus = run
                 .bus
                 .as_ref()
@@ -778,10 +786,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             minutes,
             out,
         } => {
-            anyhow::ensure!(
-                !minutes.is_empty() && minutes.iter().all(|&m| m > 0.0 && m <= 240.0),
-                "--minutes needs limits between 0 and 240, e.g. 5,10,15"
-            );
+            anyhow::ensure!(!minutes.is_empty(), "--minutes needs limits, e.g. 5,10,15");
+            for &m in &minutes {
+                rules::ISOCHRONE_MINUTES.check(m)?;
+            }
             let (dir, file_name) = outdir::file_target(&out, "isochrone.geojson");
             let inputs: Vec<(&str, PathBuf)> =
                 common.pbf.iter().map(|p| ("pbf", p.clone())).collect();
@@ -982,6 +990,49 @@ fn print_drt(plan: &LinePlan) {
     );
 }
 
+/// Exit code of a run that wrote its files but some requested stage has no result.
+const EXIT_PARTIAL: u8 = 3;
+
+/// A plan whose requested stages did not all produce a result (the report says why).
+#[derive(Debug)]
+struct Partial(String);
+
+impl std::fmt::Display for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Partial {}
+
+/// Exit 0 when every requested stage has a result, 3 ([`Partial`]) when some have, 2 when
+/// none has: a plan that did nothing it was asked must not look like success to a script.
+fn plan_outcome(run: &PlanRun) -> anyhow::Result<()> {
+    let failed = run.failed_stages();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = failed.iter().map(|(stage, _)| *stage).collect();
+    if failed.len() == run.requested_stages() {
+        let (stage, why) = failed[0];
+        let why = match &run.parks {
+            Err(parks) => parks.as_str(),
+            Ok(_) => why,
+        };
+        anyhow::bail!(
+            "no requested stage produced a result ({}); {stage}: {why}",
+            names.join(", ")
+        );
+    }
+    Err(Partial(format!(
+        "{} of {} requested stages produced no result ({}); see the lines above and report.html",
+        failed.len(),
+        run.requested_stages(),
+        names.join(", ")
+    ))
+    .into())
+}
+
 /// A stage progress bar (on stderr; hidden when stderr is not a terminal).
 struct Bar(ProgressBar);
 
@@ -1064,6 +1115,10 @@ fn main() -> ExitCode {
     }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<Partial>().is_some() => {
+            eprintln!("warning: {e:#}");
+            ExitCode::from(EXIT_PARTIAL)
+        }
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             if e.is::<NoCompletePlan>() {

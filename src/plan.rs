@@ -134,6 +134,17 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         &ParkOptions::default(),
     )
     .map_err(|e| e.to_string());
+    if scenario.bus.enabled
+        && let Ok(parks) = &parks
+    {
+        // A park named in [bus] parks that does not exist is the planner's error: refuse the
+        // run before any stage works, naming it and the parks there are.
+        bus_parks(scenario, parks).map_err(|why| Error::InvalidValue {
+            what: "bus.parks (--park)",
+            value: scenario.bus.parks.join(", "),
+            hint: why,
+        })?;
+    }
     let areas = residential_zones(&extract);
 
     progress.stage(1, STAGES.len(), STAGES[1]);
@@ -254,6 +265,16 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 }
                 w.extend(not_selected.finish());
                 w.sort_by_key(|w| w.line);
+                if b.is_empty() {
+                    return Err(format!(
+                        "no usable booking in {}: {} rows skipped{}",
+                        path.display(),
+                        w.len(),
+                        w.first()
+                            .map(|w| format!(", the first: {w}"))
+                            .unwrap_or_default()
+                    ));
+                }
                 (selected, b, w)
             }
             None => {
@@ -286,6 +307,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 .collect(),
             kind: parks.kind,
             too_small: parks.too_small,
+            notes: Vec::new(),
         };
         let existing = compute_commute(
             &graph,
@@ -333,6 +355,39 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         commute,
         bus,
     })
+}
+
+impl PlanRun {
+    /// The stages the scenario asked for that produced no result, with the reason.
+    pub fn failed_stages(&self) -> Vec<(&'static str, &str)> {
+        let s = &self.scenario;
+        let mut failed = Vec::new();
+        if s.life_circle.enabled
+            && let Err(e) = &self.life_circle
+        {
+            failed.push(("life circle", e.as_str()));
+        }
+        if s.commute.enabled
+            && let Err(e) = &self.commute
+        {
+            failed.push(("commute circle", e.as_str()));
+        }
+        if s.bus.enabled
+            && let Err(e) = &self.bus
+        {
+            failed.push(("bus lines", e.as_str()));
+        }
+        failed
+    }
+
+    /// How many stages the scenario asked for.
+    pub fn requested_stages(&self) -> usize {
+        let s = &self.scenario;
+        [s.life_circle.enabled, s.commute.enabled, s.bus.enabled]
+            .iter()
+            .filter(|&&on| on)
+            .count()
+    }
 }
 
 fn life_circle(
@@ -395,12 +450,10 @@ fn bus_parks(scenario: &Scenario, parks: &Zones) -> StageResult<Vec<ZoneId>> {
             .parks
             .iter()
             .map(|name| {
-                parks.find(name).map(|z| z.id).ok_or_else(|| {
-                    format!(
-                        "bus.parks: no park '{name}'; parks are: {}",
-                        parks.listing()
-                    )
-                })
+                parks
+                    .find(name)
+                    .map(|z| z.id)
+                    .ok_or_else(|| format!("no park '{name}'; parks are: {}", parks.listing()))
             })
             .collect();
     }
@@ -481,7 +534,7 @@ fn load_transit(
     let options = TransitOptions::default();
     let lines = match gtfs {
         Some(path) => {
-            let lines = crate::commute::gtfs::read_gtfs(path, window)?;
+            let mut lines = crate::commute::gtfs::read_gtfs(path, window)?;
             let [a, b, c, d] = extract.bbox;
             let inside = lines
                 .lines
@@ -491,6 +544,16 @@ fn load_transit(
                     s.location.x >= a && s.location.x <= c && s.location.y >= b && s.location.y <= d
                 })
                 .count();
+            let total = lines.lines.iter().map(|l| l.stops.len()).sum::<usize>();
+            if inside > 0 && inside < total {
+                // Reported, not dropped: a line that leaves the region still serves the
+                // part inside it.
+                lines.warnings.push(format!(
+                    "{} of {total} stops on the GTFS lines in the window lie outside the region of {}; only the parts of those lines inside it can be reached",
+                    total - inside,
+                    extract.source.display()
+                ));
+            }
             if !lines.lines.is_empty() && inside == 0 {
                 return Err(Error::InvalidValue {
                     what: "GTFS feed",

@@ -251,12 +251,209 @@ impl Default for ReportConfig {
 /// Longest search time limit accepted, seconds.
 pub const MAX_SECONDS: f64 = 86_400.0;
 
+/// The accepted range of one numeric setting, shared by the scenario key and the command-line
+/// flag that sets it, so both accept exactly the same values. A value must be finite and
+/// within `min..=max` (above `min` when `min_exclusive`).
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// The scenario key, `section.key`.
+    pub key: &'static str,
+    /// The command-line flag, if there is one.
+    pub flag: &'static str,
+    /// Lowest accepted value.
+    pub min: f64,
+    /// Whether `min` itself is refused.
+    pub min_exclusive: bool,
+    /// Highest accepted value.
+    pub max: f64,
+    /// The unit, for the message.
+    pub unit: &'static str,
+}
+
+const fn rule(
+    key: &'static str,
+    flag: &'static str,
+    min: f64,
+    max: f64,
+    unit: &'static str,
+) -> Rule {
+    Rule {
+        key,
+        flag,
+        min,
+        min_exclusive: false,
+        max,
+        unit,
+    }
+}
+
+const fn above(
+    key: &'static str,
+    flag: &'static str,
+    min: f64,
+    max: f64,
+    unit: &'static str,
+) -> Rule {
+    Rule {
+        key,
+        flag,
+        min,
+        min_exclusive: true,
+        max,
+        unit,
+    }
+}
+
+/// Every numeric setting's range (one table for the scenario and the command line).
+pub mod rules {
+    use super::{Rule, above, rule};
+    /// Walking speed (the CLI's `elderly` is 3.6).
+    pub const WALK_KMH: Rule = rule("region.walk_kmh", "--walk-speed", 1.0, 10.0, "km/h");
+    /// Cycling speed.
+    pub const BIKE_KMH: Rule = rule("region.bike_kmh", "", 3.0, 40.0, "km/h");
+    /// E-bike speed.
+    pub const EBIKE_KMH: Rule = rule("region.ebike_kmh", "", 5.0, 50.0, "km/h");
+    /// Car speed as a share of `maxspeed`.
+    pub const MAXSPEED_FACTOR: Rule = rule("region.maxspeed_factor", "", 0.1, 1.5, "× maxspeed");
+    /// Bus speed as a share of car speed.
+    pub const BUS_SPEED_FACTOR: Rule = rule("region.bus_speed_factor", "", 0.1, 1.5, "× car speed");
+    /// Life-circle walking time.
+    pub const LIFE_MINUTES: Rule = above("life_circle.minutes", "--minutes", 0.0, 120.0, "minutes");
+    /// New sites per park and category.
+    pub const SITES: Rule = rule("life_circle.sites", "--sites", 0.0, 50.0, "sites");
+    /// Commute target.
+    pub const COMMUTE_MINUTES: Rule = above("commute.minutes", "--minutes", 0.0, 60.0, "minutes");
+    /// Residents per m² of floor area.
+    pub const PERSONS_PER_M2: Rule = above(
+        "commute.persons_per_m2",
+        "--persons-per-m2",
+        0.0,
+        1.0,
+        "persons per m²",
+    );
+    /// Default building levels.
+    pub const LEVELS: Rule = rule("commute.levels", "--levels", 1.0, 200.0, "levels");
+    /// Residents per hectare of an area without mapped homes.
+    pub const AREA_DENSITY_PER_HA: Rule = rule(
+        "commute.area_density_per_ha",
+        "--area-density",
+        0.0,
+        2_000.0,
+        "residents per ha",
+    );
+    /// A known population to scale to.
+    pub const RESIDENTS_TOTAL: Rule = above(
+        "commute.residents_total",
+        "--residents-total",
+        0.0,
+        1e9,
+        "residents",
+    );
+    /// Parks planned without `parks`.
+    pub const MAX_PARKS: Rule = rule("bus.max_parks", "", 1.0, f64::MAX, "parks");
+    /// Longest walk to a stop.
+    pub const MAX_WALK_M: Rule = above("bus.max_walk_m", "--max-walk-m", 0.0, 3_000.0, "m");
+    /// Early arrival window.
+    pub const EARLY_MIN: Rule = rule("bus.early_min", "--early", 0.0, 120.0, "minutes");
+    /// Door-to-door target.
+    pub const TARGET_MIN: Rule = above("bus.target_min", "--minutes", 0.0, 180.0, "minutes");
+    /// Shift length.
+    pub const SHIFT_HOURS: Rule = above("bus.shift_hours", "--shift-hours", 0.0, 16.0, "hours");
+    /// Search time limit.
+    pub const SECONDS: Rule = above("bus.seconds", "--seconds", 0.0, super::MAX_SECONDS, "s");
+    /// Snapping distance of `inspect --snap`.
+    pub const MAX_SNAP_M: Rule = above("", "--max-snap-m", 0.0, 100_000.0, "m");
+    /// Time limit of `darp`.
+    pub const DARP_SECONDS: Rule = above("", "--seconds", 0.0, super::MAX_SECONDS, "s");
+    /// Isochrone band limits.
+    pub const ISOCHRONE_MINUTES: Rule = above("", "--minutes", 0.0, 240.0, "minutes");
+}
+
+impl Rule {
+    /// `value` if it is finite and in range, else an error naming the key (and flag) and the
+    /// accepted range.
+    pub fn check(&self, value: f64) -> Result<f64> {
+        let low_ok = if self.min_exclusive {
+            value > self.min
+        } else {
+            value >= self.min
+        };
+        if value.is_finite() && low_ok && value <= self.max {
+            return Ok(value);
+        }
+        Err(Error::OutOfRange {
+            setting: self.name(),
+            value: format!("{value:?}"),
+            range: self.range(),
+        })
+    }
+
+    /// The key and flag, as a message names them.
+    pub fn name(&self) -> String {
+        match (self.key.is_empty(), self.flag.is_empty()) {
+            (true, _) => self.flag.to_string(),
+            (false, true) => self.key.to_string(),
+            (false, false) => format!("{} ({})", self.key, self.flag),
+        }
+    }
+
+    /// The accepted range in words.
+    pub fn range(&self) -> String {
+        let low = if self.min_exclusive { "above" } else { "from" };
+        if self.max == f64::MAX {
+            format!("give a number {low} {} {}", self.min, self.unit)
+        } else {
+            format!(
+                "give a finite number {low} {} to {} {}",
+                self.min, self.max, self.unit
+            )
+        }
+    }
+}
+
 fn invalid(key: &'static str, value: impl ToString, hint: &str) -> Error {
     Error::InvalidValue {
         what: key,
         value: value.to_string(),
         hint: hint.to_string(),
     }
+}
+
+/// IANA time zone names (tzdata 2025b zones and links, public domain), one per line.
+const TZ_NAMES: &str = include_str!("tz_names.txt");
+
+/// A time zone for the GTFS feed: an IANA name such as `Asia/Shanghai`. The names are
+/// embedded (9 kB) rather than read from /usr/share/zoneinfo, which Windows lacks.
+pub fn check_timezone(name: &str) -> Result<()> {
+    if TZ_NAMES.lines().any(|n| n == name) {
+        return Ok(());
+    }
+    Err(invalid(
+        "bus.timezone (--timezone)",
+        name.escape_debug(),
+        "an IANA time zone name such as Asia/Shanghai or Europe/Vaduz",
+    ))
+}
+
+/// Commute modes: at least one, none twice.
+pub fn check_modes(modes: &[Mode]) -> Result<()> {
+    if modes.is_empty() {
+        return Err(invalid(
+            "commute.modes (--modes)",
+            "[]",
+            "name at least one of walk, bike, ebike, bus, car",
+        ));
+    }
+    for (i, m) in modes.iter().enumerate() {
+        if modes[..i].contains(m) {
+            return Err(invalid(
+                "commute.modes (--modes)",
+                m.name(),
+                "appears twice; list each mode once",
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Scenario {
@@ -309,71 +506,45 @@ impl Scenario {
         }
     }
 
-    /// Checks every value that the stages would otherwise reject late.
+    /// Checks every value that the stages would otherwise reject late: every number against
+    /// its [`Rule`] (finite, in range), every name against its list.
     pub fn validate(&self) -> Result<()> {
+        use rules::*;
         let r = &self.region;
-        for (key, v) in [
-            ("region.walk_kmh", r.walk_kmh),
-            ("region.bike_kmh", r.bike_kmh),
-            ("region.ebike_kmh", r.ebike_kmh),
-            ("region.maxspeed_factor", r.maxspeed_factor),
-            ("region.bus_speed_factor", r.bus_speed_factor),
-        ] {
-            if !(v > 0.0 && v < 200.0) {
-                return Err(invalid(key, v, "a positive speed or factor"));
-            }
-        }
+        WALK_KMH.check(r.walk_kmh)?;
+        BIKE_KMH.check(r.bike_kmh)?;
+        EBIKE_KMH.check(r.ebike_kmh)?;
+        MAXSPEED_FACTOR.check(r.maxspeed_factor)?;
+        BUS_SPEED_FACTOR.check(r.bus_speed_factor)?;
+        let lc = &self.life_circle;
         self.poi_crs()?;
-        if self
-            .life_circle
-            .minutes
-            .is_some_and(|m| !(m > 0.0 && m <= 120.0))
-        {
-            return Err(invalid(
-                "life_circle.minutes",
-                self.life_circle.minutes.unwrap_or_default(),
-                "a walking time between 0 and 120 minutes",
-            ));
+        if let Some(m) = lc.minutes {
+            LIFE_MINUTES.check(m)?;
         }
+        SITES.check(lc.sites as f64)?;
         let c = &self.commute;
-        if !(c.minutes > 0.0 && c.minutes <= 60.0) {
-            return Err(invalid(
-                "commute.minutes",
-                c.minutes,
-                "a commute target between 0 and 60 minutes",
-            ));
-        }
+        COMMUTE_MINUTES.check(c.minutes)?;
         self.modes()?;
         self.crs(&c.population_crs, "commute.population_crs")?;
         crate::commute::gtfs::DepartureWindow::parse(&c.depart)?;
-        if !(c.persons_per_m2 > 0.0 && c.levels > 0.0 && c.area_density_per_ha >= 0.0) {
-            return Err(invalid(
-                "commute.persons_per_m2/levels/area_density_per_ha",
-                format!(
-                    "{}/{}/{}",
-                    c.persons_per_m2, c.levels, c.area_density_per_ha
-                ),
-                "positive persons per m² and levels, non-negative density",
-            ));
-        }
-        if c.residents_total.is_some_and(|t| t <= 0.0) {
-            return Err(invalid(
-                "commute.residents_total",
-                c.residents_total.unwrap_or_default(),
-                "a positive population",
-            ));
+        PERSONS_PER_M2.check(c.persons_per_m2)?;
+        LEVELS.check(c.levels)?;
+        AREA_DENSITY_PER_HA.check(c.area_density_per_ha)?;
+        if let Some(t) = c.residents_total {
+            RESIDENTS_TOTAL.check(t)?;
         }
         let b = &self.bus;
         self.crs(&b.demand_crs, "bus.demand_crs")?;
+        if b.parks.is_empty() {
+            MAX_PARKS.check(b.max_parks as f64)?;
+        }
+        MAX_WALK_M.check(b.max_walk_m)?;
+        EARLY_MIN.check(b.early_min)?;
+        TARGET_MIN.check(b.target_min)?;
+        SHIFT_HOURS.check(b.shift_hours)?;
+        SECONDS.check(b.seconds)?;
         self.arrive_s()?;
         self.bus_roads()?;
-        if !(b.seconds > 0.0 && b.seconds <= MAX_SECONDS) {
-            return Err(invalid(
-                "bus.seconds",
-                b.seconds,
-                "a time limit above 0 and at most 86400 s (a day)",
-            ));
-        }
         if u64::from(b.workers) > crate::drt::lines::MAX_WORKERS {
             return Err(invalid(
                 "bus.workers",
@@ -384,15 +555,27 @@ impl Scenario {
                 ),
             ));
         }
+        check_timezone(&b.timezone)?;
         if !["en", "zh"].contains(&self.report.lang.as_str()) {
             return Err(invalid("report.lang", &self.report.lang, "en or zh"));
+        }
+        if self.report.out.as_os_str().is_empty() {
+            return Err(invalid(
+                "report.out",
+                "",
+                "name an output folder, e.g. out = \"out\"",
+            ));
         }
         Ok(())
     }
 
-    /// Every input file the scenario names exists (a planner's file that is missing is an
-    /// error, not a stage without results).
+    /// Every input file the scenario names exists and the amenity profile loads (a planner's
+    /// file that is missing, or a profile that does not exist, is an error, not a stage
+    /// without results).
     pub fn check_inputs(&self) -> Result<()> {
+        if self.life_circle.enabled {
+            crate::places::AmenityProfile::load(&self.life_circle.profile)?;
+        }
         let files = [
             ("region.pbf", self.region.pbf.as_ref()),
             ("region.parks", self.region.parks.as_ref()),
@@ -465,16 +648,19 @@ impl Scenario {
             .map_err(|_| invalid("life_circle.poi_crs", value, "auto, wgs84, gcj02 or bd09"))
     }
 
-    /// The commute modes.
+    /// The commute modes: at least one, each once.
     pub fn modes(&self) -> Result<Vec<Mode>> {
-        self.commute
+        let modes = self
+            .commute
             .modes
             .iter()
             .map(|m| {
                 m.parse::<Mode>()
                     .map_err(|_| invalid("commute.modes", m, "walk, bike, ebike, bus or car"))
             })
-            .collect()
+            .collect::<Result<Vec<Mode>>>()?;
+        check_modes(&modes)?;
+        Ok(modes)
     }
 
     /// The network the bus-line vehicles drive on.
@@ -578,6 +764,58 @@ mod tests {
             let e = Scenario::from_toml(text, "s.toml").unwrap_err().to_string();
             assert!(e.contains(key), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn absurd_numbers_and_names_are_refused_naming_the_key() {
+        // Each of these was accepted before (issue 10, "Every bad value named").
+        for (text, key) in [
+            (
+                "[region]\nwalk_kmh = 199\n",
+                "region.walk_kmh (--walk-speed)",
+            ),
+            ("[commute]\nlevels = inf\n", "commute.levels"),
+            (
+                "[commute]\npersons_per_m2 = 1e300\n",
+                "commute.persons_per_m2",
+            ),
+            (
+                "[commute]\narea_density_per_ha = inf\n",
+                "commute.area_density_per_ha",
+            ),
+            (
+                "[commute]\nresidents_total = 1e308\n",
+                "commute.residents_total",
+            ),
+            ("[commute]\nmodes = []\n", "commute.modes"),
+            ("[commute]\nmodes = [\"walk\", \"walk\"]\n", "commute.modes"),
+            ("[bus]\nshift_hours = 1e300\n", "bus.shift_hours"),
+            ("[bus]\nearly_min = inf\n", "bus.early_min"),
+            ("[bus]\nmax_walk_m = nan\n", "bus.max_walk_m"),
+            ("[bus]\ntimezone = \"Asia/Nowhere\"\n", "bus.timezone"),
+            ("[bus]\ntimezone = \"Asia/Shanghai\\n\"\n", "bus.timezone"),
+            ("[bus]\nmax_parks = 0\n", "bus.max_parks"),
+            ("[life_circle]\nsites = 100000\n", "life_circle.sites"),
+            ("[report]\nout = \"\"\n", "report.out"),
+        ] {
+            let e = Scenario::from_toml(text, "s.toml").unwrap_err().to_string();
+            assert!(e.contains(key), "{text}: {e}");
+            assert!(!e.contains('\n'), "{text}: one line expected: {e}");
+        }
+        for tz in ["Asia/Shanghai", "Europe/Vaduz", "America/Sao_Paulo", "UTC"] {
+            check_timezone(tz).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_rule_names_its_range() {
+        let e = rules::LEVELS.check(f64::INFINITY).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "commute.levels (--levels) = inf is not accepted: give a finite number from 1 to 200 levels"
+        );
+        assert!(rules::WALK_KMH.check(f64::NAN).is_err());
+        assert_eq!(rules::WALK_KMH.check(10.0).unwrap(), 10.0);
     }
 
     #[test]

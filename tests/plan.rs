@@ -24,6 +24,17 @@ fn ok(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
+/// Exit code 3: files written, but a requested stage has no result (one warning line says
+/// which).
+fn assert_partial(out: &Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("warning: 1 of 3 requested stages produced no result (bus lines)"),
+        "{stderr}"
+    );
+}
+
 fn read(dir: &Path, f: &str) -> String {
     std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
 }
@@ -185,7 +196,16 @@ fn chinese_report_and_the_example_scenario() {
 fn a_region_without_parks_still_gets_a_report_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let pbf = format!("{}/tests/fixtures/bus.osm.pbf", env!("CARGO_MANIFEST_DIR"));
-    let text = ok(&plan(&[&pbf, "--out", dir.path().to_str().unwrap()], "2"));
+    let out = plan(&[&pbf, "--out", dir.path().to_str().unwrap()], "2");
+    // Every requested stage failed: exit 2 and one line saying what to do, but the report
+    // that explains it is written.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no requested stage produced a result") && stderr.contains("--parks"),
+        "{stderr}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("No parks"), "{text}");
     let html = read(dir.path(), "report.html");
     assert!(html.contains("class=\"no-parks\"") && html.contains("--parks"));
@@ -196,8 +216,14 @@ fn a_region_without_parks_still_gets_a_report_that_says_so() {
 fn a_stage_that_cannot_run_is_named_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("s.toml");
-    std::fs::write(&scenario, "[bus]\nparks = [\"Nowhere Park\"]\n").unwrap();
-    let text = ok(&plan(
+    // Every booking names a park the region does not have: the bus stage has no result.
+    std::fs::write(
+        dir.path().join("d.csv"),
+        "lon,lat,park,arrive_by\n9.52,47.14,Nowhere Park,08:00\n",
+    )
+    .unwrap();
+    std::fs::write(&scenario, "[bus]\ndemand = \"d.csv\"\n").unwrap();
+    let o = plan(
         &[
             "--config",
             scenario.to_str().unwrap(),
@@ -205,7 +231,9 @@ fn a_stage_that_cannot_run_is_named_with_its_reason() {
             dir.path().join("out").to_str().unwrap(),
         ],
         "2",
-    ));
+    );
+    assert_partial(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
     assert!(
         text.contains("bus lines: no result") && text.contains("Nowhere Park"),
         "{text}"
@@ -227,7 +255,7 @@ fn a_stage_that_cannot_run_is_named_with_its_reason() {
         ],
         "2",
     );
-    ok(&o);
+    assert_partial(&o);
     assert!(String::from_utf8_lossy(&o.stderr).contains("removed"));
     assert!(!out.join("drt.json").exists() && !out.join("gtfs/trips.txt").exists());
     assert!(out.join("report.html").exists() && out.join("commute.csv").exists());

@@ -140,7 +140,7 @@ pub fn read_gtfs(path: &Path, window: DepartureWindow) -> Result<TransitLines> {
         path: path.to_path_buf(),
         cause,
     })?;
-    let gtfs = Gtfs::from_path(path).map_err(|error| Error::InvalidValue {
+    let not_gtfs = |error: gtfs_structures::Error| Error::InvalidValue {
         what: "GTFS feed",
         value: path.display().to_string(),
         hint: format!(
@@ -148,8 +148,68 @@ pub fn read_gtfs(path: &Path, window: DepartureWindow) -> Result<TransitLines> {
              and stop_times.txt",
             error_chain(&error)
         ),
-    })?;
-    Ok(lines_in_window(&gtfs, path.display().to_string(), window))
+    };
+    // Unknown enum values (a `wheelchair_boarding = 3`) read as the default instead of
+    // refusing the feed.
+    let raw = gtfs_structures::GtfsReader::default()
+        .unkown_enum_as_default(true)
+        .raw()
+        .read_from_path(path)
+        .map_err(not_gtfs)?;
+    let (raw, tolerated) = tolerate_unused(raw, path);
+    let gtfs = Gtfs::try_from(raw).map_err(not_gtfs)?;
+    let mut lines = lines_in_window(&gtfs, path.display().to_string(), window);
+    lines.warnings.splice(0..0, tolerated);
+    Ok(lines)
+}
+
+/// Files whose content lifecircle does not use (agency.txt, shapes.txt, fares, …) and, for
+/// routes.txt, everything but the names: a spec slip in them (a `route_color` that is not
+/// `RRGGBB`) is one warning and the file is left out, not a refused feed. routes.txt left out
+/// means lines are named by their `route_id`.
+fn tolerate_unused(
+    mut raw: gtfs_structures::RawGtfs,
+    path: &Path,
+) -> (gtfs_structures::RawGtfs, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut note = |file: &str, error: &gtfs_structures::Error, effect: &str| {
+        warnings.push(format!(
+            "{}: {file} has an error in a field lifecircle does not use ({}); {effect}",
+            path.display(),
+            error_chain(error)
+        ));
+    };
+    if let Err(e) = &raw.routes {
+        note("routes.txt", e, "lines are named by their route_id");
+        raw.routes = Ok(Vec::new());
+    }
+    if let Err(e) = &raw.agencies {
+        note("agency.txt", e, "it is not used");
+        raw.agencies = Ok(Vec::new());
+    }
+    macro_rules! optional {
+        ($($field:ident: $file:literal),*) => {$(
+            if let Some(Err(e)) = &raw.$field {
+                note($file, e, "it is not used");
+                raw.$field = None;
+            }
+        )*};
+    }
+    optional!(
+        shapes: "shapes.txt",
+        fare_attributes: "fare_attributes.txt",
+        fare_rules: "fare_rules.txt",
+        fare_products: "fare_products.txt",
+        fare_media: "fare_media.txt",
+        rider_categories: "rider_categories.txt",
+        transfers: "transfers.txt",
+        pathways: "pathways.txt",
+        levels: "levels.txt",
+        feed_info: "feed_info.txt",
+        translations: "translations.txt",
+        ticketing_deep_links: "ticketing_deep_links.txt"
+    );
+    (raw, warnings)
 }
 
 /// An error and its sources, joined by `: `.
@@ -204,6 +264,35 @@ struct Skipped {
     zero_headway: usize,
     /// Legs whose arrival is before the departure before it (set to 0 s).
     negative_legs: usize,
+    /// Trips with a stop time after [`LAST_TIME_S`] (`99:99:99`).
+    absurd_time: usize,
+    /// Trips whose service runs on no day (all seven days 0, no dates).
+    no_service_day: usize,
+}
+
+/// Latest stop time accepted: 48:00:00 (service after midnight goes past 24:00:00, but a
+/// time like `99:99:99` is a slip; such a trip is left out and counted).
+const LAST_TIME_S: u32 = 2 * DAY_S;
+
+/// Whether a service's calendar.txt row runs on no day and it has no calendar_dates.txt
+/// dates: such a trip never runs.
+fn runs_on_no_day(gtfs: &Gtfs, service_id: &str) -> bool {
+    let no_dates = gtfs
+        .calendar_dates
+        .get(service_id)
+        .is_none_or(|d| d.is_empty());
+    gtfs.calendar.get(service_id).is_some_and(|c| {
+        ![
+            c.monday,
+            c.tuesday,
+            c.wednesday,
+            c.thursday,
+            c.friday,
+            c.saturday,
+            c.sunday,
+        ]
+        .contains(&true)
+    }) && no_dates
 }
 
 /// The lines of a parsed feed that run in the window.
@@ -217,8 +306,21 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
             skipped.unknown_service += 1;
             continue;
         }
+        if runs_on_no_day(gtfs, &trip.service_id) {
+            skipped.no_service_day += 1;
+            continue;
+        }
         if !runs_on_weekday(gtfs, &trip.service_id) {
             continue; // weekend-only service: expected, not worth a warning
+        }
+        let absurd = |t: Option<u32>| t.is_some_and(|t| t > LAST_TIME_S);
+        if trip
+            .stop_times
+            .iter()
+            .any(|st| absurd(st.arrival_time) || absurd(st.departure_time))
+        {
+            skipped.absurd_time += 1;
+            continue;
         }
         if trip.stop_times.len() < 2 {
             skipped.too_few_stops += 1;
@@ -394,6 +496,25 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
         skipped.negative_legs,
         "GTFS leg(s) arrive before they leave; ride time set to 0 s",
     );
+    note(
+        skipped.absurd_time,
+        "GTFS trip(s) skipped: a stop time after 48:00:00 (a slip such as 99:99:99)",
+    );
+    note(
+        skipped.no_service_day,
+        "GTFS trip(s) skipped: their calendar.txt service runs on no day and has no calendar_dates.txt dates",
+    );
+    if numbered.is_empty() {
+        warnings.push(format!(
+            "no GTFS line runs on a weekday in the window {window}: {} trip(s) in the feed{}",
+            gtfs.trips.len(),
+            if warnings.is_empty() {
+                String::new()
+            } else {
+                " (see the notes above)".to_string()
+            }
+        ));
+    }
     TransitLines {
         source,
         lines: numbered,
@@ -654,6 +775,61 @@ mod tests {
         for line in &lines.lines {
             assert_eq!(line.ride_s.len() + 1, line.stops.len(), "{}", line.id);
         }
+    }
+
+    #[test]
+    fn slips_in_unused_fields_are_tolerated_and_dropped_trips_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        write_feed(dir.path());
+        let append = |file: &str, text: &str| {
+            let mut all = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            all.push_str(text);
+            std::fs::write(dir.path().join(file), all).unwrap();
+        };
+        // A real city feed's slip: a route_color that is not RRGGBB.
+        std::fs::write(
+            dir.path().join("routes.txt"),
+            "route_id,agency_id,route_short_name,route_long_name,route_type,route_color\n\
+             R1,A,10,Centre - Park,3,blue\nR2,A,,Only Long,3,\nR3,A,N1,,3,\nF,A,F1,F1,3,\n",
+        )
+        .unwrap();
+        append("calendar.txt", "NONE,0,0,0,0,0,0,0,20240101,20241231\n");
+        append("trips.txt", "R2,NONE,never\nR2,WK,late\n");
+        append(
+            "stop_times.txt",
+            "never,07:00:00,07:00:00,S1,1,\nnever,07:05:00,07:05:00,S2,2,\n\
+             late,07:00:00,07:00:00,S1,1,\nlate,99:99:99,99:99:99,S2,2,\n",
+        );
+        let lines = read_gtfs(dir.path(), DepartureWindow::parse("07:00-08:00").unwrap()).unwrap();
+        let ids: Vec<&str> = lines.lines.iter().map(|line| line.id.as_str()).collect();
+        assert_eq!(ids, ["gtfs:F:1", "gtfs:R1:1", "gtfs:R1:2", "gtfs:R2:1"]);
+        // routes.txt is left out: lines are named by route_id.
+        assert_eq!(lines.lines[1].name, "R1");
+        let w = &lines.warnings;
+        assert!(
+            w[0].contains("routes.txt") && w[0].contains("named by their route_id"),
+            "{w:?}"
+        );
+        for needle in [
+            "1 GTFS trip(s) skipped: a stop time after 48:00:00",
+            "1 GTFS trip(s) skipped: their calendar.txt service runs on no day",
+        ] {
+            assert!(w.iter().any(|w| w.starts_with(needle)), "{needle}: {w:?}");
+        }
+    }
+
+    #[test]
+    fn no_line_in_the_window_comes_with_the_reason() {
+        let lines = read_test_feed("03:00-04:00");
+        assert!(lines.lines.is_empty());
+        assert!(
+            lines
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("no GTFS line runs on a weekday in the window 03:00-04:00")),
+            "{:?}",
+            lines.warnings
+        );
     }
 
     #[test]

@@ -552,6 +552,7 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
     let text = read_text(path)?;
     let fc = parse_geojson(path, &text)?;
     let mut zones = Vec::new();
+    let mut notes = Vec::new();
     for (i, f) in fc.features.iter().enumerate() {
         let n = i + 1;
         let geometry = f
@@ -578,6 +579,23 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
                 format!(
                     "park '{name}' (feature {n}) has coordinates {},{} that are not a lon,lat pair; give WGS-84 degrees",
                     c.x, c.y
+                ),
+            ));
+        }
+        let (polygon, note) = clean_polygon(polygon)
+            .map_err(|why| invalid(path, format!("park '{name}' (feature {n}) {why}")))?;
+        if let Some(note) = note {
+            notes.push(format!(
+                "{}: park '{name}' (feature {n}) {note}",
+                path.display()
+            ));
+        }
+        if let Some(first) = zones.iter().position(|z: &Zone| z.name == name) {
+            return Err(invalid(
+                path,
+                format!(
+                    "features {} and {n} are both named '{name}'; give each park its own name",
+                    first + 1
                 ),
             ));
         }
@@ -619,7 +637,56 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
         kind,
         zones,
         too_small: 0,
+        notes,
     })
+}
+
+/// A park outline as the planner meant it: holes outside their ring are dropped, and
+/// self-intersecting rings (bow-ties) or overlapping parts are replaced by their union (a
+/// note says so). Rings with fewer than 4 positions and outlines without area are refused.
+fn clean_polygon(mp: MultiPolygon) -> std::result::Result<(MultiPolygon, Option<String>), String> {
+    use geo::bool_ops::{FillRule, OpType};
+    use geo::{BooleanOps, Intersects, Polygon, Validation};
+    let mut notes = Vec::new();
+    let mut polygons = Vec::with_capacity(mp.0.len());
+    for p in mp.0 {
+        let (exterior, holes) = p.into_inner();
+        if exterior.0.len() < 4 || holes.iter().any(|h| h.0.len() < 4) {
+            return Err("has a ring with fewer than 4 positions; a ring needs at least 3 corners and the first position repeated at the end".into());
+        }
+        let outline = Polygon::new(exterior.clone(), Vec::new());
+        let (kept, dropped): (Vec<_>, Vec<_>) = holes
+            .into_iter()
+            .partition(|h| outline.intersects(&Polygon::new(h.clone(), Vec::new())));
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "{} hole(s) outside the outer ring dropped",
+                dropped.len()
+            ));
+        }
+        polygons.push(Polygon::new(exterior, kept));
+    }
+    let mut mp = MultiPolygon(polygons);
+    if !mp.is_valid() {
+        let before_ha = area_ha(&mp);
+        // Each part under the even-odd rule (a bow-tie's two lobes both count, a hole
+        // stays a hole), then the parts' union (overlaps count once).
+        let empty = MultiPolygon::<f64>(Vec::new());
+        mp = mp.0.iter().fold(empty.clone(), |acc, part| {
+            let part = part.boolean_op_with_fill_rule(&empty, OpType::Union, FillRule::EvenOdd);
+            acc.union(&part)
+        });
+        notes.push(format!(
+            "crosses itself or has overlapping parts: replaced by their union ({before_ha:.2} ha as drawn, {:.2} ha repaired)",
+            area_ha(&mp)
+        ));
+    }
+    if area_ha(&mp) < 1e-4 {
+        return Err(
+            "has no area (its corners lie on a line or a point); draw the park's outline".into(),
+        );
+    }
+    Ok((mp, (!notes.is_empty()).then(|| notes.join("; "))))
 }
 
 #[cfg(test)]
@@ -666,6 +733,83 @@ mod tests {
                 .starts_with("p.csv:12: … and 499,990 more rows like this"),
             "{}",
             out[MAX_ROW_WARNINGS]
+        );
+    }
+
+    const BBOX: [f64; 4] = [9.0, 47.0, 10.0, 48.0];
+
+    /// Reads a FeatureCollection of `(name, geometry JSON)` features.
+    fn parks(features: &[(&str, &str)]) -> Result<Zones> {
+        let features: Vec<String> = features
+            .iter()
+            .map(|(name, g)| {
+                format!(r#"{{"type":"Feature","properties":{{"name":"{name}"}},"geometry":{g}}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parks.geojson");
+        std::fs::write(&path, text).unwrap();
+        read_zones_geojson(&path, ZoneKind::Parks, BBOX)
+    }
+
+    const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.1],[9.51,47.11],[9.5,47.11],[9.5,47.1]]]}"#;
+
+    #[test]
+    fn bow_ties_and_overlapping_parts_are_repaired_by_union_and_noted() {
+        let square = parks(&[("A", SQUARE)]).unwrap().zones[0].area_ha;
+        let bow_tie = r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.11],[9.51,47.1],[9.5,47.11],[9.5,47.1]]]}"#;
+        let z = parks(&[("Bow", bow_tie)]).unwrap();
+        // Two triangles, each a quarter of the square.
+        assert!(
+            (z.zones[0].area_ha - square / 2.0).abs() < 0.01 * square,
+            "{z:?}"
+        );
+        assert!(z.notes[0].contains("'Bow' (feature 1)") && z.notes[0].contains("union"));
+        let ring = "[[[9.5,47.1],[9.51,47.1],[9.51,47.11],[9.5,47.11],[9.5,47.1]]]";
+        let twice = format!(r#"{{"type":"MultiPolygon","coordinates":[{ring},{ring}]}}"#);
+        let z = parks(&[("Twice", &twice)]).unwrap();
+        assert!((z.zones[0].area_ha - square).abs() < 0.01 * square, "{z:?}");
+        assert_eq!(z.notes.len(), 1);
+    }
+
+    #[test]
+    fn a_hole_outside_its_ring_is_dropped_with_a_note() {
+        let g = r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.1],[9.51,47.11],[9.5,47.11],[9.5,47.1]],[[9.6,47.2],[9.61,47.2],[9.61,47.21],[9.6,47.2]]]}"#;
+        let z = parks(&[("Holey", g)]).unwrap();
+        let square = parks(&[("A", SQUARE)]).unwrap().zones[0].area_ha;
+        assert!((z.zones[0].area_ha - square).abs() < 1e-9, "{z:?}");
+        assert!(z.notes[0].contains("hole(s) outside"), "{:?}", z.notes);
+    }
+
+    #[test]
+    fn outlines_without_area_and_duplicate_names_are_refused() {
+        for (g, needle) in [
+            (
+                r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.1]]]}"#,
+                "fewer than 4 positions",
+            ),
+            (
+                r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.1],[9.52,47.1],[9.5,47.1]]]}"#,
+                "no area",
+            ),
+            (
+                r#"{"type":"Point","coordinates":[9.5,47.1]}"#,
+                "not a Polygon",
+            ),
+        ] {
+            let e = parks(&[("Flat", g)]).unwrap_err().to_string();
+            assert!(e.contains("parks.geojson") && e.contains(needle), "{e}");
+        }
+        let e = parks(&[("Same", SQUARE), ("Other", SQUARE), ("Same", SQUARE)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("features 1 and 3") && e.contains("'Same'"),
+            "{e}"
         );
     }
 }

@@ -102,6 +102,8 @@ pub struct Zones {
     pub zones: Vec<Zone>,
     /// Areas (after merging) below the minimum size, ignored.
     pub too_small: usize,
+    /// What was repaired or dropped reading them from a planner's file, one line each.
+    pub notes: Vec<String>,
 }
 
 impl Zones {
@@ -241,6 +243,7 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
         kind: ZoneKind::Parks,
         zones,
         too_small,
+        notes: Vec::new(),
     }
 }
 
@@ -271,6 +274,7 @@ pub fn residential_zones(extract: &OsmExtract) -> Zones {
         kind: ZoneKind::Residential,
         zones,
         too_small: 0,
+        notes: Vec::new(),
     }
 }
 

@@ -183,10 +183,14 @@ impl AmenityProfile {
             })?;
             return Self::from_toml(&text, name_or_path);
         }
+        let known: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
         Err(Error::InvalidValue {
             what: "profile",
             value: name_or_path.to_string(),
-            hint: "use park, gb50180, or the path of a .toml profile file".into(),
+            hint: format!(
+                "no such built-in profile; the built-in profiles are {}, or give the path of a .toml profile file",
+                known.join(", ")
+            ),
         })
     }
 
@@ -206,11 +210,16 @@ impl AmenityProfile {
                     hint: format!("category '{}' appears twice", c.id),
                 });
             }
-            if c.minutes.is_some_and(|m| m <= 0.0) || c.metres.is_some_and(|m| m <= 0.0) {
+            let bad_minutes = c.minutes.is_some_and(|m| !(m > 0.0 && m <= 120.0));
+            let bad_metres = c.metres.is_some_and(|m| !(m > 0.0 && m <= 10_000.0));
+            if bad_minutes || bad_metres {
                 return Err(Error::InvalidValue {
                     what: "profile file",
                     value: source.to_string(),
-                    hint: format!("category '{}' has a threshold that is not positive", c.id),
+                    hint: format!(
+                        "category '{}' has minutes = {:?} / metres = {:?}; give minutes above 0 to 120 and metres above 0 to 10000",
+                        c.id, c.minutes, c.metres
+                    ),
                 });
             }
             let filters = c
@@ -370,5 +379,23 @@ mod tests {
             AmenityProfile::load("park").unwrap().category_index("餐饮"),
             Some(0)
         );
+    }
+
+    #[test]
+    fn thresholds_that_are_not_numbers_are_errors() {
+        for threshold in [
+            "minutes = nan",
+            "minutes = inf",
+            "metres = nan",
+            "minutes = -1",
+        ] {
+            let text = format!(
+                "name = \"x\"\nzones = \"parks\"\n[[category]]\nid=\"shop\"\nen=\"a\"\nzh=\"a\"\nrequired=true\n{threshold}\ntags=[]\n"
+            );
+            let msg = AmenityProfile::from_toml(&text, "mine.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(msg.contains("mine.toml") && msg.contains("'shop'"), "{msg}");
+        }
     }
 }

@@ -444,10 +444,19 @@ fn check_lon_lat(c: Coord) -> std::result::Result<(), String> {
     }
 }
 
-/// A count: a finite, non-negative number.
+/// Most residents one row or feature may count: more than the largest city district
+/// (Shanghai Pudong, 5.8 million). A larger count is a wrong column or a unit slip, and would
+/// overflow the totals (`inf` residents, `NaN%` shares).
+pub const MAX_COUNT_PER_ROW: f64 = 10_000_000.0;
+
+/// A count: a finite, non-negative number up to [`MAX_COUNT_PER_ROW`].
 fn parse_count(text: &str) -> std::result::Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        Ok(n) if n.is_finite() && (0.0..=MAX_COUNT_PER_ROW).contains(&n) => Ok(n),
+        Ok(n) if n > MAX_COUNT_PER_ROW => Err(format!(
+            "count '{}' is more than {MAX_COUNT_PER_ROW} residents in one row (wrong column?)",
+            text.trim()
+        )),
         Ok(_) => Err(format!("count '{text}' is negative or not finite")),
         Err(_) => Err(format!("count '{}' is not a number", text.trim())),
     }
@@ -914,6 +923,7 @@ mod tests {
                 source: Source::Osm(vec![OsmRef::Way(1)]),
             }],
             too_small: 0,
+            notes: Vec::new(),
         };
         let index = AreaIndex::new(&zones);
         assert_eq!(
@@ -958,7 +968,9 @@ mod tests {
              9.52,47.14,-3\n\
              47.14,9.52,10\n\
              9.52,47.14,many\n\
-             9.53,47.15,0\n",
+             9.53,47.15,0\n\
+             9.52,47.14,1.8e308\n\
+             9.52,47.14,inf\n",
             inside.x, inside.y
         );
         let f = temp_file(".csv", &text);
@@ -971,7 +983,8 @@ mod tests {
         assert!(r.units.iter().all(|u| u.basis == ResidentBasis::Supplied));
         assert_eq!(r.units[0].area, Some(z.id));
         let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [4, 5, 6, 7], "{warnings:?}");
+        assert_eq!(lines, [4, 5, 6, 7, 9, 10], "{warnings:?}");
+        assert!(warnings[4].message.contains("1.8e308"), "{}", warnings[4]);
         assert!(warnings[0].message.contains("lat 'abc'"), "{}", warnings[0]);
         assert!(warnings[1].message.contains("negative"), "{}", warnings[1]);
         assert!(warnings[2].message.contains("outside"), "{}", warnings[2]);

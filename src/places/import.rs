@@ -516,6 +516,31 @@ pub(super) fn property(f: &geojson::Feature, keys: &[&str]) -> Option<String> {
     })
 }
 
+/// The geometry as `geo`, or `None` when it does not convert. A position with fewer than two
+/// numbers (`[9.5]`, `[]`) is `None` too: the `geojson` crate's conversion panics on it.
+pub(super) fn to_geo(value: &geojson::GeometryValue) -> Option<geo::Geometry<f64>> {
+    positions_complete(value)
+        .then(|| geo::Geometry::<f64>::try_from(value).ok())
+        .flatten()
+}
+
+/// Whether every position of a geometry has at least a longitude and a latitude.
+pub(super) fn positions_complete(value: &geojson::GeometryValue) -> bool {
+    use geojson::GeometryValue as G;
+    let line = |l: &Vec<geojson::Position>| l.iter().all(|p| p.len() >= 2);
+    match value {
+        G::Point { coordinates } => coordinates.len() >= 2,
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => line(coordinates),
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().all(line)
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().all(line),
+        G::GeometryCollection { geometries } => {
+            geometries.iter().all(|g| positions_complete(&g.value))
+        }
+    }
+}
+
 fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
     let fc = parse_geojson(path, text)?;
     Ok(fc
@@ -559,10 +584,16 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
             .geometry
             .as_ref()
             .ok_or_else(|| invalid(path, format!("feature {n} has no geometry")))?;
-        let polygon: MultiPolygon = match geo::Geometry::<f64>::try_from(&geometry.value) {
-            Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
-            Ok(geo::Geometry::MultiPolygon(mp)) => mp,
-            Ok(_) | Err(_) => {
+        let polygon: MultiPolygon = match to_geo(&geometry.value) {
+            Some(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+            Some(geo::Geometry::MultiPolygon(mp)) => mp,
+            _ if !positions_complete(&geometry.value) => {
+                return Err(invalid(
+                    path,
+                    format!("feature {n} has a position with fewer than two numbers (lon, lat)"),
+                ));
+            }
+            Some(_) | None => {
                 return Err(invalid(
                     path,
                     format!(

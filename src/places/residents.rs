@@ -529,11 +529,16 @@ fn feature_location(
             geometry.value.type_name()
         )
     };
-    let polygon = match geo::Geometry::<f64>::try_from(&geometry.value) {
-        Ok(geo::Geometry::Point(p)) => return check_point(p.0.x, p.0.y, crs, bbox),
-        Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
-        Ok(geo::Geometry::MultiPolygon(mp)) => mp,
-        Ok(_) | Err(_) => return Err(wrong()),
+    let polygon = match super::import::to_geo(&geometry.value) {
+        Some(geo::Geometry::Point(p)) => return check_point(p.0.x, p.0.y, crs, bbox),
+        Some(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Some(geo::Geometry::MultiPolygon(mp)) => mp,
+        _ if !super::import::positions_complete(&geometry.value) => {
+            return Err(format!(
+                "feature {n} has a position with fewer than two numbers (lon, lat)"
+            ));
+        }
+        Some(_) | None => return Err(wrong()),
     };
     for p in &polygon.0 {
         for c in p

@@ -52,16 +52,6 @@ fn kept_inputs_do_not_panic() {
     assert!(failures.is_empty(), "panics:\n{}", failures.join("\n"));
 }
 
-/// Crashes found by the fuzzer in code that other work changes (kept in
-/// `tests/fuzz_regressions/open/`); they move up a folder once fixed.
-#[test]
-#[ignore = "open findings, fixed on other branches"]
-fn open_findings_do_not_panic() {
-    let inputs = kept_inputs(&fuzz::regressions_dir().join("open"));
-    let failures = panicking(&inputs);
-    assert!(failures.is_empty(), "panics:\n{}", failures.join("\n"));
-}
-
 #[test]
 fn smoke_fuzz_every_target() {
     let work = tempfile::tempdir().unwrap();

@@ -422,7 +422,7 @@ fn isochrone_out_ending_in_a_slash_writes_into_that_folder() {
     let iso = ["isochrone", "--from", "9.5215,47.1410", "--out", "newdir/"];
     ok(&run_in(t.path(), &iso, &[]));
     let text = std::fs::read_to_string(t.path().join("newdir/isochrone.geojson")).unwrap();
-    assert!(text.contains("\"name\": \"isochrone\""), "{text}");
+    assert!(text.contains("\"name\":\"isochrone\""), "{text}");
     // An existing folder given without the slash means the same.
     let iso = [
         "isochrone",

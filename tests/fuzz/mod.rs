@@ -268,7 +268,7 @@ pub fn run_reader(target: Target, bytes: &[u8], work: &Path) -> Outcome {
             format!("graph {} parks {}", graph.is_ok(), parks.zones.len())
         }
         Target::PoiCsv | Target::PoiGeojson => {
-            let (a, w) = import::read_pois(&path, crs, &ctx.profile, ctx.bbox, 0)
+            let (a, w) = import::read_pois(&path, None, &ctx.profile, ctx.bbox, 0)
                 .map_err(|e| e.to_string())?;
             format!("{} {}", a.len(), warning_classes(&w))
         }
@@ -311,6 +311,7 @@ fn scenario(path: &Path) -> Outcome {
     let modes = s.modes().map_err(|e| e.to_string())?;
     let arrive = s.arrive_s().map_err(|e| e.to_string())?;
     s.crs_of().map_err(|e| e.to_string())?;
+    s.poi_crs().map_err(|e| e.to_string())?;
     s.bus_roads().map_err(|e| e.to_string())?;
     let _ = s.graph_options();
     let _ = s.resident_options();

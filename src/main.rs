@@ -110,6 +110,10 @@ enum Command {
         /// Park outlines (GeoJSON) instead of landuse=industrial areas.
         #[arg(long, value_name = "FILE.geojson")]
         parks: Option<PathBuf>,
+        /// Coordinate system of --parks: wgs84, gcj02 (outlines drawn on Amap or Tencent) or
+        /// bd09 (Baidu). Default: the scenario's, wgs84.
+        #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        parks_crs: Option<Crs>,
     },
     /// Summarise a region: OSM elements, areas, stops, and each mode's routing graph.
     Inspect {
@@ -133,6 +137,10 @@ enum Command {
         /// landuse=industrial areas.
         #[arg(long, value_name = "FILE.geojson")]
         parks: Option<PathBuf>,
+        /// Coordinate system of --parks: wgs84, gcj02 (outlines drawn on Amap or Tencent) or
+        /// bd09 (Baidu). Default: the scenario's, wgs84.
+        #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        parks_crs: Option<Crs>,
         /// Amenity profile: park, gb50180 (residential areas), or a .toml file.
         #[arg(long, default_value = "park", value_name = "NAME|FILE.toml")]
         profile: String,
@@ -160,6 +168,10 @@ enum Command {
         /// Park outlines (GeoJSON) instead of landuse=industrial areas.
         #[arg(long, value_name = "FILE.geojson")]
         parks: Option<PathBuf>,
+        /// Coordinate system of --parks: wgs84, gcj02 (outlines drawn on Amap or Tencent) or
+        /// bd09 (Baidu). Default: the scenario's, wgs84.
+        #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        parks_crs: Option<Crs>,
         #[command(flatten)]
         population: PopulationArgs,
         #[command(flatten)]
@@ -194,6 +206,10 @@ enum Command {
         /// Park outlines (GeoJSON) instead of landuse=industrial areas.
         #[arg(long, value_name = "FILE.geojson")]
         parks: Option<PathBuf>,
+        /// Coordinate system of --parks: wgs84, gcj02 (outlines drawn on Amap or Tencent) or
+        /// bd09 (Baidu). Default: the scenario's, wgs84.
+        #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+        parks_crs: Option<Crs>,
         /// Plan for these parks only (code such as P1, or name); repeatable. Default: all.
         #[arg(long = "park", value_name = "NAME_OR_ID")]
         only_parks: Vec<String>,
@@ -337,10 +353,16 @@ fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
 }
 
 /// `[region]` from the shared command-line options.
-fn region(common: Common, parks: Option<PathBuf>, defaults: RegionConfig) -> RegionConfig {
+fn region(
+    common: Common,
+    parks: Option<PathBuf>,
+    parks_crs: Option<Crs>,
+    defaults: RegionConfig,
+) -> RegionConfig {
     RegionConfig {
         pbf: common.pbf,
         parks,
+        parks_crs: parks_crs.map_or(defaults.parks_crs.clone(), |c| c.name().to_string()),
         walk_kmh: common.walk_speed,
         ..defaults
     }
@@ -428,6 +450,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             lang,
             parks,
+            parks_crs,
         } => {
             let start = Instant::now();
             let mut scenario = match &config {
@@ -436,6 +459,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             scenario.region.pbf = pbf.or(scenario.region.pbf);
             scenario.region.parks = parks.or(scenario.region.parks);
+            if let Some(crs) = parks_crs {
+                scenario.region.parks_crs = crs.name().to_string();
+            }
             scenario.report.out = out.unwrap_or(scenario.report.out);
             scenario.report.lang = lang.unwrap_or(scenario.report.lang);
             scenario.validate()?;
@@ -519,6 +545,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Coverage {
             common,
             parks,
+            parks_crs,
             profile,
             poi,
             poi_crs,
@@ -529,7 +556,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let start = Instant::now();
             let defaults = Scenario::default();
             let scenario = Scenario {
-                region: region(common, parks, defaults.region),
+                region: region(common, parks, parks_crs, defaults.region),
                 life_circle: LifeCircleConfig {
                     enabled: true,
                     profile,
@@ -575,6 +602,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Commute {
             common,
             parks,
+            parks_crs,
             population,
             transit,
             minutes,
@@ -584,7 +612,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let start = Instant::now();
             let defaults = Scenario::default();
             let scenario = Scenario {
-                region: region(common, parks, defaults.region),
+                region: region(common, parks, parks_crs, defaults.region),
                 life_circle: LifeCircleConfig {
                     enabled: false,
                     ..defaults.life_circle
@@ -692,6 +720,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Drt {
             common,
             parks,
+            parks_crs,
             only_parks,
             demand,
             demand_crs,
@@ -714,7 +743,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let start = Instant::now();
             let defaults = Scenario::default();
             let scenario = Scenario {
-                region: region(common, parks, defaults.region),
+                region: region(common, parks, parks_crs, defaults.region),
                 life_circle: LifeCircleConfig {
                     enabled: false,
                     ..defaults.life_circle

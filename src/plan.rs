@@ -119,7 +119,7 @@ pub const STAGES: [&str; 5] = [
 pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun> {
     scenario.validate()?;
     scenario.check_inputs()?;
-    let [population_crs, demand_crs] = scenario.crs_of()?;
+    let [parks_crs, population_crs, demand_crs] = scenario.crs_of()?;
     let poi_crs = scenario.poi_crs()?;
     progress.stage(0, STAGES.len(), STAGES[0]);
     let extract = match &scenario.region.pbf {
@@ -130,7 +130,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     let parks = select_zones(
         &extract,
         ZoneKind::Parks,
-        scenario.region.parks.as_deref(),
+        scenario.region.parks.as_deref().map(|p| (p, parks_crs)),
         &ParkOptions::default(),
     )
     .map_err(|e| e.to_string());

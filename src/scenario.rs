@@ -39,6 +39,8 @@ pub struct RegionConfig {
     pub pbf: Option<PathBuf>,
     /// Park outlines (GeoJSON) instead of landuse=industrial areas.
     pub parks: Option<PathBuf>,
+    /// Their coordinate system: wgs84, gcj02 (drawn on Amap or Tencent) or bd09 (Baidu).
+    pub parks_crs: String,
     /// Walking speed, km/h.
     pub walk_kmh: f64,
     /// Cycling speed (own or shared bike), km/h.
@@ -171,6 +173,7 @@ impl Default for RegionConfig {
         RegionConfig {
             pbf: None,
             parks: None,
+            parks_crs: "wgs84".into(),
             walk_kmh: g.walk_kmh,
             bike_kmh: g.bike_kmh,
             ebike_kmh: g.ebike_kmh,
@@ -516,6 +519,7 @@ impl Scenario {
         EBIKE_KMH.check(r.ebike_kmh)?;
         MAXSPEED_FACTOR.check(r.maxspeed_factor)?;
         BUS_SPEED_FACTOR.check(r.bus_speed_factor)?;
+        self.crs(&r.parks_crs, "region.parks_crs")?;
         let lc = &self.life_circle;
         self.poi_crs()?;
         if let Some(m) = lc.minutes {
@@ -689,8 +693,9 @@ impl Scenario {
     }
 
     /// Coordinate systems of the planner's files: POIs, population, demand.
-    pub fn crs_of(&self) -> Result<[Crs; 2]> {
+    pub fn crs_of(&self) -> Result<[Crs; 3]> {
         Ok([
+            self.crs(&self.region.parks_crs, "region.parks_crs")?,
             self.crs(&self.commute.population_crs, "commute.population_crs")?,
             self.crs(&self.bus.demand_crs, "bus.demand_crs")?,
         ])

@@ -97,3 +97,56 @@ fn a_file_in_no_known_encoding_is_refused_by_line() {
         "{stderr}"
     );
 }
+
+/// A park outline drawn on Amap (GCJ-02) lands where the same outline in WGS-84 does; read as
+/// WGS-84 it would be hundreds of metres off.
+#[test]
+fn park_outlines_drawn_in_gcj02_are_converted() {
+    use lifecircle::places::ZoneKind;
+    use lifecircle::places::crs::{Crs, from_wgs84};
+    use lifecircle::places::import::read_zones_geojson;
+    // Around Xinjiekou, Nanjing; the region of ../shared/data/osm/nanjing-xinjiekou.osm.pbf.
+    let nanjing = [118.68665, 31.87100, 118.87560, 32.16071];
+    let wgs84 = [
+        (118.7780, 32.0400),
+        (118.7840, 32.0400),
+        (118.7840, 32.0450),
+        (118.7780, 32.0450),
+        (118.7780, 32.0400),
+    ];
+    let ring = |crs: Crs| -> String {
+        let points: Vec<String> = wgs84
+            .iter()
+            .map(|&(x, y)| {
+                let c = from_wgs84(crs, geo::Coord { x, y });
+                format!("[{:.7},{:.7}]", c.x, c.y)
+            })
+            .collect();
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"新街口园区"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+            points.join(",")
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parks_gcj02.geojson");
+    std::fs::write(&path, ring(Crs::Gcj02)).unwrap();
+    let off_m = |crs: Crs| -> f64 {
+        let zones = read_zones_geojson(&path, ZoneKind::Parks, crs, nanjing).unwrap();
+        let exterior = zones.zones[0].polygon.0[0].exterior();
+        exterior
+            .0
+            .iter()
+            .map(|c| {
+                wgs84
+                    .iter()
+                    .map(|&(x, y)| ((c.x - x) * 94_400.0).hypot((c.y - y) * 110_900.0))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .fold(0.0, f64::max)
+    };
+    assert!(off_m(Crs::Gcj02) < 1.0, "{} m", off_m(Crs::Gcj02));
+    assert!(off_m(Crs::Wgs84) > 300.0, "{} m", off_m(Crs::Wgs84));
+    // The flag is checked like every CRS.
+    let out = lifecircle(&["coverage", "--parks-crs", "mars"]);
+    assert_eq!(out.status.code(), Some(2));
+}

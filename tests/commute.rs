@@ -127,7 +127,7 @@ fn run(
     let parks = select_zones(
         extract,
         ZoneKind::Parks,
-        parks_file,
+        parks_file.map(|p| (p, Crs::Wgs84)),
         &ParkOptions::default(),
     )
     .unwrap();

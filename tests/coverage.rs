@@ -37,7 +37,13 @@ fn run(
 ) {
     let graph = build_graph(extract, &GraphOptions::default()).unwrap();
     let profile = AmenityProfile::load(profile).unwrap();
-    let zones = select_zones(extract, profile.zones, parks, &ParkOptions::default()).unwrap();
+    let zones = select_zones(
+        extract,
+        profile.zones,
+        parks.map(|p| (p, Crs::Wgs84)),
+        &ParkOptions::default(),
+    )
+    .unwrap();
     let amenities = osm_amenities(extract, &profile);
     let report = compute_coverage(
         &graph,

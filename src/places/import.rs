@@ -573,7 +573,7 @@ fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
 
 /// Reads zones (parks) from a GeoJSON file of Polygon / MultiPolygon features with a `name`.
 /// A feature that lies entirely outside `bbox` (the OSM data) is an error naming it.
-pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result<Zones> {
+pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4]) -> Result<Zones> {
     let text = read_text(path)?;
     let fc = parse_geojson(path, &text)?;
     let mut zones = Vec::new();
@@ -613,6 +613,8 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, bbox: [f64; 4]) -> Result
                 ),
             ));
         }
+        // Outlines drawn on Amap or Baidu: every vertex to WGS-84.
+        let polygon = geo::MapCoords::map_coords(&polygon, |c| to_wgs84(crs, c));
         let (polygon, note) = clean_polygon(polygon)
             .map_err(|why| invalid(path, format!("park '{name}' (feature {n}) {why}")))?;
         if let Some(note) = note {
@@ -784,7 +786,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("parks.geojson");
         std::fs::write(&path, text).unwrap();
-        read_zones_geojson(&path, ZoneKind::Parks, BBOX)
+        read_zones_geojson(&path, ZoneKind::Parks, Crs::Wgs84, BBOX)
     }
 
     const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[9.5,47.1],[9.51,47.1],[9.51,47.11],[9.5,47.11],[9.5,47.1]]]}"#;

@@ -337,19 +337,19 @@ pub fn osm_amenities(extract: &OsmExtract, profile: &AmenityProfile) -> Vec<Amen
     out
 }
 
-/// The zones a profile evaluates: the parks in `parks_file` when given, else the profile's
-/// kind of zone from OSM.
+/// The zones a profile evaluates: the parks in `parks_file` (outlines in the given CRS) when
+/// given, else the profile's kind of zone from OSM.
 ///
 /// # Errors
 /// [`crate::Error::NoZones`] when there is none; file errors from [`import::read_zones_geojson`].
 pub fn select_zones(
     extract: &OsmExtract,
     kind: ZoneKind,
-    parks_file: Option<&std::path::Path>,
+    parks_file: Option<(&std::path::Path, crs::Crs)>,
     options: &ParkOptions,
 ) -> crate::Result<Zones> {
     let zones = match (parks_file, kind) {
-        (Some(path), kind) => import::read_zones_geojson(path, kind, extract.bbox)?,
+        (Some((path, crs)), kind) => import::read_zones_geojson(path, kind, crs, extract.bbox)?,
         (None, ZoneKind::Parks) => find_parks(extract, options),
         (None, ZoneKind::Residential) => residential_zones(extract),
     };

@@ -283,7 +283,7 @@ pub fn run_reader(target: Target, bytes: &[u8], work: &Path) -> Outcome {
             format!("{} {}", b.len(), warning_classes(&w))
         }
         Target::ParkGeojson => {
-            let z = import::read_zones_geojson(&path, ZoneKind::Parks, ctx.bbox)
+            let z = import::read_zones_geojson(&path, ZoneKind::Parks, Crs::Wgs84, ctx.bbox)
                 .map_err(|e| e.to_string())?;
             format!("{}", z.zones.len())
         }

@@ -298,12 +298,8 @@ const fn above(
     unit: &'static str,
 ) -> Rule {
     Rule {
-        key,
-        flag,
-        min,
         min_exclusive: true,
-        max,
-        unit,
+        ..rule(key, flag, min, max, unit)
     }
 }
 

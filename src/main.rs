@@ -484,7 +484,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let run = run_plan(&scenario, &progress)?;
             warn_read(&run.extract);
             let lang = Lang::parse(&scenario.report.lang);
-            let files = report::html::plan_files(&run, lang);
+            let files = report::html::plan_files(&run, lang)?;
             let committed = out_dir.commit(&files)?;
             bar.finish_and_clear();
             for path in &committed.removed {
@@ -593,8 +593,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 source: run.extract.source.display().to_string(),
                 warnings: lc.warnings.clone(),
             };
-            let files =
+            let mut files =
                 report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info);
+            files.extend(report::xlsx::tables_file(
+                &files,
+                Lang::parse(&scenario.report.lang),
+            )?);
             let written = out_dir.commit(&files)?.written;
             print_coverage(&lc.zones, &lc.report, lc.amenities.len());
             print_written(&written, &out, start);
@@ -635,7 +639,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("warning: {w}");
             }
             let report = &c.report;
-            let files = report::commute::commute_files(
+            let mut files = report::commute::commute_files(
                 park_zones,
                 &run.areas,
                 &c.residents,
@@ -643,6 +647,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &run.extract.source.display().to_string(),
                 &c.warnings,
             );
+            files.extend(report::xlsx::tables_file(
+                &files,
+                Lang::parse(&scenario.report.lang),
+            )?);
             let written = out_dir.commit(&files)?.written;
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
@@ -802,7 +810,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 skipped_rows: &bus.skipped,
                 timezone: &scenario.bus.timezone,
             };
-            let files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
+            let mut files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
+            files.extend(report::xlsx::tables_file(
+                &files,
+                Lang::parse(&scenario.report.lang),
+            )?);
             let written = out_dir.commit(&files)?.written;
             print_drt(&bus.plan);
             print_written(&written, &out, start);

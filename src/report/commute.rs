@@ -28,13 +28,14 @@ fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
         .and_then(|x| x.1)
 }
 
-/// Every file [`commute_files`] writes.
+/// Every file [`commute_files`] writes, and the `tables.xlsx` the command adds.
 pub const COMMUTE_FILES: &[&str] = &[
     "commute.csv",
     "commute.json",
     "residential.geojson",
     "commute_isochrones.geojson",
     "bikeshare.geojson",
+    "tables.xlsx",
 ];
 
 /// All commute outputs. `warnings` are the rows skipped while reading inputs.

@@ -25,7 +25,8 @@ fn share(x: f64) -> f64 {
     round(x, 4)
 }
 
-/// Every file [`coverage_files`] can write (the zone file is one of the first two).
+/// Every file [`coverage_files`] can write (the zone file is one of the first two), and the
+/// `tables.xlsx` the command adds.
 pub const COVERAGE_FILES: &[&str] = &[
     "parks.geojson",
     "residential_areas.geojson",
@@ -35,6 +36,7 @@ pub const COVERAGE_FILES: &[&str] = &[
     "gaps.geojson",
     "coverage.csv",
     "coverage.json",
+    "tables.xlsx",
 ];
 
 /// All coverage outputs.

@@ -48,7 +48,7 @@ fn periods(plan: &LinePlan) -> impl Iterator<Item = (usize, &'static str, &Run)>
     })
 }
 
-/// Every file [`drt_files`] writes.
+/// Every file [`drt_files`] writes, and the `tables.xlsx` the command adds.
 pub const DRT_FILES: &[&str] = &[
     "drt_routes.geojson",
     "drt_stops.geojson",
@@ -62,6 +62,7 @@ pub const DRT_FILES: &[&str] = &[
     "gtfs/stop_times.txt",
     "gtfs/calendar.txt",
     "gtfs/shapes.txt",
+    "tables.xlsx",
 ];
 
 /// All bus-line outputs.

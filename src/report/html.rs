@@ -1141,9 +1141,9 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
     h.push_str("</tbody></table></section>\n");
 }
 
-/// Every file of a plan run: each stage's files, then `report.html` (last, so that it appears
+/// Every file of a plan run: each stage's files, `tables.xlsx` (their CSV tables), then `report.html` (last, so that it appears
 /// only once everything it describes is in place).
-pub fn plan_files(run: &PlanRun, lang: Lang) -> Vec<super::OutputFile> {
+pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::OutputFile>> {
     let source = run.extract.source.display().to_string();
     let mut files = Vec::new();
     if let Ok(lc) = &run.life_circle {
@@ -1184,11 +1184,12 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> Vec<super::OutputFile> {
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
     }
+    files.extend(super::xlsx::tables_file(&files, lang)?);
     files.push(super::OutputFile {
         name: "report.html".into(),
         bytes: report_html(run, lang).into_bytes(),
     });
-    files
+    Ok(files)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod drt;
 pub mod html;
 pub mod outdir;
 pub mod svg;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -98,6 +99,7 @@ pub const PLAN_FILES: &[&str] = &[
     "gtfs/stop_times.txt",
     "gtfs/calendar.txt",
     "gtfs/shapes.txt",
+    "tables.xlsx",
 ];
 
 /// Removes the files of [`PLAN_FILES`] in `dir` that are not among `written` (call after

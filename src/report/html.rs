@@ -1046,7 +1046,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 c.report.options.target_min,
                 lang.t("min", "分钟"),
                 lang.t("residents", "居民"),
-                c.report.residents_total,
+                round(c.report.residents_total, 0),
                 residents_basis(run, lang),
                 lang.t("bus lines today", "现状公交"),
                 c.transit_source

@@ -25,7 +25,7 @@ use lifecircle::places::{ParkOptions, ZoneKind, select_zones};
 use lifecircle::plan::{PlanRun, Progress, Quiet, STAGES, line_options, run_plan};
 use lifecircle::report::html::Lang;
 use lifecircle::report::outdir::{self, OutDir};
-use lifecircle::report::{self, OutputFile};
+use lifecircle::report::{self, OutputFile, round};
 use lifecircle::routing::SearchScratch;
 use lifecircle::routing::isochrone::isochrones;
 use lifecircle::scenario::{
@@ -439,7 +439,7 @@ fn print_written(written: &[PathBuf], out: &Path, start: Instant) {
 }
 
 fn percent(x: f64) -> String {
-    format!("{:.0}%", 100.0 * x)
+    format!("{:.0}%", round(100.0 * x, 0))
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -654,7 +654,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let written = out_dir.commit(&files)?.written;
             println!(
                 "Commute circle — {} residents ({}), {} bus lines and {} stops from {}, {} bike-share points",
-                report.residents_total.round(),
+                round(report.residents_total, 0),
                 match (c.residents.supplied, c.residents.scaled_to_total) {
                     (true, _) => "supplied",
                     (false, Some(_)) =>
@@ -979,11 +979,15 @@ fn print_drt(plan: &LinePlan) {
     );
     println!(
         "{:<34} {:>10.1} {:>16.1}",
-        "mean door-to-door, min", k.door_to_door.mean_min, k.existing.mean_min
+        "mean door-to-door, min",
+        round(k.door_to_door.mean_min, 1),
+        round(k.existing.mean_min, 1)
     );
     println!(
         "{:<34} {:>10.1} {:>16.1}",
-        "95th percentile, min", k.door_to_door.p95_min, k.existing.p95_min
+        "95th percentile, min",
+        round(k.door_to_door.p95_min, 1),
+        round(k.existing.p95_min, 1)
     );
     if plan.synthetic {
         println!(

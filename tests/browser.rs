@@ -78,6 +78,13 @@ fn plan_report_in_a_browser() {
         problems.join("\n  ")
     );
 
+    let problems = sort_problems(&mut browser);
+    assert!(
+        problems.is_empty(),
+        "sorting the all-parks table:\n  {}",
+        problems.join("\n  ")
+    );
+
     // The checker still sees failures: a throwing script and a missing layer.
     let broken = dir.path().join("broken.html");
     std::fs::write(&broken, BROKEN_REPORT).unwrap();
@@ -106,6 +113,78 @@ fn a_given_report_in_a_browser() {
     let mut browser = Browser::start();
     let problems = check_report(&mut browser, Path::new(&path));
     assert!(problems.is_empty(), "{path}:\n  {}", problems.join("\n  "));
+}
+
+/// Clicks the all-parks table's "Area" header twice (on the page `check_report` loaded) and
+/// reads the area column and the park codes each time: ascending, then descending, the same
+/// rows, and every park of the page's sections in the table.
+const SORT_SCRIPT: &str = r#"
+const table = document.querySelector('table.summary');
+if (!table) return { error: 'no table.summary' };
+const read = () => [...table.tBodies[0].rows].map(r => [r.cells[0].querySelector('a').textContent,
+  parseFloat(r.cells[1].textContent)]);
+const before = read();
+table.tHead.rows[0].cells[1].click();
+const asc = read();
+table.tHead.rows[0].cells[1].click();
+const desc = read();
+const sections = [...document.querySelectorAll('section.park')].map(s => s.getAttribute('data-park'));
+return { before, asc, desc, sections };
+"#;
+
+/// Everything wrong with sorting the all-parks table, one line each.
+fn sort_problems(browser: &mut Browser) -> Vec<String> {
+    let got = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": SORT_SCRIPT, "args": [] }),
+        )
+        .unwrap();
+    if let Some(e) = got["error"].as_str() {
+        return vec![e.to_string()];
+    }
+    let rows = |k: &str| -> Vec<(String, f64)> {
+        got[k]
+            .as_array()
+            .expect("rows are an array")
+            .iter()
+            .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_f64().unwrap()))
+            .collect()
+    };
+    let (before, asc, desc) = (rows("before"), rows("asc"), rows("desc"));
+    let mut problems = Vec::new();
+    if before.len() < 2 {
+        problems.push(format!(
+            "{} parks in the table; the demo has more",
+            before.len()
+        ));
+    }
+    let areas = |r: &[(String, f64)]| r.iter().map(|p| p.1).collect::<Vec<_>>();
+    if !areas(&asc).is_sorted_by(|a, b| a <= b) {
+        problems.push(format!("one click: areas not ascending {:?}", areas(&asc)));
+    }
+    if !areas(&desc).is_sorted_by(|a, b| a >= b) {
+        problems.push(format!(
+            "two clicks: areas not descending {:?}",
+            areas(&desc)
+        ));
+    }
+    let codes = |r: &[(String, f64)]| {
+        let mut c: Vec<String> = r.iter().map(|p| p.0.clone()).collect();
+        c.sort();
+        c
+    };
+    if codes(&asc) != codes(&before) || codes(&desc) != codes(&before) {
+        problems.push("sorting lost or duplicated rows".into());
+    }
+    for s in got["sections"].as_array().expect("sections are an array") {
+        let s = s.as_str().unwrap_or_default();
+        if !before.iter().any(|p| p.0 == s) {
+            problems.push(format!("park {s} has a section but no row in the table"));
+        }
+    }
+    problems
 }
 
 /// One park whose script throws and whose map lacks the `bus-stops` layer.

@@ -450,3 +450,89 @@ fn darp_solves_and_checks_a_benchmark_instance() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.txt"));
 }
+
+/// Every "-0", "-0%" or "-0.00" in `text` that stands as a number (not "2024-01", "#-0", "a-0"),
+/// with a few characters around it.
+fn negative_zeros(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices("-0") {
+        let before_ok =
+            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"_-#.".contains(&b[i - 1]));
+        let mut j = i + 2;
+        if b.get(j) == Some(&b'.') && b.get(j + 1) == Some(&b'0') {
+            j += 1;
+            while b.get(j) == Some(&b'0') {
+                j += 1;
+            }
+        }
+        let after_ok = b.get(j).is_none_or(|c| !(c.is_ascii_digit() || *c == b'.'));
+        if before_ok && after_ok {
+            let mut from = i.saturating_sub(40);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (j + 20).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            found.push(text[from..to].to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn a_park_without_residents_prints_no_negative_zero() {
+    // The bus fixture has no buildings or residential areas: the residents total is an empty
+    // sum, which is -0.0 in f64, and printed "-0 residents", "-0%" and "-0.0" before.
+    let dir = tempfile::tempdir().unwrap();
+    let parks = dir.path().join("parks.geojson");
+    std::fs::write(
+        &parks,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Square"},"geometry":{"type":"Polygon","coordinates":[[[9.505,47.1999],[9.507,47.1999],[9.507,47.2001],[9.505,47.2001],[9.505,47.1999]]]}}]}"#,
+    )
+    .unwrap();
+    for command in ["commute", "plan"] {
+        let out_dir = dir.path().join(command);
+        let out = lifecircle(&[
+            command,
+            &fixture("bus.osm.pbf"),
+            "--parks",
+            parks.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{command}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            command != "commute" || stdout.contains(" 0 residents"),
+            "{stdout}"
+        );
+        let mut texts = vec![("stdout".to_string(), stdout)];
+        for entry in std::fs::read_dir(&out_dir).unwrap() {
+            let path = entry.unwrap().path();
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                texts.push((path.display().to_string(), text));
+            }
+        }
+        assert!(
+            texts.len() > 3,
+            "{command} wrote too few files: {}",
+            texts.len()
+        );
+        for (name, text) in &texts {
+            let bad = negative_zeros(text);
+            assert!(bad.is_empty(), "{command}: {name} prints -0: {bad:#?}");
+        }
+    }
+    assert_eq!(
+        negative_zeros("2024-01 a-0 #-0 -0.5 -05 x"),
+        Vec::<String>::new()
+    );
+    assert_eq!(negative_zeros("n -0% -0.00, -0").len(), 3);
+}

@@ -97,9 +97,9 @@ pub fn commute_files(
                 park.name.clone(),
                 m.mode.name().to_string(),
                 basis.to_string(),
-                format!("{:.0}", report.residents_total),
+                round(report.residents_total, 0).to_string(),
             ];
-            row.extend(m.residents_within.iter().map(|r| format!("{r:.0}")));
+            row.extend(m.residents_within.iter().map(|r| round(*r, 0).to_string()));
             row.extend(m.share_within.iter().map(|s| round(*s, 4).to_string()));
             csv.write_record(&row).expect("writing to memory");
             modes.insert(

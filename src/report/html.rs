@@ -12,7 +12,7 @@ use std::fmt::Write;
 use geo::{BoundingRect, Coord, LineString, Rect};
 
 use super::svg::{LayerId, Style, SvgMap, escape as esc};
-use super::{ATTRIBUTION, LICENSE};
+use super::{ATTRIBUTION, LICENSE, round};
 use crate::commute::{BANDS_MIN, ParkCommute};
 use crate::coverage::ZoneCoverage;
 use crate::drt::lines::Line;
@@ -77,7 +77,7 @@ fn mode_colour(mode: Mode) -> &'static str {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.0}%", 100.0 * x)
+    format!("{:.0}%", round(100.0 * x, 0))
 }
 
 const CSS: &str = "
@@ -94,11 +94,25 @@ svg.map{width:100%;height:auto;max-height:85vh;background:#f8fafc;border:1px sol
 .legend-item.sub{margin-left:-6px}.legend-item svg{vertical-align:middle;margin-right:4px}
 .row{display:flex;gap:16px;flex-wrap:wrap}.row>div{flex:1 1 320px}.note{color:#64748b;font-size:12.5px}
 .failed{border-color:#fca5a5;background:#fef2f2}nav a{margin-right:10px}
+table.sortable th{cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}
 footer{padding:10px 20px 30px;color:#64748b;font-size:12.5px}
 ";
 
-/// A few lines so that clicking a legend entry hides or shows its layer.
+/// A few lines so that clicking a legend entry hides or shows its layer, and clicking a
+/// header of a `table.sortable` sorts its rows by that column (numbers as numbers, the first
+/// column as text; a second click reverses; `—` sorts below every number).
 const SCRIPT: &str = "
+document.querySelectorAll('table.sortable th').forEach(function(th){
+  th.addEventListener('click',function(){
+    var i=th.cellIndex,tb=th.closest('table').tBodies[0],asc=th.getAttribute('aria-sort')!=='ascending';
+    th.parentNode.querySelectorAll('th').forEach(function(o){o.removeAttribute('aria-sort');});
+    th.setAttribute('aria-sort',asc?'ascending':'descending');
+    var key=function(r){var t=r.cells[i].textContent,n=parseFloat(t);return i===0?t:(isNaN(n)?-Infinity:n);};
+    var rows=Array.prototype.map.call(tb.rows,function(r){return [key(r),r];});
+    rows.sort(function(a,b){var c=i===0?a[0].localeCompare(b[0],undefined,{numeric:true}):(a[0]===b[0]?0:(a[0]<b[0]?-1:1));return asc?c:-c;});
+    rows.forEach(function(p){tb.appendChild(p[1]);});
+  });
+});
 document.querySelectorAll('.legend-item').forEach(function(item){
   item.addEventListener('click',function(){
     var sec=item.closest('section');var sel=item.dataset.sublayer?
@@ -254,7 +268,7 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
     let target = run.scenario.commute.minutes;
     let _ = write!(
         h,
-        "<section class=\"summary\"><h2>{}</h2><table class=\"summary\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>",
+        "<section class=\"summary\"><h2>{}</h2><table class=\"summary sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>",
         lang.t("All parks", "全部园区"),
         lang.t("Park", "园区"),
         lang.t("Area, ha", "面积（公顷）"),
@@ -678,7 +692,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             for m in &pc.modes {
                 let _ = write!(h, "<tr><td>{}</td>", mode_label(lang, m.mode));
                 for (n, s) in m.residents_within.iter().zip(&m.share_within) {
-                    let _ = write!(h, "<td>{:.0} ({})</td>", n, pct(*s));
+                    let _ = write!(h, "<td>{:.0} ({})</td>", round(*n, 0), pct(*s));
                 }
                 h.push_str("</tr>");
             }
@@ -689,7 +703,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     "Residents reaching the park; all residents:",
                     "可达园区的居民数；全区居民："
                 ),
-                c.report.residents_total,
+                round(c.report.residents_total, 0),
                 residents_basis(run, lang),
                 commute_chart(pc, lang)
             );
@@ -1032,7 +1046,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 c.report.options.target_min,
                 lang.t("min", "分钟"),
                 lang.t("residents", "居民"),
-                c.report.residents_total,
+                round(c.report.residents_total, 0),
                 residents_basis(run, lang),
                 lang.t("bus lines today", "现状公交"),
                 c.transit_source

@@ -119,10 +119,14 @@ pub fn remove_stale(dir: &Path, written: &[OutputFile]) -> Result<Vec<PathBuf>> 
     Ok(removed)
 }
 
-/// Rounds to `digits` decimals (7 for points: ~1 cm; 6 for polygon and line vertices: ~0.1 m).
+/// Rounds to `digits` decimals (7 for points: ~1 cm; 6 for polygon and line vertices: ~0.1 m),
+/// never to -0: a value that rounds to zero (-0.0, -1e-12, -0.3 at 0 digits) becomes +0, so
+/// that no file, table or terminal line shows "-0", "-0%" or "-0.0". Every number printed
+/// with a fixed number of decimals goes through here: `format!("{:.1}", round(x, 1))`.
 pub fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
-    (x * f).round() / f
+    let r = (x * f).round() / f;
+    if r == 0.0 { 0.0 } else { r }
 }
 
 /// A GeoJSON point geometry.
@@ -182,6 +186,23 @@ pub fn to_json_bytes(v: &Value) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn round_never_gives_negative_zero() {
+        for (x, digits) in [(-0.0, 0), (-1e-12, 0), (-0.3, 0), (-0.04, 1), (-1e-9, 4)] {
+            let r = super::round(x, digits);
+            assert!(
+                r == 0.0 && r.is_sign_positive(),
+                "round({x}, {digits}) = {r:?}"
+            );
+            assert_eq!(
+                format!("{:.*}", digits as usize, r),
+                format!("{:.*}", digits as usize, 0.0)
+            );
+        }
+        assert_eq!(super::round(-0.6, 0), -1.0);
+        assert_eq!(super::round(-2.25, 1), -2.3);
+    }
+
     use super::*;
 
     #[test]

@@ -12,12 +12,8 @@ pub mod outdir;
 pub mod svg;
 pub mod xlsx;
 
-use std::path::{Path, PathBuf};
-
 use geo::{Coord, MultiPolygon};
 use serde_json::{Value, json};
-
-use crate::error::{Error, Result};
 
 /// The attribution every output made from OSM data carries.
 pub const ATTRIBUTION: &str = "© OpenStreetMap contributors";
@@ -31,43 +27,6 @@ pub struct OutputFile {
     pub name: String,
     /// Contents.
     pub bytes: Vec<u8>,
-}
-
-/// Writes `files` into `dir` (created if needed) atomically per file: all are written to
-/// temporary names first, then renamed. Returns the paths written. The commands use
-/// [`outdir::prepare`] and [`outdir::OutDir::commit`] instead, which never replace a file
-/// lifecircle did not write and commit a run as a whole.
-pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    let result = files.iter().try_for_each(|f| {
-        let path = dir.join(&f.name);
-        let parent = path.parent().unwrap_or(dir).to_path_buf();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-        let tmp = parent.join(format!(".{name}.tmp"));
-        std::fs::create_dir_all(&parent)
-            .and_then(|()| std::fs::write(&tmp, &f.bytes))
-            .map_err(|cause| Error::Io {
-                path: tmp.clone(),
-                cause,
-            })?;
-        staged.push((tmp, path));
-        Ok(())
-    });
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-        return Err(e);
-    }
-    let mut written = Vec::with_capacity(staged.len());
-    for (tmp, path) in staged {
-        std::fs::rename(&tmp, &path).map_err(|cause| Error::Io {
-            path: path.clone(),
-            cause,
-        })?;
-        written.push(path);
-    }
-    Ok(written)
 }
 
 /// Every file a `plan` run can write, so that a new run into the same folder removes the ones
@@ -101,23 +60,6 @@ pub const PLAN_FILES: &[&str] = &[
     "gtfs/shapes.txt",
     "tables.xlsx",
 ];
-
-/// Removes the files of [`PLAN_FILES`] in `dir` that are not among `written` (call after
-/// [`write_files`]). Returns the paths removed.
-pub fn remove_stale(dir: &Path, written: &[OutputFile]) -> Result<Vec<PathBuf>> {
-    let mut removed = Vec::new();
-    for name in PLAN_FILES {
-        let path = dir.join(name);
-        if path.exists() && !written.iter().any(|f| f.name == *name) {
-            std::fs::remove_file(&path).map_err(|cause| Error::Io {
-                path: path.clone(),
-                cause,
-            })?;
-            removed.push(path);
-        }
-    }
-    Ok(removed)
-}
 
 /// Rounds to `digits` decimals (7 for points: ~1 cm; 6 for polygon and line vertices: ~0.1 m),
 /// never to -0: a value that rounds to zero (-0.0, -1e-12, -0.3 at 0 digits) becomes +0, so
@@ -186,6 +128,23 @@ pub fn to_json_bytes(v: &Value) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    /// The plan's list is the report plus every stage's list, and nothing else: a file added
+    /// to one stage cannot be forgotten by `plan`'s output-folder checks.
+    #[test]
+    fn plan_files_are_the_report_and_every_stages_files() {
+        let mut stages: Vec<&str> = ["report.html"]
+            .into_iter()
+            .chain(super::coverage::COVERAGE_FILES.iter().copied())
+            .chain(super::commute::COMMUTE_FILES.iter().copied())
+            .chain(super::drt::DRT_FILES.iter().copied())
+            .collect();
+        stages.sort_unstable();
+        stages.dedup();
+        let mut plan = super::PLAN_FILES.to_vec();
+        plan.sort_unstable();
+        assert_eq!(plan, stages);
+    }
+
     #[test]
     fn round_never_gives_negative_zero() {
         for (x, digits) in [(-0.0, 0), (-1e-12, 0), (-0.3, 0), (-0.04, 1), (-1e-9, 4)] {
@@ -201,44 +160,5 @@ mod tests {
         }
         assert_eq!(super::round(-0.6, 0), -1.0);
         assert_eq!(super::round(-2.25, 1), -2.3);
-    }
-
-    use super::*;
-
-    #[test]
-    fn files_are_written_whole_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = vec![
-            OutputFile {
-                name: "a.txt".into(),
-                bytes: b"one".to_vec(),
-            },
-            OutputFile {
-                name: "sub/b.txt".into(),
-                bytes: b"two".to_vec(),
-            },
-        ];
-        write_files(dir.path(), &files).unwrap();
-        assert_eq!(std::fs::read(dir.path().join("sub/b.txt")).unwrap(), b"two");
-        // A file whose folder cannot be made fails, and leaves no temporary files behind.
-        std::fs::write(dir.path().join("blocker"), "x").unwrap();
-        let bad = vec![
-            OutputFile {
-                name: "c.txt".into(),
-                bytes: b"three".to_vec(),
-            },
-            OutputFile {
-                name: "blocker/d.txt".into(),
-                bytes: b"four".to_vec(),
-            },
-        ];
-        assert!(write_files(dir.path(), &bad).is_err());
-        assert!(!dir.path().join("c.txt").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
     }
 }

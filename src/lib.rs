@@ -47,6 +47,7 @@ pub mod error;
 pub mod geom;
 pub mod graph;
 pub mod inspect;
+pub mod lang;
 pub mod osm;
 pub mod places;
 pub mod plan;

@@ -157,7 +157,7 @@ pub struct ReportConfig {
 impl Default for Scenario {
     fn default() -> Self {
         Scenario {
-            title: "Industrial parks: life circle, commute circle and bus lines".into(),
+            title: crate::lang::DEFAULT_TITLE.into(),
             region: RegionConfig::default(),
             life_circle: LifeCircleConfig::default(),
             commute: CommuteConfig::default(),

@@ -291,20 +291,19 @@ pub fn compute_coverage(
 
     let index = VertexIndex::new(graph, Mode::Walk);
 
+    let shared = Shared {
+        graph,
+        amenities,
+        profile,
+        facilities: &facilities,
+        to_nearest: &to_nearest,
+        thresholds: &thresholds,
+        max_threshold_ms: max_threshold,
+        index: &index,
+        options,
+    };
     let results: Vec<Option<ZoneCoverage>> = par_map(graph, &zones.zones, |scratch, zone| {
-        zone_coverage(
-            graph,
-            zone,
-            amenities,
-            profile,
-            &facilities,
-            &to_nearest,
-            &thresholds,
-            max_threshold,
-            &index,
-            options,
-            scratch,
-        )
+        zone_coverage(&shared, zone, scratch)
     });
     let mut covered = Vec::new();
     let mut unreachable_zones = Vec::new();
@@ -323,58 +322,45 @@ pub fn compute_coverage(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn zone_coverage(
-    graph: &RoadGraph,
-    zone: &Zone,
-    amenities: &[Amenity],
-    profile: &AmenityProfile,
-    facilities: &[Facility],
-    to_nearest: &[TravelTimes],
-    thresholds: &[u32],
+/// What every zone's evaluation shares: the graph, the facilities and each category's
+/// travel times to its nearest facility.
+struct Shared<'a> {
+    graph: &'a RoadGraph,
+    amenities: &'a [Amenity],
+    profile: &'a AmenityProfile,
+    facilities: &'a [Facility],
+    to_nearest: &'a [TravelTimes],
+    thresholds: &'a [u32],
     max_threshold_ms: u32,
-    index: &VertexIndex,
-    options: &CoverageOptions,
+    index: &'a VertexIndex,
+    options: &'a CoverageOptions,
+}
+
+/// One zone's life circle: evaluation points → access points → facilities within reach →
+/// each point's time to each category → shares → new sites. `None` when no evaluation point
+/// lies on the walking network.
+fn zone_coverage(
+    shared: &Shared<'_>,
+    zone: &Zone,
     scratch: &mut SearchScratch,
 ) -> Option<ZoneCoverage> {
-    let walk = graph.profile(Mode::Walk);
-    let proj = graph.projection();
+    let Shared {
+        graph,
+        profile,
+        to_nearest,
+        thresholds,
+        options,
+        ..
+    } = *shared;
     let mps = graph.options.walk_kmh / 3.6;
     let zone_m = project_zone(graph, zone);
-
-    // Evaluation points: grid cell centres inside the zone, else its interior point.
-    let mut grid: Vec<Coord> = crate::geom::grid_inside(&zone_m, options.grid_spacing_m)
-        .into_iter()
-        .map(|p| proj.unproject([p.x, p.y]))
-        .collect();
-    if grid.is_empty() {
-        grid.extend(zone.polygon.interior_point().map(|p| p.0));
-    }
-    let eval: Vec<EvalPoint> = grid
-        .into_iter()
-        .filter_map(|location| {
-            let snap = graph.snap(Mode::Walk, location, options.max_snap_m).ok()?;
-            Some(EvalPoint {
-                location,
-                snap,
-                seeds: snap.seeds(graph, false),
-            })
-        })
-        .collect();
+    let eval = evaluation_points(graph, zone, &zone_m, options);
     if eval.is_empty() {
         return None;
     }
+    let (access, access_fallback) = zone_access(shared.index, &zone_m, &eval, options);
 
-    // Access points, or the vertices of the nearest edge when none is close enough.
-    let mut access = index.near(&zone_m, options.access_radius_m);
-    let access_fallback = access.is_empty();
-    if access_fallback {
-        access = eval[0].seeds.iter().map(|s| s.0).collect();
-        access.sort_unstable();
-        access.dedup();
-    }
-
-    // From the access points: facilities within each threshold, and the isochrones.
+    // From the access points: the isochrones, and facilities within each threshold.
     let seeds: Vec<(VertexId, u32)> = access.iter().map(|&v| (v, 0)).collect();
     let isochrones = isochrones(
         graph,
@@ -384,35 +370,9 @@ fn zone_coverage(
         &options.band_minutes,
         scratch,
     );
-    bounded_search(walk, Direction::Forward, &seeds, max_threshold_ms, scratch);
-    let mut count_within = vec![0usize; profile.categories.len()];
-    for f in facilities {
-        let c = amenities[f.amenity].category;
-        let t = f
-            .arrive_seeds
-            .iter()
-            .filter_map(|&(u, t1)| scratch.time_ms(u).map(|t| t + t1))
-            .min();
-        if t.is_some_and(|t| t <= thresholds[c]) {
-            count_within[c] += 1;
-        }
-    }
+    let count_within = facilities_within(shared, &seeds, scratch);
 
-    // Evaluation points: time to the nearest facility of each category.
-    let point_times_ms: Vec<Vec<Option<u32>>> = eval
-        .iter()
-        .map(|p| {
-            (0..profile.categories.len())
-                .map(|c| {
-                    p.seeds
-                        .iter()
-                        .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
-                        .min()
-                        .filter(|&t| t <= 2 * thresholds[c])
-                })
-                .collect()
-        })
-        .collect();
+    let point_times_ms = point_times(&eval, to_nearest, thresholds);
     let covered: Vec<Vec<bool>> = point_times_ms
         .iter()
         .map(|row| {
@@ -445,77 +405,7 @@ fn zone_coverage(
             }
         })
         .collect();
-
-    // New sites for required categories below 100 %.
-    let gaps: Vec<usize> = required
-        .iter()
-        .copied()
-        .filter(|&c| categories[c].covered_share < 1.0)
-        .collect();
-    if options.sites > 0 && !gaps.is_empty() {
-        let candidates = index.near(&zone_m, options.site_radius_m);
-        let index: HashMap<VertexId, usize> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, i))
-            .collect();
-        let limit = gaps.iter().map(|&c| thresholds[c]).max().unwrap_or(0);
-        // For each evaluation point uncovered in some gap category: candidates reached, with times.
-        let reach: Vec<Vec<(usize, u32)>> = eval
-            .iter()
-            .zip(&covered)
-            .map(|(p, row)| {
-                if gaps.iter().all(|&c| row[c]) {
-                    return Vec::new();
-                }
-                bounded_search(walk, Direction::Forward, &p.seeds, limit, scratch)
-                    .iter()
-                    .filter_map(|&(v, t)| index.get(&v).map(|&i| (i, t)))
-                    .collect()
-            })
-            .collect();
-        for &c in &gaps {
-            let mut open: Vec<bool> = covered.iter().map(|row| !row[c]).collect();
-            let mut covered_points = covered.iter().filter(|row| row[c]).count();
-            for rank in 1..=options.sites {
-                let mut gain = vec![0usize; candidates.len()];
-                for (p, list) in reach.iter().enumerate() {
-                    if open[p] {
-                        for &(i, t) in list {
-                            if t <= thresholds[c] {
-                                gain[i] += 1;
-                            }
-                        }
-                    }
-                }
-                // Most points; ties to the lower vertex id (candidates are sorted).
-                let Some((best, &g)) = gain
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-                else {
-                    break;
-                };
-                if g == 0 {
-                    break;
-                }
-                for (p, list) in reach.iter().enumerate() {
-                    if open[p] && list.iter().any(|&(i, t)| i == best && t <= thresholds[c]) {
-                        open[p] = false;
-                    }
-                }
-                covered_points += g;
-                let vertex = candidates[best];
-                categories[c].sites.push(Site {
-                    rank,
-                    vertex,
-                    location: graph.vertices[vertex.index()].coord,
-                    adds_points: g,
-                    share_after: covered_points as f64 / n,
-                });
-            }
-        }
-    }
+    propose_sites(shared, &zone_m, &eval, &covered, &mut categories, scratch);
 
     Some(ZoneCoverage {
         zone: zone.id,
@@ -528,4 +418,210 @@ fn zone_coverage(
         covered,
         isochrones,
     })
+}
+
+/// Evaluation points: grid cell centres inside the zone (else its interior point), those
+/// that snap to the walking network.
+fn evaluation_points(
+    graph: &RoadGraph,
+    zone: &Zone,
+    zone_m: &MultiPolygon,
+    options: &CoverageOptions,
+) -> Vec<EvalPoint> {
+    let proj = graph.projection();
+    let mut grid: Vec<Coord> = crate::geom::grid_inside(zone_m, options.grid_spacing_m)
+        .into_iter()
+        .map(|p| proj.unproject([p.x, p.y]))
+        .collect();
+    if grid.is_empty() {
+        grid.extend(zone.polygon.interior_point().map(|p| p.0));
+    }
+    grid.into_iter()
+        .filter_map(|location| {
+            let snap = graph.snap(Mode::Walk, location, options.max_snap_m).ok()?;
+            Some(EvalPoint {
+                location,
+                snap,
+                seeds: snap.seeds(graph, false),
+            })
+        })
+        .collect()
+}
+
+/// The zone's access points, or the vertices of the first evaluation point's edge when none
+/// is close enough (then `true`).
+fn zone_access(
+    index: &VertexIndex,
+    zone_m: &MultiPolygon,
+    eval: &[EvalPoint],
+    options: &CoverageOptions,
+) -> (Vec<VertexId>, bool) {
+    let mut access = index.near(zone_m, options.access_radius_m);
+    let fallback = access.is_empty();
+    if fallback {
+        access = eval[0].seeds.iter().map(|s| s.0).collect();
+        access.sort_unstable();
+        access.dedup();
+    }
+    (access, fallback)
+}
+
+/// Per category, the facilities reached from the access points within its threshold.
+fn facilities_within(
+    shared: &Shared<'_>,
+    seeds: &[(VertexId, u32)],
+    scratch: &mut SearchScratch,
+) -> Vec<usize> {
+    let walk = shared.graph.profile(Mode::Walk);
+    bounded_search(
+        walk,
+        Direction::Forward,
+        seeds,
+        shared.max_threshold_ms,
+        scratch,
+    );
+    let mut count_within = vec![0usize; shared.profile.categories.len()];
+    for f in shared.facilities {
+        let c = shared.amenities[f.amenity].category;
+        let t = f
+            .arrive_seeds
+            .iter()
+            .filter_map(|&(u, t1)| scratch.time_ms(u).map(|t| t + t1))
+            .min();
+        if t.is_some_and(|t| t <= shared.thresholds[c]) {
+            count_within[c] += 1;
+        }
+    }
+    count_within
+}
+
+/// Each evaluation point's walking time to the nearest facility of each category (`None`
+/// beyond twice the category's threshold).
+fn point_times(
+    eval: &[EvalPoint],
+    to_nearest: &[TravelTimes],
+    thresholds: &[u32],
+) -> Vec<Vec<Option<u32>>> {
+    eval.iter()
+        .map(|p| {
+            (0..to_nearest.len())
+                .map(|c| {
+                    p.seeds
+                        .iter()
+                        .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
+                        .min()
+                        .filter(|&t| t <= 2 * thresholds[c])
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// New sites for the required categories below 100 %: candidates are the walkable vertices
+/// in or near the zone; each category gets up to `options.sites`, chosen greedily.
+fn propose_sites(
+    shared: &Shared<'_>,
+    zone_m: &MultiPolygon,
+    eval: &[EvalPoint],
+    covered: &[Vec<bool>],
+    categories: &mut [CategoryCoverage],
+    scratch: &mut SearchScratch,
+) {
+    let Shared {
+        graph,
+        profile,
+        thresholds,
+        options,
+        ..
+    } = *shared;
+    let gaps: Vec<usize> = (0..profile.categories.len())
+        .filter(|&c| profile.categories[c].required && categories[c].covered_share < 1.0)
+        .collect();
+    if options.sites == 0 || gaps.is_empty() {
+        return;
+    }
+    let candidates = shared.index.near(zone_m, options.site_radius_m);
+    let index: HashMap<VertexId, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v, i))
+        .collect();
+    let limit = gaps.iter().map(|&c| thresholds[c]).max().unwrap_or(0);
+    let walk = graph.profile(Mode::Walk);
+    // For each evaluation point uncovered in some gap category: candidates reached, with times.
+    let reach: Vec<Vec<(usize, u32)>> = eval
+        .iter()
+        .zip(covered)
+        .map(|(p, row)| {
+            if gaps.iter().all(|&c| row[c]) {
+                return Vec::new();
+            }
+            bounded_search(walk, Direction::Forward, &p.seeds, limit, scratch)
+                .iter()
+                .filter_map(|&(v, t)| index.get(&v).map(|&i| (i, t)))
+                .collect()
+        })
+        .collect();
+    for &c in &gaps {
+        let open: Vec<bool> = covered.iter().map(|row| !row[c]).collect();
+        let chosen = greedy_sites(&reach, open, thresholds[c], options.sites);
+        let mut covered_points = covered.iter().filter(|row| row[c]).count();
+        for (rank, (best, gain)) in (1..).zip(chosen) {
+            covered_points += gain;
+            let vertex = candidates[best];
+            categories[c].sites.push(Site {
+                rank,
+                vertex,
+                location: graph.vertices[vertex.index()].coord,
+                adds_points: gain,
+                share_after: covered_points as f64 / eval.len() as f64,
+            });
+        }
+    }
+}
+
+/// Maximal covering, greedily: up to `sites` candidates, each the one reaching the most
+/// `open` points within `limit_ms` (ties to the lower index), with the points it adds.
+fn greedy_sites(
+    reach: &[Vec<(usize, u32)>],
+    mut open: Vec<bool>,
+    limit_ms: u32,
+    sites: usize,
+) -> Vec<(usize, usize)> {
+    let n_candidates = reach
+        .iter()
+        .flat_map(|l| l.iter().map(|&(i, _)| i + 1))
+        .max()
+        .unwrap_or(0);
+    let mut chosen = Vec::new();
+    for _ in 0..sites {
+        let mut gain = vec![0usize; n_candidates];
+        for (p, list) in reach.iter().enumerate() {
+            if open[p] {
+                for &(i, t) in list {
+                    if t <= limit_ms {
+                        gain[i] += 1;
+                    }
+                }
+            }
+        }
+        // Most points; ties to the lower vertex id (candidates are sorted).
+        let Some((best, &g)) = gain
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        else {
+            break;
+        };
+        if g == 0 {
+            break;
+        }
+        for (p, list) in reach.iter().enumerate() {
+            if open[p] && list.iter().any(|&(i, t)| i == best && t <= limit_ms) {
+                open[p] = false;
+            }
+        }
+        chosen.push((best, g));
+    }
+    chosen
 }

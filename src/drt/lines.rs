@@ -50,6 +50,7 @@ use crate::coverage::VertexIndex;
 use crate::error::{Error, Result};
 use crate::geom::haversine_m;
 use crate::graph::{Mode, RoadGraph, VertexId};
+use crate::lang::RiderReason;
 use crate::osm::BusStop;
 use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::{Source, ZoneId, Zones};
@@ -288,7 +289,7 @@ pub struct Rider {
     /// `None` beyond 60 minutes.
     pub existing_best_s: Option<u32>,
     /// Why they are not carried.
-    pub unserved: Option<String>,
+    pub unserved: Option<RiderReason>,
 }
 
 /// Mean, 95th percentile and maximum of a quantity over workers, minutes.
@@ -457,7 +458,7 @@ struct Chunk {
 }
 
 /// Where a booking can board: `(vertex, walk ms)`, or why it cannot.
-type Candidates = std::result::Result<Vec<(VertexId, u32)>, String>;
+type Candidates = std::result::Result<Vec<(VertexId, u32)>, RiderReason>;
 
 fn minutes_to_s(min: f64) -> u32 {
     (min * 60.0).round().max(0.0) as u32
@@ -508,18 +509,15 @@ pub fn plan_lines(
     let access: Vec<(Candidates, Option<u32>)> = par_map(graph, inputs.bookings, |scratch, b| {
         let Some(gate) = gates[b.park.0 as usize] else {
             return (
-                Err(format!(
-                    "the park has no bus-usable road within {GATE_MAX_M:.0} m"
-                )),
+                Err(RiderReason::ParkOffBusNetwork { max_m: GATE_MAX_M }),
                 None,
             );
         };
         let Ok(snap) = graph.snap(Mode::Walk, b.location, options.max_walk_m) else {
             return (
-                Err(format!(
-                    "no walkable road within {:.0} m",
-                    options.max_walk_m
-                )),
+                Err(RiderReason::NoWalkableRoad {
+                    max_walk_m: options.max_walk_m,
+                }),
                 None,
             );
         };
@@ -537,7 +535,7 @@ pub fn plan_lines(
             scratch,
         );
         if let Some(&(_, t)) = reached.iter().find(|&&(v, _)| v == gate) {
-            return (Err("walks to the park".into()), Some(t));
+            return (Err(RiderReason::WalksToPark), Some(t));
         }
         let mut found: Vec<(VertexId, u32)> = reached
             .iter()
@@ -546,10 +544,9 @@ pub fn plan_lines(
             .collect();
         if found.is_empty() {
             return (
-                Err(format!(
-                    "no stop on the bus network within {:.0} m walk (roads here are closed to buses or cut off from the rest of the bus network)",
-                    options.max_walk_m
-                )),
+                Err(RiderReason::NoBusStopInReach {
+                    max_walk_m: options.max_walk_m,
+                }),
                 None,
             );
         }
@@ -583,7 +580,7 @@ pub fn plan_lines(
             .iter()
             .map(|c| match c {
                 Ok(list) if !list.iter().any(|(v, _)| osm_chosen.contains(v)) => Ok(list.clone()),
-                _ => Err(String::new()),
+                _ => Err(RiderReason::NotCarried),
             })
             .collect::<Vec<_>>(),
         &weights,
@@ -638,7 +635,7 @@ pub fn plan_lines(
             let id = *stop_of.entry(v).or_insert_with(|| {
                 stops.push(PlanStop {
                     code: format!("G{}", zone.code.trim_start_matches('P')),
-                    name: format!("{} gate", zone.name),
+                    name: crate::lang::gate_name(&zone.name, crate::lang::Lang::En),
                     vertex: v,
                     location: graph.vertices[v.index()].coord,
                     osm: None,
@@ -684,10 +681,9 @@ pub fn plan_lines(
             }
             if b.arrive_by_s < earliest_arrive_s {
                 return Rider {
-                    unserved: Some(format!(
-                        "arrive_by {} is too early: the bus would leave before midnight",
-                        clock(b.arrive_by_s)
-                    )),
+                    unserved: Some(RiderReason::ArriveTooEarly {
+                        arrive_by: clock(b.arrive_by_s),
+                    }),
                     ..base
                 };
             }
@@ -698,7 +694,7 @@ pub fn plan_lines(
                     ..base
                 },
                 (Ok(_), None) => Rider {
-                    unserved: Some("no stop chosen within walking distance".into()),
+                    unserved: Some(RiderReason::NoStopChosen),
                     ..base
                 },
                 (Err(why), _) => Rider {
@@ -1063,7 +1059,7 @@ pub fn plan_lines(
     }
     for u in &solution.unserved {
         for &i in &chunks[u.request.0].riders {
-            riders[i].unserved = Some(u.reason.to_string());
+            riders[i].unserved = Some(RiderReason::Unserved(u.reason));
         }
     }
     riders.retain(|r| r.count > 0);
@@ -1489,7 +1485,7 @@ mod tests {
             Ok(vec![(VertexId(1), 10), (VertexId(2), 5)]),
             Ok(vec![(VertexId(2), 5)]),
             Ok(vec![(VertexId(3), 5)]),
-            Err("far".into()),
+            Err(RiderReason::NoStopChosen),
         ];
         assert_eq!(
             greedy_cover(&c, &[1, 1, 1, 1], |_| true),

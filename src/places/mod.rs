@@ -233,7 +233,7 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
         zones.push(Zone {
             id: ZoneId(zones.len() as u32),
             code: format!("P{n}"),
-            name: name.unwrap_or_else(|| format!("Industrial area {n}")),
+            name: name.unwrap_or_else(|| crate::lang::generic_park_name(n)),
             polygon,
             area_ha: ha,
             source: Source::Osm(g.iter().map(|&i| areas[i].osm).collect()),
@@ -261,10 +261,10 @@ pub fn residential_zones(extract: &OsmExtract) -> Zones {
         .map(|(i, (a, polygon))| Zone {
             id: ZoneId(i as u32),
             code: format!("R{}", i + 1),
-            name: a
-                .tags
-                .name()
-                .map_or_else(|| format!("Residential area {}", i + 1), str::to_string),
+            name: a.tags.name().map_or_else(
+                || crate::lang::generic_residential_name(i + 1),
+                str::to_string,
+            ),
             area_ha: area_ha(polygon),
             polygon: polygon.clone(),
             source: Source::Osm(vec![a.osm]),

@@ -39,24 +39,87 @@ pub const COVERAGE_FILES: &[&str] = &[
     "tables.xlsx",
 ];
 
-/// All coverage outputs.
+/// All coverage outputs: the zones, amenities, isochrones, sites and gaps as GeoJSON, the
+/// table and the summary.
 pub fn coverage_files(
     zones: &Zones,
     amenities: &[Amenity],
     report: &CoverageReport,
     info: &RunInfo,
 ) -> Vec<OutputFile> {
-    let profile = &report.profile;
-    let cats = &profile.categories;
     let zone_file = match zones.kind {
         ZoneKind::Parks => "parks",
         ZoneKind::Residential => "residential_areas",
     };
+    let (zone_features, json_zones) = zone_features(zones, report);
+    vec![
+        feature_collection(zone_file, zone_features),
+        feature_collection("amenities", amenity_features(amenities, report)),
+        feature_collection("isochrones", isochrone_features(zones, report)),
+        feature_collection("sites", site_features(zones, report)),
+        feature_collection("gaps", gap_features(zones, report)),
+        OutputFile {
+            name: "coverage.csv".into(),
+            bytes: coverage_csv(zones, report),
+        },
+        OutputFile {
+            name: "coverage.json".into(),
+            bytes: to_json_bytes(&summary(
+                zones, amenities, report, info, zone_file, json_zones,
+            )),
+        },
+    ]
+}
 
-    let mut zone_features = Vec::new();
-    let mut iso_features = Vec::new();
-    let mut site_features = Vec::new();
-    let mut gap_features = Vec::new();
+/// The zones and the zone part of the summary: shares, access and evaluation points, and
+/// per category the reach and the sites.
+fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Value>) {
+    let cats = &report.profile.categories;
+    let mut features = Vec::new();
+    let mut json_zones = Vec::new();
+    for zc in &report.zones {
+        let zone = &zones.zones[zc.zone.0 as usize];
+        let mut props = json!({
+            "id": zone.code,
+            "name": zone.name,
+            "area_ha": round(zone.area_ha, 2),
+            "life_circle_share": share(zc.life_circle_share),
+            "access_points": zc.access.len(),
+            "evaluation_points": zc.eval.len(),
+            "source": zone.source.to_string(),
+        });
+        let mut json_categories = serde_json::Map::new();
+        for cc in &zc.categories {
+            let c = &cats[cc.category];
+            props[format!("share_{}", c.id)] = json!(share(cc.covered_share));
+            let sites: Vec<Value> = cc
+                .sites
+                .iter()
+                .map(|s| json!({ "rank": s.rank, "lon": round(s.location.x, 7), "lat": round(s.location.y, 7), "adds_points": s.adds_points, "share_after": share(s.share_after) }))
+                .collect();
+            json_categories.insert(
+                c.id.clone(),
+                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": cc.nearest_min.map(|m| round(m, 1)), "nearest_m": cc.nearest_m.map(|m| round(m, 0)), "covered_share": share(cc.covered_share), "sites": sites }),
+            );
+        }
+        features.push(feature(polygon_geometry(&zone.polygon), props));
+        json_zones.push(json!({
+            "id": zone.code,
+            "name": zone.name,
+            "area_ha": round(zone.area_ha, 2),
+            "life_circle_share": share(zc.life_circle_share),
+            "access_points": zc.access.len(),
+            "access_fallback": zc.access_fallback,
+            "evaluation_points": zc.eval.len(),
+            "categories": json_categories,
+        }));
+    }
+    (features, json_zones)
+}
+
+/// `coverage.csv`: one row per zone × category.
+fn coverage_csv(zones: &Zones, report: &CoverageReport) -> Vec<u8> {
+    let cats = &report.profile.categories;
     let mut csv = csv::Writer::from_writer(Vec::new());
     let header = [
         "zone_id",
@@ -74,26 +137,11 @@ pub fn coverage_files(
         "sites",
     ];
     csv.write_record(header).expect("writing to memory");
-    let mut json_zones = Vec::new();
-
     for zc in &report.zones {
         let zone = &zones.zones[zc.zone.0 as usize];
-        let mut props = json!({
-            "id": zone.code,
-            "name": zone.name,
-            "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
-            "access_points": zc.access.len(),
-            "evaluation_points": zc.eval.len(),
-            "source": zone.source.to_string(),
-        });
-        let mut json_categories = serde_json::Map::new();
         for cc in &zc.categories {
             let c = &cats[cc.category];
-            props[format!("share_{}", c.id)] = json!(share(cc.covered_share));
             let with_sites = cc.sites.last().map_or(cc.covered_share, |s| s.share_after);
-            let nearest_min = cc.nearest_min.map(|m| round(m, 1));
-            let nearest_m = cc.nearest_m.map(|m| round(m, 0));
             csv.write_record([
                 zone.code.clone(),
                 zone.name.clone(),
@@ -103,48 +151,57 @@ pub fn coverage_files(
                 c.required.to_string(),
                 c.threshold_label(),
                 cc.count_within.to_string(),
-                nearest_min.map_or(String::new(), |m| m.to_string()),
-                nearest_m.map_or(String::new(), |m| m.to_string()),
+                cc.nearest_min
+                    .map_or(String::new(), |m| round(m, 1).to_string()),
+                cc.nearest_m
+                    .map_or(String::new(), |m| round(m, 0).to_string()),
                 share(cc.covered_share).to_string(),
                 share(with_sites).to_string(),
                 cc.sites.len().to_string(),
             ])
             .expect("writing to memory");
-            let sites: Vec<Value> = cc
-                .sites
-                .iter()
-                .map(|s| json!({ "rank": s.rank, "lon": round(s.location.x, 7), "lat": round(s.location.y, 7), "adds_points": s.adds_points, "share_after": share(s.share_after) }))
-                .collect();
-            json_categories.insert(
-                c.id.clone(),
-                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": nearest_min, "nearest_m": nearest_m, "covered_share": share(cc.covered_share), "sites": sites }),
-            );
+        }
+    }
+    csv.into_inner().expect("writing to memory")
+}
+
+/// The proposed sites, each with the share before and after it.
+fn site_features(zones: &Zones, report: &CoverageReport) -> Vec<Value> {
+    let cats = &report.profile.categories;
+    let mut features = Vec::new();
+    for zc in &report.zones {
+        let zone = &zones.zones[zc.zone.0 as usize];
+        for cc in &zc.categories {
+            let c = &cats[cc.category];
             let mut before = cc.covered_share;
             for s in &cc.sites {
-                site_features.push(feature(
+                features.push(feature(
                     point_geometry(s.location),
                     json!({ "zone_id": zone.code, "zone": zone.name, "category": c.id, "category_en": c.en, "category_zh": c.zh, "rank": s.rank, "adds_points": s.adds_points, "share_before": share(before), "share_after": share(s.share_after) }),
                 ));
                 before = s.share_after;
             }
         }
-        zone_features.push(feature(polygon_geometry(&zone.polygon), props));
-        json_zones.push(json!({
-            "id": zone.code,
-            "name": zone.name,
-            "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
-            "access_points": zc.access.len(),
-            "access_fallback": zc.access_fallback,
-            "evaluation_points": zc.eval.len(),
-            "categories": json_categories,
-        }));
-        // Largest band first, so smaller ones draw on top.
+    }
+    features
+}
+
+/// Each zone's walking bands, largest first so that smaller ones draw on top.
+fn isochrone_features(zones: &Zones, report: &CoverageReport) -> Vec<Value> {
+    let mut features = Vec::new();
+    for zc in &report.zones {
+        let zone = &zones.zones[zc.zone.0 as usize];
         for iso in zc.isochrones.iter().rev() {
-            iso_features.push(feature(polygon_geometry(&iso.polygon), json!({ "zone_id": zone.code, "zone": zone.name, "mode": "walk", "minutes": iso.minutes })));
+            features.push(feature(polygon_geometry(&iso.polygon), json!({ "zone_id": zone.code, "zone": zone.name, "mode": "walk", "minutes": iso.minutes })));
         }
     }
-    // Gaps: every evaluation point, with the required categories it lacks.
+    features
+}
+
+/// Gaps: every evaluation point, with the required categories it lacks and its times.
+fn gap_features(zones: &Zones, report: &CoverageReport) -> Vec<Value> {
+    let cats = &report.profile.categories;
+    let mut features = Vec::new();
     for zc in &report.zones {
         let zone = &zones.zones[zc.zone.0 as usize];
         for ((p, covered), times) in zc.eval.iter().zip(&zc.covered).zip(&zc.point_times_ms) {
@@ -157,11 +214,16 @@ pub fn coverage_files(
                 props[format!("min_{}", c.id)] =
                     json!(t.map(|t| round(f64::from(t) / 60_000.0, 1)));
             }
-            gap_features.push(feature(point_geometry(p.location), props));
+            features.push(feature(point_geometry(p.location), props));
         }
     }
+    features
+}
 
-    let amenity_features: Vec<Value> = amenities
+/// The amenities, with whether each is on the walking network.
+fn amenity_features(amenities: &[Amenity], report: &CoverageReport) -> Vec<Value> {
+    let cats = &report.profile.categories;
+    amenities
         .iter()
         .zip(&report.facilities)
         .map(|(a, f)| {
@@ -171,12 +233,24 @@ pub fn coverage_files(
                 json!({ "category": c.id, "category_en": c.en, "category_zh": c.zh, "name": a.name, "source": a.source.to_string(), "on_network": f.snap.is_some(), "snap_distance_m": f.snap.map(|s| round(s.distance_m, 1)) }),
             )
         })
-        .collect();
+        .collect()
+}
 
-    let summary = json!({
+/// `coverage.json`: the profile, the run and the zones.
+fn summary(
+    zones: &Zones,
+    amenities: &[Amenity],
+    report: &CoverageReport,
+    info: &RunInfo,
+    zone_kind: &str,
+    json_zones: Vec<Value>,
+) -> Value {
+    let profile = &report.profile;
+    let cats = &profile.categories;
+    json!({
         "profile": profile.name,
         "profile_description": profile.description,
-        "zone_kind": zone_file,
+        "zone_kind": zone_kind,
         "walk_kmh": report.walk_kmh,
         "source": info.source,
         "attribution": super::ATTRIBUTION,
@@ -187,20 +261,5 @@ pub fn coverage_files(
         "amenities": amenities.len(),
         "amenities_off_network": report.unsnapped().count(),
         "warnings": info.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    });
-    vec![
-        feature_collection(zone_file, zone_features),
-        feature_collection("amenities", amenity_features),
-        feature_collection("isochrones", iso_features),
-        feature_collection("sites", site_features),
-        feature_collection("gaps", gap_features),
-        OutputFile {
-            name: "coverage.csv".into(),
-            bytes: csv.into_inner().expect("writing to memory"),
-        },
-        OutputFile {
-            name: "coverage.json".into(),
-            bytes: to_json_bytes(&summary),
-        },
-    ]
+    })
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
 use crate::drt::lines::{LinePlan, Run, booking_source};
+use crate::lang::{self, Lang, RiderReason};
 use crate::places::Zones;
 use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::import::RowWarning;
@@ -25,6 +26,8 @@ pub struct DrtRunInfo<'a> {
     pub skipped_rows: &'a [RowWarning],
     /// Time zone written to the GTFS feed (IANA name).
     pub timezone: &'a str,
+    /// Language of the GTFS names (agency, routes, gate stops); the other files are English.
+    pub lang: Lang,
 }
 
 fn minutes(s: Option<u32>) -> String {
@@ -206,7 +209,10 @@ pub fn drt_files(
                 if r.on_foot {
                     "walks to the park (no bus needed)".to_string()
                 } else {
-                    r.unserved.clone().unwrap_or_default()
+                    r.unserved
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 },
                 demand.to_string(),
             ]
@@ -245,7 +251,7 @@ pub fn drt_files(
             json!({
                 "where": booking_source(bookings, r),
                 "workers": r.count,
-                "reason": r.unserved.clone().unwrap_or_else(|| "not carried".into()),
+                "reason": r.unserved.clone().unwrap_or(RiderReason::NotCarried).en(),
             })
         }))
         .collect();
@@ -312,7 +318,7 @@ pub fn drt_files(
             bytes: to_json_bytes(&summary),
         },
     ];
-    files.extend(gtfs_files(parks, plan, info.timezone));
+    files.extend(gtfs_files(parks, plan, info.timezone, info.lang));
     files
 }
 
@@ -323,7 +329,7 @@ fn spread(s: &crate::drt::lines::Spread) -> Value {
 /// The plan as a GTFS feed: one route per line, a morning and an evening trip, stops, shapes
 /// and a weekday calendar. Boarding stops are marked "phone the agency" (`pickup_type=2`): the
 /// service runs on reservation.
-fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str) -> Vec<OutputFile> {
+fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec<OutputFile> {
     let file = |name: &str, bytes| OutputFile {
         name: format!("gtfs/{name}"),
         bytes,
@@ -332,7 +338,11 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str) -> Vec<OutputFile>
         &["agency_id", "agency_name", "agency_url", "agency_timezone"],
         vec![vec![
             "lifecircle".into(),
-            "Reservation-responsive park buses (proposal)".into(),
+            lang.t(
+                "Reservation-responsive park buses (proposal)",
+                "园区预约响应式公交（方案）",
+            )
+            .into(),
             "https://www.openstreetmap.org/copyright".into(),
             timezone.into(),
         ]],
@@ -344,7 +354,13 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str) -> Vec<OutputFile>
             .map(|s| {
                 vec![
                     s.code.clone(),
-                    s.name.clone(),
+                    match s.gate_of {
+                        Some(p) => lang::gate_name(
+                            &lang::zone_name(&parks.zones[p.0 as usize], lang),
+                            lang,
+                        ),
+                        None => s.name.clone(),
+                    },
                     round(s.location.y, 7).to_string(),
                     round(s.location.x, 7).to_string(),
                 ]
@@ -362,16 +378,19 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str) -> Vec<OutputFile>
         plan.lines
             .iter()
             .map(|l| {
-                let parks: Vec<&str> = l
+                let parks: Vec<String> = l
                     .parks
                     .iter()
-                    .map(|p| parks.zones[p.0 as usize].name.as_str())
+                    .map(|p| lang::zone_name(&parks.zones[p.0 as usize], lang).into_owned())
                     .collect();
                 vec![
                     l.code.clone(),
                     "lifecircle".into(),
                     l.code.clone(),
-                    format!("{} park bus ({} seats)", parks.join(" / "), l.seats),
+                    match lang {
+                        Lang::En => format!("{} park bus ({} seats)", parks.join(" / "), l.seats),
+                        Lang::Zh => format!("{} 园区班车（{}座）", parks.join(" / "), l.seats),
+                    },
                     "3".into(),
                 ]
             })

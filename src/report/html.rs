@@ -21,31 +21,16 @@ use crate::places::demand::format_clock as clock;
 use crate::places::{Zone, ZoneKind};
 use crate::plan::{BusLines, LifeCircle, PlanRun};
 
-/// Report language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    /// English.
-    En,
-    /// 简体中文.
-    Zh,
-}
+pub use crate::lang::Lang;
+use crate::lang::zone_name;
 
-impl Lang {
-    /// `en` or `zh` (anything else is English).
-    pub fn parse(code: &str) -> Lang {
-        if code.eq_ignore_ascii_case("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
+/// A stop's name in `lang`: gates are named after their park.
+fn stop_name(run: &PlanRun, st: &crate::drt::lines::PlanStop, lang: Lang) -> String {
+    match (st.gate_of, run.parks.as_ref()) {
+        (Some(p), Ok(parks)) => {
+            crate::lang::gate_name(&zone_name(&parks.zones[p.0 as usize], lang), lang)
         }
-    }
-
-    /// The English or the Chinese text.
-    fn t<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
+        _ => st.name.clone(),
     }
 }
 
@@ -132,15 +117,14 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
         h,
         "<!DOCTYPE html>\n<html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} {} · lifecircle {}</p></header>\n<main>\n",
-        esc(&s.title),
-        esc(&s.title),
+         <title>{}</title><style>{CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} · lifecircle {}</p></header>\n<main>\n",
+        esc(&crate::lang::report_title(&s.title, lang)),
+        esc(&crate::lang::report_title(&s.title, lang)),
         esc(&run.extract.source.display().to_string()),
-        lang.t("OSM data of", "OSM 数据日期"),
-        esc(&run
-            .extract
-            .data_date()
-            .unwrap_or_else(|| lang.t("unknown date", "日期未知").into())),
+        esc(&crate::lang::data_date(
+            run.extract.data_date().as_deref(),
+            lang
+        )),
         env!("CARGO_PKG_VERSION"),
     );
 
@@ -293,7 +277,7 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
             "<tr><td><a href=\"#{}\">{}</a> {}</td><td>{:.1}</td><td>{}</td>",
             esc(&z.code),
             esc(&z.code),
-            esc(&z.name),
+            esc(&zone_name(z, lang)),
             z.area_ha,
             coverage_of(run, z).map_or("—".into(), |(_, c)| pct(c.life_circle_share)),
         );
@@ -328,7 +312,7 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
         "</tbody></table><p class=\"note\">{}</p></section>",
         lang.t(
             "Life circle: share of the park's evaluation points (100 m grid) that reach every required category within its threshold on foot. Modes: share of all residents of the region within the commute target of the park.",
-            "生活圈覆盖率：园区评价点（100米网格）步行在阈值内可达全部必需设施类别的比例。各方式：全区居民在通勤目标时间内可达该园区的比例。"
+            "生活圈覆盖率：园区评价点（100米网格）步行在阈值内可达全部必需设施类别的比例。各方式：研究范围内居民在通勤目标时间内可达该园区的比例。"
         )
     );
 }
@@ -475,7 +459,7 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
         lang.t("Park", "园区"),
         Style::area("#1e293b", 0.08).with_stroke("#0f172a", 2.0),
     );
-    map.area(park, &zone.polygon, Some(&zone.name));
+    map.area(park, &zone.polygon, Some(&zone_name(zone, lang)));
     let bus_lines = map.layer(
         "bus-lines",
         lang.t("Proposed bus lines", "建议公交线路"),
@@ -527,7 +511,12 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
                     map.point(
                         stops,
                         st.location,
-                        Some(&format!("{} {}: {} ↑", st.code, st.name, st.boardings)),
+                        Some(&format!(
+                            "{} {}: {} ↑",
+                            st.code,
+                            stop_name(run, st, lang),
+                            st.boardings
+                        )),
                     );
                 }
             }
@@ -591,7 +580,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         esc(&zone.code),
         esc(&zone.code),
         esc(&zone.code),
-        esc(&zone.name),
+        esc(&zone_name(zone, lang)),
         zone.area_ha,
         lang.t("ha", "公顷"),
         esc(&zone.source.to_string()),
@@ -633,7 +622,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 let (class, word) = if cat.covered_share >= 1.0 - 1e-9 {
                     ("pass", lang.t("pass", "达标"))
                 } else if cat.covered_share > 0.0 {
-                    ("partly", lang.t("partly", "部分"))
+                    ("partly", lang.t("partly", "部分达标"))
                 } else {
                     ("fail", lang.t("fail", "不达标"))
                 };
@@ -642,7 +631,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
                     esc(lang.t(&k.en, &k.zh)),
                     if k.required { "" } else { " *" },
-                    esc(&k.threshold_label()),
+                    esc(&crate::lang::threshold_label(k.minutes, k.metres, lang)),
                     cat.count_within,
                     cat.nearest_m.map_or("—".into(), |m| format!("{m:.0} m")),
                     pct(cat.covered_share),
@@ -655,7 +644,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 pct(c.life_circle_share),
                 lang.t(
                     "pass: reachable on foot within the threshold from every evaluation point of the park; partly: from some; * optional category.",
-                    "达标：园区全部评价点步行阈值内可达；部分：部分评价点可达；* 为可选类别。"
+                    "达标：园区全部评价点步行阈值内可达；部分达标：部分评价点可达；* 为可选类别。"
                 )
             );
         }
@@ -701,7 +690,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 "</tbody></table><p class=\"note\">{} {:.0} ({})</p></div><div>{}</div></div>",
                 lang.t(
                     "Residents reaching the park; all residents:",
-                    "可达园区的居民数；全区居民："
+                    "可达园区的居民数；研究范围内居民："
                 ),
                 round(c.report.residents_total, 0),
                 residents_basis(run, lang),
@@ -825,19 +814,22 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     esc(&c)
                 );
             }
-            let _ = writeln!(
-                h,
-                "</tbody></table><p class=\"note\">{} {}: {}</p>",
-                k.beyond_direct_bus,
-                lang.t(
-                    "workers cannot be within the target even by a direct bus",
-                    "名职工即使直达公交也无法达标"
-                ),
-                lang.t(
-                    "their walk, wait and the direct ride already exceed it.",
-                    "步行、候车与直达行程已超过目标时间。"
-                )
-            );
+            h.push_str("</tbody></table>\n");
+            if k.beyond_direct_bus > 0 {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"note\">{} {}: {}</p>",
+                    k.beyond_direct_bus,
+                    lang.t(
+                        "workers cannot be within the target even by a direct bus",
+                        "名职工即使直达公交也无法达标"
+                    ),
+                    lang.t(
+                        "their walk, wait and the direct ride already exceed it.",
+                        "步行、候车与直达行程已超过目标时间。"
+                    )
+                );
+            }
             if bus.plan.synthetic {
                 let _ = writeln!(
                     h,
@@ -905,7 +897,7 @@ fn lines_table(h: &mut String, bus: &BusLines, lines: &[&Line], zone: &Zone, lan
         );
     }
     h.push_str("</tbody></table>\n");
-    let mut reasons: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
     for r in bus
         .plan
         .riders
@@ -913,7 +905,12 @@ fn lines_table(h: &mut String, bus: &BusLines, lines: &[&Line], zone: &Zone, lan
         .filter(|r| r.park == zone.id && r.line.is_none() && !r.on_foot)
     {
         *reasons
-            .entry(r.unserved.as_deref().unwrap_or("not carried"))
+            .entry(
+                r.unserved
+                    .as_ref()
+                    .unwrap_or(&crate::lang::RiderReason::NotCarried)
+                    .text(lang),
+            )
             .or_default() += r.count;
     }
     if !reasons.is_empty() {
@@ -999,12 +996,9 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
         (
             lang.t("Data", "数据").into(),
             format!(
-                "{} ({} {})",
+                "{} ({})",
                 run.extract.source.display(),
-                lang.t("OSM data of", "数据日期"),
-                run.extract
-                    .data_date()
-                    .unwrap_or_else(|| lang.t("unknown", "未知").into())
+                crate::lang::data_date(run.extract.data_date().as_deref(), lang)
             ),
         ),
         (
@@ -1030,7 +1024,13 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
             .profile
             .categories
             .iter()
-            .map(|c| format!("{} {}", lang.t(&c.en, &c.zh), c.threshold_label()))
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    lang.t(&c.en, &c.zh),
+                    crate::lang::threshold_label(c.minutes, c.metres, lang)
+                )
+            })
             .collect();
         rows.push((
             lang.t("Life circle", "生活圈").into(),
@@ -1049,7 +1049,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 round(c.report.residents_total, 0),
                 residents_basis(run, lang),
                 lang.t("bus lines today", "现状公交"),
-                c.transit_source
+                crate::lang::transit_source(&c.transit_source, lang)
             ),
         ));
         if !c.residents.supplied {
@@ -1111,7 +1111,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 lang.t("min", "分钟"),
                 lang.t("shift length", "工作时长"),
                 o.shift_h,
-                lang.t("longest vehicle route", "单车最长行程"),
+                lang.t("longest vehicle route", "每车次最长行程"),
                 o.max_route_min,
                 lang.t("min; vehicle-km and hours run from the first stop to the last (no driving to and from the depot)", "分钟；车公里与车时自首站至末站计（不含空驶往返车场）"),
                 lang.t("seed", "随机种子"),
@@ -1195,6 +1195,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             seed: run.scenario.bus.seed,
             skipped_rows: &b.skipped,
             timezone: &run.scenario.bus.timezone,
+            lang,
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
     }

@@ -204,7 +204,11 @@ fn write_sheet(
     for (r, record) in body[..fits].iter().enumerate() {
         let row = r as u32 + 1;
         for (c, cell) in record.iter().enumerate() {
-            let width = write_cell(sheet, row, c, cell, kinds.get(c).copied())?;
+            let cell = match lang {
+                Lang::Zh => crate::lang::localise_generic_name(cell),
+                Lang::En => cell.into(),
+            };
+            let width = write_cell(sheet, row, c, &cell, kinds.get(c).copied())?;
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(width);
             } else {

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::places::{Zone, ZoneKind};
+use crate::places::Zone;
 
 /// Report language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,42 +59,42 @@ pub fn zone_name(zone: &Zone, lang: Lang) -> Cow<'_, str> {
     localise_name(&zone.name, &zone.code)
 }
 
-/// A zone name given with its code, in Chinese when it is a generic one.
+/// A zone name given with its code, in Chinese when it is the generic name of that code.
 fn localise_name<'a>(name: &'a str, code: &str) -> Cow<'a, str> {
     let number = code.get(1..).and_then(|n| n.parse::<usize>().ok());
-    match (code.chars().next(), number) {
-        (Some('P'), Some(n)) if name == generic_park_name(n) => Cow::Owned(format!("工业区 {n}")),
-        (Some('R'), Some(n)) if name == generic_residential_name(n) => {
-            Cow::Owned(format!("居住区 {n}"))
-        }
+    match (generic_number(name), number) {
+        (Some((zh, n)), Some(m)) if n == m => Cow::Owned(format!("{zh} {n}")),
         _ => Cow::Borrowed(name),
     }
+}
+
+/// The English generic names and their Chinese: OSM parks and residential areas without a
+/// name, and a planner's park outline without one.
+const GENERIC_NAMES: [(&str, &str); 3] = [
+    ("Industrial area ", "工业区"),
+    ("Residential area ", "居住区"),
+    ("Park ", "园区"),
+];
+
+/// The Chinese word and the number of a generic name.
+fn generic_number(name: &str) -> Option<(&'static str, usize)> {
+    GENERIC_NAMES.iter().find_map(|&(en, zh)| {
+        let n = name.strip_prefix(en)?.parse::<usize>().ok()?;
+        (n > 0 && name == format!("{en}{n}")).then_some((zh, n))
+    })
+}
+
+/// The name of a planner's park outline without one: "Park 3".
+pub fn generic_file_park_name(n: usize) -> String {
+    format!("Park {n}")
 }
 
 /// A generic zone name ("Industrial area 3", "Residential area 3") in Chinese; any other
 /// text unchanged. For tables that carry names without their codes (the workbook).
 pub fn localise_generic_name(name: &str) -> Cow<'_, str> {
-    let generic = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|&n| n > 0 && name == format!("{prefix}{n}"))
-    };
-    if let Some(n) = generic("Industrial area ") {
-        Cow::Owned(format!("工业区 {n}"))
-    } else if let Some(n) = generic("Residential area ") {
-        Cow::Owned(format!("居住区 {n}"))
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
-/// The generic name of zone `n` of a kind in `lang` (used where only the number is known).
-pub fn generic_zone_name(kind: ZoneKind, n: usize, lang: Lang) -> String {
-    match (kind, lang) {
-        (ZoneKind::Parks, Lang::En) => generic_park_name(n),
-        (ZoneKind::Residential, Lang::En) => generic_residential_name(n),
-        (ZoneKind::Parks, Lang::Zh) => format!("工业区 {n}"),
-        (ZoneKind::Residential, Lang::Zh) => format!("居住区 {n}"),
+    match generic_number(name) {
+        Some((zh, n)) => Cow::Owned(format!("{zh} {n}")),
+        None => Cow::Borrowed(name),
     }
 }
 
@@ -135,6 +135,15 @@ pub fn data_date(date: Option<&str>, lang: Lang) -> String {
         (Lang::En, Some(d)) => format!("OSM data of {d}"),
         (Lang::En, None) => "OSM data date unknown".into(),
         (Lang::Zh, d) => format!("OSM 数据日期：{}", d.unwrap_or("未知")),
+    }
+}
+
+/// The region's file for people: its path, or the embedded demo ("内置示例数据：…").
+pub fn source_label(source: &std::path::Path, lang: Lang) -> String {
+    let text = source.display().to_string();
+    match (lang, text.strip_prefix("embedded demo: ")) {
+        (Lang::Zh, Some(file)) if text == crate::osm::DEMO_NAME => format!("内置示例数据：{file}"),
+        _ => text,
     }
 }
 
@@ -273,7 +282,6 @@ mod tests {
             localise_name("Industrial area 2", "P9"),
             "Industrial area 2"
         );
-        assert_eq!(generic_zone_name(ZoneKind::Parks, 3, Lang::Zh), "工业区 3");
         assert_eq!(localise_generic_name("Industrial area 12"), "工业区 12");
         assert_eq!(localise_generic_name("Residential area 2"), "居住区 2");
         assert_eq!(
@@ -281,6 +289,8 @@ mod tests {
             "Industrial area 012"
         );
         assert_eq!(localise_generic_name("Industrial area"), "Industrial area");
+        assert_eq!(localise_name("Park 2", "P2"), "园区 2");
+        assert_eq!(localise_generic_name("Parking 2"), "Parking 2");
     }
 
     #[test]
@@ -296,6 +306,16 @@ mod tests {
             "产业园区：生活圈、通勤圈与预约公交"
         );
         assert_eq!(report_title("My plan", Lang::Zh), "My plan");
+    }
+
+    #[test]
+    fn the_demo_is_named_in_chinese() {
+        let demo = std::path::Path::new(crate::osm::DEMO_NAME);
+        assert_eq!(
+            source_label(demo, Lang::Zh),
+            "内置示例数据：liechtenstein-2013.osm.pbf"
+        );
+        assert_eq!(source_label(demo, Lang::En), crate::osm::DEMO_NAME);
     }
 
     #[test]

@@ -123,6 +123,7 @@ fn chinese_report_and_gtfs_have_no_english_names_reasons_or_units() {
     for english in [
         "Industrial area",
         "Industrial parks:",
+        "embedded demo",
         " gate",
         "park bus",
         "OSM data of",
@@ -150,6 +151,8 @@ fn chinese_report_and_gtfs_have_no_english_names_reasons_or_units() {
         "每车次最长行程",
         "研究范围内居民",
         "未能乘车",
+        "内置示例数据",
+        "部分达标",
     ] {
         assert!(
             html.contains(chinese),

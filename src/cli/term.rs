@@ -321,6 +321,16 @@ pub fn print_drt(plan: &LinePlan, lang: Lang) {
         );
     }
     let k = &plan.kpis;
+    if k.workers == 0 {
+        println!(
+            "{}",
+            lang.t(
+                "Bus lines — no workers to carry, so no line was planned",
+                "预约公交 — 没有需要乘车的职工，未规划线路"
+            )
+        );
+        return;
+    }
     let stops = plan.stops.iter().filter(|s| s.gate_of.is_none()).count();
     match lang {
         Lang::En => println!(

@@ -603,7 +603,8 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4])
                 ));
             }
         };
-        let name = property(f, &["name", "名称"]).unwrap_or_else(|| format!("Park {n}"));
+        let name = property(f, &["name", "名称"])
+            .unwrap_or_else(|| crate::lang::generic_file_park_name(n));
         if let Some(c) = crate::geom::invalid_lon_lat(&polygon) {
             return Err(invalid(
                 path,

@@ -120,7 +120,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
          <title>{}</title><style>{CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} · lifecircle {}</p></header>\n<main>\n",
         esc(&crate::lang::report_title(&s.title, lang)),
         esc(&crate::lang::report_title(&s.title, lang)),
-        esc(&run.extract.source.display().to_string()),
+        esc(&crate::lang::source_label(&run.extract.source, lang)),
         esc(&crate::lang::data_date(
             run.extract.data_date().as_deref(),
             lang
@@ -997,7 +997,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
             lang.t("Data", "数据").into(),
             format!(
                 "{} ({})",
-                run.extract.source.display(),
+                crate::lang::source_label(&run.extract.source, lang),
                 crate::lang::data_date(run.extract.data_date().as_deref(), lang)
             ),
         ),
@@ -1034,7 +1034,12 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
             .collect();
         rows.push((
             lang.t("Life circle", "生活圈").into(),
-            format!("{} — {}", lc.profile.name, cats.join(", ")),
+            format!(
+                "{}{} — {}",
+                lang.t("", "设施配置 "),
+                lc.profile.name,
+                cats.join(lang.t(", ", "，"))
+            ),
         ));
     }
     if let Ok(c) = &run.commute {

@@ -28,7 +28,7 @@ use crate::places::residents::Residents;
 use crate::places::{ZoneId, Zones};
 use crate::routing::isochrone::{IsochroneOptions, contour_bands, isochrones, time_grid};
 use crate::routing::{Direction, SearchScratch, UNREACHED, bounded_search};
-use park::{ParkSearches, ScratchPool, Shares};
+use park::{ParkSearches, ScratchPool, Shares, UnitIndex};
 use transit::{TransitGraph, TransitOptions};
 
 /// The bands reported, minutes.
@@ -273,8 +273,8 @@ struct CommuteRun<'a> {
     graph: &'a RoadGraph,
     inputs: &'a CommuteInputs<'a>,
     options: &'a CommuteOptions,
-    /// Where each resident unit joins each mode's network.
-    units: Vec<UnitSeeds>,
+    /// Where each resident unit joins each mode's network, per vertex.
+    units: UnitIndex,
     /// Bike-share points and the walk to the nearest one.
     shares: Shares,
     /// Per mode: the vertices near which a park has access points.
@@ -321,7 +321,7 @@ impl<'a> CommuteRun<'a> {
             graph,
             inputs,
             options,
-            units,
+            units: UnitIndex::new(graph.vertices.len(), &units),
             shares: Shares::new(graph, inputs.bikeshare, options),
             indexes: Mode::ALL
                 .iter()
@@ -408,32 +408,11 @@ fn mode_reach(
 ) -> ModeReach {
     let (graph, options, shares) = (run.graph, run.options, &run.shares);
     let residents = run.inputs.residents;
-    let unit_ms: Vec<Option<u32>> = run
-        .units
-        .iter()
-        .map(|u| {
-            // A bike trip starts on foot where a share point is near (shared bike), else on
-            // the bike network (own bike).
-            let extra: &[(VertexId, u32)] = if mode == Mode::Bike {
-                &u.per_mode[Mode::Walk.index()]
-            } else {
-                &[]
-            };
-            u.per_mode[mode.index()]
-                .iter()
-                .chain(extra.iter().filter(|s| shares.near(s.0)))
-                .filter_map(|&(v, t0)| {
-                    Some(searches.time_ms(mode, v, shares))
-                        .filter(|&t| t != UNREACHED)
-                        .map(|t| t + t0)
-                })
-                .min()
-                .filter(|&t| t <= run.max_ms)
-        })
-        .collect();
+    let candidates = searches.candidates(graph, mode, shares);
+    let unit_ms = searches.unit_times(mode, &candidates, &run.units, shares, run.max_ms);
     let mut within = [0.0; 4];
-    for (u, t) in residents.units.iter().zip(&unit_ms) {
-        if let Some(t) = *t {
+    for (u, &t) in residents.units.iter().zip(&unit_ms) {
+        if t != UNREACHED {
             for (b, band) in BANDS_MIN.iter().enumerate() {
                 if minutes(t) <= *band {
                     within[b] += u.residents;
@@ -442,8 +421,8 @@ fn mode_reach(
         }
     }
     if mode != Mode::Car {
-        for (best, t) in best_non_car.iter_mut().zip(&unit_ms) {
-            if let Some(t) = *t {
+        for (best, &t) in best_non_car.iter_mut().zip(&unit_ms) {
+            if t != UNREACHED {
                 *best = Some(best.map_or(t, |b| b.min(t)));
             }
         }
@@ -455,7 +434,7 @@ fn mode_reach(
     } else {
         mode
     };
-    let settled = searches.reached_within(graph, mode, draw_mode, target_ms, shares);
+    let settled = searches.reached_within(graph, &candidates, (mode, draw_mode), target_ms, shares);
     let grid = time_grid(
         graph,
         draw_mode,
@@ -472,7 +451,7 @@ fn mode_reach(
         .units
         .iter()
         .zip(&unit_ms)
-        .filter(|(_, t)| t.is_some_and(|t| t <= target_ms))
+        .filter(|&(_, &t)| t <= target_ms)
         .map(|(u, _)| u.residents)
         .sum();
     let total = run.total;
@@ -482,7 +461,7 @@ fn mode_reach(
         share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
         reach,
         residents_within_target: target,
-        unit_ms: unit_ms.iter().map(|t| t.unwrap_or(UNREACHED)).collect(),
+        unit_ms,
     }
 }
 

@@ -15,8 +15,8 @@
 
 use std::sync::Mutex;
 
-use super::CommuteOptions;
 use super::transit::TransitGraph;
+use super::{CommuteOptions, UnitSeeds};
 use crate::graph::{Mode, RoadGraph, Snap, VertexId};
 use crate::routing::{Direction, SearchGraph, SearchScratch, UNREACHED, bounded_search};
 
@@ -172,19 +172,13 @@ impl ParkSearches {
         }
     }
 
-    /// The vertices of `draw_mode`'s network reached by `mode` within `target_ms`, with
-    /// their times, in vertex order (the input of the reach polygon).
-    pub fn reached_within(
-        &self,
-        graph: &RoadGraph,
-        mode: Mode,
-        draw_mode: Mode,
-        target_ms: u32,
-        shares: &Shares,
-    ) -> Vec<(VertexId, u32)> {
+    /// Every vertex where `mode`'s time may be finite: the vertices its searches settled,
+    /// plus, for a bike, those near a share point; each once.
+    pub fn candidates(&self, graph: &RoadGraph, mode: Mode, shares: &Shares) -> Vec<VertexId> {
         let settled = |m: Mode| self.road[m.index()].settled().iter().map(|s| s.0);
         let mut candidates: Vec<VertexId> = match mode {
-            Mode::Walk | Mode::Ebike | Mode::Car => settled(mode).collect(),
+            // A search settles each vertex once.
+            Mode::Walk | Mode::Ebike | Mode::Car => return settled(mode).collect(),
             Mode::Bike => settled(Mode::Bike)
                 .chain(shares.vertices.iter().copied())
                 .collect(),
@@ -200,11 +194,61 @@ impl ParkSearches {
         };
         candidates.sort_unstable();
         candidates.dedup();
+        candidates
+    }
+
+    /// Every resident unit's time to the park by `mode` ([`UNREACHED`] beyond `max_ms`): the
+    /// least over the unit's seeds of the seed vertex's time plus the seed's own time, spread
+    /// from the `candidates` vertices through `index` instead of looked up for every unit.
+    pub fn unit_times(
+        &self,
+        mode: Mode,
+        candidates: &[VertexId],
+        index: &UnitIndex,
+        shares: &Shares,
+        max_ms: u32,
+    ) -> Vec<u32> {
+        let mut unit_ms = vec![UNREACHED; index.units];
+        for &v in candidates {
+            let t = self.time_ms(mode, v, shares);
+            if t == UNREACHED {
+                continue;
+            }
+            let mut spread = |entries: &[(u32, u32)]| {
+                for &(u, t0) in entries {
+                    let slot = &mut unit_ms[u as usize];
+                    *slot = (*slot).min(t + t0);
+                }
+            };
+            spread(index.at(mode, v));
+            // A bike trip starts on foot where a share point is near (shared bike).
+            if mode == Mode::Bike && shares.near(v) {
+                spread(index.at(Mode::Walk, v));
+            }
+        }
+        for t in &mut unit_ms {
+            if *t > max_ms {
+                *t = UNREACHED;
+            }
+        }
+        unit_ms
+    }
+
+    /// The `candidates` on `draw_mode`'s network reached by `mode` within `target_ms`, with
+    /// their times, in vertex order (the input of the reach polygon).
+    pub fn reached_within(
+        &self,
+        graph: &RoadGraph,
+        candidates: &[VertexId],
+        (mode, draw_mode): (Mode, Mode),
+        target_ms: u32,
+        shares: &Shares,
+    ) -> Vec<(VertexId, u32)> {
         let profile = graph.profile(draw_mode);
         candidates
-            .into_iter()
-            .filter(|&v| profile.contains(v))
-            .map(|v| (v, self.time_ms(mode, v, shares)))
+            .iter()
+            .filter(|&&v| profile.contains(v))
+            .map(|&v| (v, self.time_ms(mode, v, shares)))
             .filter(|&(_, t)| t <= target_ms)
             .collect()
     }
@@ -212,6 +256,56 @@ impl ParkSearches {
     /// A road-graph scratch free for other searches once the park's tables are read.
     pub fn spare(&mut self) -> &mut SearchScratch {
         &mut self.road[Mode::Bus.index()]
+    }
+}
+
+/// Per network: for every vertex, the resident units whose trips join the network there, with
+/// the seed's own time (unit, ms), in compressed rows. Built once per run; linear in the units.
+pub(super) struct UnitIndex {
+    /// Resident units.
+    units: usize,
+    /// Per [`Mode::index`] (the bus shares the walk's rows): row offsets and entries.
+    rows: Vec<(Vec<u32>, Vec<(u32, u32)>)>,
+}
+
+impl UnitIndex {
+    /// Indexes every unit's seeds on every mode's network of `vertices` vertices.
+    pub fn new(vertices: usize, units: &[UnitSeeds]) -> Self {
+        let rows = Mode::ALL
+            .iter()
+            .map(|&m| {
+                if m == Mode::Bus {
+                    return (Vec::new(), Vec::new());
+                }
+                let mut offsets = vec![0u32; vertices + 1];
+                for &(v, _) in units.iter().flat_map(|u| &u.per_mode[m.index()]) {
+                    offsets[v.index() + 1] += 1;
+                }
+                for i in 0..vertices {
+                    offsets[i + 1] += offsets[i];
+                }
+                let mut next = offsets.clone();
+                let mut entries = vec![(0u32, 0u32); offsets[vertices] as usize];
+                for (u, unit) in units.iter().enumerate() {
+                    for &(v, t0) in &unit.per_mode[m.index()] {
+                        entries[next[v.index()] as usize] = (u as u32, t0);
+                        next[v.index()] += 1;
+                    }
+                }
+                (offsets, entries)
+            })
+            .collect();
+        UnitIndex {
+            units: units.len(),
+            rows,
+        }
+    }
+
+    /// The (unit, seed ms) pairs joining `mode`'s network at `v`.
+    pub fn at(&self, mode: Mode, v: VertexId) -> &[(u32, u32)] {
+        let m = if mode == Mode::Bus { Mode::Walk } else { mode };
+        let (offsets, entries) = &self.rows[m.index()];
+        &entries[offsets[v.index()] as usize..offsets[v.index() + 1] as usize]
     }
 }
 

@@ -16,6 +16,7 @@
 
 pub mod gtfs;
 pub mod lines;
+mod park;
 pub mod transit;
 
 use geo::{BooleanOps, Buffer, ConvexHull, Coord, MapCoords, MultiPoint, MultiPolygon, Point};
@@ -26,7 +27,8 @@ use crate::graph::{Mode, RoadGraph, Snap, VertexId};
 use crate::places::residents::Residents;
 use crate::places::{ZoneId, Zones};
 use crate::routing::isochrone::{IsochroneOptions, contour_bands, isochrones, time_grid};
-use crate::routing::{Direction, SearchScratch, TravelTimes, UNREACHED, bounded_search};
+use crate::routing::{Direction, SearchScratch, UNREACHED, bounded_search};
+use park::{ParkSearches, ScratchPool, Shares, UnitIndex};
 use transit::{TransitGraph, TransitOptions};
 
 /// The bands reported, minutes.
@@ -219,70 +221,9 @@ pub fn compute_commute_with<T: Send>(
     options: &CommuteOptions,
     visit: &(dyn Fn(usize, &[ModeReach]) -> T + Sync),
 ) -> (CommuteReport, Vec<T>) {
-    let CommuteInputs {
-        parks,
-        areas,
-        residents,
-        bikeshare,
-        transit,
-        transit_source,
-    } = *inputs;
-    let max_ms = (BANDS_MIN[3] * 60_000.0) as u32;
-    let walk_mps = graph.options.walk_kmh / 3.6;
-    // Where each resident unit joins each mode's network (shared bikes start on foot).
-    let seeds_mode = |m: Mode| if m == Mode::Bus { Mode::Walk } else { m };
-    let units: Vec<UnitSeeds> = residents
-        .units
-        .par_iter()
-        .map(|u| UnitSeeds {
-            per_mode: Mode::ALL
-                .iter()
-                .map(|&m| {
-                    graph
-                        .snap(
-                            seeds_mode(m),
-                            u.location,
-                            crate::graph::snap::DEFAULT_MAX_SNAP_M,
-                        )
-                        .map(|s: Snap| s.seeds(graph, false))
-                        .unwrap_or_default()
-                })
-                .collect(),
-        })
-        .collect();
-    // Nearest bike-share point within the walking limit, for every walk vertex: (walk ms, point).
-    let share_snaps: Vec<Snap> = bikeshare
-        .iter()
-        .filter_map(|&c| graph.snap(Mode::Bike, c, 200.0).ok())
-        .collect();
-    let share_walk_ms = (options.bikeshare_walk_m / walk_mps * 1000.0) as u32;
-    let mut nearest_share: Vec<Option<(u32, usize)>> = vec![None; graph.vertices.len()];
-    {
-        let mut scratch = SearchScratch::new(graph);
-        for (i, snap) in share_snaps.iter().enumerate() {
-            let Ok(walk_snap) = graph.snap(Mode::Walk, snap.point, 200.0) else {
-                continue;
-            };
-            for &(v, t) in bounded_search(
-                graph.profile(Mode::Walk),
-                Direction::Reverse,
-                &walk_snap.seeds(graph, true),
-                share_walk_ms,
-                &mut scratch,
-            ) {
-                let slot = &mut nearest_share[v.index()];
-                if slot.is_none_or(|(best, _)| t < best) {
-                    *slot = Some((t, i));
-                }
-            }
-        }
-    }
-    let indexes: Vec<VertexIndex> = Mode::ALL
-        .iter()
-        .map(|&m| VertexIndex::new(graph, m))
-        .collect();
-    let total = residents.total();
-
+    let run = CommuteRun::new(graph, inputs, options);
+    let (parks, residents) = (inputs.parks, inputs.residents);
+    let pool = ScratchPool::new();
     let mut parks_out: Vec<ParkCommute> = Vec::with_capacity(parks.zones.len());
     let mut visited: Vec<T> = Vec::with_capacity(parks.zones.len());
     let mut nearest_park_ms: Vec<Vec<u32>> =
@@ -294,197 +235,10 @@ pub fn compute_commute_with<T: Send>(
             .par_iter()
             .enumerate()
             .map(|(k, zone)| {
-                let mut scratch = SearchScratch::new(graph);
-                let access: Vec<Vec<VertexId>> = Mode::ALL
-                    .iter()
-                    .map(|&m| {
-                        access_points(
-                            graph,
-                            &indexes[seeds_mode(m).index()],
-                            zone,
-                            options.access_radius_m,
-                            seeds_mode(m),
-                        )
-                    })
-                    .collect();
-                let times = |m: Mode, scratch: &mut SearchScratch| {
-                    let seeds: Vec<(VertexId, u32)> =
-                        access[m.index()].iter().map(|&v| (v, 0)).collect();
-                    bounded_search(
-                        graph.profile(m),
-                        Direction::Reverse,
-                        &seeds,
-                        max_ms,
-                        scratch,
-                    );
-                    TravelTimes::from_vec(
-                        (0..graph.vertices.len())
-                            .map(|i| scratch.time_ms(VertexId(i as u32)).unwrap_or(UNREACHED))
-                            .collect(),
-                    )
-                };
-                let mut modes = Vec::new();
-                let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
-                for &mode in &options.modes {
-                    // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
-                    let table: Vec<u32> = match mode {
-                        Mode::Walk | Mode::Ebike | Mode::Car => {
-                            times(mode, &mut scratch).as_slice().to_vec()
-                        }
-                        Mode::Bike => {
-                            let own = times(Mode::Bike, &mut scratch);
-                            let mut t = own.as_slice().to_vec();
-                            // Shared: walk to the nearest point, unlock, ride from there.
-                            for (v, slot) in nearest_share.iter().enumerate() {
-                                if let Some((walk_ms, i)) = *slot {
-                                    let ride = share_snaps[i]
-                                        .seeds(graph, false)
-                                        .iter()
-                                        .filter_map(|&(u, t0)| own.get(u).map(|x| x + t0))
-                                        .min();
-                                    if let Some(ride) = ride {
-                                        t[v] = walk_ms
-                                            + (options.bikeshare_unlock_s * 1000.0) as u32
-                                            + ride;
-                                    }
-                                }
-                            }
-                            t
-                        }
-                        Mode::Bus => {
-                            let walk = times(Mode::Walk, &mut scratch);
-                            let seeds: Vec<(VertexId, u32)> =
-                                access[Mode::Walk.index()].iter().map(|&v| (v, 0)).collect();
-                            bounded_search(
-                                transit,
-                                Direction::Reverse,
-                                &seeds,
-                                max_ms,
-                                &mut scratch,
-                            );
-                            (0..graph.vertices.len())
-                                .map(|i| {
-                                    let v = VertexId(i as u32);
-                                    walk.get(v)
-                                        .unwrap_or(UNREACHED)
-                                        .min(scratch.time_ms(v).unwrap_or(UNREACHED))
-                                })
-                                .collect()
-                        }
-                    };
-                    let unit_ms: Vec<Option<u32>> = units
-                        .iter()
-                        .map(|u| {
-                            // A bike trip starts on foot where a share point is near (shared
-                            // bike), else on the bike network (own bike).
-                            let extra: &[(VertexId, u32)] = if mode == Mode::Bike {
-                                &u.per_mode[Mode::Walk.index()]
-                            } else {
-                                &[]
-                            };
-                            u.per_mode[mode.index()]
-                                .iter()
-                                .chain(
-                                    extra
-                                        .iter()
-                                        .filter(|s| nearest_share[s.0.index()].is_some()),
-                                )
-                                .filter_map(|&(v, t0)| {
-                                    Some(table[v.index()])
-                                        .filter(|&t| t != UNREACHED)
-                                        .map(|t| t + t0)
-                                })
-                                .min()
-                                .filter(|&t| t <= max_ms)
-                        })
-                        .collect();
-                    let mut within = [0.0; 4];
-                    for (u, t) in residents.units.iter().zip(&unit_ms) {
-                        if let Some(t) = *t {
-                            for (b, band) in BANDS_MIN.iter().enumerate() {
-                                if minutes(t) <= *band {
-                                    within[b] += u.residents;
-                                }
-                            }
-                        }
-                    }
-                    if mode != Mode::Car {
-                        for (best, t) in best_non_car.iter_mut().zip(&unit_ms) {
-                            if let Some(t) = *t {
-                                *best = Some(best.map_or(t, |b| b.min(t)));
-                            }
-                        }
-                    }
-                    // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
-                    let target_ms = (options.target_min * 60_000.0) as u32;
-                    let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) {
-                        Mode::Walk
-                    } else {
-                        mode
-                    };
-                    let settled: Vec<(VertexId, u32)> = table
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, &t)| {
-                            t <= target_ms && graph.profile(draw_mode).contains(VertexId(i as u32))
-                        })
-                        .map(|(i, &t)| (VertexId(i as u32), t))
-                        .collect();
-                    let grid = time_grid(
-                        graph,
-                        draw_mode,
-                        Direction::Reverse,
-                        &settled,
-                        &[],
-                        target_ms,
-                        &IsochroneOptions::for_mode(mode),
-                    );
-                    let reach = contour_bands(graph, &grid, &[options.target_min])
-                        .remove(0)
-                        .polygon;
-                    let target = residents
-                        .units
-                        .iter()
-                        .zip(&unit_ms)
-                        .filter(|(_, t)| t.is_some_and(|t| t <= target_ms))
-                        .map(|(u, _)| u.residents)
-                        .sum();
-                    let unit_ms: Vec<u32> =
-                        unit_ms.iter().map(|t| t.unwrap_or(UNREACHED)).collect();
-                    modes.push(ModeReach {
-                        mode,
-                        residents_within: within,
-                        share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
-                        reach,
-                        residents_within_target: target,
-                        unit_ms,
-                    });
-                }
-                let mut outside =
-                    outside_areas(residents, areas, &best_non_car, options.target_min);
-                let outside_total = (
-                    outside.len(),
-                    outside.iter().map(|o| o.residents_outside).sum::<f64>(),
-                );
-                outside.truncate(options.max_outside_areas);
-                let (bikeshare_points, service_area) = bikeshare_picture(
-                    graph,
-                    zone,
-                    areas,
-                    &access[Mode::Walk.index()],
-                    &share_snaps,
-                    options,
-                    &mut scratch,
-                );
-                let seen = visit(c * CHUNK + k, &modes);
-                let park = ParkCommute {
-                    zone: zone.id,
-                    modes,
-                    outside,
-                    outside_total,
-                    bikeshare_points,
-                    service_area,
-                };
+                let mut searches = pool.take(graph, inputs.transit);
+                let park = park_commute(&run, zone, &mut searches);
+                pool.give(searches);
+                let seen = visit(c * CHUNK + k, &park.modes);
                 (park, seen)
             })
             .collect();
@@ -504,14 +258,211 @@ pub fn compute_commute_with<T: Send>(
     let report = CommuteReport {
         options: options.clone(),
         parks: parks_out,
-        residents_total: total,
-        transit_source: transit_source.to_string(),
-        transit_lines: transit.lines,
-        transit_stops: transit.stops.len(),
-        bikeshare_points: share_snaps.len(),
+        residents_total: run.total,
+        transit_source: inputs.transit_source.to_string(),
+        transit_lines: inputs.transit.lines,
+        transit_stops: inputs.transit.stops.len(),
+        bikeshare_points: run.shares.snaps.len(),
         nearest_park_ms,
     };
     (report, visited)
+}
+
+/// What every park's step reads, prepared once per run.
+struct CommuteRun<'a> {
+    graph: &'a RoadGraph,
+    inputs: &'a CommuteInputs<'a>,
+    options: &'a CommuteOptions,
+    /// Where each resident unit joins each mode's network, per vertex.
+    units: UnitIndex,
+    /// Bike-share points and the walk to the nearest one.
+    shares: Shares,
+    /// Per mode: the vertices near which a park has access points.
+    indexes: Vec<VertexIndex>,
+    /// All residents.
+    total: f64,
+    /// The largest band reported: every search stops there.
+    max_ms: u32,
+}
+
+/// The network a mode's trips start on (bus riders walk to the stop).
+fn seeds_mode(m: Mode) -> Mode {
+    if m == Mode::Bus { Mode::Walk } else { m }
+}
+
+impl<'a> CommuteRun<'a> {
+    fn new(
+        graph: &'a RoadGraph,
+        inputs: &'a CommuteInputs<'a>,
+        options: &'a CommuteOptions,
+    ) -> Self {
+        // Where each resident unit joins each mode's network (shared bikes start on foot).
+        let units: Vec<UnitSeeds> = inputs
+            .residents
+            .units
+            .par_iter()
+            .map(|u| UnitSeeds {
+                per_mode: Mode::ALL
+                    .iter()
+                    .map(|&m| {
+                        graph
+                            .snap(
+                                seeds_mode(m),
+                                u.location,
+                                crate::graph::snap::DEFAULT_MAX_SNAP_M,
+                            )
+                            .map(|s: Snap| s.seeds(graph, false))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            })
+            .collect();
+        CommuteRun {
+            graph,
+            inputs,
+            options,
+            units: UnitIndex::new(graph.vertices.len(), &units),
+            shares: Shares::new(graph, inputs.bikeshare, options),
+            indexes: Mode::ALL
+                .iter()
+                .map(|&m| VertexIndex::new(graph, m))
+                .collect(),
+            total: inputs.residents.total(),
+            max_ms: (BANDS_MIN[3] * 60_000.0) as u32,
+        }
+    }
+}
+
+/// One park: its searches, every mode's reach, the areas left outside, the bike-share picture.
+/// Its modes keep [`ModeReach::unit_ms`] filled.
+fn park_commute(
+    run: &CommuteRun<'_>,
+    zone: &crate::places::Zone,
+    searches: &mut ParkSearches,
+) -> ParkCommute {
+    let (graph, options) = (run.graph, run.options);
+    let residents = run.inputs.residents;
+    let access: Vec<Vec<VertexId>> = Mode::ALL
+        .iter()
+        .map(|&m| {
+            access_points(
+                graph,
+                &run.indexes[seeds_mode(m).index()],
+                zone,
+                options.access_radius_m,
+                seeds_mode(m),
+            )
+        })
+        .collect();
+    searches.run(
+        graph,
+        run.inputs.transit,
+        &run.shares,
+        &access,
+        &options.modes,
+        run.max_ms,
+    );
+    let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
+    let modes: Vec<ModeReach> = options
+        .modes
+        .iter()
+        .map(|&mode| mode_reach(run, searches, mode, &mut best_non_car))
+        .collect();
+    let mut outside = outside_areas(
+        residents,
+        run.inputs.areas,
+        &best_non_car,
+        options.target_min,
+    );
+    let outside_total = (
+        outside.len(),
+        outside.iter().map(|o| o.residents_outside).sum::<f64>(),
+    );
+    outside.truncate(options.max_outside_areas);
+    let (bikeshare_points, service_area) = bikeshare_picture(
+        graph,
+        zone,
+        run.inputs.areas,
+        &access[Mode::Walk.index()],
+        &run.shares.snaps,
+        options,
+        searches.spare(),
+    );
+    ParkCommute {
+        zone: zone.id,
+        modes,
+        outside,
+        outside_total,
+        bikeshare_points,
+        service_area,
+    }
+}
+
+/// One park and mode, from the park's finished searches: every unit's time, residents per
+/// band, the reach polygon; folds the unit times into `best_non_car` (all modes but the car).
+fn mode_reach(
+    run: &CommuteRun<'_>,
+    searches: &ParkSearches,
+    mode: Mode,
+    best_non_car: &mut [Option<u32>],
+) -> ModeReach {
+    let (graph, options, shares) = (run.graph, run.options, &run.shares);
+    let residents = run.inputs.residents;
+    let candidates = searches.candidates(graph, mode, shares);
+    let unit_ms = searches.unit_times(mode, &candidates, &run.units, shares, run.max_ms);
+    let mut within = [0.0; 4];
+    for (u, &t) in residents.units.iter().zip(&unit_ms) {
+        if t != UNREACHED {
+            for (b, band) in BANDS_MIN.iter().enumerate() {
+                if minutes(t) <= *band {
+                    within[b] += u.residents;
+                }
+            }
+        }
+    }
+    if mode != Mode::Car {
+        for (best, &t) in best_non_car.iter_mut().zip(&unit_ms) {
+            if t != UNREACHED {
+                *best = Some(best.map_or(t, |b| b.min(t)));
+            }
+        }
+    }
+    // The reach polygon, drawn on the mode's own roads (walk roads for bus and bike).
+    let target_ms = (options.target_min * 60_000.0) as u32;
+    let draw_mode = if matches!(mode, Mode::Bus | Mode::Bike) {
+        Mode::Walk
+    } else {
+        mode
+    };
+    let settled = searches.reached_within(graph, &candidates, (mode, draw_mode), target_ms, shares);
+    let grid = time_grid(
+        graph,
+        draw_mode,
+        Direction::Reverse,
+        &settled,
+        &[],
+        target_ms,
+        &IsochroneOptions::for_mode(mode),
+    );
+    let reach = contour_bands(graph, &grid, &[options.target_min])
+        .remove(0)
+        .polygon;
+    let target = residents
+        .units
+        .iter()
+        .zip(&unit_ms)
+        .filter(|&(_, &t)| t <= target_ms)
+        .map(|(u, _)| u.residents)
+        .sum();
+    let total = run.total;
+    ModeReach {
+        mode,
+        residents_within: within,
+        share_within: within.map(|w| if total > 0.0 { w / total } else { 0.0 }),
+        reach,
+        residents_within_target: target,
+        unit_ms,
+    }
 }
 
 fn outside_areas(

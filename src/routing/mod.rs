@@ -85,6 +85,11 @@ impl SearchScratch {
         let t = self.time_ms[v.index()];
         (t != UNREACHED).then_some(t)
     }
+
+    /// The vertices the last search settled, with their times, in order of time.
+    pub fn settled(&self) -> &[(VertexId, u32)] {
+        &self.settled
+    }
 }
 
 /// Bounded Dijkstra from several seeds at once.

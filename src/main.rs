@@ -442,6 +442,14 @@ fn percent(x: f64) -> String {
     format!("{:.0}%", round(100.0 * x, 0))
 }
 
+/// What the terminal prints for a share the data cannot give.
+const NO_DATA: &str = "no data";
+
+/// A share, or "no data".
+fn reach_text(reach: lifecircle::reach::Reach) -> String {
+    reach.share().map_or_else(|| NO_DATA.to_string(), percent)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Plan {
@@ -494,6 +502,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             print_park_notes(&run);
+            print_inputs(&run);
             print_plan(&run);
             println!(
                 "wrote {} files to {} (open {}) in {:.2} s",
@@ -679,8 +688,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     z.name.chars().take(28).collect::<String>()
                 );
                 for m in &pc.modes {
-                    let within = m.residents_within_target;
-                    print!(" {:>9}", percent(within / report.residents_total.max(1.0)));
+                    print!(" {:>9}", reach_text(report.mode_reach(m)));
                 }
                 println!();
             }
@@ -809,6 +817,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed,
                 skipped_rows: &bus.skipped,
                 timezone: &scenario.bus.timezone,
+                no_line: &bus.parks_without_line(),
             };
             let mut files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
             files.extend(report::xlsx::tables_file(
@@ -816,7 +825,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Lang::parse(&scenario.report.lang),
             )?);
             let written = out_dir.commit(&files)?.written;
-            print_drt(&bus.plan);
+            print_bus(bus, parks);
             print_written(&written, &out, start);
         }
         Command::Isochrone {
@@ -926,10 +935,10 @@ fn print_coverage(
             z.code,
             name,
             z.area_ha,
-            percent(zc.life_circle_share)
+            reach_text(report.life_circle_reach(zc))
         );
         for cc in &zc.categories {
-            print!(" {:>8}", percent(cc.covered_share));
+            print!(" {:>8}", reach_text(report.category_reach(cc)));
         }
         println!();
     }
@@ -1102,10 +1111,13 @@ fn print_plan(run: &PlanRun) {
                     (lc.zones.kind == ZoneKind::Parks)
                         .then(|| lc.report.zones.iter().find(|c| c.zone == z.id))
                         .flatten()
-                        .map(|c| percent(c.life_circle_share))
+                        .map(|c| reach_text(lc.report.life_circle_reach(c)))
                 });
                 let best = run.commute.as_ref().ok().and_then(|c| {
                     let pc = c.report.parks.iter().find(|p| p.zone == z.id)?;
+                    if c.report.residents_total <= 0.0 {
+                        return Some(NO_DATA.to_string());
+                    }
                     let most = pc
                         .modes
                         .iter()
@@ -1115,6 +1127,9 @@ fn print_plan(run: &PlanRun) {
                     Some(percent(most / c.report.residents_total.max(1.0)))
                 });
                 let bus = run.bus.as_ref().ok().and_then(|b| {
+                    if b.parks.contains(&z.id) && b.no_line(z.id).is_some() {
+                        return Some("no line".to_string());
+                    }
                     let k = b.plan.park_kpis(z.id);
                     (k.workers > 0).then(|| {
                         format!(
@@ -1145,8 +1160,50 @@ fn print_plan(run: &PlanRun) {
             println!("{stage}: no result — {e}");
         }
     }
-    if let Ok(b) = &run.bus {
-        print_drt(&b.plan);
+    if let (Ok(b), Ok(parks)) = (&run.bus, &run.parks) {
+        print_bus(b, parks);
+    }
+}
+
+/// The bus-line summary, or why no line can be planned (never a table of zeros).
+fn print_bus(bus: &lifecircle::plan::BusLines, parks: &lifecircle::places::Zones) {
+    let without = bus.parks_without_line();
+    for (p, why) in &without {
+        println!(
+            "Bus lines for {}: {}",
+            parks.zones[p.0 as usize].code,
+            why.en()
+        );
+    }
+    if bus.plan.kpis.served + bus.plan.kpis.on_foot == 0 {
+        println!(
+            "Bus lines — no plan: {} workers, none can be carried (see the reasons above)",
+            bus.plan.kpis.workers
+        );
+        return;
+    }
+    print_drt(&bus.plan);
+}
+
+/// Every input file with rows skipped: the first few by the line a spreadsheet shows, then
+/// how many more (the report's Inputs section lists them too).
+fn print_inputs(run: &PlanRun) {
+    const SHOWN: usize = report::inputs::SHOWN_WARNINGS;
+    for f in report::inputs::input_files(run) {
+        if f.rows_skipped == 0 {
+            continue;
+        }
+        eprintln!(
+            "warning: {} ({}): {} rows read, {} skipped",
+            f.path, f.kind, f.rows_read, f.rows_skipped
+        );
+        for w in f.warnings.iter().take(SHOWN) {
+            eprintln!("  line {}: {}", w.line, w.message);
+        }
+        let rest = f.rows_skipped.saturating_sub(f.warnings.len().min(SHOWN));
+        if rest > 0 && f.warnings.len() > SHOWN {
+            eprintln!("  … and {rest} more");
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use super::{
 use crate::coverage::CoverageReport;
 use crate::places::import::RowWarning;
 use crate::places::{Amenity, ZoneKind, Zones};
+use crate::reach::NoData;
 
 /// What the files describe, for their headers.
 #[derive(Clone, Debug)]
@@ -72,6 +73,7 @@ pub fn coverage_files(
         "covered_share",
         "share_with_sites",
         "sites",
+        "status",
     ];
     csv.write_record(header).expect("writing to memory");
     let mut json_zones = Vec::new();
@@ -82,7 +84,7 @@ pub fn coverage_files(
             "id": zone.code,
             "name": zone.name,
             "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
+            "life_circle_share": report.life_circle_reach(zc).share().map(share),
             "access_points": zc.access.len(),
             "evaluation_points": zc.eval.len(),
             "source": zone.source.to_string(),
@@ -90,7 +92,12 @@ pub fn coverage_files(
         let mut json_categories = serde_json::Map::new();
         for cc in &zc.categories {
             let c = &cats[cc.category];
-            props[format!("share_{}", c.id)] = json!(share(cc.covered_share));
+            let no_data = report.category_reach(cc).no_data();
+            // Without data a share is not 0: empty in the CSV, null in JSON, with a status.
+            let or_empty = |x: f64| no_data.map_or_else(|| share(x).to_string(), |_| String::new());
+            let status = no_data.map_or("ok", NoData::code);
+            props[format!("share_{}", c.id)] =
+                json!(no_data.is_none().then(|| share(cc.covered_share)));
             let with_sites = cc.sites.last().map_or(cc.covered_share, |s| s.share_after);
             let nearest_min = cc.nearest_min.map(|m| round(m, 1));
             let nearest_m = cc.nearest_m.map(|m| round(m, 0));
@@ -105,9 +112,10 @@ pub fn coverage_files(
                 cc.count_within.to_string(),
                 nearest_min.map_or(String::new(), |m| m.to_string()),
                 nearest_m.map_or(String::new(), |m| m.to_string()),
-                share(cc.covered_share).to_string(),
-                share(with_sites).to_string(),
+                or_empty(cc.covered_share),
+                or_empty(with_sites),
                 cc.sites.len().to_string(),
+                status.to_string(),
             ])
             .expect("writing to memory");
             let sites: Vec<Value> = cc
@@ -117,7 +125,7 @@ pub fn coverage_files(
                 .collect();
             json_categories.insert(
                 c.id.clone(),
-                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": nearest_min, "nearest_m": nearest_m, "covered_share": share(cc.covered_share), "sites": sites }),
+                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": nearest_min, "nearest_m": nearest_m, "covered_share": no_data.is_none().then(|| share(cc.covered_share)), "status": status, "reason": no_data.map(NoData::en), "sites": sites }),
             );
             let mut before = cc.covered_share;
             for s in &cc.sites {
@@ -133,7 +141,8 @@ pub fn coverage_files(
             "id": zone.code,
             "name": zone.name,
             "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
+            "life_circle_share": report.life_circle_reach(zc).share().map(share),
+            "life_circle_status": report.life_circle_reach(zc).no_data().map_or("ok", NoData::code),
             "access_points": zc.access.len(),
             "access_fallback": zc.access_fallback,
             "evaluation_points": zc.eval.len(),

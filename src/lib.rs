@@ -51,6 +51,8 @@ pub mod lang;
 pub mod osm;
 pub mod places;
 pub mod plan;
+/// "No data" apart from "not reached".
+pub mod reach;
 pub mod report;
 pub mod routing;
 pub mod scenario;

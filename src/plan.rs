@@ -12,11 +12,14 @@ use crate::commute::{
     CommuteInputs, CommuteOptions, CommuteReport, compute_commute, compute_commute_with,
 };
 use crate::coverage::{CoverageOptions, CoverageReport, compute_coverage};
-use crate::drt::demand::{SyntheticDemand, bookings_as_residents};
+use crate::drt::demand::{
+    NoLine, ParkSample, SyntheticDemand, bookings_as_residents, servable_units,
+};
 use crate::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
 use crate::graph::{Mode, RoadGraph, build_graph};
+use crate::lang::RiderReason;
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
 use crate::places::demand::{Booking, read_demand};
@@ -66,6 +69,8 @@ pub struct Commute {
     pub residents: Residents,
     /// Skipped rows and notes on the bus lines.
     pub warnings: Vec<String>,
+    /// Skipped rows of the planner's population file, by line.
+    pub population_warnings: Vec<RowWarning>,
     /// Where today's bus lines come from.
     pub transit_source: String,
     /// The result.
@@ -83,6 +88,11 @@ pub struct BusLines {
     pub skipped: Vec<RowWarning>,
     /// The proposal.
     pub plan: LinePlan,
+    /// Per park of a synthetic sample: how many residents it could be drawn from (empty for
+    /// a demand file).
+    pub samples: Vec<ParkSample>,
+    /// Vertices of the road network buses may use (0: no line can be planned).
+    pub bus_vertices: usize,
 }
 
 /// Everything a run produced.
@@ -122,30 +132,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     let [parks_crs, population_crs, demand_crs] = scenario.crs_of()?;
     let poi_crs = scenario.poi_crs()?;
     progress.stage(0, STAGES.len(), STAGES[0]);
-    let extract = match &scenario.region.pbf {
-        Some(path) => OsmExtract::from_pbf(path)?,
-        None => OsmExtract::demo(),
-    };
-    let graph = build_graph(&extract, &scenario.graph_options())?;
-    let parks = select_zones(
-        &extract,
-        ZoneKind::Parks,
-        scenario.region.parks.as_deref().map(|p| (p, parks_crs)),
-        &ParkOptions::default(),
-    )
-    .map_err(|e| e.to_string());
-    if scenario.bus.enabled
-        && let Ok(parks) = &parks
-    {
-        // A park named in [bus] parks that does not exist is the planner's error: refuse the
-        // run before any stage works, naming it and the parks there are.
-        bus_parks(scenario, parks).map_err(|why| Error::InvalidValue {
-            what: "bus.parks (--park)",
-            value: scenario.bus.parks.join(", "),
-            hint: why,
-        })?;
-    }
-    let areas = residential_zones(&extract);
+    let (extract, graph, parks, areas) = load_region(scenario, parks_crs)?;
 
     progress.stage(1, STAGES.len(), STAGES[1]);
     let life_circle = if scenario.life_circle.enabled {
@@ -165,185 +152,33 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     } else {
         Err(Error::Plan("not needed".into()))
     };
-    let bikeshare = bikeshare_points(&extract);
+    let region = Region {
+        scenario,
+        extract: &extract,
+        graph: &graph,
+        parks: &parks,
+        areas: &areas,
+        transit: &transit,
+        bikeshare: bikeshare_points(&extract),
+    };
     let commute_options = CommuteOptions {
         modes: scenario.modes()?,
         target_min: scenario.commute.minutes,
         ..CommuteOptions::default()
     };
-    // A synthetic bus demand is drawn per park inside the commute stage, as each park's
-    // searches finish, so that no parks × residents table is kept.
-    let sample: Option<StageResult<SyntheticDemand>> =
-        (scenario.bus.enabled && scenario.bus.demand.is_none()).then(|| {
-            let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
-            Ok(SyntheticDemand {
-                parks: bus_parks(scenario, parks)?,
-                workers_per_park: scenario.bus.workers,
-                arrive_by_s: scenario.arrive_s().map_err(|e| e.to_string())?,
-                target_min: commute_options.target_min,
-                seed: scenario.bus.seed,
-            })
-        });
-    let mut synthetic: Vec<Booking> = Vec::new();
-    let commute: StageResult<Commute> = (|| {
-        if !scenario.commute.enabled {
-            return Err("not asked for ([commute] enabled = false)".to_string());
-        }
-        let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
-        let (lines, transit_graph, transit_warnings) =
-            transit.as_ref().map_err(|e| e.to_string())?;
-        let (residents, w) = load_residents(
-            &extract,
-            &areas,
-            scenario.commute.population.as_deref(),
-            population_crs,
-            &scenario.resident_options(),
-            scenario.commute.residents_total,
-        )
-        .map_err(|e| e.to_string())?;
-        let warnings = transit_warnings.iter().cloned().chain(w).collect();
-        let inputs = CommuteInputs {
-            parks,
-            areas: &areas,
-            residents: &residents,
-            bikeshare: &bikeshare,
-            transit: transit_graph,
-            transit_source: &lines.source,
-        };
-        let report = match sample.as_ref().and_then(|s| s.as_ref().ok()) {
-            Some(sample) => {
-                let (report, drawn) =
-                    compute_commute_with(&graph, &inputs, &commute_options, &|p, modes| {
-                        sample.draw_park(p, parks.zones[p].id, modes, &residents)
-                    });
-                synthetic = drawn.into_iter().flatten().collect();
-                report
-            }
-            None => compute_commute(&graph, &inputs, &commute_options),
-        };
-        Ok(Commute {
-            residents,
-            warnings,
-            transit_source: lines.source.clone(),
-            report,
-        })
-    })();
+    let sample = synthetic_sample(scenario, &parks, &commute_options);
+    let (commute, synthetic) =
+        commute_stage(&region, population_crs, &commute_options, sample.as_ref());
 
     progress.stage(3, STAGES.len(), STAGES[3]);
-    let bus: StageResult<BusLines> = (|| {
-        if !scenario.bus.enabled {
-            return Err("not asked for ([bus] enabled = false)".to_string());
-        }
-        let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
-        let (lines, transit_graph, _) = transit.as_ref().map_err(|e| e.to_string())?;
-        scenario.arrive_s().map_err(|e| e.to_string())?;
-        let (selected, bookings, skipped) = match &scenario.bus.demand {
-            Some(path) => {
-                // A demand file names its parks: all of them, unless [bus] parks narrows them.
-                let selected = if scenario.bus.parks.is_empty() {
-                    parks.zones.iter().map(|z| z.id).collect()
-                } else {
-                    bus_parks(scenario, parks)?
-                };
-                let (all, mut w) = read_demand(path, demand_crs, parks, extract.bbox)
-                    .map_err(|e| e.to_string())?;
-                let mut b = Vec::with_capacity(all.len());
-                let mut not_selected = import::RowWarnings::default();
-                for booking in all {
-                    if selected.contains(&booking.park) {
-                        b.push(booking);
-                    } else if let Source::File { path, line } = &booking.source {
-                        not_selected.push(RowWarning {
-                            path: path.clone(),
-                            line: *line,
-                            message: format!(
-                                "park {} is not among [bus] parks",
-                                parks.zones[booking.park.0 as usize].code
-                            ),
-                        });
-                    }
-                }
-                w.extend(not_selected.finish());
-                w.sort_by_key(|w| w.line);
-                if b.is_empty() {
-                    return Err(format!(
-                        "no usable booking in {}: {} rows skipped{}",
-                        path.display(),
-                        w.len(),
-                        w.first()
-                            .map(|w| format!(", the first: {w}"))
-                            .unwrap_or_default()
-                    ));
-                }
-                (selected, b, w)
-            }
-            None => {
-                let sample = sample
-                    .as_ref()
-                    .expect(
-                        "a synthetic sample is set up whenever the bus stage has no demand file",
-                    )
-                    .as_ref()
-                    .map_err(Clone::clone)?;
-                if let Err(e) = &commute {
-                    return Err(format!("needs the commute circle, which failed: {e}"));
-                }
-                (
-                    sample.parks.clone(),
-                    std::mem::take(&mut synthetic),
-                    Vec::new(),
-                )
-            }
-        };
-        let as_residents = bookings_as_residents(&bookings);
-        // Today's modes for the same workers: only the parks planned for, with every
-        // booking's times (bookings are few).
-        let planned = Zones {
-            zones: parks
-                .zones
-                .iter()
-                .filter(|z| selected.contains(&z.id))
-                .cloned()
-                .collect(),
-            kind: parks.kind,
-            too_small: parks.too_small,
-            notes: Vec::new(),
-        };
-        let existing = compute_commute(
-            &graph,
-            &CommuteInputs {
-                parks: &planned,
-                areas: &areas,
-                residents: &as_residents,
-                bikeshare: &bikeshare,
-                transit: transit_graph,
-                transit_source: &lines.source,
-            },
-            &CommuteOptions {
-                keep_unit_times: true,
-                ..commute_options.clone()
-            },
-        );
-        let options = line_options(scenario);
-        let plan = plan_lines(
-            &graph,
-            &LineInputs {
-                parks,
-                bookings: &bookings,
-                synthetic: scenario.bus.demand.is_none(),
-                osm_stops: &extract.bus_stops,
-                existing: &existing,
-            },
-            &options,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(BusLines {
-            parks: selected,
-            bookings,
-            skipped,
-            plan,
-        })
-    })();
+    let bus = bus_stage(
+        &region,
+        demand_crs,
+        &commute_options,
+        sample.as_ref(),
+        &commute,
+        synthetic,
+    );
     progress.stage(4, STAGES.len(), STAGES[4]);
     Ok(PlanRun {
         scenario: scenario.clone(),
@@ -355,6 +190,321 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         commute,
         bus,
     })
+}
+
+/// The region and what every stage after the life circle shares.
+struct Region<'a> {
+    scenario: &'a Scenario,
+    extract: &'a OsmExtract,
+    graph: &'a RoadGraph,
+    parks: &'a StageResult<Zones>,
+    areas: &'a Zones,
+    transit: &'a Result<(TransitLines, TransitGraph, Vec<String>)>,
+    bikeshare: Vec<Coord>,
+}
+
+/// Reads the region, builds its network and finds the parks and residential areas. A park
+/// named in `[bus] parks` that does not exist is the planner's error: the run is refused
+/// before any stage works, naming it and the parks there are.
+fn load_region(
+    scenario: &Scenario,
+    parks_crs: Crs,
+) -> Result<(OsmExtract, RoadGraph, StageResult<Zones>, Zones)> {
+    let extract = match &scenario.region.pbf {
+        Some(path) => OsmExtract::from_pbf(path)?,
+        None => OsmExtract::demo(),
+    };
+    let graph = build_graph(&extract, &scenario.graph_options())?;
+    let parks = select_zones(
+        &extract,
+        ZoneKind::Parks,
+        scenario.region.parks.as_deref().map(|p| (p, parks_crs)),
+        &ParkOptions::default(),
+    )
+    .map_err(|e| e.to_string());
+    if scenario.bus.enabled
+        && let Ok(parks) = &parks
+    {
+        bus_parks(scenario, parks).map_err(|why| Error::InvalidValue {
+            what: "bus.parks (--park)",
+            value: scenario.bus.parks.join(", "),
+            hint: why,
+        })?;
+    }
+    let areas = residential_zones(&extract);
+    Ok((extract, graph, parks, areas))
+}
+
+/// How to draw the synthetic bus demand, when the bus stage has no demand file. It is drawn
+/// per park inside the commute stage, as each park's searches finish, so that no parks ×
+/// residents table is kept.
+fn synthetic_sample(
+    scenario: &Scenario,
+    parks: &StageResult<Zones>,
+    commute_options: &CommuteOptions,
+) -> Option<StageResult<SyntheticDemand>> {
+    (scenario.bus.enabled && scenario.bus.demand.is_none()).then(|| {
+        let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
+        Ok(SyntheticDemand {
+            parks: bus_parks(scenario, parks)?,
+            workers_per_park: scenario.bus.workers,
+            arrive_by_s: scenario.arrive_s().map_err(|e| e.to_string())?,
+            target_min: commute_options.target_min,
+            seed: scenario.bus.seed,
+        })
+    })
+}
+
+/// The synthetic workers drawn in the commute stage, and per park how many could have been.
+type Drawn = (Vec<Booking>, Vec<ParkSample>);
+
+/// Stage 2: the commute circle, drawing the synthetic bus demand on the way.
+fn commute_stage(
+    region: &Region<'_>,
+    population_crs: Crs,
+    commute_options: &CommuteOptions,
+    sample: Option<&StageResult<SyntheticDemand>>,
+) -> (StageResult<Commute>, Drawn) {
+    let scenario = region.scenario;
+    let mut drawn: Drawn = (Vec::new(), Vec::new());
+    let commute = (|| {
+        if !scenario.commute.enabled {
+            return Err("not asked for ([commute] enabled = false)".to_string());
+        }
+        let parks = region.parks.as_ref().map_err(|_| "no parks".to_string())?;
+        let (lines, transit_graph, transit_warnings) =
+            region.transit.as_ref().map_err(|e| e.to_string())?;
+        let (residents, w, population_warnings) = load_residents(
+            region.extract,
+            region.areas,
+            scenario.commute.population.as_deref(),
+            population_crs,
+            &scenario.resident_options(),
+            scenario.commute.residents_total,
+        )
+        .map_err(|e| e.to_string())?;
+        let warnings = transit_warnings.iter().cloned().chain(w).collect();
+        let inputs = CommuteInputs {
+            parks,
+            areas: region.areas,
+            residents: &residents,
+            bikeshare: &region.bikeshare,
+            transit: transit_graph,
+            transit_source: &lines.source,
+        };
+        let report = match sample.and_then(|s| s.as_ref().ok()) {
+            Some(sample) => {
+                // Only residents who can walk to a possible stop are drawn.
+                let options = line_options(scenario);
+                let servable =
+                    servable_units(region.graph, &residents, options.roads, options.max_walk_m);
+                let (report, per_park) =
+                    compute_commute_with(region.graph, &inputs, commute_options, &|p, modes| {
+                        sample.draw_park(p, parks.zones[p].id, modes, &residents, &servable)
+                    });
+                for (bookings, park) in per_park {
+                    drawn.0.extend(bookings);
+                    if sample.parks.contains(&park.park) {
+                        drawn.1.push(park);
+                    }
+                }
+                report
+            }
+            None => compute_commute(region.graph, &inputs, commute_options),
+        };
+        Ok(Commute {
+            residents,
+            warnings,
+            population_warnings,
+            transit_source: lines.source.clone(),
+            report,
+        })
+    })();
+    (commute, drawn)
+}
+
+/// Stage 3: the bus lines, for the demand file's bookings or the synthetic sample.
+fn bus_stage(
+    region: &Region<'_>,
+    demand_crs: Crs,
+    commute_options: &CommuteOptions,
+    sample: Option<&StageResult<SyntheticDemand>>,
+    commute: &StageResult<Commute>,
+    synthetic: Drawn,
+) -> StageResult<BusLines> {
+    let scenario = region.scenario;
+    if !scenario.bus.enabled {
+        return Err("not asked for ([bus] enabled = false)".to_string());
+    }
+    let parks = region.parks.as_ref().map_err(|_| "no parks".to_string())?;
+    let (lines, transit_graph, _) = region.transit.as_ref().map_err(|e| e.to_string())?;
+    scenario.arrive_s().map_err(|e| e.to_string())?;
+    let (selected, bookings, skipped, samples) = match &scenario.bus.demand {
+        Some(path) => {
+            let (selected, bookings, skipped) =
+                supplied_bookings(scenario, path, demand_crs, parks, region.extract.bbox)?;
+            (selected, bookings, skipped, Vec::new())
+        }
+        None => {
+            let sample = sample
+                .expect("a synthetic sample is set up whenever the bus stage has no demand file")
+                .as_ref()
+                .map_err(Clone::clone)?;
+            if let Err(e) = commute {
+                return Err(format!("needs the commute circle, which failed: {e}"));
+            }
+            (sample.parks.clone(), synthetic.0, Vec::new(), synthetic.1)
+        }
+    };
+    let as_residents = bookings_as_residents(&bookings);
+    // Today's modes for the same workers: only the parks planned for, with every
+    // booking's times (bookings are few).
+    let planned = Zones {
+        zones: parks
+            .zones
+            .iter()
+            .filter(|z| selected.contains(&z.id))
+            .cloned()
+            .collect(),
+        kind: parks.kind,
+        too_small: parks.too_small,
+        notes: Vec::new(),
+    };
+    let existing = compute_commute(
+        region.graph,
+        &CommuteInputs {
+            parks: &planned,
+            areas: region.areas,
+            residents: &as_residents,
+            bikeshare: &region.bikeshare,
+            transit: transit_graph,
+            transit_source: &lines.source,
+        },
+        &CommuteOptions {
+            keep_unit_times: true,
+            ..commute_options.clone()
+        },
+    );
+    let options = line_options(scenario);
+    let bus_vertices = region.graph.profile(options.roads).stats.vertices;
+    let plan = plan_lines(
+        region.graph,
+        &LineInputs {
+            parks,
+            bookings: &bookings,
+            synthetic: scenario.bus.demand.is_none(),
+            osm_stops: &region.extract.bus_stops,
+            existing: &existing,
+        },
+        &options,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(BusLines {
+        parks: selected,
+        bookings,
+        skipped,
+        plan,
+        samples,
+        bus_vertices,
+    })
+}
+
+/// The bookings of a demand file for the parks planned for (all of them, unless `[bus] parks`
+/// narrows them), and the rows that could not be used, by line.
+fn supplied_bookings(
+    scenario: &Scenario,
+    path: &std::path::Path,
+    demand_crs: Crs,
+    parks: &Zones,
+    bbox: [f64; 4],
+) -> StageResult<(Vec<ZoneId>, Vec<Booking>, Vec<RowWarning>)> {
+    let selected = if scenario.bus.parks.is_empty() {
+        parks.zones.iter().map(|z| z.id).collect()
+    } else {
+        bus_parks(scenario, parks)?
+    };
+    let (all, mut w) = read_demand(path, demand_crs, parks, bbox).map_err(|e| e.to_string())?;
+    let mut b = Vec::with_capacity(all.len());
+    let mut not_selected = import::RowWarnings::default();
+    for booking in all {
+        if selected.contains(&booking.park) {
+            b.push(booking);
+        } else if let Source::File { path, line } = &booking.source {
+            not_selected.push(RowWarning {
+                path: path.clone(),
+                line: *line,
+                message: format!(
+                    "park {} is not among [bus] parks",
+                    parks.zones[booking.park.0 as usize].code
+                ),
+            });
+        }
+    }
+    w.extend(not_selected.finish());
+    w.sort_by_key(|w| w.line);
+    if b.is_empty() {
+        return Err(format!(
+            "no usable booking in {}: {} rows skipped{}",
+            path.display(),
+            w.len(),
+            w.first()
+                .map(|w| format!(", the first: {w}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok((selected, b, w))
+}
+
+impl BusLines {
+    /// The parks planned for that no line serves, with the reason, in park order.
+    pub fn parks_without_line(&self) -> Vec<(ZoneId, NoLine)> {
+        self.parks
+            .iter()
+            .filter_map(|&p| self.no_line(p).map(|why| (p, why)))
+            .collect()
+    }
+
+    /// Why no line serves `park`, or `None` when some worker of it is carried (or walks).
+    pub fn no_line(&self, park: ZoneId) -> Option<NoLine> {
+        let k = self.plan.park_kpis(park);
+        if k.served + k.on_foot > 0 {
+            return None;
+        }
+        if self.bus_vertices == 0 {
+            return Some(NoLine::NoBusRoads);
+        }
+        if k.workers > 0 {
+            // The most common reason, ties to the first met.
+            let mut reasons: Vec<(&RiderReason, u32)> = Vec::new();
+            for r in self.plan.riders.iter().filter(|r| r.park == park) {
+                let why = r.unserved.as_ref().unwrap_or(&RiderReason::NotCarried);
+                match reasons.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, n)) => *n += r.count,
+                    None => reasons.push((why, r.count)),
+                }
+            }
+            let why = reasons
+                .iter()
+                .rev()
+                .max_by_key(|(_, n)| *n)
+                .map_or(RiderReason::NotCarried, |(w, _)| (*w).clone());
+            return Some(NoLine::NoneCarried {
+                workers: k.workers,
+                why,
+            });
+        }
+        match self.samples.iter().find(|s| s.park == park) {
+            None => Some(NoLine::NoBookings),
+            Some(s) if s.residents <= 0.0 => Some(NoLine::NoResidents),
+            Some(s) if s.market_residents <= 0.0 => Some(NoLine::NoMarket {
+                target_min: self.plan.options.target_min,
+            }),
+            Some(s) => Some(NoLine::NoneWithinWalk {
+                market_residents: s.market_residents,
+                max_walk_m: self.plan.options.max_walk_m,
+            }),
+        }
+    }
 }
 
 impl PlanRun {
@@ -489,7 +639,8 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
 }
 
 /// Residents from a planner's file, or estimated from buildings and areas (scaled to a known
-/// total if given); the strings are the rows skipped.
+/// total if given); the strings are notes and the rows skipped, the row warnings the same rows
+/// by line.
 fn load_residents(
     extract: &OsmExtract,
     areas: &Zones,
@@ -497,16 +648,20 @@ fn load_residents(
     crs: Crs,
     options: &ResidentOptions,
     total: Option<f64>,
-) -> Result<(Residents, Vec<String>)> {
+) -> Result<(Residents, Vec<String>, Vec<RowWarning>)> {
     if let Some(path) = population.filter(|p| crate::places::raster::is_raster(p)) {
         let estimate = residents::estimate_residents(extract, areas, options);
         let (r, summary) =
             crate::places::raster::read_population_raster(path, extract.bbox, &estimate)?;
-        return Ok((r, vec![format!("{}: {summary}", path.display())]));
+        return Ok((
+            r,
+            vec![format!("{}: {summary}", path.display())],
+            Vec::new(),
+        ));
     }
     if let Some(path) = population {
         let (r, w) = residents::read_population(path, crs, areas, extract.bbox)?;
-        return Ok((r, w.iter().map(ToString::to_string).collect()));
+        return Ok((r, w.iter().map(ToString::to_string).collect(), w));
     }
     let mut r = residents::estimate_residents(extract, areas, options);
     if let Some(total) = total {
@@ -519,7 +674,7 @@ fn load_residents(
         }
         r.scale_to(total);
     }
-    Ok((r, Vec::new()))
+    Ok((r, Vec::new(), Vec::new()))
 }
 
 /// Today's bus lines (a GTFS feed, else OSM route relations), their transit graph, and notes

@@ -75,6 +75,7 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
     bar.finish_and_clear();
     term::print_removed(&committed.removed, lang);
     print_park_notes(&run);
+    term::print_inputs(&run);
     term::print_plan(&run, lang);
     term::print_plan_written(committed.written.len(), &scenario.report.out, start, lang);
     plan_outcome(&run)
@@ -320,11 +321,12 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
         skipped_rows: &bus.skipped,
         timezone: &scenario.bus.timezone,
         lang,
+        no_line: &bus.parks_without_line(),
     };
     let mut files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
     files.extend(report::xlsx::tables_file(&files, lang)?);
     let written = out_dir.commit(&files)?.written;
-    term::print_drt(&bus.plan, lang);
+    term::print_bus(bus, parks, lang);
     term::print_written(&written, &out, start, lang);
     Ok(())
 }

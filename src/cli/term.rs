@@ -26,6 +26,13 @@ pub fn percent(x: f64) -> String {
     format!("{:.0}%", round(100.0 * x, 0))
 }
 
+/// A share, or "no data" / "无数据" when the data cannot give one.
+pub fn reach_text(reach: lifecircle::reach::Reach, lang: Lang) -> String {
+    reach
+        .share()
+        .map_or_else(|| lang.t("no data", "无数据").to_string(), percent)
+}
+
 /// Prints what reading the region found doubtful (once per run).
 pub fn warn_read(extract: &OsmExtract) {
     if let Some(w) = &extract.stats.bbox_warning {
@@ -127,9 +134,13 @@ pub fn print_coverage(zones: &Zones, report: &CoverageReport, n_amenities: usize
             z.code.clone(),
             truncate_cols(&zone_name(z, lang), NAME_COLS),
             format!("{:.1}", z.area_ha),
-            percent(zc.life_circle_share),
+            reach_text(report.life_circle_reach(zc), lang),
         ];
-        row.extend(zc.categories.iter().map(|cc| percent(cc.covered_share)));
+        row.extend(
+            zc.categories
+                .iter()
+                .map(|cc| reach_text(report.category_reach(cc), lang)),
+        );
         table.row(row);
     }
     print!("{}", table.render());
@@ -206,7 +217,7 @@ pub fn print_commute(
         row.extend(
             pc.modes
                 .iter()
-                .map(|m| percent(m.residents_within_target / report.residents_total.max(1.0))),
+                .map(|m| reach_text(report.mode_reach(m), lang)),
         );
         table.row(row);
     }
@@ -248,8 +259,57 @@ pub fn print_plan(run: &PlanRun, lang: Lang) {
             }
         }
     }
-    if let Ok(b) = &run.bus {
-        print_drt(&b.plan, lang);
+    if let (Ok(b), Ok(parks)) = (&run.bus, &run.parks) {
+        print_bus(b, parks, lang);
+    }
+}
+
+/// The bus-line summary, or why no line can be planned (never a table of zeros).
+pub fn print_bus(bus: &lifecircle::plan::BusLines, parks: &Zones, lang: Lang) {
+    for (p, why) in &bus.parks_without_line() {
+        let code = &parks.zones[p.0 as usize].code;
+        match lang {
+            Lang::En => println!("Bus lines for {code}: {}", why.en()),
+            Lang::Zh => println!("{code} 的预约公交：{}", why.zh()),
+        }
+    }
+    if bus.plan.kpis.served + bus.plan.kpis.on_foot == 0 {
+        match lang {
+            Lang::En => println!(
+                "Bus lines — no plan: {} workers, none can be carried (see the reasons above)",
+                bus.plan.kpis.workers
+            ),
+            Lang::Zh => println!(
+                "预约公交 — 无方案：{} 名职工均无法乘车（原因见上）",
+                bus.plan.kpis.workers
+            ),
+        }
+        return;
+    }
+    print_drt(&bus.plan, lang);
+}
+
+/// Every input file with rows skipped: the first few by the line a spreadsheet shows, then
+/// how many more (the report's Inputs section lists them too).
+pub fn print_inputs(run: &PlanRun) {
+    use lifecircle::report::inputs::{SHOWN_WARNINGS, input_files};
+    for f in input_files(run) {
+        if f.rows_skipped == 0 {
+            continue;
+        }
+        eprintln!(
+            "warning: {} ({}): {} rows read, {} skipped",
+            f.path, f.kind, f.rows_read, f.rows_skipped
+        );
+        for w in f.warnings.iter().take(SHOWN_WARNINGS) {
+            eprintln!("  line {}: {}", w.line, w.message);
+        }
+        let rest = f
+            .rows_skipped
+            .saturating_sub(f.warnings.len().min(SHOWN_WARNINGS));
+        if rest > 0 && f.warnings.len() > SHOWN_WARNINGS {
+            eprintln!("  … and {rest} more");
+        }
     }
 }
 
@@ -277,10 +337,13 @@ fn print_plan_parks(run: &PlanRun, parks: &Zones, lang: Lang) {
             (lc.zones.kind == ZoneKind::Parks)
                 .then(|| lc.report.zones.iter().find(|c| c.zone == z.id))
                 .flatten()
-                .map(|c| percent(c.life_circle_share))
+                .map(|c| reach_text(lc.report.life_circle_reach(c), lang))
         });
         let best = run.commute.as_ref().ok().and_then(|c| {
             let pc = c.report.parks.iter().find(|p| p.zone == z.id)?;
+            if c.report.residents_total <= 0.0 {
+                return Some(lang.t("no data", "无数据").to_string());
+            }
             let most = pc
                 .modes
                 .iter()
@@ -290,6 +353,9 @@ fn print_plan_parks(run: &PlanRun, parks: &Zones, lang: Lang) {
             Some(percent(most / c.report.residents_total.max(1.0)))
         });
         let bus = run.bus.as_ref().ok().and_then(|b| {
+            if b.parks.contains(&z.id) && b.no_line(z.id).is_some() {
+                return Some(lang.t("no line", "无线路").to_string());
+            }
             let k = b.plan.park_kpis(z.id);
             (k.workers > 0).then(|| {
                 format!(

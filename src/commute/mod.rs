@@ -26,6 +26,7 @@ use crate::coverage::VertexIndex;
 use crate::graph::{Mode, RoadGraph, Snap, VertexId};
 use crate::places::residents::Residents;
 use crate::places::{ZoneId, Zones};
+use crate::reach::{NoData, Reach};
 use crate::routing::isochrone::{IsochroneOptions, contour_bands, isochrones, time_grid};
 use crate::routing::{Direction, SearchScratch, UNREACHED, bounded_search};
 use park::{ParkSearches, ScratchPool, Shares, UnitIndex};
@@ -151,6 +152,28 @@ pub struct CommuteReport {
     /// Per mode (in [`CommuteOptions::modes`] order) and resident unit: ms to the nearest park,
     /// [`UNREACHED`] beyond 60 minutes.
     pub nearest_park_ms: Vec<Vec<u32>>,
+}
+
+impl CommuteReport {
+    /// Why a mode has no share at all: no residents, or (for the bus) no bus line, where the
+    /// "bus" figures would only be walking.
+    pub fn mode_no_data(&self, mode: Mode) -> Option<NoData> {
+        if self.residents_total <= 0.0 {
+            Some(NoData::NoResidents)
+        } else if mode == Mode::Bus && self.transit_lines == 0 {
+            Some(NoData::NoBusLines)
+        } else {
+            None
+        }
+    }
+
+    /// The share of all residents within the target of a park by a mode, or no data.
+    pub fn mode_reach(&self, reach: &ModeReach) -> Reach {
+        match self.mode_no_data(reach.mode) {
+            Some(why) => Reach::NoData(why),
+            None => Reach::Share(reach.residents_within_target / self.residents_total),
+        }
+    }
 }
 
 /// Per resident unit and mode: the search seeds leaving its location.

@@ -316,7 +316,11 @@ pub fn osm_lines(
     }
     (
         TransitLines {
-            source: "OSM route=bus relations".into(),
+            source: if lines.is_empty() {
+                "no bus lines in the OSM data (no route=bus relations)".into()
+            } else {
+                "OSM route=bus relations".into()
+            },
             lines,
             warnings,
         },

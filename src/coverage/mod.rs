@@ -27,6 +27,7 @@ use rstar::primitives::GeomWithData;
 
 use crate::graph::{Mode, RoadGraph, Snap, VertexId};
 use crate::places::{Amenity, AmenityProfile, Zone, ZoneId, Zones};
+use crate::reach::{NoData, Reach};
 use crate::routing::isochrone::{Isochrone, isochrones};
 use crate::routing::{Direction, SearchScratch, TravelTimes, bounded_search, par_map};
 
@@ -154,6 +155,9 @@ pub struct CoverageReport {
     pub zones: Vec<ZoneCoverage>,
     /// Zones without any evaluation point on the network (left out of `zones`).
     pub unreachable_zones: Vec<ZoneId>,
+    /// Amenities of each category in the region (OSM and the planner's files), in profile
+    /// order; 0 means the category has no data ([`crate::reach::NoData::NoFeature`]).
+    pub amenities_per_category: Vec<usize>,
 }
 
 impl CoverageReport {
@@ -163,6 +167,30 @@ impl CoverageReport {
             .iter()
             .filter(|f| f.snap.is_none())
             .map(|f| f.amenity)
+    }
+
+    /// A category's share at a zone, or no data when the region has no amenity of it.
+    pub fn category_reach(&self, category: &CategoryCoverage) -> Reach {
+        if self.amenities_per_category.get(category.category) == Some(&0) {
+            Reach::NoData(NoData::NoFeature)
+        } else {
+            Reach::Share(category.covered_share)
+        }
+    }
+
+    /// A zone's life-circle share, or no data when a required category has no amenity.
+    pub fn life_circle_reach(&self, zone: &ZoneCoverage) -> Reach {
+        let missing = self
+            .profile
+            .categories
+            .iter()
+            .zip(&self.amenities_per_category)
+            .any(|(c, &n)| c.required && n == 0);
+        if missing {
+            Reach::NoData(NoData::RequiredCategoryMissing)
+        } else {
+            Reach::Share(zone.life_circle_share)
+        }
     }
 }
 
@@ -313,12 +341,19 @@ pub fn compute_coverage(
             None => unreachable_zones.push(zone.id),
         }
     }
+    let mut amenities_per_category = vec![0; profile.categories.len()];
+    for a in amenities {
+        if let Some(n) = amenities_per_category.get_mut(a.category) {
+            *n += 1;
+        }
+    }
     CoverageReport {
         profile: profile.clone(),
         walk_kmh,
         facilities,
         zones: covered,
         unreachable_zones,
+        amenities_per_category,
     }
 }
 

@@ -28,6 +28,30 @@ impl fmt::Display for RowWarning {
     }
 }
 
+/// One input file of a run, for the report's Inputs section and the terminal: what it is,
+/// how it was read, and which rows were skipped (the first few in full).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InputFile {
+    /// What the file is (`OSM extract`, `parks`, `POI`, `population`, `demand`, `GTFS`,
+    /// `profile`).
+    pub kind: String,
+    /// The file as given.
+    pub path: String,
+    /// Its text encoding, when it is a text file and known.
+    pub encoding: Option<String>,
+    /// Rows (features, elements, lines) used.
+    pub rows_read: usize,
+    /// Rows skipped.
+    pub rows_skipped: usize,
+    /// Its coordinate system.
+    pub crs: String,
+    /// The data's own date, when the file gives one (OSM replication timestamp).
+    pub date: Option<String>,
+    /// The first skipped rows, with the line a spreadsheet shows and the reason; a last
+    /// "… and N more" warning counts the rest.
+    pub warnings: Vec<RowWarning>,
+}
+
 /// The most row warnings kept in full per file (and kind); the rest are counted.
 pub const MAX_ROW_WARNINGS: usize = 10;
 

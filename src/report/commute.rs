@@ -11,6 +11,7 @@ use super::{
 use crate::commute::{BANDS_MIN, CommuteReport};
 use crate::places::Zones;
 use crate::places::residents::Residents;
+use crate::reach::NoData;
 
 /// Resident-weighted median of `(residents, minutes)`; `None` when most are beyond reach.
 fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
@@ -62,6 +63,7 @@ pub fn commute_files(
         "share_30",
         "share_45",
         "share_60",
+        "status",
     ])
     .expect("writing to memory");
     let basis = if residents.supplied {
@@ -99,9 +101,29 @@ pub fn commute_files(
                 basis.to_string(),
                 round(report.residents_total, 0).to_string(),
             ];
-            row.extend(m.residents_within.iter().map(|r| round(*r, 0).to_string()));
-            row.extend(m.share_within.iter().map(|s| round(*s, 4).to_string()));
+            // Without data (no residents, no bus line) a share is not 0: empty cells, null.
+            let no_data = report.mode_no_data(m.mode);
+            let cell = |x: String| if no_data.is_some() { String::new() } else { x };
+            row.extend(
+                m.residents_within
+                    .iter()
+                    .map(|r| cell(round(*r, 0).to_string())),
+            );
+            row.extend(
+                m.share_within
+                    .iter()
+                    .map(|s| cell(round(*s, 4).to_string())),
+            );
+            row.push(no_data.map_or("ok", NoData::code).to_string());
             csv.write_record(&row).expect("writing to memory");
+            if let Some(why) = no_data {
+                modes.insert(
+                    m.mode.name().into(),
+                    json!({ "residents_within": null, "share_within": null, "status": why.code(), "reason": why.en() }),
+                );
+                iso.push(feature(polygon_geometry(&m.reach), json!({ "park_id": park.code, "park": park.name, "mode": m.mode.name(), "minutes": report.options.target_min, "towards": "park", "status": why.code() })));
+                continue;
+            }
             modes.insert(
                 m.mode.name().into(),
                 json!({

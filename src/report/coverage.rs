@@ -11,6 +11,7 @@ use super::{
 use crate::coverage::CoverageReport;
 use crate::places::import::RowWarning;
 use crate::places::{Amenity, ZoneKind, Zones};
+use crate::reach::NoData;
 
 /// What the files describe, for their headers.
 #[derive(Clone, Debug)]
@@ -83,7 +84,7 @@ fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Val
             "id": zone.code,
             "name": zone.name,
             "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
+            "life_circle_share": report.life_circle_reach(zc).share().map(share),
             "access_points": zc.access.len(),
             "evaluation_points": zc.eval.len(),
             "source": zone.source.to_string(),
@@ -91,7 +92,10 @@ fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Val
         let mut json_categories = serde_json::Map::new();
         for cc in &zc.categories {
             let c = &cats[cc.category];
-            props[format!("share_{}", c.id)] = json!(share(cc.covered_share));
+            let no_data = report.category_reach(cc).no_data();
+            let status = no_data.map_or("ok", NoData::code);
+            props[format!("share_{}", c.id)] =
+                json!(no_data.is_none().then(|| share(cc.covered_share)));
             let sites: Vec<Value> = cc
                 .sites
                 .iter()
@@ -99,7 +103,7 @@ fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Val
                 .collect();
             json_categories.insert(
                 c.id.clone(),
-                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": cc.nearest_min.map(|m| round(m, 1)), "nearest_m": cc.nearest_m.map(|m| round(m, 0)), "covered_share": share(cc.covered_share), "sites": sites }),
+                json!({ "required": c.required, "threshold": c.threshold_label(), "count_within": cc.count_within, "nearest_min": cc.nearest_min.map(|m| round(m, 1)), "nearest_m": cc.nearest_m.map(|m| round(m, 0)), "covered_share": no_data.is_none().then(|| share(cc.covered_share)), "status": status, "reason": no_data.map(NoData::en), "sites": sites }),
             );
         }
         features.push(feature(polygon_geometry(&zone.polygon), props));
@@ -107,7 +111,8 @@ fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Val
             "id": zone.code,
             "name": zone.name,
             "area_ha": round(zone.area_ha, 2),
-            "life_circle_share": share(zc.life_circle_share),
+            "life_circle_share": report.life_circle_reach(zc).share().map(share),
+            "life_circle_status": report.life_circle_reach(zc).no_data().map_or("ok", NoData::code),
             "access_points": zc.access.len(),
             "access_fallback": zc.access_fallback,
             "evaluation_points": zc.eval.len(),
@@ -135,6 +140,7 @@ fn coverage_csv(zones: &Zones, report: &CoverageReport) -> Vec<u8> {
         "covered_share",
         "share_with_sites",
         "sites",
+        "status",
     ];
     csv.write_record(header).expect("writing to memory");
     for zc in &report.zones {
@@ -142,6 +148,9 @@ fn coverage_csv(zones: &Zones, report: &CoverageReport) -> Vec<u8> {
         for cc in &zc.categories {
             let c = &cats[cc.category];
             let with_sites = cc.sites.last().map_or(cc.covered_share, |s| s.share_after);
+            let no_data = report.category_reach(cc).no_data();
+            // Without data a share is not 0: empty in the CSV, with a status.
+            let or_empty = |x: f64| no_data.map_or_else(|| share(x).to_string(), |_| String::new());
             csv.write_record([
                 zone.code.clone(),
                 zone.name.clone(),
@@ -155,9 +164,10 @@ fn coverage_csv(zones: &Zones, report: &CoverageReport) -> Vec<u8> {
                     .map_or(String::new(), |m| round(m, 1).to_string()),
                 cc.nearest_m
                     .map_or(String::new(), |m| round(m, 0).to_string()),
-                share(cc.covered_share).to_string(),
-                share(with_sites).to_string(),
+                or_empty(cc.covered_share),
+                or_empty(with_sites),
                 cc.sites.len().to_string(),
+                no_data.map_or("ok", NoData::code).to_string(),
             ])
             .expect("writing to memory");
         }

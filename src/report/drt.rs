@@ -7,11 +7,12 @@
 use serde_json::{Value, json};
 
 use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
+use crate::drt::demand::NoLine;
 use crate::drt::lines::{LinePlan, Run, booking_source};
 use crate::lang::{self, Lang, RiderReason};
-use crate::places::Zones;
 use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::import::RowWarning;
+use crate::places::{ZoneId, Zones};
 
 /// What the run was made from, for `drt.json`.
 #[derive(Clone, Debug)]
@@ -28,6 +29,9 @@ pub struct DrtRunInfo<'a> {
     pub timezone: &'a str,
     /// Language of the GTFS names (agency, routes, gate stops); the other files are English.
     pub lang: Lang,
+    /// The parks planned for that no line serves, and why
+    /// ([`crate::plan::BusLines::no_line`]).
+    pub no_line: &'a [(ZoneId, NoLine)],
 }
 
 fn minutes(s: Option<u32>) -> String {
@@ -256,7 +260,20 @@ pub fn drt_files(
         }))
         .collect();
     let k = &plan.kpis;
+    // A plan that carries nobody is no plan: say so and why, per park and in total.
+    let status = if info.no_line.is_empty() {
+        "planned"
+    } else if plan.kpis.served + plan.kpis.on_foot == 0 {
+        "no_plan"
+    } else {
+        "partly_planned"
+    };
+    let mut reasons: Vec<String> = info.no_line.iter().map(|(_, w)| w.en()).collect();
+    reasons.dedup();
     let summary = json!({
+        "status": status,
+        "reason": (!reasons.is_empty()).then(|| reasons.join("; ")),
+        "parks_without_line": info.no_line.iter().map(|(p, w)| json!({ "park": park_code(*p), "status": w.code(), "reason": w.en() })).collect::<Vec<_>>(),
         "source": info.source,
         "demand": demand,
         "demand_file": info.demand,

@@ -11,6 +11,7 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, Coord, LineString, Rect};
 
+use super::nodata::{no_data_td, no_line_td, reach_td};
 use super::svg::{LayerId, Style, SvgMap, escape as esc};
 use super::{ATTRIBUTION, LICENSE, round};
 use crate::commute::{BANDS_MIN, ParkCommute};
@@ -191,6 +192,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
             }
         }
     }
+    super::inputs::inputs_section(&mut h, run, lang);
     assumptions(&mut h, run, lang);
     let _ = writeln!(
         h,
@@ -267,33 +269,40 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
         lang.t("Bus: workers", "公交：职工"),
         lang.t("≤target, bus / today", "达标：公交/现状"),
     );
-    let total = run
-        .commute
-        .as_ref()
-        .map_or(0.0, |c| c.report.residents_total.max(1.0));
     for z in &parks.zones {
         let _ = write!(
             h,
-            "<tr><td><a href=\"#{}\">{}</a> {}</td><td>{:.1}</td><td>{}</td>",
+            "<tr><td><a href=\"#{}\">{}</a> {}</td><td>{:.1}</td>{}",
             esc(&z.code),
             esc(&z.code),
             esc(&zone_name(z, lang)),
             z.area_ha,
-            coverage_of(run, z).map_or("—".into(), |(_, c)| pct(c.life_circle_share)),
+            coverage_of(run, z).map_or("<td>—</td>".into(), |(lc, c)| reach_td(
+                lc.report.life_circle_reach(c),
+                lang
+            )),
         );
-        match commute_of(run, z) {
-            Some(pc) => {
+        match (commute_of(run, z), run.commute.as_ref()) {
+            (Some(pc), Ok(c)) => {
                 for m in &pc.modes {
-                    let _ = write!(h, "<td>{}</td>", pct(m.residents_within_target / total));
+                    h.push_str(&reach_td(c.report.mode_reach(m), lang));
                 }
             }
-            None => {
+            _ => {
                 for _ in &modes {
                     h.push_str("<td>—</td>");
                 }
             }
         }
         match bus_of(run, z) {
+            Some((bus, _)) if let Some(why) = bus.no_line(z.id) => {
+                let _ = write!(
+                    h,
+                    "<td>{}</td>{}</tr>",
+                    bus.plan.park_kpis(z.id).workers,
+                    no_line_td(&why, lang, 1)
+                );
+            }
             Some((bus, _)) => {
                 let k = bus.plan.park_kpis(z.id);
                 let _ = write!(
@@ -619,6 +628,17 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         Some((lc, c)) => {
             for cat in &c.categories {
                 let k = &lc.profile.categories[cat.category];
+                if let Some(why) = lc.report.category_reach(cat).no_data() {
+                    let _ = write!(
+                        h,
+                        "<tr><td>{}{}</td><td>{}</td>{}</tr>",
+                        esc(lang.t(&k.en, &k.zh)),
+                        if k.required { "" } else { " *" },
+                        esc(&k.threshold_label()),
+                        no_data_td(why, lang, 4),
+                    );
+                    continue;
+                }
                 let (class, word) = if cat.covered_share >= 1.0 - 1e-9 {
                     ("pass", lang.t("pass", "达标"))
                 } else if cat.covered_share > 0.0 {
@@ -639,9 +659,12 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             }
             let _ = writeln!(
                 h,
-                "<tr><td><b>{}</b></td><td></td><td></td><td></td><td><b>{}</b></td><td></td></tr></tbody></table><p class=\"note\">{}</p>",
+                "<tr><td><b>{}</b></td><td></td><td></td><td></td>{}<td></td></tr></tbody></table><p class=\"note\">{}</p>",
                 lang.t("Every required category", "全部必需类别"),
-                pct(c.life_circle_share),
+                match lc.report.life_circle_reach(c) {
+                    crate::reach::Reach::NoData(why) => no_data_td(why, lang, 1),
+                    crate::reach::Reach::Share(x) => format!("<td><b>{}</b></td>", pct(x)),
+                },
                 lang.t(
                     "pass: reachable on foot within the threshold from every evaluation point of the park; partly: from some; * optional category.",
                     "达标：园区全部评价点步行阈值内可达；部分达标：部分评价点可达；* 为可选类别。"
@@ -680,6 +703,10 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         (Some(pc), Ok(c)) => {
             for m in &pc.modes {
                 let _ = write!(h, "<tr><td>{}</td>", mode_label(lang, m.mode));
+                if let Some(why) = c.report.mode_no_data(m.mode) {
+                    let _ = write!(h, "{}</tr>", no_data_td(why, lang, BANDS_MIN.len()));
+                    continue;
+                }
                 for (n, s) in m.residents_within.iter().zip(&m.share_within) {
                     let _ = write!(h, "<td>{:.0} ({})</td>", round(*n, 0), pct(*s));
                 }
@@ -721,6 +748,9 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         lang.t("Best mode today (no car)", "现状最优方式（不含小汽车）"),
     );
     match bus_of(run, zone) {
+        Some((bus, _)) if let Some(why) = bus.no_line(zone.id) => {
+            let _ = writeln!(h, "<tr>{}</tr></tbody></table>", no_line_td(&why, lang, 3));
+        }
         Some((bus, lines)) => {
             let k = bus.plan.park_kpis(zone.id);
             let target = bus.plan.options.target_min;
@@ -1054,7 +1084,17 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 round(c.report.residents_total, 0),
                 residents_basis(run, lang),
                 lang.t("bus lines today", "现状公交"),
-                crate::lang::transit_source(&c.transit_source, lang)
+                match c.report.mode_no_data(Mode::Bus) {
+                    Some(crate::reach::NoData::NoBusLines) => {
+                        super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
+                            .to_string()
+                    }
+                    _ => format!(
+                        "{} × {}",
+                        c.report.transit_lines,
+                        crate::lang::transit_source(&c.transit_source, lang)
+                    ),
+                }
             ),
         ));
         if !c.residents.supplied {
@@ -1201,6 +1241,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             skipped_rows: &b.skipped,
             timezone: &run.scenario.bus.timezone,
             lang,
+            no_line: &b.parks_without_line(),
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
     }

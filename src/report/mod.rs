@@ -8,6 +8,8 @@ pub mod commute;
 pub mod coverage;
 pub mod drt;
 pub mod html;
+pub mod inputs;
+pub mod nodata;
 pub mod outdir;
 pub mod svg;
 pub mod xlsx;

@@ -53,6 +53,7 @@ const TABLES: &[Table] = &[
             ("covered_share", "评价点覆盖", Num),
             ("share_with_sites", "设置后覆盖", Num),
             ("sites", "建议选址数", Num),
+            ("status", "状态", Text),
         ],
     },
     Table {
@@ -72,6 +73,7 @@ const TABLES: &[Table] = &[
             ("share_30", "30分钟内比例", Num),
             ("share_45", "45分钟内比例", Num),
             ("share_60", "60分钟内比例", Num),
+            ("status", "状态", Text),
         ],
     },
     Table {

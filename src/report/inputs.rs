@@ -1,0 +1,195 @@
+//! The report's "Inputs" section and the list `plan` prints: every file a run used (the OSM
+//! extract with its date, parks, POI, population, demand, GTFS, the amenity profile), its
+//! coordinate system, rows read and rows skipped, with the first skipped rows by the line a
+//! spreadsheet shows and why.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use super::html::Lang;
+use super::svg::escape as esc;
+use crate::places::Source;
+use crate::places::import::{InputFile, RowWarning};
+use crate::plan::PlanRun;
+
+/// Skipped rows listed in full per file; the rest are "… and N more".
+pub const SHOWN_WARNINGS: usize = 5;
+
+/// How many rows a file's warnings stand for: one each, and the N of a closing "… and N more
+/// rows like this" (see [`crate::places::import::RowWarnings::finish`]).
+pub fn rows_skipped(warnings: &[RowWarning]) -> usize {
+    warnings
+        .iter()
+        .map(|w| {
+            w.message
+                .strip_prefix("… and ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.replace(',', "").parse::<usize>().ok())
+                .unwrap_or(1)
+        })
+        .sum()
+}
+
+fn from_file(source: &Source, path: &str) -> bool {
+    matches!(source, Source::File { path: p, .. } if p == path)
+}
+
+fn file(
+    kind: &str,
+    path: &Path,
+    crs: &str,
+    rows_read: usize,
+    warnings: Vec<RowWarning>,
+) -> InputFile {
+    InputFile {
+        kind: kind.into(),
+        path: path.display().to_string(),
+        encoding: None,
+        rows_read,
+        rows_skipped: rows_skipped(&warnings),
+        crs: crs.into(),
+        date: None,
+        warnings,
+    }
+}
+
+/// Every input file of a run, in the order the stages read them.
+pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
+    let s = &run.scenario;
+    let x = &run.extract;
+    let mut files = vec![InputFile {
+        kind: "OSM extract".into(),
+        path: x.source.display().to_string(),
+        encoding: None,
+        rows_read: (x.stats.nodes + x.stats.ways + x.stats.relations) as usize,
+        rows_skipped: 0,
+        crs: "WGS-84".into(),
+        date: x.data_date(),
+        warnings: Vec::new(),
+    }];
+    if let Some(path) = &s.region.parks {
+        let p = path.display().to_string();
+        let read = run.parks.as_ref().map_or(0, |z| {
+            z.zones.iter().filter(|z| from_file(&z.source, &p)).count()
+        });
+        files.push(file("parks", path, &s.region.parks_crs, read, Vec::new()));
+    }
+    if let Ok(lc) = &run.life_circle {
+        if !crate::places::profile::EMBEDDED
+            .iter()
+            .any(|(n, _)| *n == s.life_circle.profile)
+        {
+            let categories = lc.profile.categories.len();
+            files.push(file(
+                "profile",
+                Path::new(&s.life_circle.profile),
+                "—",
+                categories,
+                Vec::new(),
+            ));
+        }
+        for path in &s.life_circle.poi {
+            let p = path.display().to_string();
+            let read = lc
+                .amenities
+                .iter()
+                .filter(|a| from_file(&a.source, &p))
+                .count();
+            let w = lc
+                .warnings
+                .iter()
+                .filter(|w| w.path == p)
+                .cloned()
+                .collect();
+            files.push(file("POI", path, &s.life_circle.poi_crs, read, w));
+        }
+    }
+    if let (Some(path), Ok(c)) = (&s.commute.population, &run.commute) {
+        let w = c.population_warnings.clone();
+        files.push(file(
+            "population",
+            path,
+            &s.commute.population_crs,
+            c.residents.units.len(),
+            w,
+        ));
+    }
+    if let Some(path) = &s.commute.gtfs {
+        let lines = run.commute.as_ref().map_or(0, |c| c.report.transit_lines);
+        files.push(file("GTFS", path, "WGS-84", lines, Vec::new()));
+    }
+    if let (Some(path), Ok(b)) = (&s.bus.demand, &run.bus) {
+        files.push(file(
+            "demand",
+            path,
+            &s.bus.demand_crs,
+            b.bookings.len(),
+            b.skipped.clone(),
+        ));
+    }
+    files
+}
+
+/// The Inputs section of `report.html`.
+pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
+    let t = |en: &'static str, zh: &'static str| if lang == Lang::Zh { zh } else { en };
+    let _ = write!(
+        h,
+        "<section class=\"inputs\" id=\"inputs\"><h2>{}</h2><table class=\"inputs\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        t("Inputs", "输入数据"),
+        t("File", "文件"),
+        t("What", "类型"),
+        t("Date", "日期"),
+        t("CRS", "坐标系"),
+        t("Encoding", "编码"),
+        t("Rows read", "读取行数"),
+        t("Rows skipped", "跳过行数"),
+    );
+    for f in input_files(run) {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&f.path),
+            esc(&f.kind),
+            esc(f.date.as_deref().unwrap_or("—")),
+            esc(&f.crs),
+            esc(f.encoding.as_deref().unwrap_or("—")),
+            f.rows_read,
+            f.rows_skipped,
+        );
+        if !f.warnings.is_empty() {
+            let mut items = String::new();
+            for w in f.warnings.iter().take(SHOWN_WARNINGS) {
+                let _ = write!(
+                    items,
+                    "<li>{} {}: {}</li>",
+                    t("line", "第"),
+                    w.line,
+                    esc(&w.message)
+                );
+            }
+            let shown = f.warnings.len().min(SHOWN_WARNINGS);
+            let rest = f.rows_skipped.saturating_sub(shown);
+            if rest > 0 && f.warnings.len() > SHOWN_WARNINGS {
+                let _ = write!(
+                    items,
+                    "<li>{} {rest} {}</li>",
+                    t("… and", "…… 另有"),
+                    t("more", "行")
+                );
+            }
+            let _ = write!(
+                h,
+                "<tr class=\"skipped\"><td colspan=\"7\"><ul>{items}</ul></td></tr>"
+            );
+        }
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table><p class=\"note\">{}</p></section>",
+        t(
+            "Line numbers are those a spreadsheet shows (the header is line 1); GeoJSON rows are feature numbers.",
+            "行号与电子表格显示一致（表头为第1行）；GeoJSON 为要素序号。"
+        )
+    );
+}

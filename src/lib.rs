@@ -53,5 +53,6 @@ pub mod plan;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod timing;
 
 pub use error::{Error, Result};

@@ -31,6 +31,7 @@ use lifecircle::routing::isochrone::isochrones;
 use lifecircle::scenario::{
     BusConfig, CommuteConfig, LifeCircleConfig, RegionConfig, Scenario, rules,
 };
+use lifecircle::timing::{StageClock, stage_table};
 
 // Reading a large extract allocates millions of small vectors; mimalloc does that ~12 %
 // faster than the system allocator (measured with callgrind on liechtenstein-2015).
@@ -114,6 +115,9 @@ enum Command {
         /// bd09 (Baidu). Default: the scenario's, wgs84.
         #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
         parks_crs: Option<Crs>,
+        /// Print each stage's wall time, CPU time and peak memory (on stderr).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Summarise a region: OSM elements, areas, stops, and each mode's routing graph.
     Inspect {
@@ -451,6 +455,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
             parks,
             parks_crs,
+            verbose,
         } => {
             let start = Instant::now();
             let mut scenario = match &config {
@@ -480,13 +485,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .expect("a valid template"),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
-            let progress = Bar(bar.clone());
+            let progress = StageClock::new(Bar(bar.clone()));
             let run = run_plan(&scenario, &progress)?;
             warn_read(&run.extract);
             let lang = Lang::parse(&scenario.report.lang);
             let files = report::html::plan_files(&run, lang)?;
             let committed = out_dir.commit(&files)?;
             bar.finish_and_clear();
+            if verbose {
+                eprint!("{}", stage_table(&progress.finish()));
+            }
             for path in &committed.removed {
                 eprintln!(
                     "removed {} (from an earlier run; not made this time)",

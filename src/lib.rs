@@ -56,5 +56,6 @@ pub mod reach;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod timing;
 
 pub use error::{Error, Result};

@@ -20,7 +20,7 @@ use lifecircle::places::residents::{
     ResidentOptions, Residents, estimate_residents, read_population,
 };
 use lifecircle::places::{ParkOptions, ZoneKind, Zones, residential_zones, select_zones};
-use lifecircle::routing::{Direction, SearchScratch, bounded_search};
+use lifecircle::routing::{Direction, SearchGraph, SearchScratch, UNREACHED, bounded_search};
 
 fn fixture(name: &str) -> OsmExtract {
     OsmExtract::from_pbf(format!(
@@ -252,6 +252,56 @@ fn each_mode_matches_a_plain_search() {
             }
         }
     }
+}
+
+#[test]
+fn bus_times_match_plain_searches_on_foot_and_on_the_transit_graph() {
+    // The bus mode reads the park's walk search (shared with the walk mode) and its transit
+    // search in place; every unit's time must equal the better of two independent forward
+    // searches from the unit: on foot, and on the transit graph.
+    let extract = OsmExtract::demo();
+    let r = run(&extract, None, None, None);
+    let lines = osm_lines(&extract, &r.graph, &TransitOptions::default()).0;
+    let transit = TransitGraph::build(&r.graph, &lines, &TransitOptions::default());
+    let mut walk_scratch = SearchScratch::new(&r.graph);
+    let mut transit_scratch = SearchScratch::with_nodes(transit.node_count());
+    let limit_ms = 60 * 60_000;
+    let (mut checked, mut by_bus) = (0, 0);
+    for (pc, park) in r.report.parks.iter().zip(&r.parks.zones).take(3) {
+        let bus = pc.modes.iter().find(|m| m.mode == Mode::Bus).unwrap();
+        let access = VertexIndex::new(&r.graph, Mode::Walk).access_points(&r.graph, park, 50.0);
+        assert!(!access.is_empty());
+        for (u, unit) in r.residents.units.iter().enumerate().step_by(53) {
+            let Ok(snap) = r.graph.snap(Mode::Walk, unit.location, 500.0) else {
+                continue;
+            };
+            let seeds = snap.seeds(&r.graph, false);
+            bounded_search(
+                r.graph.profile(Mode::Walk),
+                Direction::Forward,
+                &seeds,
+                limit_ms,
+                &mut walk_scratch,
+            );
+            bounded_search(
+                &transit,
+                Direction::Forward,
+                &seeds,
+                limit_ms,
+                &mut transit_scratch,
+            );
+            let best = |s: &SearchScratch| access.iter().filter_map(|&a| s.time_ms(a)).min();
+            let (walk, ride) = (best(&walk_scratch), best(&transit_scratch));
+            let oracle = walk.into_iter().chain(ride).min().unwrap_or(UNREACHED);
+            assert_eq!(bus.unit_ms[u], oracle, "unit {u} to {}", park.name);
+            checked += 1;
+            by_bus += usize::from(ride.is_some_and(|t| walk.is_none_or(|w| t < w)));
+        }
+    }
+    assert!(
+        checked > 100 && by_bus > 0,
+        "{checked} units, {by_bus} by bus"
+    );
 }
 
 fn sao_paulo() -> Option<(OsmExtract, std::path::PathBuf, tempfile::TempDir)> {

@@ -110,6 +110,9 @@ pub struct PlanArgs {
     /// bd09 (Baidu). Default: the scenario's, wgs84.
     #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
     pub parks_crs: Option<Crs>,
+    /// Print each stage's wall time, CPU time and peak memory (on stderr).
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `inspect`.

@@ -28,6 +28,8 @@ use super::args::{
     Common, CommuteArgs, CoverageArgs, DarpArgs, DrtArgs, InspectArgs, IsochroneArgs, PlanArgs,
     PopulationArgs, TransitArgs,
 };
+use lifecircle::timing::{StageClock, stage_table};
+
 use super::term::{self, print_park_notes, warn_read};
 
 /// `plan`: every stage from a scenario, every file and report.html; exit 3 when a requested
@@ -39,6 +41,7 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
         out,
         parks,
         parks_crs,
+        verbose,
     } = args;
     let start = Instant::now();
     let mut scenario = match &config {
@@ -66,13 +69,16 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
             .expect("a valid template"),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let progress = Bar(bar.clone());
+    let progress = StageClock::new(Bar(bar.clone()));
     let run = run_plan(&scenario, &progress)?;
     warn_read(&run.extract);
     let lang = Lang::parse(&scenario.report.lang);
     let files = report::html::plan_files(&run, lang)?;
     let committed = out_dir.commit(&files)?;
     bar.finish_and_clear();
+    if verbose {
+        eprint!("{}", stage_table(&progress.finish()));
+    }
     term::print_removed(&committed.removed, lang);
     print_park_notes(&run);
     term::print_inputs(&run);

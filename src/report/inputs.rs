@@ -160,23 +160,18 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
         if !f.warnings.is_empty() {
             let mut items = String::new();
             for w in f.warnings.iter().take(SHOWN_WARNINGS) {
-                let _ = write!(
-                    items,
-                    "<li>{} {}: {}</li>",
-                    t("line", "第"),
-                    w.line,
-                    esc(&w.message)
-                );
+                let _ = match lang {
+                    Lang::En => write!(items, "<li>line {}: {}</li>", w.line, esc(&w.message)),
+                    Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message)),
+                };
             }
             let shown = f.warnings.len().min(SHOWN_WARNINGS);
             let rest = f.rows_skipped.saturating_sub(shown);
             if rest > 0 && f.warnings.len() > SHOWN_WARNINGS {
-                let _ = write!(
-                    items,
-                    "<li>{} {rest} {}</li>",
-                    t("… and", "…… 另有"),
-                    t("more", "行")
-                );
+                let _ = match lang {
+                    Lang::En => write!(items, "<li>… and {rest} more</li>"),
+                    Lang::Zh => write!(items, "<li>……另有{rest}行</li>"),
+                };
             }
             let _ = write!(
                 h,

@@ -154,6 +154,8 @@ pub struct CommuteReport {
 /// Per resident unit and mode: the search seeds leaving its location.
 struct UnitSeeds {
     per_mode: Vec<Vec<(VertexId, u32)>>,
+    /// Walks to the bus stops within the limit, from the unit's own point on the walk graph.
+    bus_walks: Vec<(u32, u32)>,
 }
 
 /// A zone's access vertices for `mode` (within `radius_m`), or the vertex nearest its inside
@@ -176,6 +178,18 @@ fn access_points(
         }
     }
     access
+}
+
+/// A unit's quickest trip on foot or by bus + walk: walking from its seeds, or walking from
+/// its own point to a stop within the limit and riding from there (exact on its edge).
+fn bus_unit_ms(u: &UnitSeeds, walk_ms: &[u32], board_ms: &[u32]) -> Option<u32> {
+    let walk = u.per_mode[Mode::Walk.index()]
+        .iter()
+        .filter(|&&(v, _)| walk_ms[v.index()] != UNREACHED)
+        .map(|&(v, t0)| walk_ms[v.index()] + t0)
+        .min();
+    let bus = transit::bus_trip_ms(&u.bus_walks, board_ms);
+    walk.into_iter().chain(bus).min()
 }
 
 fn minutes(ms: u32) -> f64 {
@@ -248,6 +262,14 @@ pub fn compute_commute_with<T: Send>(
                         .unwrap_or_default()
                 })
                 .collect(),
+            bus_walks: graph
+                .snap(
+                    Mode::Walk,
+                    u.location,
+                    crate::graph::snap::DEFAULT_MAX_SNAP_M,
+                )
+                .map(|s| transit.walks_to_stops(graph, &s))
+                .unwrap_or_default(),
         })
         .collect();
     // Nearest bike-share point within the walking limit, for every walk vertex: (walk ms, point).
@@ -326,6 +348,8 @@ pub fn compute_commute_with<T: Send>(
                 let mut modes = Vec::new();
                 let mut best_non_car: Vec<Option<u32>> = vec![None; residents.units.len()];
                 for &mode in &options.modes {
+                    // Bus: walking alone per vertex, and per stop the time from boarding there.
+                    let mut bus_only: Option<(Vec<u32>, Vec<u32>)> = None;
                     // Per vertex (of the mode's network, or the walk network for bus and shared bikes).
                     let table: Vec<u32> = match mode {
                         Mode::Walk | Mode::Ebike | Mode::Car => {
@@ -362,6 +386,8 @@ pub fn compute_commute_with<T: Send>(
                                 max_ms,
                                 &mut scratch,
                             );
+                            bus_only =
+                                Some((walk.as_slice().to_vec(), transit.board_times_ms(&scratch)));
                             (0..graph.vertices.len())
                                 .map(|i| {
                                     let v = VertexId(i as u32);
@@ -375,6 +401,9 @@ pub fn compute_commute_with<T: Send>(
                     let unit_ms: Vec<Option<u32>> = units
                         .iter()
                         .map(|u| {
+                            if let Some((walk_ms, board_ms)) = &bus_only {
+                                return bus_unit_ms(u, walk_ms, board_ms).filter(|&t| t <= max_ms);
+                            }
                             // A bike trip starts on foot where a share point is near (shared
                             // bike), else on the bike network (own bike).
                             let extra: &[(VertexId, u32)] = if mode == Mode::Bike {

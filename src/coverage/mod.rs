@@ -16,7 +16,8 @@
 //!   greedily to cover the most uncovered evaluation points (maximal covering).
 //!
 //! An evaluation point's time is measured from its snapped position on the network (the walk
-//! from the grid point to the road is not added).
+//! from the grid point to the road is not added), exactly: through either end of its edge, or
+//! straight along the edge to a facility on the same edge.
 
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::graph::{Mode, RoadGraph, Snap, VertexId};
+use crate::graph::{EdgeId, Mode, RoadGraph, Snap, VertexId};
 use crate::places::{Amenity, AmenityProfile, Zone, ZoneId, Zones};
 use crate::routing::isochrone::{Isochrone, isochrones};
 use crate::routing::{Direction, SearchScratch, TravelTimes, bounded_search, par_map};
@@ -290,6 +291,7 @@ pub fn compute_coverage(
         .collect();
 
     let index = VertexIndex::new(graph, Mode::Walk);
+    let on_edge = facilities_by_edge(&facilities);
 
     let results: Vec<Option<ZoneCoverage>> = par_map(graph, &zones.zones, |scratch, zone| {
         zone_coverage(
@@ -298,6 +300,7 @@ pub fn compute_coverage(
             amenities,
             profile,
             &facilities,
+            &on_edge,
             &to_nearest,
             &thresholds,
             max_threshold,
@@ -323,6 +326,37 @@ pub fn compute_coverage(
     }
 }
 
+/// The snapped facilities of every edge, by facility index.
+fn facilities_by_edge(facilities: &[Facility]) -> HashMap<EdgeId, Vec<usize>> {
+    let mut on_edge: HashMap<EdgeId, Vec<usize>> = HashMap::new();
+    for (i, f) in facilities.iter().enumerate() {
+        if let Some(s) = f.snap {
+            on_edge.entry(s.edge).or_default().push(i);
+        }
+    }
+    on_edge
+}
+
+/// Walking time from an evaluation point straight along its own edge to the nearest facility
+/// of category `c` on that edge (a search from the point's seeds would go via a junction and
+/// back).
+fn same_edge_ms(
+    graph: &RoadGraph,
+    point: &EvalPoint,
+    c: usize,
+    facilities: &[Facility],
+    on_edge: &HashMap<EdgeId, Vec<usize>>,
+    amenities: &[Amenity],
+) -> Option<u32> {
+    on_edge
+        .get(&point.snap.edge)?
+        .iter()
+        .map(|&i| &facilities[i])
+        .filter(|f| amenities[f.amenity].category == c)
+        .filter_map(|f| point.snap.along_edge_ms(graph, f.snap.as_ref()?))
+        .min()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn zone_coverage(
     graph: &RoadGraph,
@@ -330,6 +364,7 @@ fn zone_coverage(
     amenities: &[Amenity],
     profile: &AmenityProfile,
     facilities: &[Facility],
+    on_edge: &HashMap<EdgeId, Vec<usize>>,
     to_nearest: &[TravelTimes],
     thresholds: &[u32],
     max_threshold_ms: u32,
@@ -407,6 +442,7 @@ fn zone_coverage(
                     p.seeds
                         .iter()
                         .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
+                        .chain(same_edge_ms(graph, p, c, facilities, on_edge, amenities))
                         .min()
                         .filter(|&t| t <= 2 * thresholds[c])
                 })

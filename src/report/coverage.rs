@@ -32,6 +32,7 @@ pub const COVERAGE_FILES: &[&str] = &[
     "residential_areas.geojson",
     "amenities.geojson",
     "isochrones.geojson",
+    "isochrones.fgb",
     "sites.geojson",
     "gaps.geojson",
     "coverage.csv",
@@ -188,10 +189,9 @@ pub fn coverage_files(
         "amenities_off_network": report.unsnapped().count(),
         "warnings": info.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
-    vec![
+    let mut files = vec![
         feature_collection(zone_file, zone_features),
         feature_collection("amenities", amenity_features),
-        feature_collection("isochrones", iso_features),
         feature_collection("sites", site_features),
         feature_collection("gaps", gap_features),
         OutputFile {
@@ -202,5 +202,7 @@ pub fn coverage_files(
             name: "coverage.json".into(),
             bytes: to_json_bytes(&summary),
         },
-    ]
+    ];
+    files.splice(2..2, super::fgb::large_layer("isochrones", iso_features));
+    files
 }

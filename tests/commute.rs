@@ -127,8 +127,8 @@ fn walks_to_mid_edge_stops_are_exact_and_within_the_limit() {
     let transit = TransitGraph::build(&graph, &lines, &options);
     let stop = |id: &str| transit.stops.iter().position(|s| s.stop.id == id).unwrap() as u32;
     let c = |lon: f64| Coord { x: lon, y: 47.2 };
-    let walk_ms = |a: f64, b: f64| haversine_m(c(a), c(b)) / (5.0 / 3.6) * 1000.0;
-    assert_eq!(graph.options.walk_kmh, 5.0);
+    let walk_mps = graph.options.walk_kmh / 3.6;
+    let walk_ms = |a: f64, b: f64| haversine_m(c(a), c(b)) / walk_mps * 1000.0;
     let walks = |lon: f64| {
         let home = graph.snap(Mode::Walk, c(lon), 50.0).unwrap();
         transit.walks_to_stops(&graph, &home)
@@ -151,7 +151,7 @@ fn walks_to_mid_edge_stops_are_exact_and_within_the_limit() {
     for lon in [9.5005, 9.503, 9.506, 9.509, 9.515, 9.5195] {
         for &(s, t) in &walks(lon) {
             let at = transit.stops[s as usize].stop.location;
-            assert!(f64::from(t) <= (950.0 / (5.0 / 3.6) * 1000.0_f64).round());
+            assert!(f64::from(t) <= (950.0 / walk_mps * 1000.0).round());
             assert!(
                 f64::from(t) + 1_000.0 >= walk_ms(lon, at.x),
                 "{lon} to {s}: {t} ms"

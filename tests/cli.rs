@@ -188,6 +188,7 @@ fn coverage_writes_every_file_and_a_table() {
             "parks.geojson",
             "amenities.geojson",
             "isochrones.geojson",
+            "isochrones.fgb",
             "sites.geojson",
             "gaps.geojson",
             "coverage.csv",
@@ -343,6 +344,7 @@ fn commute_writes_every_file_and_a_table() {
             "commute.json",
             "residential.geojson",
             "commute_isochrones.geojson",
+            "commute_isochrones.fgb",
             "bikeshare.geojson",
         ],
     );

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use lifecircle::coverage::{CoverageOptions, CoverageReport, compute_coverage};
-use lifecircle::graph::{GraphOptions, Mode, RoadGraph, VertexId, build_graph};
+use lifecircle::graph::{GraphOptions, Mode, RoadGraph, Snap, VertexId, build_graph};
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
 use lifecircle::places::{
@@ -55,7 +55,19 @@ fn run(
     (graph, zones, amenities, report)
 }
 
-/// Checks every zone's numbers against plain searches.
+/// Walking time straight along a shared edge from `a` to `b`, from the edge's own times.
+fn along_shared_edge(graph: &RoadGraph, a: &Snap, b: Option<&Snap>) -> Option<u32> {
+    let b = b.filter(|b| b.edge == a.edge)?;
+    let edge = &graph.edges[a.edge.index()];
+    let share = (b.fraction - a.fraction).abs();
+    if share == 0.0 {
+        return Some(0);
+    }
+    let t = edge.time_ms(Mode::Walk, b.fraction > a.fraction)?;
+    Some((f64::from(t) * share).round() as u32)
+}
+
+/// Checks every zone's numbers against plain searches (and the walk along a shared edge).
 fn check_against_oracle(
     graph: &RoadGraph,
     amenities: &[lifecircle::places::Amenity],
@@ -93,7 +105,12 @@ fn check_against_oracle(
                     .facilities
                     .iter()
                     .filter(|f| amenities[f.amenity].category == c)
-                    .filter_map(|f| to_facility(&scratch, f))
+                    .filter_map(|f| {
+                        to_facility(&scratch, f)
+                            .into_iter()
+                            .chain(along_shared_edge(graph, &point.snap, f.snap.as_ref()))
+                            .min()
+                    })
                     .min()
                     .filter(|&t| t <= 2 * limit);
                 assert_eq!(
@@ -170,6 +187,48 @@ fn demo_parks_match_the_oracle() {
             }
         }
     }
+}
+
+/// Issue 13: a facility on a grid point's own edge is timed straight along the edge, not via
+/// a junction and back.
+#[test]
+fn a_facility_on_a_grid_points_edge_is_timed_along_the_edge() {
+    let extract = OsmExtract::demo();
+    let (graph, zones, amenities, report) = run(&extract, "park", None);
+    // A grid point early on a long edge (1 to 5 minutes' walk).
+    let (z, p, snap) = report
+        .zones
+        .iter()
+        .enumerate()
+        .flat_map(|(z, zc)| zc.eval.iter().enumerate().map(move |(p, e)| (z, p, e.snap)))
+        .find(|(_, _, s)| {
+            let t = graph.edges[s.edge.index()].time_ms(Mode::Walk, true);
+            (0.1..0.3).contains(&s.fraction) && t.is_some_and(|t| (60_000..300_000).contains(&t))
+        })
+        .expect("the demo has grid points on long edges");
+    // One facility half the edge further on.
+    let mut facility = amenities[0].clone();
+    facility.location = graph.point_along(snap.edge, snap.fraction + 0.5);
+    let c = facility.category;
+    let one = compute_coverage(
+        &graph,
+        &zones,
+        std::slice::from_ref(&facility),
+        &report.profile,
+        &CoverageOptions::default(),
+    );
+    let at = one.facilities[0].snap.expect("on the demo's roads");
+    assert_eq!(at.edge, snap.edge);
+    let edge_ms = graph.edges[snap.edge.index()]
+        .time_ms(Mode::Walk, true)
+        .unwrap();
+    let expected = (f64::from(edge_ms) * (at.fraction - snap.fraction)).round() as u32;
+    // Via a junction: back to the edge's start and out again, or on to its end and back.
+    let via_junction = (f64::from(edge_ms) * (snap.fraction + at.fraction))
+        .min(f64::from(edge_ms) * (2.0 - snap.fraction - at.fraction));
+    assert!(f64::from(expected) + 10_000.0 < via_junction);
+    assert_eq!(one.zones[z].point_times_ms[p][c], Some(expected));
+    check_against_oracle(&graph, &[facility], &one, true);
 }
 
 #[test]

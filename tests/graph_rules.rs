@@ -221,3 +221,30 @@ fn snapped_seeds_carry_partial_edge_times() {
     let to_from = seeds.iter().find(|s| s.0 == edge.from).unwrap().1;
     assert!((f64::from(to_from) / f64::from(full) - 0.25).abs() < 0.01);
 }
+
+/// Issue 13: the time straight along a shared edge follows the edge's direction rules: one-way
+/// way 102 (2 → 3) is drivable only eastwards, walkable both ways.
+#[test]
+fn along_the_edge_follows_one_way_rules() {
+    let (_, graph) = fixture("access");
+    let at = |mode, lon: f64| graph.snap(mode, Coord { x: lon, y: 47.1 }, 20.0).unwrap();
+    for mode in [Mode::Car, Mode::Walk] {
+        let (west, east) = (at(mode, 9.5013), at(mode, 9.5017));
+        assert_eq!(west.edge, east.edge);
+        assert_eq!(graph.edges[west.edge.index()].way, OsmWayId(102));
+        let edge_ms = graph.edges[west.edge.index()].time_ms(mode, true).unwrap();
+        let eastwards = west.along_edge_ms(&graph, &east).unwrap();
+        let share = east.fraction - west.fraction;
+        assert!((0.35..0.45).contains(&share), "{share}");
+        assert_eq!(eastwards, (f64::from(edge_ms) * share).round() as u32);
+        let westwards = east.along_edge_ms(&graph, &west);
+        match mode {
+            Mode::Car => assert_eq!(westwards, None, "against the one-way"),
+            _ => assert_eq!(westwards, Some(eastwards)),
+        }
+        assert_eq!(west.along_edge_ms(&graph, &west), Some(0));
+    }
+    // Points on different edges have no time along the edge.
+    let other = at(Mode::Car, 9.5005);
+    assert_eq!(at(Mode::Car, 9.5013).along_edge_ms(&graph, &other), None);
+}

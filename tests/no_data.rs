@@ -251,10 +251,14 @@ fn every_synthetic_worker_can_walk_to_a_road_buses_use() {
         );
     }
     for r in &bus.plan.riders {
-        let why = r.unserved.as_deref().unwrap_or("");
+        use lifecircle::lang::RiderReason;
         assert!(
-            !why.contains("no walkable road") && !why.contains("no stop on the bus network"),
-            "{why}"
+            !matches!(
+                r.unserved,
+                Some(RiderReason::NoWalkableRoad { .. } | RiderReason::NoBusStopInReach { .. })
+            ),
+            "{:?}",
+            r.unserved
         );
     }
 }

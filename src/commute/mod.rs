@@ -179,6 +179,9 @@ impl CommuteReport {
 /// Per resident unit and mode: the search seeds leaving its location.
 struct UnitSeeds {
     per_mode: Vec<Vec<(VertexId, u32)>>,
+    /// Walks to the bus stops within the limit, from the unit's own point on the walk graph
+    /// (stop, ms); empty when the bus mode is not asked for.
+    bus_walks: Vec<(u32, u32)>,
 }
 
 /// A zone's access vertices for `mode` (within `radius_m`), or the vertex nearest its inside
@@ -320,31 +323,35 @@ impl<'a> CommuteRun<'a> {
         options: &'a CommuteOptions,
     ) -> Self {
         // Where each resident unit joins each mode's network (shared bikes start on foot).
+        let bus = options.modes.contains(&Mode::Bus);
         let units: Vec<UnitSeeds> = inputs
             .residents
             .units
             .par_iter()
-            .map(|u| UnitSeeds {
-                per_mode: Mode::ALL
-                    .iter()
-                    .map(|&m| {
-                        graph
-                            .snap(
-                                seeds_mode(m),
-                                u.location,
-                                crate::graph::snap::DEFAULT_MAX_SNAP_M,
-                            )
-                            .map(|s: Snap| s.seeds(graph, false))
-                            .unwrap_or_default()
-                    })
-                    .collect(),
+            .map(|u| {
+                let snap =
+                    |m: Mode| graph.snap(m, u.location, crate::graph::snap::DEFAULT_MAX_SNAP_M);
+                UnitSeeds {
+                    per_mode: Mode::ALL
+                        .iter()
+                        .map(|&m| {
+                            snap(seeds_mode(m))
+                                .map(|s: Snap| s.seeds(graph, false))
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                    bus_walks: match snap(Mode::Walk) {
+                        Ok(s) if bus => inputs.transit.walks_to_stops(graph, &s),
+                        _ => Vec::new(),
+                    },
+                }
             })
             .collect();
         CommuteRun {
             graph,
             inputs,
             options,
-            units: UnitIndex::new(graph.vertices.len(), &units),
+            units: UnitIndex::new(graph.vertices.len(), inputs.transit.stops.len(), &units),
             shares: Shares::new(graph, inputs.bikeshare, options),
             indexes: Mode::ALL
                 .iter()
@@ -432,7 +439,13 @@ fn mode_reach(
     let (graph, options, shares) = (run.graph, run.options, &run.shares);
     let residents = run.inputs.residents;
     let candidates = searches.candidates(graph, mode, shares);
-    let unit_ms = searches.unit_times(mode, &candidates, &run.units, shares, run.max_ms);
+    let unit_ms = searches.unit_times(
+        (mode, run.inputs.transit),
+        &candidates,
+        &run.units,
+        shares,
+        run.max_ms,
+    );
     let mut within = [0.0; 4];
     for (u, &t) in residents.units.iter().zip(&unit_ms) {
         if t != UNREACHED {

@@ -199,31 +199,48 @@ impl ParkSearches {
 
     /// Every resident unit's time to the park by `mode` ([`UNREACHED`] beyond `max_ms`): the
     /// least over the unit's seeds of the seed vertex's time plus the seed's own time, spread
-    /// from the `candidates` vertices through `index` instead of looked up for every unit.
+    /// from the `candidates` vertices through `index` instead of looked up for every unit. By
+    /// bus: the better of walking all the way and the unit's own walk to a stop
+    /// ([`TransitGraph::walks_to_stops`]) plus the ride from boarding there.
     pub fn unit_times(
         &self,
-        mode: Mode,
+        (mode, transit): (Mode, &TransitGraph),
         candidates: &[VertexId],
         index: &UnitIndex,
         shares: &Shares,
         max_ms: u32,
     ) -> Vec<u32> {
         let mut unit_ms = vec![UNREACHED; index.units];
+        let mut spread = |t: u32, entries: &[(u32, u32)]| {
+            for &(u, t0) in entries {
+                let slot = &mut unit_ms[u as usize];
+                *slot = (*slot).min(t.saturating_add(t0));
+            }
+        };
         for &v in candidates {
-            let t = self.time_ms(mode, v, shares);
+            // By bus, a vertex's own time is the walk: the ride starts at the unit's stop.
+            let t = match mode {
+                Mode::Bus => self.time_ms(Mode::Walk, v, shares),
+                _ => self.time_ms(mode, v, shares),
+            };
             if t == UNREACHED {
                 continue;
             }
-            let mut spread = |entries: &[(u32, u32)]| {
-                for &(u, t0) in entries {
-                    let slot = &mut unit_ms[u as usize];
-                    *slot = (*slot).min(t + t0);
-                }
-            };
-            spread(index.at(mode, v));
+            spread(t, index.at(mode, v));
             // A bike trip starts on foot where a share point is near (shared bike).
             if mode == Mode::Bike && shares.near(v) {
-                spread(index.at(Mode::Walk, v));
+                spread(t, index.at(Mode::Walk, v));
+            }
+        }
+        if mode == Mode::Bus {
+            for (stop, board_ms) in transit
+                .board_times_ms(&self.transit)
+                .into_iter()
+                .enumerate()
+            {
+                if board_ms != UNREACHED {
+                    spread(board_ms, index.at_stop(stop));
+                }
             }
         }
         for t in &mut unit_ms {
@@ -260,44 +277,65 @@ impl ParkSearches {
 }
 
 /// Per network: for every vertex, the resident units whose trips join the network there, with
-/// the seed's own time (unit, ms), in compressed rows. Built once per run; linear in the units.
+/// the seed's own time (unit, ms), in compressed rows; per bus stop, the units that walk to it
+/// (unit, walk ms). Built once per run; linear in the units.
 pub(super) struct UnitIndex {
     /// Resident units.
     units: usize,
     /// Per [`Mode::index`] (the bus shares the walk's rows): row offsets and entries.
-    rows: Vec<(Vec<u32>, Vec<(u32, u32)>)>,
+    rows: Vec<Rows>,
+    /// Per bus stop.
+    stops: Rows,
+}
+
+/// Compressed rows: offsets (one more than rows) and (unit, ms) entries.
+type Rows = (Vec<u32>, Vec<(u32, u32)>);
+
+/// Rows of `n` keys from every unit's (key, ms) pairs.
+fn compress_rows<'u, I: Iterator<Item = (usize, u32)>>(
+    n: usize,
+    units: &'u [UnitSeeds],
+    pairs: impl Fn(&'u UnitSeeds) -> I,
+) -> Rows {
+    let mut offsets = vec![0u32; n + 1];
+    for (k, _) in units.iter().flat_map(&pairs) {
+        offsets[k + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut entries = vec![(0u32, 0u32); offsets[n] as usize];
+    for (u, unit) in units.iter().enumerate() {
+        for (k, t0) in pairs(unit) {
+            entries[next[k] as usize] = (u as u32, t0);
+            next[k] += 1;
+        }
+    }
+    (offsets, entries)
 }
 
 impl UnitIndex {
-    /// Indexes every unit's seeds on every mode's network of `vertices` vertices.
-    pub fn new(vertices: usize, units: &[UnitSeeds]) -> Self {
+    /// Indexes every unit's seeds on every mode's network of `vertices` vertices, and its
+    /// walks to the `stops` bus stops.
+    pub fn new(vertices: usize, stops: usize, units: &[UnitSeeds]) -> Self {
         let rows = Mode::ALL
             .iter()
             .map(|&m| {
                 if m == Mode::Bus {
                     return (Vec::new(), Vec::new());
                 }
-                let mut offsets = vec![0u32; vertices + 1];
-                for &(v, _) in units.iter().flat_map(|u| &u.per_mode[m.index()]) {
-                    offsets[v.index() + 1] += 1;
-                }
-                for i in 0..vertices {
-                    offsets[i + 1] += offsets[i];
-                }
-                let mut next = offsets.clone();
-                let mut entries = vec![(0u32, 0u32); offsets[vertices] as usize];
-                for (u, unit) in units.iter().enumerate() {
-                    for &(v, t0) in &unit.per_mode[m.index()] {
-                        entries[next[v.index()] as usize] = (u as u32, t0);
-                        next[v.index()] += 1;
-                    }
-                }
-                (offsets, entries)
+                compress_rows(vertices, units, |u| {
+                    u.per_mode[m.index()].iter().map(|&(v, t)| (v.index(), t))
+                })
             })
             .collect();
         UnitIndex {
             units: units.len(),
             rows,
+            stops: compress_rows(stops, units, |u| {
+                u.bus_walks.iter().map(|&(s, t)| (s as usize, t))
+            }),
         }
     }
 
@@ -306,6 +344,12 @@ impl UnitIndex {
         let m = if mode == Mode::Bus { Mode::Walk } else { mode };
         let (offsets, entries) = &self.rows[m.index()];
         &entries[offsets[v.index()] as usize..offsets[v.index() + 1] as usize]
+    }
+
+    /// The (unit, walk ms) pairs of the units that walk to bus stop `stop`.
+    pub fn at_stop(&self, stop: usize) -> &[(u32, u32)] {
+        let (offsets, entries) = &self.stops;
+        &entries[offsets[stop] as usize..offsets[stop + 1] as usize]
     }
 }
 

@@ -17,7 +17,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::lines::{LineStop, TransitLine, TransitLines};
-use crate::graph::{Arc, EdgeId, Mode, RoadGraph, VertexId, compress};
+use crate::graph::{Arc, EdgeId, Mode, RoadGraph, Snap, VertexId, compress};
 use crate::osm::{OsmExtract, OsmWayId, RouteStop};
 use crate::routing::{Direction, SearchGraph, SearchScratch, bounded_search, bounded_search_where};
 
@@ -339,6 +339,14 @@ pub struct TransitGraph {
     pub stops: Vec<PlacedStop>,
     /// Lines used.
     pub lines: usize,
+    /// Where each stop snapped on the walk graph, in stop order.
+    stop_snaps: Vec<Snap>,
+    /// Stops by the walk edge they snapped to.
+    stops_on_edge: HashMap<EdgeId, Vec<u32>>,
+    /// Walk vertices (the first nodes; boarding nodes follow).
+    walk_vertices: usize,
+    /// Longest walk to or from a stop, ms.
+    stop_walk_ms: u32,
 }
 
 /// A stop on the walk network.
@@ -478,6 +486,10 @@ impl TransitGraph {
         };
         let (first_out, out_arcs) = compress(total, &arcs, |a| (a.0, arc(a.1, a.2)));
         let (first_in, in_arcs) = compress(total, &arcs, |a| (a.1, arc(a.0, a.2)));
+        let mut stops_on_edge: HashMap<EdgeId, Vec<u32>> = HashMap::new();
+        for (s, snap) in snaps.iter().enumerate() {
+            stops_on_edge.entry(snap.edge).or_default().push(s as u32);
+        }
         TransitGraph {
             first_out,
             out_arcs,
@@ -485,8 +497,64 @@ impl TransitGraph {
             in_arcs,
             stops,
             lines: used_lines,
+            stop_snaps: snaps,
+            stops_on_edge,
+            walk_vertices: n,
+            stop_walk_ms: limit_ms,
         }
     }
+
+    /// The walks from a point on the walk graph (`home`, snapped for walking) to every stop
+    /// within the walking limit, measured from the point itself: through either end of its
+    /// edge, or straight along the edge to a stop on the same edge. `(stop, walk ms)`, by stop.
+    /// (The graph's own arcs start at junctions: a trip seeded at a junction would walk past a
+    /// stop on its own edge and back, and the limit would not count the walk to the junction.)
+    pub fn walks_to_stops(&self, graph: &RoadGraph, home: &Snap) -> Vec<(u32, u32)> {
+        let board_end = self.walk_vertices + self.stops.len();
+        let mut walks: Vec<(u32, u32)> = Vec::new();
+        for (v, to_vertex_ms) in home.seeds(graph, false) {
+            for arc in self.out_arcs(v) {
+                let node = arc.vertex.index();
+                let walk_ms = to_vertex_ms.saturating_add(arc.time_ms);
+                if (self.walk_vertices..board_end).contains(&node) && walk_ms <= self.stop_walk_ms {
+                    walks.push(((node - self.walk_vertices) as u32, walk_ms));
+                }
+            }
+        }
+        for &s in self.stops_on_edge.get(&home.edge).into_iter().flatten() {
+            let walk_ms = home.along_edge_ms(graph, &self.stop_snaps[s as usize]);
+            if let Some(walk_ms) = walk_ms.filter(|&t| t <= self.stop_walk_ms) {
+                walks.push((s, walk_ms));
+            }
+        }
+        walks.sort_unstable();
+        walks.dedup_by_key(|w| w.0);
+        walks
+    }
+
+    /// After a reverse search on this graph: each stop's time from boarding there to the
+    /// search's targets, ms ([`crate::routing::UNREACHED`] when not reached), in stop order.
+    pub fn board_times_ms(&self, scratch: &SearchScratch) -> Vec<u32> {
+        (0..self.stops.len())
+            .map(|s| {
+                scratch
+                    .time_ms(VertexId((self.walk_vertices + s) as u32))
+                    .unwrap_or(crate::routing::UNREACHED)
+            })
+            .collect()
+    }
+}
+
+/// The quickest trip by bus from a home: its walk to a stop ([`TransitGraph::walks_to_stops`])
+/// plus the time from boarding there ([`TransitGraph::board_times_ms`]).
+pub fn bus_trip_ms(walks: &[(u32, u32)], board_ms: &[u32]) -> Option<u32> {
+    walks
+        .iter()
+        .filter_map(|&(s, walk_ms)| {
+            let ride = board_ms[s as usize];
+            (ride != crate::routing::UNREACHED).then(|| walk_ms.saturating_add(ride))
+        })
+        .min()
 }
 
 #[cfg(test)]

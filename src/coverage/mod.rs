@@ -16,7 +16,8 @@
 //!   greedily to cover the most uncovered evaluation points (maximal covering).
 //!
 //! An evaluation point's time is measured from its snapped position on the network (the walk
-//! from the grid point to the road is not added).
+//! from the grid point to the road is not added), exactly: through either end of its edge, or
+//! straight along the edge to a facility on the same edge.
 
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::graph::{Mode, RoadGraph, Snap, VertexId};
+use crate::graph::{EdgeId, Mode, RoadGraph, Snap, VertexId};
 use crate::places::{Amenity, AmenityProfile, Zone, ZoneId, Zones};
 use crate::reach::{NoData, Reach};
 use crate::routing::isochrone::{Isochrone, isochrones};
@@ -318,12 +319,14 @@ pub fn compute_coverage(
         .collect();
 
     let index = VertexIndex::new(graph, Mode::Walk);
+    let on_edge = facilities_by_edge(&facilities);
 
     let shared = Shared {
         graph,
         amenities,
         profile,
         facilities: &facilities,
+        on_edge: &on_edge,
         to_nearest: &to_nearest,
         thresholds: &thresholds,
         max_threshold_ms: max_threshold,
@@ -364,6 +367,8 @@ struct Shared<'a> {
     amenities: &'a [Amenity],
     profile: &'a AmenityProfile,
     facilities: &'a [Facility],
+    /// The snapped facilities of every edge (for points on the same edge).
+    on_edge: &'a HashMap<EdgeId, Vec<usize>>,
     to_nearest: &'a [TravelTimes],
     thresholds: &'a [u32],
     max_threshold_ms: u32,
@@ -407,7 +412,7 @@ fn zone_coverage(
     );
     let count_within = facilities_within(shared, &seeds, scratch);
 
-    let point_times_ms = point_times(&eval, to_nearest, thresholds);
+    let point_times_ms = point_times(shared, &eval);
     let covered: Vec<Vec<bool>> = point_times_ms
         .iter()
         .map(|row| {
@@ -531,12 +536,9 @@ fn facilities_within(
 }
 
 /// Each evaluation point's walking time to the nearest facility of each category (`None`
-/// beyond twice the category's threshold).
-fn point_times(
-    eval: &[EvalPoint],
-    to_nearest: &[TravelTimes],
-    thresholds: &[u32],
-) -> Vec<Vec<Option<u32>>> {
+/// beyond twice the category's threshold): via the ends of its edge, or along it.
+fn point_times(shared: &Shared<'_>, eval: &[EvalPoint]) -> Vec<Vec<Option<u32>>> {
+    let (to_nearest, thresholds) = (shared.to_nearest, shared.thresholds);
     eval.iter()
         .map(|p| {
             (0..to_nearest.len())
@@ -544,12 +546,38 @@ fn point_times(
                     p.seeds
                         .iter()
                         .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
+                        .chain(same_edge_ms(shared, p, c))
                         .min()
                         .filter(|&t| t <= 2 * thresholds[c])
                 })
                 .collect()
         })
         .collect()
+}
+
+/// The snapped facilities of every edge, by facility index.
+fn facilities_by_edge(facilities: &[Facility]) -> HashMap<EdgeId, Vec<usize>> {
+    let mut on_edge: HashMap<EdgeId, Vec<usize>> = HashMap::new();
+    for (i, f) in facilities.iter().enumerate() {
+        if let Some(s) = f.snap {
+            on_edge.entry(s.edge).or_default().push(i);
+        }
+    }
+    on_edge
+}
+
+/// Walking time from an evaluation point straight along its own edge to the nearest facility
+/// of category `c` on that edge (a search from the point's seeds would go via a junction and
+/// back).
+fn same_edge_ms(shared: &Shared<'_>, point: &EvalPoint, c: usize) -> Option<u32> {
+    shared
+        .on_edge
+        .get(&point.snap.edge)?
+        .iter()
+        .map(|&i| &shared.facilities[i])
+        .filter(|f| shared.amenities[f.amenity].category == c)
+        .filter_map(|f| point.snap.along_edge_ms(shared.graph, f.snap.as_ref()?))
+        .min()
 }
 
 /// New sites for the required categories below 100 %: candidates are the walkable vertices

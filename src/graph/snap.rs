@@ -177,6 +177,23 @@ impl RoadGraph {
 }
 
 impl Snap {
+    /// Time from this snapped point straight along the edge to `other`, when both lie on the
+    /// same edge (snapped for the same mode) and the mode may travel that way along it (one-way
+    /// streets for bikes and cars); `None` otherwise. A search from [`Snap::seeds`] reaches a
+    /// point on its own edge only via a junction and back; the true time is the smaller of the
+    /// two.
+    pub fn along_edge_ms(&self, graph: &RoadGraph, other: &Snap) -> Option<u32> {
+        if self.edge != other.edge || self.mode != other.mode {
+            return None;
+        }
+        let gap = other.fraction - self.fraction;
+        if gap == 0.0 {
+            return Some(0);
+        }
+        let t = graph.edges[self.edge.index()].time_ms(self.mode, gap > 0.0)?;
+        Some((f64::from(t) * gap.abs()).round() as u32)
+    }
+
     /// Search seeds for leaving the snapped point (forward) or arriving at it (`reverse`):
     /// the edge's end vertices with the partial travel time between them and the point.
     pub fn seeds(&self, graph: &RoadGraph, reverse: bool) -> Vec<(VertexId, u32)> {

@@ -35,6 +35,7 @@ pub const COMMUTE_FILES: &[&str] = &[
     "commute.json",
     "residential.geojson",
     "commute_isochrones.geojson",
+    "commute_isochrones.fgb",
     "bikeshare.geojson",
     "tables.xlsx",
 ];
@@ -187,7 +188,7 @@ pub fn commute_files(
         "parks": json_parks,
         "warnings": warnings,
     });
-    vec![
+    let mut files = vec![
         OutputFile {
             name: "commute.csv".into(),
             bytes: csv.into_inner().expect("writing to memory"),
@@ -197,7 +198,8 @@ pub fn commute_files(
             bytes: to_json_bytes(&summary),
         },
         feature_collection("residential", area_features),
-        feature_collection("commute_isochrones", iso),
         feature_collection("bikeshare", bikes),
-    ]
+    ];
+    files.splice(3..3, super::fgb::large_layer("commute_isochrones", iso));
+    files
 }

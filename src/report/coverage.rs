@@ -33,6 +33,7 @@ pub const COVERAGE_FILES: &[&str] = &[
     "residential_areas.geojson",
     "amenities.geojson",
     "isochrones.geojson",
+    "isochrones.fgb",
     "sites.geojson",
     "gaps.geojson",
     "coverage.csv",
@@ -53,10 +54,9 @@ pub fn coverage_files(
         ZoneKind::Residential => "residential_areas",
     };
     let (zone_features, json_zones) = zone_features(zones, report);
-    vec![
+    let mut files = vec![
         feature_collection(zone_file, zone_features),
         feature_collection("amenities", amenity_features(amenities, report)),
-        feature_collection("isochrones", isochrone_features(zones, report)),
         feature_collection("sites", site_features(zones, report)),
         feature_collection("gaps", gap_features(zones, report)),
         OutputFile {
@@ -69,7 +69,10 @@ pub fn coverage_files(
                 zones, amenities, report, info, zone_file, json_zones,
             )),
         },
-    ]
+    ];
+    let isochrones = isochrone_features(zones, report);
+    files.splice(2..2, super::fgb::large_layer("isochrones", isochrones));
+    files
 }
 
 /// The zones and the zone part of the summary: shares, access and evaluation points, and

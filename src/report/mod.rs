@@ -7,6 +7,7 @@
 pub mod commute;
 pub mod coverage;
 pub mod drt;
+pub mod fgb;
 pub mod html;
 pub mod inputs;
 pub mod nodata;
@@ -39,6 +40,7 @@ pub const PLAN_FILES: &[&str] = &[
     "residential_areas.geojson",
     "amenities.geojson",
     "isochrones.geojson",
+    "isochrones.fgb",
     "sites.geojson",
     "gaps.geojson",
     "coverage.csv",
@@ -47,6 +49,7 @@ pub const PLAN_FILES: &[&str] = &[
     "commute.json",
     "residential.geojson",
     "commute_isochrones.geojson",
+    "commute_isochrones.fgb",
     "bikeshare.geojson",
     "drt.json",
     "drt_routes.geojson",

@@ -259,13 +259,16 @@ impl ParkSearches {
     }
 }
 
+/// One network's rows: offsets per vertex (`vertices + 1`) and (unit, seed ms) entries.
+type UnitRows = (Vec<u32>, Vec<(u32, u32)>);
+
 /// Per network: for every vertex, the resident units whose trips join the network there, with
 /// the seed's own time (unit, ms), in compressed rows. Built once per run; linear in the units.
 pub(super) struct UnitIndex {
     /// Resident units.
     units: usize,
     /// Per [`Mode::index`] (the bus shares the walk's rows): row offsets and entries.
-    rows: Vec<(Vec<u32>, Vec<(u32, u32)>)>,
+    rows: Vec<UnitRows>,
 }
 
 impl UnitIndex {

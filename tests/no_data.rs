@@ -165,6 +165,11 @@ fn residents_without_bus_lines_give_no_bus_reach_not_walking_figures() {
     let html = read(&out_dir, "report.html");
     assert!(html.contains("data-reason=\"no_bus_lines\""));
     assert!(html.contains("bus reach not computed"));
+    // The commute chart draws no "bus" curve that is really walking.
+    let chart = html.split("<svg class=\"chart\"").nth(1).unwrap();
+    let chart = chart.split("</svg>").next().unwrap();
+    assert!(chart.contains(">Walk</text>"), "{chart}");
+    assert!(!chart.contains(">Bus</text>"), "{chart}");
     assert!(!html.contains("bus lines today: OSM route=bus relations"));
 }
 

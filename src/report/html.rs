@@ -721,7 +721,19 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 ),
                 round(c.report.residents_total, 0),
                 residents_basis(run, lang),
-                commute_chart(pc, lang)
+                // A mode without data (the bus without lines) is no curve, not walking's.
+                commute_chart(
+                    &ParkCommute {
+                        modes: pc
+                            .modes
+                            .iter()
+                            .filter(|m| c.report.mode_no_data(m.mode).is_none())
+                            .cloned()
+                            .collect(),
+                        ..pc.clone()
+                    },
+                    lang
+                )
             );
         }
         _ => {

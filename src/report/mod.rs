@@ -46,6 +46,7 @@ pub const PLAN_FILES: &[&str] = &[
     "residential.geojson",
     "commute_isochrones.geojson",
     "bikeshare.geojson",
+    "commute_districts.csv",
     "drt.json",
     "drt_routes.geojson",
     "drt_stops.geojson",

@@ -311,3 +311,214 @@ fn feature(source: &Source) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use geo::{Coord, LineString, MultiPolygon, Polygon};
+
+    use super::*;
+    use crate::places::ZoneKind;
+    use crate::places::residents::ResidentOptions;
+
+    fn square(x: f64, y: f64, side: f64) -> MultiPolygon {
+        MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![
+                (x, y),
+                (x + side, y),
+                (x + side, y + side),
+                (x, y + side),
+                (x, y),
+            ]),
+            vec![],
+        )])
+    }
+
+    fn unit(x: f64, y: f64, residents: f64, basis: ResidentBasis, id: i64) -> ResidentUnit {
+        ResidentUnit {
+            location: Coord { x, y },
+            residents,
+            area: None,
+            basis,
+            source: Source::Osm(vec![crate::osm::OsmRef::Way(id)]),
+            district: None,
+        }
+    }
+
+    fn file(line: usize) -> Source {
+        Source::File {
+            path: "d.geojson".into(),
+            line,
+        }
+    }
+
+    /// Districts A, B (overlapping A's east half), C (nothing but roads) and D (nothing).
+    fn supplied() -> Residents {
+        let mut table = DistrictTable::default();
+        let mut units = Vec::new();
+        for (i, (name, polygon, count)) in [
+            ("A", square(118.0, 32.0, 0.01), 1000.0),
+            ("B", square(118.005, 32.0, 0.01), 600.0),
+            ("C", square(118.1, 32.0, 0.01), 90.0),
+            ("D", square(118.2, 32.0, 0.01), 7.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let location = Coord {
+                x: polygon.0[0].exterior().0[0].x + 0.001,
+                y: 32.001,
+            };
+            let district = table.add(Some(name.into()), Some(polygon), count, &file(i + 1));
+            units.push(ResidentUnit {
+                location,
+                residents: count,
+                area: None,
+                basis: ResidentBasis::Supplied,
+                source: file(i + 1),
+                district,
+            });
+        }
+        Residents {
+            units,
+            supplied: true,
+            options: ResidentOptions::default(),
+            scaled_to_total: None,
+            districts: table.finish(),
+        }
+    }
+
+    /// Floor areas 400 m² and 1,200 m² (10 and 30 residents at 40 m² each) inside A only, one
+    /// building in A ∩ B (counts for A, the first), one inside B only, one outside all.
+    fn estimate() -> Residents {
+        let b = ResidentBasis::Building;
+        Residents {
+            units: vec![
+                unit(118.001, 32.005, 10.0, b, 1),
+                unit(118.003, 32.005, 30.0, b, 2),
+                unit(118.008, 32.005, 20.0, b, 3),
+                unit(118.012, 32.005, 5.0, b, 4),
+                unit(118.5, 32.5, 99.0, b, 5),
+                unit(118.3, 32.005, 1.0, ResidentBasis::Area, 6),
+            ],
+            supplied: false,
+            options: ResidentOptions::default(),
+            scaled_to_total: None,
+            districts: Vec::new(),
+        }
+    }
+
+    fn no_areas() -> Zones {
+        Zones {
+            kind: ZoneKind::Residential,
+            zones: Vec::new(),
+            too_small: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_districts_count_goes_to_its_buildings_by_floor_area() {
+        let roads = || {
+            vec![
+                Coord {
+                    x: 118.102,
+                    y: 32.002,
+                },
+                Coord {
+                    x: 118.105,
+                    y: 32.005,
+                },
+                Coord {
+                    x: 118.108,
+                    y: 32.008,
+                },
+                Coord { x: 119.0, y: 33.0 },
+            ]
+        };
+        let (r, notes) = spread_districts(supplied(), &estimate(), &no_areas(), &roads);
+        let of = |name: &str| -> Vec<f64> {
+            let d = r.districts.iter().position(|d| d.name == name).unwrap();
+            r.units
+                .iter()
+                .filter(|u| u.district == Some(DistrictId(d as u32)))
+                .map(|u| u.residents)
+                .collect()
+        };
+        // A: 1000 over floor areas 10 : 30 : 20 (the building in A ∩ B counts for A).
+        let a = of("A");
+        assert_eq!(a.len(), 3);
+        for (got, want) in a.iter().zip([1000.0 / 6.0, 500.0, 1000.0 / 3.0]) {
+            assert!((got - want).abs() < 1e-9, "{a:?}");
+        }
+        // B: all 600 on its only own building.
+        assert_eq!(of("B"), [600.0]);
+        // C: no building or area: 90 over the three road vertices inside it, 30 each.
+        assert_eq!(of("C"), [30.0, 30.0, 30.0]);
+        // D: nothing inside: its interior point, with a note naming the file and feature.
+        assert_eq!(of("D"), [7.0]);
+        assert!(
+            notes.iter().any(|n| n.contains("d.geojson, feature 4")
+                && n.contains("'D'")
+                && n.contains("interior point")),
+            "{notes:?}"
+        );
+        assert!(notes[0].starts_with("4 districts: 2 spread over residential buildings"));
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("1 buildings or points lie in more than one"))
+        );
+        assert!((r.total() - 1697.0).abs() < 1e-9);
+        // Units keep file order: A's, then B's, C's, D's; buildings keep their OSM source.
+        let order: Vec<u32> = r.units.iter().map(|u| u.district.unwrap().0).collect();
+        assert_eq!(order, [0, 0, 0, 1, 2, 2, 2, 3]);
+        assert_eq!(
+            r.units[0].source,
+            Source::Osm(vec![crate::osm::OsmRef::Way(1)])
+        );
+        assert_eq!(r.units[4].source, file(3));
+    }
+
+    #[test]
+    fn residential_areas_come_before_roads() {
+        let mut s = supplied();
+        s.units.truncate(1);
+        s.districts.truncate(1);
+        let mut e = estimate();
+        // Only area points inside A: 4 points of equal area share its count equally.
+        e.units = (0..4)
+            .map(|i| {
+                unit(
+                    118.001 + 0.002 * f64::from(i),
+                    32.005,
+                    2.5,
+                    ResidentBasis::Area,
+                    7,
+                )
+            })
+            .collect();
+        let roads = || {
+            vec![Coord {
+                x: 118.005,
+                y: 32.005,
+            }]
+        };
+        let (r, _) = spread_districts(s, &e, &no_areas(), &roads);
+        let shares: Vec<f64> = r.units.iter().map(|u| u.residents).collect();
+        assert_eq!(shares, [250.0; 4]);
+        assert!(r.units.iter().all(|u| u.basis == ResidentBasis::Area));
+    }
+
+    #[test]
+    fn named_rows_without_polygon_share_one_district() {
+        let mut table = DistrictTable::default();
+        let a = table.add(Some("新街口街道".into()), None, 10.0, &file(2));
+        let b = table.add(Some("华侨路街道".into()), None, 5.0, &file(3));
+        let c = table.add(Some("新街口街道".into()), None, 7.0, &file(4));
+        assert_eq!(table.add(None, None, 1.0, &file(5)), None);
+        assert_eq!((a, b, c), (Some(DistrictId(0)), Some(DistrictId(1)), a));
+        let d = table.finish();
+        assert_eq!(d[0].count, 17.0);
+        assert_eq!(d[1].area_m2, None);
+    }
+}

@@ -100,7 +100,7 @@ fn district_counts_are_kept_and_spread_inside_each_district() {
         places.dedup();
         println!("{}: {} places", district.name, places.len());
         assert!(
-            places.len() > 20,
+            places.len() > 10,
             "{}: {} places",
             district.name,
             places.len()

@@ -50,7 +50,9 @@
 //! [`read_population`] reads a CSV (`lon`, `lat`, `count`) or GeoJSON (Point, Polygon or
 //! MultiPolygon features with a `count`) file; counts are used unchanged. Bad rows are reported
 //! with their line or feature number and skipped, as for `--poi` files (see
-//! [`super::import`]).
+//! [`super::import`]). Polygon features are districts (街道, 社区, 乡镇, named by a property):
+//! [`super::districts::place_districts`] spreads each one's count over the buildings inside it.
+//! A CSV `district` (`街道`, `社区`) column names its rows' districts.
 //!
 //! Every unit is assigned to the residential area (from `areas`) that contains its location
 //! (the lowest [`ZoneId`] when areas overlap), found through an R-tree of the areas' bounding
@@ -1158,6 +1160,25 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_csv_district_column_names_the_district() {
+        let (extract, zones) = demo();
+        let text = "lon,lat,常住人口,街道\n9.52,47.14,10,新街口街道\n9.53,47.14,5,\n9.52,47.15,7,新街口街道\n";
+        let f = temp_file(".csv", text);
+        let (r, warnings) = read_population(f.path(), Crs::Wgs84, zones, extract.bbox)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let districts: Vec<Option<&str>> = r
+            .units
+            .iter()
+            .map(|u| r.district_name(u.district))
+            .collect();
+        assert_eq!(districts, [Some("新街口街道"), None, Some("新街口街道")]);
+        assert_eq!(r.districts.len(), 1);
+        assert_eq!(r.per_district(), [17.0]);
+        assert_eq!(r.total(), 22.0);
     }
 
     #[test]

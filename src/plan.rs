@@ -277,6 +277,7 @@ fn commute_stage(
         let (residents, w, population_warnings) = load_residents(
             region.extract,
             region.areas,
+            region.graph,
             scenario.commute.population.as_deref(),
             population_crs,
             &scenario.resident_options(),
@@ -644,6 +645,7 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
 fn load_residents(
     extract: &OsmExtract,
     areas: &Zones,
+    graph: &RoadGraph,
     population: Option<&std::path::Path>,
     crs: Crs,
     options: &ResidentOptions,
@@ -661,7 +663,20 @@ fn load_residents(
     }
     if let Some(path) = population {
         let (r, w) = residents::read_population(path, crs, areas, extract.bbox)?;
-        return Ok((r, w.iter().map(ToString::to_string).collect(), w));
+        let mut notes: Vec<String> = w.iter().map(ToString::to_string).collect();
+        // Districts (polygons with a count) are spread over what lies inside them.
+        let walk = || {
+            let p = graph.profile(Mode::Walk);
+            let on_foot = |i: usize| p.contains(crate::graph::VertexId(i as u32));
+            let vertices = graph.vertices.iter().enumerate();
+            vertices
+                .filter(|(i, _)| on_foot(*i))
+                .map(|(_, v)| v.coord)
+                .collect()
+        };
+        let (r, n) = crate::places::districts::place_districts(r, extract, areas, options, &walk);
+        notes.extend(n);
+        return Ok((r, notes, w));
     }
     let mut r = residents::estimate_residents(extract, areas, options);
     if let Some(total) = total {

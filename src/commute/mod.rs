@@ -14,6 +14,7 @@
 //!
 //! A resident unit's time is measured from where its location snaps onto the network.
 
+pub mod districts;
 pub mod gtfs;
 pub mod lines;
 mod park;
@@ -111,6 +112,9 @@ pub struct OutsideArea {
     pub residents: f64,
     /// Resident-weighted median of the best non-car time, minutes (`None` beyond 60).
     pub median_best_min: Option<f64>,
+    /// The district (of a planner's population file) of most of its residents; residents
+    /// outside mapped residential areas are listed per district.
+    pub district: Option<crate::places::districts::DistrictId>,
 }
 
 /// The commute circle of one park.
@@ -125,6 +129,9 @@ pub struct ParkCommute {
     pub outside: Vec<OutsideArea>,
     /// All such areas, listed or not: how many, and their residents outside the target.
     pub outside_total: (usize, f64),
+    /// Per district of the population file: its residents and those within the target by
+    /// each mode (empty without districts).
+    pub districts: Vec<districts::DistrictReach>,
     /// Bike-share points within [`CommuteOptions::bikeshare_radius_m`] of the park.
     pub bikeshare_points: Vec<Coord>,
     /// Suggested bike-share service area: the park plus a margin plus its bike reach towards
@@ -418,8 +425,10 @@ fn park_commute(
         options,
         searches.spare(),
     );
+    let target_ms = (options.target_min * 60_000.0) as u32;
     ParkCommute {
         zone: zone.id,
+        districts: districts::district_reach(residents, &modes, target_ms),
         modes,
         outside,
         outside_total,
@@ -508,10 +517,23 @@ fn outside_areas(
     target_min: f64,
 ) -> Vec<OutsideArea> {
     let n = areas.zones.len();
-    // Index n collects residents outside any mapped area.
-    let mut groups: Vec<Vec<(f64, Option<u32>)>> = vec![Vec::new(); n + 1];
+    let d = residents.districts.len();
+    // Indexes n.. collect residents outside any mapped area, per district (n + d: none).
+    let mut groups: Vec<Vec<(f64, Option<u32>)>> = vec![Vec::new(); n + d + 1];
+    let mut district_of = vec![Vec::new(); n];
     for (u, t) in residents.units.iter().zip(best) {
-        groups[u.area.map_or(n, |a| a.0 as usize)].push((u.residents, *t));
+        let i = match (u.area, u.district) {
+            (Some(a), district) => {
+                if let (Some(slot), Some(district)) = (district_of.get_mut(a.0 as usize), district)
+                {
+                    add_to(slot, district, u.residents);
+                }
+                a.0 as usize
+            }
+            (None, Some(district)) => n + (district.0 as usize).min(d),
+            (None, None) => n + d,
+        };
+        groups[i].push((u.residents, *t));
     }
     let target_ms = (target_min * 60_000.0) as u32;
     let mut out: Vec<OutsideArea> = groups
@@ -533,8 +555,16 @@ fn outside_areas(
                 acc += x.0;
                 acc >= residents / 2.0
             });
+            let district = match i.checked_sub(n) {
+                None => district_of[i]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|x| x.0),
+                Some(k) => (k < d).then_some(crate::places::districts::DistrictId(k as u32)),
+            };
             Some(OutsideArea {
                 area: (i < n).then_some(ZoneId(i as u32)),
+                district,
                 residents_outside: outside,
                 residents,
                 median_best_min: median.and_then(|x| x.1).map(minutes),
@@ -545,8 +575,21 @@ fn outside_areas(
         b.residents_outside
             .total_cmp(&a.residents_outside)
             .then(a.area.cmp(&b.area))
+            .then(a.district.cmp(&b.district))
     });
     out
+}
+
+/// Adds `residents` to `district`'s entry of a small (district, residents) list.
+fn add_to(
+    list: &mut Vec<(crate::places::districts::DistrictId, f64)>,
+    district: crate::places::districts::DistrictId,
+    residents: f64,
+) {
+    match list.iter_mut().find(|x| x.0 == district) {
+        Some(x) => x.1 += residents,
+        None => list.push((district, residents)),
+    }
 }
 
 /// Bike-share points near a park, and the suggested service area.

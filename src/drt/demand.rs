@@ -198,11 +198,13 @@ pub fn bookings_as_residents(bookings: &[Booking]) -> Residents {
                 area: None,
                 basis: ResidentBasis::Supplied,
                 source: b.source.clone(),
+                district: None,
             })
             .collect(),
         supplied: true,
         options: ResidentOptions::default(),
         scaled_to_total: None,
+        districts: Vec::new(),
     }
 }
 

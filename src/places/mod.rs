@@ -11,6 +11,7 @@
 
 pub mod crs;
 pub mod demand;
+pub mod districts;
 pub mod import;
 pub mod profile;
 pub mod raster;

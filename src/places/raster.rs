@@ -21,7 +21,7 @@ use tiff::decoder::{Decoder, DecodingResult, Limits};
 use tiff::tags::Tag;
 
 use super::Source;
-use super::residents::{ResidentBasis, ResidentUnit, Residents};
+use super::residents::{ResidentBasis, ResidentUnit, Residents, spread_by_weight};
 use crate::error::{Error, Result};
 
 /// Most cells read from a raster for one region (a 100 m raster of 50 000 km²).
@@ -118,6 +118,7 @@ pub fn read_population_raster(
         supplied: true,
         options: estimate.options,
         scaled_to_total: None,
+        districts: Vec::new(),
     };
     Ok((residents, summary))
 }
@@ -420,33 +421,20 @@ fn spread(
     cells: &[Cell],
     estimate: &Residents,
 ) -> (Vec<ResidentUnit>, f64) {
-    // Each building's cell, and the floor-area weight of every cell.
-    let mut weight = vec![0.0; cells.len()];
+    // Each building's cell; the cell's people go to its buildings by floor area.
     let slots: Vec<Option<usize>> = estimate
         .units
         .iter()
         .map(|u| {
-            let slot = grid
-                .cell_of(u.location)
+            grid.cell_of(u.location)
                 .and_then(|(col, row)| window.index(col, row))
-                .filter(|&i| u.basis == ResidentBasis::Building && cells[i].in_region)?;
-            weight[slot] += u.residents;
-            Some(slot)
+                .filter(|&i| u.basis == ResidentBasis::Building && cells[i].in_region)
         })
         .collect();
-    let mut units = Vec::new();
-    let mut in_buildings = 0.0;
-    for (u, slot) in estimate.units.iter().zip(&slots) {
-        let Some(i) = *slot else { continue };
-        let people = cells[i].people.unwrap_or(0.0) * u.residents / weight[i];
-        if people > 0.0 {
-            in_buildings += people;
-            units.push(ResidentUnit {
-                residents: people,
-                ..u.clone()
-            });
-        }
-    }
+    let people: Vec<f64> = cells.iter().map(|c| c.people.unwrap_or(0.0)).collect();
+    let (shared, weight) = spread_by_weight(&people, &estimate.units, &slots);
+    let in_buildings = shared.iter().map(|(_, u)| u.residents).sum();
+    let mut units: Vec<ResidentUnit> = shared.into_iter().map(|(_, u)| u).collect();
     let name = path.display().to_string();
     for row in window.rows.0..window.rows.1 {
         for col in window.cols.0..window.cols.1 {
@@ -460,6 +448,7 @@ fn spread(
                     residents: people,
                     area: None,
                     basis: ResidentBasis::Supplied,
+                    district: None,
                     source: Source::File {
                         path: name.clone(),
                         line: (u64::from(row) * u64::from(grid.width) + u64::from(col) + 1)

@@ -50,7 +50,9 @@
 //! [`read_population`] reads a CSV (`lon`, `lat`, `count`) or GeoJSON (Point, Polygon or
 //! MultiPolygon features with a `count`) file; counts are used unchanged. Bad rows are reported
 //! with their line or feature number and skipped, as for `--poi` files (see
-//! [`super::import`]).
+//! [`super::import`]). Polygon features are districts (街道, 社区, 乡镇, named by a property):
+//! [`super::districts::place_districts`] spreads each one's count over the buildings inside it.
+//! A CSV `district` (`街道`, `社区`) column names its rows' districts.
 //!
 //! Every unit is assigned to the residential area (from `areas`) that contains its location
 //! (the lowest [`ZoneId`] when areas overlap), found through an R-tree of the areas' bounding
@@ -64,6 +66,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use super::crs::{Crs, to_wgs84};
+use super::districts::{District, DistrictId};
 use super::import::{
     CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, parse_geojson,
     read_text,
@@ -123,6 +126,9 @@ pub struct ResidentUnit {
     pub basis: ResidentBasis,
     /// The OSM building or area, or the file and line.
     pub source: Source,
+    /// The district (街道, 社区, 乡镇 of a planner's file) this unit's people are counted in:
+    /// an index into [`Residents::districts`].
+    pub district: Option<DistrictId>,
 }
 
 /// Residents of a region.
@@ -137,6 +143,9 @@ pub struct Residents {
     pub options: ResidentOptions,
     /// The known population the estimate was scaled to, if any ([`Residents::scale_to`]).
     pub scaled_to_total: Option<f64>,
+    /// The districts of a planner's file (polygons with a count and a name, or the names of a
+    /// CSV's district column), indexed by [`DistrictId`]`.0`; empty otherwise.
+    pub districts: Vec<District>,
 }
 
 impl Residents {
@@ -177,6 +186,24 @@ impl Residents {
             .filter(|u| u.area.is_none())
             .map(|u| u.residents)
             .sum()
+    }
+
+    /// Residents per district, indexed by [`DistrictId`]`.0`.
+    pub fn per_district(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.districts.len()];
+        for u in &self.units {
+            if let Some(slot) = u.district.and_then(|d| out.get_mut(d.0 as usize)) {
+                *slot += u.residents;
+            }
+        }
+        out
+    }
+
+    /// The name of a district, or `None`.
+    pub fn district_name(&self, district: Option<DistrictId>) -> Option<&str> {
+        district
+            .and_then(|d| self.districts.get(d.0 as usize))
+            .map(|d| d.name.as_str())
     }
 
     /// Residents of units with the given basis.
@@ -222,7 +249,7 @@ pub fn parse_levels(value: &str) -> Option<f64> {
 }
 
 /// Residential areas, indexed by the bounding boxes of their polygons.
-struct AreaIndex<'a> {
+pub(super) struct AreaIndex<'a> {
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     /// (zone, polygon) for each tree entry.
     polygons: Vec<(ZoneId, &'a Polygon)>,
@@ -230,16 +257,21 @@ struct AreaIndex<'a> {
 
 impl<'a> AreaIndex<'a> {
     fn new(areas: &'a Zones) -> Self {
+        Self::of_polygons(areas.zones.iter().map(|z| (z.id, &z.polygon)))
+    }
+
+    /// An index of any numbered polygons (districts use their index as the [`ZoneId`]).
+    pub(super) fn of_polygons(items: impl Iterator<Item = (ZoneId, &'a MultiPolygon)>) -> Self {
         let mut polygons = Vec::new();
         let mut entries = Vec::new();
-        for z in &areas.zones {
-            for p in &z.polygon.0 {
+        for (id, mp) in items {
+            for p in &mp.0 {
                 if let Some(r) = p.bounding_rect() {
                     entries.push(GeomWithData::new(
                         Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                         polygons.len(),
                     ));
-                    polygons.push((z.id, p));
+                    polygons.push((id, p));
                 }
             }
         }
@@ -250,7 +282,7 @@ impl<'a> AreaIndex<'a> {
     }
 
     /// Every zone containing `p`, ascending, without duplicates.
-    fn containing(&self, p: Coord) -> Vec<ZoneId> {
+    pub(super) fn containing(&self, p: Coord) -> Vec<ZoneId> {
         let mut out: Vec<ZoneId> = self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_point([p.x, p.y]))
@@ -267,7 +299,7 @@ impl<'a> AreaIndex<'a> {
     }
 
     /// The zone containing `p` (the lowest id when several do).
-    fn locate(&self, p: Coord) -> Option<ZoneId> {
+    pub(super) fn locate(&self, p: Coord) -> Option<ZoneId> {
         self.containing(p).first().copied()
     }
 }
@@ -358,6 +390,7 @@ pub fn estimate_residents(
                 area: inside.first().copied(),
                 basis: ResidentBasis::Building,
                 source: Source::Osm(vec![b.osm]),
+                district: None,
             };
             Some((unit, inside))
         })
@@ -388,6 +421,7 @@ pub fn estimate_residents(
             area: Some(z.id),
             basis: ResidentBasis::Area,
             source: z.source.clone(),
+            district: None,
         }));
     }
     Residents {
@@ -395,7 +429,42 @@ pub fn estimate_residents(
         supplied: false,
         options: *options,
         scaled_to_total: None,
+        districts: Vec::new(),
     }
+}
+
+/// Gives each group's people to its units in proportion to their residents (for buildings,
+/// their floor-area estimate): unit `i` of group `g = group_of[i]` gets
+/// `people[g] × units[i].residents / Σ residents of group g`. The one rule by which a raster
+/// cell's people ([`super::raster`]) and a district's count ([`super::districts`]) go to the
+/// buildings in them. Returns, in `units` order, every unit with a positive share (a copy with
+/// `residents` = the share) and its group, and each group's weight (0: nothing to spread over).
+pub(super) fn spread_by_weight(
+    people: &[f64],
+    units: &[ResidentUnit],
+    group_of: &[Option<usize>],
+) -> (Vec<(usize, ResidentUnit)>, Vec<f64>) {
+    let mut weight = vec![0.0; people.len()];
+    for (u, g) in units.iter().zip(group_of) {
+        if let Some(w) = g.and_then(|g| weight.get_mut(g)) {
+            *w += u.residents;
+        }
+    }
+    let mut out = Vec::new();
+    for (u, g) in units.iter().zip(group_of) {
+        let Some(g) = *g else { continue };
+        let share = people[g] * u.residents / weight[g];
+        if share > 0.0 {
+            out.push((
+                g,
+                ResidentUnit {
+                    residents: share,
+                    ..u.clone()
+                },
+            ));
+        }
+    }
+    (out, weight)
 }
 
 /// Spacing of the points an area's residents are spread over, metres.
@@ -430,7 +499,30 @@ fn area_points(polygon: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
 // Supplied population
 
 /// Column names accepted for the count, lowercase.
-const COUNT_NAMES: &[&str] = &["count", "population", "residents", "人口", "数量", "人数"];
+const COUNT_NAMES: &[&str] = &[
+    "count",
+    "population",
+    "residents",
+    "人口",
+    "常住人口",
+    "户籍人口",
+    "人口数",
+    "数量",
+    "人数",
+];
+/// Column names (CSV) and property names (GeoJSON points) that name a unit's district, lowercase.
+const DISTRICT_COLUMN_NAMES: &[&str] = &["district", "街道", "社区", "乡镇", "subdistrict"];
+/// Property names that name a district polygon, in order of preference.
+const DISTRICT_NAME_PROPERTIES: &[&str] = &[
+    "街道",
+    "社区",
+    "乡镇",
+    "district",
+    "subdistrict",
+    "name",
+    "名称",
+    "name:zh",
+];
 /// Checks that a lon/lat pair is one (in range; NaN is not).
 fn check_lon_lat(c: Coord) -> std::result::Result<(), String> {
     let valid = (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y);
@@ -465,12 +557,41 @@ fn parse_count(text: &str) -> std::result::Result<f64, String> {
 /// One data row of a population file, before its location is assigned to an area.
 struct Row {
     line: usize,
-    /// WGS-84 location and count, or why the row is skipped.
-    value: std::result::Result<(Coord, f64), String>,
+    /// What the row says, or why it is skipped.
+    value: std::result::Result<Parsed, String>,
+}
+
+/// A readable row or feature.
+struct Parsed {
+    /// WGS-84 location (a polygon's interior point).
+    location: Coord,
+    count: f64,
+    /// The WGS-84 polygon of a polygon feature: a district.
+    polygon: Option<MultiPolygon>,
+    /// The district named by the row, if any.
+    district: Option<String>,
+}
+
+/// A non-empty text or number in a CSV field or GeoJSON property, trimmed.
+fn name_text(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The first of `keys` that a feature has as a non-empty string or number.
+fn feature_text(f: &geojson::Feature, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match f.property(k)? {
+        serde_json::Value::String(s) => name_text(Some(s)),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
     let table = CsvTable::read(path, text)?;
+    let district = table.column(DISTRICT_COLUMN_NAMES);
     let (Some(lon), Some(lat), Some(count)) = (
         table.column(LON_NAMES),
         table.column(LAT_NAMES),
@@ -491,7 +612,12 @@ fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row
             let value = record.and_then(|r| {
                 let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
                 let n = parse_count(r.get(count).unwrap_or(""))?;
-                Ok((check_point(x, y, crs, bbox)?, n))
+                Ok(Parsed {
+                    location: check_point(x, y, crs, bbox)?,
+                    count: n,
+                    polygon: None,
+                    district: name_text(district.and_then(|d| r.get(d))),
+                })
             });
             Row { line, value }
         })
@@ -512,13 +638,13 @@ fn feature_count(f: &geojson::Feature) -> std::result::Result<f64, String> {
 }
 
 /// A feature's WGS-84 location: a Point, or the interior point of a (Multi)Polygon after
-/// conversion.
+/// conversion, with that converted polygon.
 fn feature_location(
     f: &geojson::Feature,
     n: usize,
     crs: Crs,
     bbox: [f64; 4],
-) -> std::result::Result<Coord, String> {
+) -> std::result::Result<(Coord, Option<MultiPolygon>), String> {
     let geometry = f
         .geometry
         .as_ref()
@@ -530,7 +656,7 @@ fn feature_location(
         )
     };
     let polygon = match super::import::to_geo(&geometry.value) {
-        Some(geo::Geometry::Point(p)) => return check_point(p.0.x, p.0.y, crs, bbox),
+        Some(geo::Geometry::Point(p)) => return Ok((check_point(p.0.x, p.0.y, crs, bbox)?, None)),
         Some(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
         Some(geo::Geometry::MultiPolygon(mp)) => mp,
         _ if !super::import::positions_complete(&geometry.value) => {
@@ -556,7 +682,7 @@ fn feature_location(
     };
     let p = surface_point(&converted).ok_or_else(|| format!("feature {n} has an empty polygon"))?;
     // Already converted: check it as WGS-84.
-    check_point(p.x, p.y, Crs::Wgs84, bbox)
+    Ok((check_point(p.x, p.y, Crs::Wgs84, bbox)?, Some(converted)))
 }
 
 fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
@@ -566,8 +692,23 @@ fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec
         .enumerate()
         .map(|(i, f)| {
             let n = i + 1;
-            let value = feature_location(f, n, crs, bbox)
-                .and_then(|c| feature_count(f).map(|count| (c, count)));
+            let value = feature_location(f, n, crs, bbox).and_then(|(location, polygon)| {
+                let count = feature_count(f)?;
+                // A polygon with a count is a district: named by its property, else by number.
+                let district = match polygon {
+                    Some(_) => Some(
+                        feature_text(f, DISTRICT_NAME_PROPERTIES)
+                            .unwrap_or_else(|| format!("feature {n}")),
+                    ),
+                    None => feature_text(f, DISTRICT_COLUMN_NAMES),
+                };
+                Ok(Parsed {
+                    location,
+                    count,
+                    polygon,
+                    district,
+                })
+            });
             Row { line: n, value }
         })
         .collect())
@@ -608,19 +749,24 @@ pub fn read_population(
     let index = AreaIndex::new(areas);
     let name = path.display().to_string();
     let mut units = Vec::new();
+    let mut districts = super::districts::DistrictTable::default();
     let mut warnings = crate::places::import::RowWarnings::default();
     for row in rows {
         match row.value {
-            Ok((location, residents)) => units.push(ResidentUnit {
-                location,
-                residents,
-                area: index.locate(location),
-                basis: ResidentBasis::Supplied,
-                source: Source::File {
+            Ok(p) => {
+                let source = Source::File {
                     path: name.clone(),
                     line: row.line,
-                },
-            }),
+                };
+                units.push(ResidentUnit {
+                    location: p.location,
+                    residents: p.count,
+                    area: index.locate(p.location),
+                    basis: ResidentBasis::Supplied,
+                    district: districts.add(p.district, p.polygon, p.count, &source),
+                    source,
+                });
+            }
             Err(message) => warnings.push(RowWarning {
                 path: name.clone(),
                 line: row.line,
@@ -634,6 +780,7 @@ pub fn read_population(
             supplied: true,
             options: ResidentOptions::default(),
             scaled_to_total: None,
+            districts: districts.finish(),
         },
         warnings.finish(),
     ))
@@ -1013,6 +1160,25 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_csv_district_column_names_the_district() {
+        let (extract, zones) = demo();
+        let text = "lon,lat,常住人口,街道\n9.52,47.14,10,新街口街道\n9.53,47.14,5,\n9.52,47.15,7,新街口街道\n";
+        let f = temp_file(".csv", text);
+        let (r, warnings) = read_population(f.path(), Crs::Wgs84, zones, extract.bbox)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let districts: Vec<Option<&str>> = r
+            .units
+            .iter()
+            .map(|u| r.district_name(u.district))
+            .collect();
+        assert_eq!(districts, [Some("新街口街道"), None, Some("新街口街道")]);
+        assert_eq!(r.districts.len(), 1);
+        assert_eq!(r.per_district(), [17.0]);
+        assert_eq!(r.total(), 22.0);
     }
 
     #[test]

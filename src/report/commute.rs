@@ -1,15 +1,20 @@
 //! Files of the commute stage: `commute.csv` (park × mode: residents within 15/30/45/60
 //! minutes and shares), `commute.json`, `residential.geojson` (living areas with residents and
 //! minutes to the nearest park per mode), `commute_isochrones.geojson` (the target reach per park
-//! and mode) and `bikeshare.geojson` (bike-share points near parks and suggested service areas).
+//! and mode), `bikeshare.geojson` (bike-share points near parks and suggested service areas) and
+//! `commute_districts.csv` (park × district × mode: residents of each district of the planner's
+//! population file reaching the park within the target). Living areas name their district.
 
 use serde_json::{Value, json};
 
 use super::{
     OutputFile, feature, feature_collection, point_geometry, polygon_geometry, round, to_json_bytes,
 };
+use crate::commute::districts::DistrictReach;
 use crate::commute::{BANDS_MIN, CommuteReport};
+use crate::graph::Mode;
 use crate::places::Zones;
+use crate::places::districts::DistrictId;
 use crate::places::residents::Residents;
 use crate::reach::NoData;
 
@@ -29,7 +34,8 @@ fn weighted_median(mut v: Vec<(f64, Option<f64>)>) -> Option<f64> {
         .and_then(|x| x.1)
 }
 
-/// Every file [`commute_files`] writes, and the `tables.xlsx` the command adds.
+/// Every file [`commute_files`] writes (`commute_districts.csv` only when the population has
+/// districts), and the `tables.xlsx` the command adds.
 pub const COMMUTE_FILES: &[&str] = &[
     "commute.csv",
     "commute.json",
@@ -37,6 +43,7 @@ pub const COMMUTE_FILES: &[&str] = &[
     "commute_isochrones.geojson",
     "commute_isochrones.fgb",
     "bikeshare.geojson",
+    "commute_districts.csv",
     "tables.xlsx",
 ];
 
@@ -139,7 +146,7 @@ pub fn commute_files(
             .iter()
             .map(|o| {
                 let (id, name) = area_name(o.area);
-                json!({ "area_id": id, "area": name, "residents_outside": round(o.residents_outside, 0), "residents": round(o.residents, 0), "median_best_min": o.median_best_min.map(|m| round(m, 1)) })
+                json!({ "area_id": id, "area": name, "district": residents.district_name(o.district), "residents_outside": round(o.residents_outside, 0), "residents": round(o.residents, 0), "median_best_min": o.median_best_min.map(|m| round(m, 1)) })
             })
             .collect();
         for p in &pc.bikeshare_points {
@@ -149,18 +156,19 @@ pub fn commute_files(
             ));
         }
         bikes.push(feature(polygon_geometry(&pc.service_area), json!({ "park_id": park.code, "park": park.name, "kind": "suggested service area", "margin_m": report.options.bikeshare_radius_m, "bike_reach_min": report.options.service_area_bike_min })));
-        json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "outside_target_by_every_non_car_mode": outside, "outside_areas_total": pc.outside_total.0, "residents_outside_total": round(pc.outside_total.1, 0), "bikeshare_points_near": pc.bikeshare_points.len() }));
+        json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "districts": district_json(residents, &report.options.modes, &pc.districts), "outside_target_by_every_non_car_mode": outside, "outside_areas_total": pc.outside_total.0, "residents_outside_total": round(pc.outside_total.1, 0), "bikeshare_points_near": pc.bikeshare_points.len() }));
     }
 
     // Living areas: residents, and per mode the minutes to the nearest park.
     let n_units = residents.units.len();
     let mut area_features = Vec::new();
     let per_area = residents.per_area(areas.zones.len());
+    let area_district = area_districts(residents, areas.zones.len());
     for (a, zone) in areas.zones.iter().enumerate() {
         let units: Vec<usize> = (0..n_units)
             .filter(|&u| residents.units[u].area.is_some_and(|z| z.0 as usize == a))
             .collect();
-        let mut props = json!({ "id": zone.code, "name": zone.name, "residents": round(per_area[a], 0), "basis": if residents.supplied { "supplied" } else { "estimated" } });
+        let mut props = json!({ "id": zone.code, "name": zone.name, "district": residents.district_name(area_district[a]), "residents": round(per_area[a], 0), "basis": if residents.supplied { "supplied" } else { "estimated" } });
         for (mi, &mode) in report.options.modes.iter().enumerate() {
             let best: Vec<(f64, Option<f64>)> = units
                 .iter()
@@ -201,5 +209,97 @@ pub fn commute_files(
         feature_collection("bikeshare", bikes),
     ];
     files.splice(3..3, super::fgb::large_layer("commute_isochrones", iso));
+    if !residents.districts.is_empty() {
+        files.push(district_csv(parks, residents, report));
+    }
     files
+}
+
+/// Per residential area, the district holding most of its residents (the lowest id on a tie).
+fn area_districts(residents: &Residents, n_areas: usize) -> Vec<Option<DistrictId>> {
+    if residents.districts.is_empty() {
+        return vec![None; n_areas];
+    }
+    let mut per: Vec<Vec<(DistrictId, f64)>> = vec![Vec::new(); n_areas];
+    for u in &residents.units {
+        if let (Some(list), Some(d)) = (u.area.and_then(|a| per.get_mut(a.0 as usize)), u.district)
+        {
+            match list.iter_mut().find(|x| x.0 == d) {
+                Some(x) => x.1 += u.residents,
+                None => list.push((d, u.residents)),
+            }
+        }
+    }
+    per.into_iter()
+        .map(|l| {
+            l.into_iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|x| x.0)
+        })
+        .collect()
+}
+
+/// A district's share reached: reached / residents (0 without residents).
+pub(super) fn share(reached: f64, residents: f64) -> f64 {
+    if residents > 0.0 {
+        reached / residents
+    } else {
+        0.0
+    }
+}
+
+/// A park's districts for `commute.json`.
+fn district_json(residents: &Residents, modes: &[Mode], districts: &[DistrictReach]) -> Value {
+    districts
+        .iter()
+        .map(|d| {
+            let name = residents.district_name(Some(d.district));
+            let reached: serde_json::Map<String, Value> = modes
+                .iter()
+                .zip(&d.reached)
+                .map(|(m, r)| (m.name().to_string(), json!(round(*r, 0))))
+                .collect();
+            json!({ "district": name, "residents": round(d.residents, 0), "reached_within_target": reached })
+        })
+        .collect()
+}
+
+/// `commute_districts.csv`: per park, district and mode, the district's residents, those
+/// reaching the park within the target and their share (written only with districts).
+fn district_csv(parks: &Zones, residents: &Residents, report: &CommuteReport) -> OutputFile {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "park_id",
+        "park",
+        "district",
+        "residents",
+        "mode",
+        "target_min",
+        "reached",
+        "share",
+    ])
+    .expect("writing to memory");
+    for pc in &report.parks {
+        let park = &parks.zones[pc.zone.0 as usize];
+        for d in &pc.districts {
+            let name = residents.district_name(Some(d.district)).unwrap_or("-");
+            for (m, r) in report.options.modes.iter().zip(&d.reached) {
+                csv.write_record([
+                    park.code.as_str(),
+                    park.name.as_str(),
+                    name,
+                    &round(d.residents, 0).to_string(),
+                    m.name(),
+                    &report.options.target_min.to_string(),
+                    &round(*r, 0).to_string(),
+                    &round(share(*r, d.residents), 4).to_string(),
+                ])
+                .expect("writing to memory");
+            }
+        }
+    }
+    OutputFile {
+        name: "commute_districts.csv".into(),
+        bytes: csv.into_inner().expect("writing to memory"),
+    }
 }

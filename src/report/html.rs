@@ -735,6 +735,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     lang
                 )
             );
+            h.push_str(&district_reach_table(pc, c, lang));
         }
         _ => {
             let why = run
@@ -981,6 +982,70 @@ fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {
 }
 
 /// Share of residents within 15/30/45/60 minutes, one line per mode.
+/// Districts listed per park in the report (most residents first); all are in
+/// `commute_districts.csv`.
+const MAX_DISTRICT_ROWS: usize = 30;
+
+/// A park's reach per district of the population file: residents, and the share within the
+/// target by each mode; empty without districts.
+fn district_reach_table(pc: &ParkCommute, c: &crate::plan::Commute, lang: Lang) -> String {
+    if pc.districts.is_empty() {
+        return String::new();
+    }
+    let mut rows: Vec<&crate::commute::districts::DistrictReach> = pc.districts.iter().collect();
+    rows.sort_by(|a, b| {
+        b.residents
+            .total_cmp(&a.residents)
+            .then(a.district.cmp(&b.district))
+    });
+    let mut h = format!(
+        "<table class=\"districts\"><thead><tr><th>{}</th><th>{}</th>",
+        lang.t("District", "街道/社区"),
+        lang.t("Residents", "居民"),
+    );
+    for m in &c.report.options.modes {
+        let _ = write!(
+            h,
+            "<th>{} ≤{:.0}′</th>",
+            mode_label(lang, *m),
+            c.report.options.target_min
+        );
+    }
+    h.push_str("</tr></thead><tbody>");
+    for d in rows.iter().take(MAX_DISTRICT_ROWS) {
+        let name = c.residents.district_name(Some(d.district)).unwrap_or("-");
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{:.0}</td>",
+            esc(name),
+            round(d.residents, 0)
+        );
+        for r in &d.reached {
+            let share = if d.residents > 0.0 {
+                r / d.residents
+            } else {
+                0.0
+            };
+            let _ = write!(h, "<td>{}</td>", pct(share));
+        }
+        h.push_str("</tr>");
+    }
+    let _ = write!(
+        h,
+        "</tbody></table><p class=\"note\">{}{}</p>",
+        lang.t(
+            "Share of each district's residents reaching the park within the target; every district and mode is in commute_districts.csv.",
+            "各街道/社区居民在目标时间内到达园区的比例；全部街道与方式见 commute_districts.csv。"
+        ),
+        if rows.len() > MAX_DISTRICT_ROWS {
+            format!(" ({} / {})", MAX_DISTRICT_ROWS, rows.len())
+        } else {
+            String::new()
+        }
+    );
+    h
+}
+
 fn commute_chart(pc: &ParkCommute, lang: Lang) -> String {
     let (w, ht, left, bottom) = (360.0, 200.0, 40.0, 26.0);
     let x = |i: usize| left + (i as f64) * (w - left - 70.0) / 3.0;

@@ -51,6 +51,7 @@ pub const PLAN_FILES: &[&str] = &[
     "commute_isochrones.geojson",
     "commute_isochrones.fgb",
     "bikeshare.geojson",
+    "commute_districts.csv",
     "drt.json",
     "drt_routes.geojson",
     "drt_stops.geojson",

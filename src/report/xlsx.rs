@@ -1,4 +1,4 @@
-//! `tables.xlsx`: every CSV table of a run (coverage.csv, commute.csv, drt_timetable.csv,
+//! `tables.xlsx`: every CSV table of a run (coverage.csv, commute.csv, commute_districts.csv, drt_timetable.csv,
 //! drt_riders.csv) as one sheet of an Excel workbook, so that a planner on Chinese Windows sees
 //! Chinese names instead of mojibake (Excel opens a UTF-8 CSV without a byte-order mark in the
 //! local code page). The CSVs stay plain UTF-8 for scripts.
@@ -74,6 +74,20 @@ const TABLES: &[Table] = &[
             ("share_45", "45分钟内比例", Num),
             ("share_60", "60分钟内比例", Num),
             ("status", "状态", Text),
+        ],
+    },
+    Table {
+        csv: "commute_districts.csv",
+        sheet: "commute_districts",
+        columns: &[
+            ("park_id", "园区编号", Text),
+            ("park", "园区", Text),
+            ("district", "街道/社区", Text),
+            ("residents", "居民", Num),
+            ("mode", "方式", Text),
+            ("target_min", "目标时间（分钟）", Num),
+            ("reached", "目标时间内居民", Num),
+            ("share", "目标时间内比例", Num),
         ],
     },
     Table {

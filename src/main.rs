@@ -586,6 +586,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             warn_read(&run.extract);
             print_park_notes(&run);
             let lc = stage(&run, run.life_circle.as_ref())?;
+            for input in &lc.inputs {
+                eprintln!("{input}");
+            }
             for w in &lc.warnings {
                 eprintln!("warning: {w} (row skipped)");
             }
@@ -793,6 +796,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     eprintln!("warning: {w}");
                 }
             }
+            for input in &bus.inputs {
+                eprintln!("{input}");
+            }
             for w in &bus.skipped {
                 eprintln!("warning: {w}");
             }
@@ -808,6 +814,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 demand: demand_name.as_deref(),
                 seed,
                 skipped_rows: &bus.skipped,
+                given: bus.given.as_ref(),
                 timezone: &scenario.bus.timezone,
             };
             let mut files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);

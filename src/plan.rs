@@ -19,8 +19,8 @@ use crate::error::{Error, Result};
 use crate::graph::{Mode, RoadGraph, build_graph};
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
-use crate::places::demand::{Booking, read_demand};
-use crate::places::import::{self, RowWarning};
+use crate::places::demand::{Booking, GivenColumns, read_demand_file};
+use crate::places::import::{self, InputFile, RowWarning};
 use crate::places::residents::{self, ResidentOptions, Residents};
 use crate::places::{
     Amenity, AmenityProfile, ParkOptions, Source, ZoneId, ZoneKind, Zones, osm_amenities,
@@ -55,6 +55,8 @@ pub struct LifeCircle {
     pub amenities: Vec<Amenity>,
     /// Skipped rows of the planner's files.
     pub warnings: Vec<RowWarning>,
+    /// The planner's POI files as read (encoding, rows, CRS).
+    pub inputs: Vec<InputFile>,
     /// The result.
     pub report: CoverageReport,
 }
@@ -81,6 +83,10 @@ pub struct BusLines {
     pub bookings: Vec<Booking>,
     /// Demand rows that could not be used.
     pub skipped: Vec<RowWarning>,
+    /// The demand file as read (encoding, rows, CRS); empty for a synthetic sample.
+    pub inputs: Vec<InputFile>,
+    /// The demand file's columns as given, for `drt_riders.csv`.
+    pub given: Option<GivenColumns>,
     /// The proposal.
     pub plan: LinePlan,
 }
@@ -237,6 +243,8 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
         let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
         let (lines, transit_graph, _) = transit.as_ref().map_err(|e| e.to_string())?;
         scenario.arrive_s().map_err(|e| e.to_string())?;
+        let mut inputs = Vec::new();
+        let mut given = None;
         let (selected, bookings, skipped) = match &scenario.bus.demand {
             Some(path) => {
                 // A demand file names its parks: all of them, unless [bus] parks narrows them.
@@ -245,8 +253,11 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 } else {
                     bus_parks(scenario, parks)?
                 };
-                let (all, mut w) = read_demand(path, demand_crs, parks, extract.bbox)
+                let file = read_demand_file(path, demand_crs, parks, extract.bbox)
                     .map_err(|e| e.to_string())?;
+                inputs.push(file.input);
+                given = Some(file.given);
+                let (all, mut w) = (file.bookings, file.warnings);
                 let mut b = Vec::with_capacity(all.len());
                 let mut not_selected = import::RowWarnings::default();
                 for booking in all {
@@ -341,6 +352,8 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
             parks: selected,
             bookings,
             skipped,
+            inputs,
+            given,
             plan,
         })
     })();
@@ -414,8 +427,9 @@ fn life_circle(
     };
     let mut amenities = osm_amenities(extract, &profile);
     let mut warnings = Vec::new();
+    let mut inputs = Vec::new();
     for path in &lc.poi {
-        let (more, w) = import::read_pois(
+        let file = import::read_pois_file(
             path,
             poi_crs,
             &profile,
@@ -423,8 +437,9 @@ fn life_circle(
             amenities.len() as u32,
         )
         .map_err(|e| e.to_string())?;
-        amenities.extend(more);
-        warnings.extend(w);
+        amenities.extend(file.amenities);
+        warnings.extend(file.warnings);
+        inputs.push(file.input);
     }
     let minutes = lc.minutes.unwrap_or(15.0);
     let options = CoverageOptions {
@@ -438,6 +453,7 @@ fn life_circle(
         zones,
         amenities,
         warnings,
+        inputs,
         report,
     })
 }

@@ -65,8 +65,8 @@ use rstar::{AABB, RTree};
 
 use super::crs::{Crs, to_wgs84};
 use super::import::{
-    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, parse_geojson,
-    read_text,
+    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, first_position, invalid, number,
+    parse_geojson, read_text, refuse_misplaced,
 };
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
@@ -484,6 +484,15 @@ fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row
             ),
         ));
     };
+    let points: Vec<(f64, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|(_, r)| {
+            let r = r.as_ref().ok()?;
+            Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
+        })
+        .collect();
+    refuse_misplaced(path, &points, crs, bbox, POPULATION_CRS_OPTION)?;
     Ok(table
         .rows
         .into_iter()
@@ -561,6 +570,8 @@ fn feature_location(
 
 fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
     let features = parse_geojson(path, text)?.features;
+    let points: Vec<(f64, f64)> = features.iter().filter_map(first_position).collect();
+    refuse_misplaced(path, &points, crs, bbox, POPULATION_CRS_OPTION)?;
     Ok(features
         .iter()
         .enumerate()
@@ -572,6 +583,13 @@ fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec
         })
         .collect())
 }
+
+/// The `--population` option, for messages.
+pub const POPULATION_CRS_OPTION: crate::places::misplaced::CrsOption =
+    crate::places::misplaced::CrsOption {
+        flag: "--population-crs",
+        key: "[commute] population_crs",
+    };
 
 /// Reads a planner's population: a CSV with columns `lon`, `lat` and `count` (or
 /// `population`, `residents`, `人口`), or a GeoJSON (`.geojson`/`.json`) of Point, Polygon or

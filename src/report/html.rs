@@ -1194,6 +1194,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             demand: demand.as_deref(),
             seed: run.scenario.bus.seed,
             skipped_rows: &b.skipped,
+            given: b.given.as_ref(),
             timezone: &run.scenario.bus.timezone,
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));

@@ -521,8 +521,9 @@ fn load_residents(
         return Ok((r, vec![format!("{}: {summary}", path.display())]));
     }
     if let Some(path) = population {
-        let (r, w) = residents::read_population(path, crs, areas, extract.bbox)?;
-        return Ok((r, w.iter().map(ToString::to_string).collect()));
+        let (r, w, input) = residents::read_population_file(path, crs, areas, extract.bbox)?;
+        let notes = std::iter::once(input.to_string()).chain(w.iter().map(ToString::to_string));
+        return Ok((r, notes.collect()));
     }
     let mut r = residents::estimate_residents(extract, areas, options);
     if let Some(total) = total {

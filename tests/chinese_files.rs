@@ -352,3 +352,66 @@ fn utf16_without_a_byte_order_mark_is_named() {
         "{stderr}"
     );
 }
+
+/// Regression (issue 11): a population table and park outlines whose longitude and latitude
+/// are swapped are one error each, naming the cause (a population table was read with every
+/// row skipped; a parks file stopped at its first park with "is it the right region?").
+#[test]
+fn swapped_population_and_parks_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("经度,纬度,人口\n");
+    for i in 0..6 {
+        text.push_str(&format!("47.14{i},9.52{i},100\n"));
+    }
+    let people = write(dir.path(), "人口.csv", &text);
+    let out = lifecircle(&[
+        "commute",
+        "--modes",
+        "walk",
+        "--population",
+        &people,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("人口.csv")
+            && stderr.contains("6 of its 6 points")
+            && stderr.contains("swapped"),
+        "{stderr}"
+    );
+    let features: Vec<String> = (0..5)
+        .map(|i| {
+            let (y, x) = (47.10 + 0.02 * f64::from(i), 9.50);
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"园区{i}"}},"geometry":{{"type":"Polygon","coordinates":[[[{y},{x}],[{y},{x2}],[{y2},{x2}],[{y},{x}]]]}}}}"#,
+                x2 = x + 0.01,
+                y2 = y + 0.01
+            )
+        })
+        .collect();
+    let parks = write(
+        dir.path(),
+        "parks.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    );
+    let out = lifecircle(&[
+        "coverage",
+        "--parks",
+        &parks,
+        "--out",
+        dir.path().join("p").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("parks.geojson")
+            && stderr.contains("5 of its 5 points")
+            && stderr.contains("swapped"),
+        "{stderr}"
+    );
+}

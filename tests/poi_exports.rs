@@ -127,8 +127,14 @@ fn checked_codes_map_to_their_categories() {
     assert_eq!(profile.category_of_amap("060703"), id("shopping"));
     assert_eq!(profile.category_of_amap("070500"), id("parcel"));
     assert_eq!(profile.category_of_amap("141203"), id("school"));
-    assert_eq!(profile.category_of_baidu("教育培训;图书馆"), id("culture_sports"));
-    assert_eq!(profile.category_of_baidu("教育培训;科技馆"), id("culture_sports"));
+    assert_eq!(
+        profile.category_of_baidu("教育培训;图书馆"),
+        id("culture_sports")
+    );
+    assert_eq!(
+        profile.category_of_baidu("教育培训;科技馆"),
+        id("culture_sports")
+    );
     assert_eq!(profile.category_of_baidu("房地产;宿舍"), id("lodging"));
     assert_eq!(profile.category_of_baidu("生活服务;物流公司"), id("parcel"));
     // Other 教育培训 tags stay outside the culture category.

@@ -65,8 +65,8 @@ use rstar::{AABB, RTree};
 
 use super::crs::{Crs, to_wgs84};
 use super::import::{
-    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, first_position, invalid, number,
-    parse_geojson, read_text, refuse_misplaced,
+    CsvTable, InputFile, LAT_NAMES, LON_NAMES, RowWarning, check_point, first_position, invalid,
+    number, parse_geojson, read_text_file, refuse_misplaced,
 };
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
@@ -611,15 +611,29 @@ pub fn read_population(
     areas: &Zones,
     bbox: [f64; 4],
 ) -> Result<(Residents, Vec<RowWarning>)> {
-    let text = read_text(path)?;
+    read_population_file(path, crs, areas, bbox).map(|(r, w, _)| (r, w))
+}
+
+/// [`read_population`], also saying what the file was found to be ([`InputFile`]: encoding,
+/// line ends, rows, CRS). A file whose points mostly lie outside the region is one error
+/// saying why ([`crate::places::misplaced`]).
+pub fn read_population_file(
+    path: &Path,
+    crs: Crs,
+    areas: &Zones,
+    bbox: [f64; 4],
+) -> Result<(Residents, Vec<RowWarning>, InputFile)> {
+    let file = read_text_file(path)?;
+    let text = &file.text;
     let is_geojson = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
     let rows = if is_geojson {
-        geojson_rows(path, &text, crs, bbox)?
+        geojson_rows(path, text, crs, bbox)?
     } else {
-        csv_rows(path, &text, crs, bbox)?
+        csv_rows(path, text, crs, bbox)?
     };
+    let rows_read = rows.len();
     if rows.is_empty() {
         return Err(invalid(path, "it has no rows or features"));
     }
@@ -646,6 +660,7 @@ pub fn read_population(
             }),
         }
     }
+    let input = InputFile::new(path, &file, rows_read, units.len(), crs);
     Ok((
         Residents {
             units,
@@ -654,6 +669,7 @@ pub fn read_population(
             scaled_to_total: None,
         },
         warnings.finish(),
+        input,
     ))
 }
 

@@ -73,7 +73,7 @@ impl RowWarnings {
 }
 
 /// `499990` → `499,990`.
-fn thousands(n: usize) -> String {
+pub(super) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -8,6 +8,7 @@
 use geo::Coord;
 
 use super::crs::{Crs, to_wgs84};
+use super::import::thousands;
 
 /// Share of a file's points outside the region from which the whole file is refused.
 pub const MISPLACED_SHARE: f64 = 0.8;
@@ -66,8 +67,9 @@ pub fn diagnose(
         return None;
     }
     let head = format!(
-        "{outside} of its {} points lie outside the region of the OSM data: the whole file, not a few rows",
-        points.len()
+        "{} of its {} points lie outside the region of the OSM data: the whole file, not a few rows",
+        thousands(outside),
+        thousands(points.len())
     );
     let all = [Crs::Wgs84, Crs::Gcj02, Crs::Bd09];
     let best = |swap: bool| {
@@ -103,8 +105,7 @@ pub fn diagnose(
         };
         return Some(format!(
             "{head}; read as latitude,longitude they lie inside it: the longitude and latitude \
-             columns look swapped — swap them (longitude is east–west, the larger number in \
-             China){datum}"
+             columns look swapped — swap them (longitude, 经度, is the east–west coordinate){datum}"
         ));
     }
     let not_degrees = share(points, |x, y| x.abs() > 180.0 || y.abs() > 90.0);

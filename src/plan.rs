@@ -22,8 +22,8 @@ use crate::graph::{Mode, RoadGraph, build_graph};
 use crate::lang::RiderReason;
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
-use crate::places::demand::{Booking, read_demand};
-use crate::places::import::{self, RowWarning};
+use crate::places::demand::{Booking, GivenColumns, read_demand_file};
+use crate::places::import::{self, FileRead, RowWarning};
 use crate::places::residents::{self, ResidentOptions, Residents};
 use crate::places::{
     Amenity, AmenityProfile, ParkOptions, Source, ZoneId, ZoneKind, Zones, osm_amenities,
@@ -58,6 +58,8 @@ pub struct LifeCircle {
     pub amenities: Vec<Amenity>,
     /// Skipped rows of the planner's files.
     pub warnings: Vec<RowWarning>,
+    /// The planner's POI files as read (encoding, rows, CRS).
+    pub inputs: Vec<FileRead>,
     /// The result.
     pub report: CoverageReport,
 }
@@ -86,6 +88,10 @@ pub struct BusLines {
     pub bookings: Vec<Booking>,
     /// Demand rows that could not be used.
     pub skipped: Vec<RowWarning>,
+    /// The demand file as read (encoding, rows, CRS); empty for a synthetic sample.
+    pub inputs: Vec<FileRead>,
+    /// The demand file's columns as given, for `drt_riders.csv`.
+    pub given: Option<GivenColumns>,
     /// The proposal.
     pub plan: LinePlan,
     /// Per park of a synthetic sample: how many residents it could be drawn from (empty for
@@ -340,11 +346,12 @@ fn bus_stage(
     let parks = region.parks.as_ref().map_err(|_| "no parks".to_string())?;
     let (lines, transit_graph, _) = region.transit.as_ref().map_err(|e| e.to_string())?;
     scenario.arrive_s().map_err(|e| e.to_string())?;
+    let mut file: Option<(FileRead, GivenColumns)> = None;
     let (selected, bookings, skipped, samples) = match &scenario.bus.demand {
         Some(path) => {
-            let (selected, bookings, skipped) =
-                supplied_bookings(scenario, path, demand_crs, parks, region.extract.bbox)?;
-            (selected, bookings, skipped, Vec::new())
+            let s = supplied_bookings(scenario, path, demand_crs, parks, region.extract.bbox)?;
+            file = Some((s.input, s.given));
+            (s.selected, s.bookings, s.skipped, Vec::new())
         }
         None => {
             let sample = sample
@@ -400,14 +407,30 @@ fn bus_stage(
         &options,
     )
     .map_err(|e| e.to_string())?;
+    let (inputs, given) = match file {
+        Some((input, given)) => (vec![input], Some(given)),
+        None => (Vec::new(), None),
+    };
     Ok(BusLines {
         parks: selected,
         bookings,
         skipped,
+        inputs,
+        given,
         plan,
         samples,
         bus_vertices,
     })
+}
+
+/// A demand file's bookings for the parks planned for, and what was read.
+struct Supplied {
+    selected: Vec<ZoneId>,
+    bookings: Vec<Booking>,
+    /// The rows that could not be used, by line.
+    skipped: Vec<RowWarning>,
+    input: FileRead,
+    given: GivenColumns,
 }
 
 /// The bookings of a demand file for the parks planned for (all of them, unless `[bus] parks`
@@ -418,13 +441,14 @@ fn supplied_bookings(
     demand_crs: Crs,
     parks: &Zones,
     bbox: [f64; 4],
-) -> StageResult<(Vec<ZoneId>, Vec<Booking>, Vec<RowWarning>)> {
+) -> StageResult<Supplied> {
     let selected = if scenario.bus.parks.is_empty() {
         parks.zones.iter().map(|z| z.id).collect()
     } else {
         bus_parks(scenario, parks)?
     };
-    let (all, mut w) = read_demand(path, demand_crs, parks, bbox).map_err(|e| e.to_string())?;
+    let file = read_demand_file(path, demand_crs, parks, bbox).map_err(|e| e.to_string())?;
+    let (all, mut w) = (file.bookings, file.warnings);
     let mut b = Vec::with_capacity(all.len());
     let mut not_selected = import::RowWarnings::default();
     for booking in all {
@@ -453,7 +477,13 @@ fn supplied_bookings(
                 .unwrap_or_default()
         ));
     }
-    Ok((selected, b, w))
+    Ok(Supplied {
+        selected,
+        bookings: b,
+        skipped: w,
+        input: file.input,
+        given: file.given,
+    })
 }
 
 impl BusLines {
@@ -565,8 +595,9 @@ fn life_circle(
     };
     let mut amenities = osm_amenities(extract, &profile);
     let mut warnings = Vec::new();
+    let mut inputs = Vec::new();
     for path in &lc.poi {
-        let (more, w) = import::read_pois(
+        let file = import::read_pois_file(
             path,
             poi_crs,
             &profile,
@@ -574,8 +605,9 @@ fn life_circle(
             amenities.len() as u32,
         )
         .map_err(|e| e.to_string())?;
-        amenities.extend(more);
-        warnings.extend(w);
+        amenities.extend(file.amenities);
+        warnings.extend(file.warnings);
+        inputs.push(file.input);
     }
     let minutes = lc.minutes.unwrap_or(15.0);
     let options = CoverageOptions {
@@ -589,6 +621,7 @@ fn life_circle(
         zones,
         amenities,
         warnings,
+        inputs,
         report,
     })
 }
@@ -662,8 +695,10 @@ fn load_residents(
         ));
     }
     if let Some(path) = population {
-        let (r, w) = residents::read_population(path, crs, areas, extract.bbox)?;
-        let mut notes: Vec<String> = w.iter().map(ToString::to_string).collect();
+        let (r, w, input) = residents::read_population_file(path, crs, areas, extract.bbox)?;
+        let mut notes: Vec<String> = std::iter::once(input.to_string())
+            .chain(w.iter().map(ToString::to_string))
+            .collect();
         // Districts (polygons with a count) are spread over what lies inside them.
         let walk = || {
             let p = graph.profile(Mode::Walk);

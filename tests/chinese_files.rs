@@ -150,3 +150,268 @@ fn park_outlines_drawn_in_gcj02_are_converted() {
     let out = lifecircle(&["coverage", "--parks-crs", "mars"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The demo region's bounding box is about 9.47–9.64 E, 47.05–47.27 N (Liechtenstein).
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Regression (issue 11): an HR office's list (GBK, CRLF, Chinese headers, 工号/姓名/部门
+/// beside the columns used) reaches `drt_riders.csv` with its own columns, the coordinates as
+/// given and their CRS, and its bad rows listed with the reason; the run says once what the
+/// file was read as.
+#[test]
+fn hr_list_columns_and_bad_rows_reach_drt_riders() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hr_bookings_gbk.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("o");
+    let out = lifecircle(&[
+        "drt",
+        "--demand",
+        fixture.to_str().unwrap(),
+        "--iterations",
+        "50",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let summary: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            l.contains("hr_bookings_gbk.csv (GBK/GB18030, CRLF): 7 rows, 4 used, 3 skipped")
+        })
+        .collect();
+    assert_eq!(summary.len(), 1, "{stderr}");
+    let mut reader = csv::Reader::from_path(out_dir.join("drt_riders.csv")).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let n = headers.len();
+    assert_eq!(
+        headers[n - 6..],
+        ["lon_given", "lat_given", "crs", "工号", "姓名", "部门"],
+        "{headers:?}"
+    );
+    assert_eq!(headers[0], "source");
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let by_id = |id: &str| {
+        rows.iter()
+            .find(|r| &r[col("工号")] == id)
+            .unwrap_or_else(|| panic!("{id} missing from drt_riders.csv: {rows:?}"))
+    };
+    // Every row of the list is there, once, with its own fields.
+    let mut ids: Vec<&str> = rows.iter().map(|r| &r[col("工号")]).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "A0001", "A0002", "A0003", "A0004", "A0005", "A0006", "A0007"
+        ]
+    );
+    let zhao = by_id("A0007");
+    assert_eq!(
+        (&zhao[col("姓名")], &zhao[col("部门")]),
+        ("赵敏", "焊装车间")
+    );
+    assert_eq!(
+        (&zhao[col("lon_given")], &zhao[col("lat_given")]),
+        ("9.5480", "47.1800")
+    );
+    assert_eq!(&zhao[col("crs")], "wgs84");
+    assert!(
+        zhao[col("source")].ends_with("hr_bookings_gbk.csv:8"),
+        "{zhao:?}"
+    );
+    for (id, line, reason) in [
+        ("A0003", 4, "arrive_by '8点'"),
+        ("A0005", 6, "lon 'abc' is not a number"),
+        ("A0006", 7, "no park 'P99'"),
+    ] {
+        let r = by_id(id);
+        assert!(r[col("source")].ends_with(&format!(":{line}")), "{r:?}");
+        assert!(
+            r[col("unserved_reason")].starts_with("row skipped: ")
+                && r[col("unserved_reason")].contains(reason),
+            "{r:?}"
+        );
+        assert_eq!(&r[col("park")], "", "{r:?}");
+    }
+    assert_eq!(&by_id("A0005")[col("lon_given")], "abc");
+}
+
+/// Regression (issue 11): a booking file whose columns are swapped is one error naming the
+/// cause, not a skipped row per line.
+#[test]
+fn a_booking_file_with_swapped_columns_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latitudes under "lon", longitudes under "lat".
+    let mut text = String::from("lon,lat,park,arrive_by\n");
+    for i in 0..6 {
+        text.push_str(&format!("47.14{i},9.52{i},P1,08:00\n"));
+    }
+    let demand = write(dir.path(), "bookings.csv", &text);
+    let out = lifecircle(&[
+        "drt",
+        "--demand",
+        &demand,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bookings.csv")
+            && stderr.contains("6 of its 6 points lie outside the region")
+            && stderr.contains("the whole file, not a few rows")
+            && stderr.contains("swapped"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bookings.csv:2"), "{stderr}");
+}
+
+/// Regression (issue 11): a POI file in projected metres was a warning per row (and exit 0);
+/// now one error says what the numbers are.
+#[test]
+fn a_poi_file_in_projected_metres_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("x,y,category,name\n");
+    for i in 0..20 {
+        text.push_str(&format!(
+            "{}.5,{}.25,food,Shop {i}\n",
+            1_060_000 + i,
+            5_970_000 + i
+        ));
+    }
+    let pois = write(dir.path(), "pois.csv", &text);
+    let out = lifecircle(&[
+        "coverage",
+        "--poi",
+        &pois,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("pois.csv")
+            && stderr.contains("20 of its 20 points")
+            && stderr.contains("projected metres"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// Regression (issue 11): a POI file from another city is named as such, with both boxes.
+#[test]
+fn a_poi_file_of_another_city_gives_both_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("名称,经度,纬度,类别\n");
+    for i in 0..6 {
+        text.push_str(&format!("店{i},118.78{i},32.04{i},food\n"));
+    }
+    let pois = write(dir.path(), "pois.csv", &text);
+    let out = lifecircle(&[
+        "coverage",
+        "--poi",
+        &pois,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("118.7800,32.0400 – 118.7850,32.0450") && stderr.contains("another city"),
+        "{stderr}"
+    );
+}
+
+/// Regression (issue 11): UTF-16 saved without a byte-order mark is valid UTF-8 (ASCII and
+/// NULs) and was read as a table whose columns were "l\0o\0n\0…"; now the encoding is named.
+#[test]
+fn utf16_without_a_byte_order_mark_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "lon,lat,category\r\n9.5215,47.1410,food\r\n9.5230,47.1420,food\r\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let pois = dir.path().join("pois.csv");
+    std::fs::write(&pois, bytes).unwrap();
+    let out = lifecircle(&[
+        "coverage",
+        "--poi",
+        pois.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("pois.csv")
+            && stderr.contains("UTF-16 saved without a byte-order mark")
+            && stderr.contains("CSV UTF-8"),
+        "{stderr}"
+    );
+}
+
+/// Regression (issue 11): a population table and park outlines whose longitude and latitude
+/// are swapped are one error each, naming the cause (a population table was read with every
+/// row skipped; a parks file stopped at its first park with "is it the right region?").
+#[test]
+fn swapped_population_and_parks_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("经度,纬度,人口\n");
+    for i in 0..6 {
+        text.push_str(&format!("47.14{i},9.52{i},100\n"));
+    }
+    let people = write(dir.path(), "人口.csv", &text);
+    let out = lifecircle(&[
+        "commute",
+        "--modes",
+        "walk",
+        "--population",
+        &people,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("人口.csv")
+            && stderr.contains("6 of its 6 points")
+            && stderr.contains("swapped"),
+        "{stderr}"
+    );
+    let features: Vec<String> = (0..5)
+        .map(|i| {
+            let (y, x) = (47.10 + 0.02 * f64::from(i), 9.50);
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"园区{i}"}},"geometry":{{"type":"Polygon","coordinates":[[[{y},{x}],[{y},{x2}],[{y2},{x2}],[{y},{x}]]]}}}}"#,
+                x2 = x + 0.01,
+                y2 = y + 0.01
+            )
+        })
+        .collect();
+    let parks = write(
+        dir.path(),
+        "parks.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    );
+    let out = lifecircle(&[
+        "coverage",
+        "--parks",
+        &parks,
+        "--out",
+        dir.path().join("p").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("parks.geojson")
+            && stderr.contains("5 of its 5 points")
+            && stderr.contains("swapped"),
+        "{stderr}"
+    );
+}

@@ -116,3 +116,27 @@ fn excel_drops_the_leading_zero_of_amap_type_codes() {
     assert_eq!(profile.category_of_baidu("美食；中餐厅"), food);
     assert_eq!(profile.category_of_baidu("金融;银行"), None);
 }
+
+/// Regression (issue 11): the code tables checked against recorded Amap and Baidu responses.
+/// Baidu files libraries under 教育培训 ("教育培训;图书馆"), which mapped to no category.
+#[test]
+fn checked_codes_map_to_their_categories() {
+    let profile = AmenityProfile::load("park").unwrap();
+    let id = |name: &str| profile.categories.iter().position(|c| c.id == name);
+    assert_eq!(profile.category_of_amap("120303"), id("lodging"));
+    assert_eq!(profile.category_of_amap("060703"), id("shopping"));
+    assert_eq!(profile.category_of_amap("070500"), id("parcel"));
+    assert_eq!(profile.category_of_amap("141203"), id("school"));
+    assert_eq!(
+        profile.category_of_baidu("教育培训;图书馆"),
+        id("culture_sports")
+    );
+    assert_eq!(
+        profile.category_of_baidu("教育培训;科技馆"),
+        id("culture_sports")
+    );
+    assert_eq!(profile.category_of_baidu("房地产;宿舍"), id("lodging"));
+    assert_eq!(profile.category_of_baidu("生活服务;物流公司"), id("parcel"));
+    // Other 教育培训 tags stay outside the culture category.
+    assert_eq!(profile.category_of_baidu("教育培训;培训机构"), None);
+}

@@ -176,6 +176,9 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
     warn_read(&run.extract);
     print_park_notes(&run);
     let lc = stage(&run, run.life_circle.as_ref())?;
+    for input in &lc.inputs {
+        eprintln!("{input}");
+    }
     for w in &lc.warnings {
         eprintln!("warning: {w} (row skipped)");
     }
@@ -309,6 +312,9 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
             eprintln!("warning: {w}");
         }
     }
+    for input in &bus.inputs {
+        eprintln!("{input}");
+    }
     for w in &bus.skipped {
         eprintln!("warning: {w}");
     }
@@ -325,6 +331,7 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
         demand: demand_name.as_deref(),
         seed: scenario.bus.seed,
         skipped_rows: &bus.skipped,
+        given: bus.given.as_ref(),
         timezone: &scenario.bus.timezone,
         lang,
         no_line: &bus.parks_without_line(),

@@ -2,17 +2,21 @@
 //! with the park it goes to and the time it must arrive by. Columns: `lon, lat, park,
 //! arrive_by` (HH:MM) and optionally `count` (default 1); coordinates in WGS-84, GCJ-02 or
 //! BD-09. A bad row (not a number, outside the region, unknown park, bad time) is reported
-//! with its line and skipped; a file without the columns is an error.
+//! with its line and skipped; a file without the columns, or whose points mostly lie outside
+//! the region, is an error. The columns the tool does not use (工号, 姓名, 部门 …) and the
+//! coordinates as given are kept per line ([`GivenColumns`]) for the per-row outputs.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use geo::Coord;
 
 use super::crs::Crs;
 use super::import::{
-    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, RowWarnings, check_point, invalid, number,
-    read_text,
+    CsvTable, FileRead, LAT_NAMES, LON_NAMES, RowWarning, RowWarnings, check_point, invalid,
+    number, read_text_file, refuse_misplaced,
 };
+use super::misplaced::CrsOption;
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
 
@@ -62,8 +66,73 @@ pub fn read_demand(
     parks: &Zones,
     bbox: [f64; 4],
 ) -> Result<(Vec<Booking>, Vec<RowWarning>)> {
-    let text = read_text(path)?;
-    let table = CsvTable::read(path, &text)?;
+    read_demand_file(path, crs, parks, bbox).map(|f| (f.bookings, f.warnings))
+}
+
+/// Most skipped rows whose given values are kept for the per-row outputs; the rest are
+/// counted ([`GivenColumns::skipped_not_kept`]).
+pub const MAX_SKIPPED_KEPT: usize = 10_000;
+
+/// A booking file's columns as given, by line, for the per-row outputs (`drt_riders.csv`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GivenColumns {
+    /// The file.
+    pub path: String,
+    /// The CRS its coordinates were in.
+    pub crs: Crs,
+    /// Headers of the columns the tool does not use, as written in the file.
+    pub extra_headers: Vec<String>,
+    /// Every used row and the first [`MAX_SKIPPED_KEPT`] skipped rows, by spreadsheet line.
+    pub rows: BTreeMap<usize, GivenRow>,
+    /// Skipped rows beyond [`MAX_SKIPPED_KEPT`].
+    pub skipped_not_kept: usize,
+}
+
+/// One row of a booking file as given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GivenRow {
+    /// The longitude field, as written.
+    pub lon: String,
+    /// The latitude field, as written.
+    pub lat: String,
+    /// The fields of [`GivenColumns::extra_headers`], in that order.
+    pub extra: Vec<String>,
+    /// Why the row was skipped, if it was.
+    pub skipped: Option<String>,
+}
+
+/// A booking file as read by [`read_demand_file`].
+#[derive(Clone, Debug)]
+pub struct DemandFile {
+    /// The usable bookings.
+    pub bookings: Vec<Booking>,
+    /// Skipped rows (the first ten, then a count), as [`read_demand`] returns them.
+    pub warnings: Vec<RowWarning>,
+    /// What the file was found to be: encoding, line ends, rows, CRS.
+    pub input: FileRead,
+    /// Its columns as given, by line.
+    pub given: GivenColumns,
+}
+
+/// The `--demand` option, for messages.
+pub const DEMAND_CRS_OPTION: CrsOption = CrsOption {
+    flag: "--demand-crs",
+    key: "[bus] demand_crs",
+};
+
+/// [`read_demand`], also keeping what the file was found to be and its columns as given.
+///
+/// # Errors
+/// A file that cannot be read or decoded, lacks the columns, or whose points mostly lie
+/// outside the region ([`super::misplaced`]).
+pub fn read_demand_file(
+    path: &Path,
+    crs: Crs,
+    parks: &Zones,
+    bbox: [f64; 4],
+) -> Result<DemandFile> {
+    let file = read_text_file(path)?;
+    let table = CsvTable::read(path, &file.text)?;
     let (Some(lon), Some(lat), Some(park), Some(arrive)) = (
         table.column(LON_NAMES),
         table.column(LAT_NAMES),
@@ -79,9 +148,44 @@ pub fn read_demand(
         ));
     };
     let count = table.column(&["count", "workers", "人数"]);
+    let used = [Some(lon), Some(lat), Some(park), Some(arrive), count];
+    let extra: Vec<usize> = (0..table.headers.len())
+        .filter(|i| !used.contains(&Some(*i)))
+        .collect();
+    let points: Vec<(f64, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|(_, r)| {
+            let r = r.as_ref().ok()?;
+            Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
+        })
+        .collect();
+    refuse_misplaced(path, &points, crs, bbox, DEMAND_CRS_OPTION)?;
+    let rows_read = table.rows.len();
+    let mut given = GivenColumns {
+        path: path.display().to_string(),
+        crs,
+        extra_headers: extra
+            .iter()
+            .map(|&i| table.raw_headers[i].clone())
+            .collect(),
+        ..GivenColumns::default()
+    };
     let mut bookings = Vec::new();
     let mut warnings = RowWarnings::default();
     for (line, record) in table.rows {
+        let mut row = record.as_ref().map_or_else(
+            |_| GivenRow::default(),
+            |r| GivenRow {
+                lon: r.get(lon).unwrap_or("").to_string(),
+                lat: r.get(lat).unwrap_or("").to_string(),
+                extra: extra
+                    .iter()
+                    .map(|&i| r.get(i).unwrap_or("").to_string())
+                    .collect(),
+                skipped: None,
+            },
+        );
         let parsed = record.and_then(|r| {
             let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
             let location = check_point(x, y, crs, bbox)?;
@@ -115,15 +219,31 @@ pub fn read_demand(
             })
         });
         match parsed {
-            Ok(b) => bookings.push(b),
-            Err(message) => warnings.push(RowWarning {
-                path: path.display().to_string(),
-                line,
-                message,
-            }),
+            Ok(b) => {
+                bookings.push(b);
+                given.rows.insert(line, row);
+            }
+            Err(message) => {
+                if given.rows.len() - bookings.len() < MAX_SKIPPED_KEPT {
+                    row.skipped = Some(message.clone());
+                    given.rows.insert(line, row);
+                } else {
+                    given.skipped_not_kept += 1;
+                }
+                warnings.push(RowWarning {
+                    path: path.display().to_string(),
+                    line,
+                    message,
+                });
+            }
         }
     }
-    Ok((bookings, warnings.finish()))
+    Ok(DemandFile {
+        input: FileRead::new(path, &file, rows_read, bookings.len(), crs),
+        bookings,
+        warnings: warnings.finish(),
+        given,
+    })
 }
 
 #[cfg(test)]

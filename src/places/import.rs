@@ -8,6 +8,8 @@ use std::path::Path;
 use geo::{Coord, MultiPolygon};
 
 use super::crs::{Crs, to_wgs84};
+use super::misplaced::CrsOption;
+use super::text::{LineEnds, TextEncoding, line_ends};
 use super::{Amenity, AmenityId, AmenityProfile, Source, Zone, ZoneId, ZoneKind, Zones, area_ha};
 use crate::error::{Error, Result};
 
@@ -95,7 +97,7 @@ impl RowWarnings {
 }
 
 /// `499990` → `499,990`.
-fn thousands(n: usize) -> String {
+pub(super) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -159,13 +161,98 @@ pub(super) fn invalid(path: &Path, hint: impl Into<String>) -> Error {
 
 /// A planner's text file, decoded from UTF-8, UTF-16 or GBK/GB18030 ([`super::text`]).
 pub(super) fn read_text(path: &Path) -> Result<String> {
+    read_text_file(path).map(|t| t.text)
+}
+
+/// A planner's text file as read: its text and what it was found to be.
+pub(super) struct TextFile {
+    /// The decoded text.
+    pub text: String,
+    /// The encoding found.
+    pub encoding: TextEncoding,
+    /// The line ends found.
+    pub line_ends: LineEnds,
+}
+
+/// Reads and decodes a planner's text file, keeping the encoding and line ends found.
+pub(super) fn read_text_file(path: &Path) -> Result<TextFile> {
     let bytes = std::fs::read(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
         cause,
     })?;
-    super::text::decode_text(&bytes)
-        .map(|(text, _)| text)
-        .map_err(|hint| invalid(path, hint))
+    let (text, encoding) = super::text::decode_text(&bytes).map_err(|hint| invalid(path, hint))?;
+    Ok(TextFile {
+        line_ends: line_ends(&text),
+        text,
+        encoding,
+    })
+}
+
+/// One planner's file as it was read, for messages and the report's list of inputs:
+/// "read pois.csv (GBK/GB18030, CRLF): 1,204 rows, 1,201 used, 3 skipped; coordinates in gcj02".
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FileRead {
+    /// The file, as given.
+    pub path: String,
+    /// The encoding found.
+    pub encoding: TextEncoding,
+    /// The line ends found.
+    pub line_ends: LineEnds,
+    /// Data rows (CSV lines after the header, or GeoJSON features) in the file.
+    pub rows_read: usize,
+    /// Rows not used (bad values, outside the region, types without a category, …).
+    pub rows_skipped: usize,
+    /// The CRS its coordinates were read in.
+    pub crs: Crs,
+}
+
+impl FileRead {
+    pub(super) fn new(
+        path: &Path,
+        file: &TextFile,
+        rows_read: usize,
+        rows_used: usize,
+        crs: Crs,
+    ) -> Self {
+        FileRead {
+            path: path.display().to_string(),
+            encoding: file.encoding,
+            line_ends: file.line_ends,
+            rows_read,
+            rows_skipped: rows_read.saturating_sub(rows_used),
+            crs,
+        }
+    }
+}
+
+impl fmt::Display for FileRead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "read {} ({}, {}): {} rows, {} used, {} skipped; coordinates in {}",
+            self.path,
+            self.encoding.name(),
+            self.line_ends.name(),
+            thousands(self.rows_read),
+            thousands(self.rows_read - self.rows_skipped.min(self.rows_read)),
+            thousands(self.rows_skipped),
+            self.crs.name()
+        )
+    }
+}
+
+/// The whole-file error when most of `points` lie outside the region ([`super::misplaced`]).
+pub(super) fn refuse_misplaced(
+    path: &Path,
+    points: &[(f64, f64)],
+    crs: Crs,
+    bbox: [f64; 4],
+    option: CrsOption,
+) -> Result<()> {
+    match super::misplaced::diagnose(points, crs, bbox, option) {
+        Some(why) => Err(invalid(path, why)),
+        None => Ok(()),
+    }
 }
 
 /// Checks a lon/lat pair: in range (NaN is not), and within `MARGIN_DEG` of the data's
@@ -181,12 +268,7 @@ pub(super) fn check_point(
         return Err(format!("coordinates {lon},{lat} are not a lon,lat pair"));
     }
     let p = to_wgs84(crs, Coord { x: lon, y: lat });
-    const MARGIN_DEG: f64 = 0.05;
-    if p.x < bbox[0] - MARGIN_DEG
-        || p.x > bbox[2] + MARGIN_DEG
-        || p.y < bbox[1] - MARGIN_DEG
-        || p.y > bbox[3] + MARGIN_DEG
-    {
+    if !super::misplaced::in_region(p, bbox) {
         return Err(format!(
             "point {:.6},{:.6} lies outside the region of the OSM data (swapped lon/lat, or wrong --poi-crs?)",
             p.x, p.y
@@ -213,16 +295,53 @@ pub fn read_pois(
     bbox: [f64; 4],
     first_id: u32,
 ) -> Result<(Vec<Amenity>, Vec<RowWarning>)> {
-    let text = read_text(path)?;
+    read_pois_file(path, crs, profile, bbox, first_id).map(|f| (f.amenities, f.warnings))
+}
+
+/// A POI file as read by [`read_pois_file`].
+#[derive(Clone, Debug)]
+pub struct PoiFile {
+    /// The facilities it adds.
+    pub amenities: Vec<Amenity>,
+    /// Notes and skipped rows, as [`read_pois`] returns them.
+    pub warnings: Vec<RowWarning>,
+    /// What the file was found to be: encoding, line ends, rows, CRS.
+    pub input: FileRead,
+}
+
+/// The `--poi` option, for messages.
+pub const POI_CRS_OPTION: CrsOption = CrsOption {
+    flag: "--poi-crs",
+    key: "[life_circle] poi_crs",
+};
+
+/// [`read_pois`], also saying what the file was found to be ([`FileRead`]).
+///
+/// # Errors
+/// As [`read_pois`]; and when most of its points lie outside the region (swapped columns,
+/// another CRS, projected metres, another city), one error saying which
+/// ([`super::misplaced`]) instead of a warning per row.
+pub fn read_pois_file(
+    path: &Path,
+    crs: Option<Crs>,
+    profile: &AmenityProfile,
+    bbox: [f64; 4],
+    first_id: u32,
+) -> Result<PoiFile> {
+    let file = read_text_file(path)?;
+    let text = &file.text;
     let is_geojson = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
     let (kind, rows) = if is_geojson {
-        (PoiFileKind::Plain, geojson_rows(path, &text)?)
+        (PoiFileKind::Plain, geojson_rows(path, text)?)
     } else {
-        csv_rows(path, &text)?
+        csv_rows(path, text)?
     };
     let crs = crs.unwrap_or(kind.default_crs());
+    let points: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.lon_lat.clone().ok()).collect();
+    refuse_misplaced(path, &points, crs, bbox, POI_CRS_OPTION)?;
+    let rows_read = rows.len();
     let mut amenities = Vec::new();
     let mut notes = Vec::new();
     if kind != PoiFileKind::Plain {
@@ -287,7 +406,11 @@ pub fn read_pois(
     }
     notes.extend(warnings.finish());
     notes.extend(unmapped.warning(path, &profile.name));
-    Ok((amenities, notes))
+    Ok(PoiFile {
+        input: FileRead::new(path, &file, rows_read, amenities.len(), crs),
+        amenities,
+        warnings: notes,
+    })
 }
 
 /// What kind of POI file a CSV is, from its columns.
@@ -394,8 +517,10 @@ struct Row {
 
 /// A planner's CSV file: lower-cased headers (BOM removed) and every data row with its line.
 pub(super) struct CsvTable {
-    /// Column names.
+    /// Column names, lower-cased.
     pub headers: Vec<String>,
+    /// Column names as written in the file (BOM removed).
+    pub raw_headers: Vec<String>,
     /// `(line, record or why it is unreadable)`.
     pub rows: Vec<(usize, std::result::Result<csv::StringRecord, String>)>,
 }
@@ -407,12 +532,13 @@ impl CsvTable {
             .flexible(true)
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
-        let headers = reader
+        let raw_headers: Vec<String> = reader
             .headers()
             .map_err(|e| invalid(path, format!("cannot read the CSV header: {e}")))?
             .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
+        let headers = raw_headers.iter().map(|h| h.to_lowercase()).collect();
         // The csv crate counts `\n` only: CR-only files would be all "line 1".
         let mut rows_at = SpreadsheetRows::new(text);
         let mut row_of =
@@ -424,7 +550,11 @@ impl CsvTable {
                 Err(e) => (row_of(e.position()), Err(format!("unreadable row: {e}"))),
             })
             .collect();
-        Ok(CsvTable { headers, rows })
+        Ok(CsvTable {
+            headers,
+            raw_headers,
+            rows,
+        })
     }
 
     /// The first column with one of `names`.
@@ -548,6 +678,22 @@ pub(super) fn to_geo(value: &geojson::GeometryValue) -> Option<geo::Geometry<f64
         .flatten()
 }
 
+/// A feature's first position as given (a Point's, or the first vertex of a line or ring), for
+/// telling a misplaced file ([`super::misplaced`]).
+pub(super) fn first_position(f: &geojson::Feature) -> Option<(f64, f64)> {
+    use geojson::GeometryValue as G;
+    let p = match &f.geometry.as_ref()?.value {
+        G::Point { coordinates } => coordinates,
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => coordinates.first()?,
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.first()?.first()?
+        }
+        G::MultiPolygon { coordinates } => coordinates.first()?.first()?.first()?,
+        G::GeometryCollection { .. } => return None,
+    };
+    (p.len() >= 2).then(|| (p[0], p[1]))
+}
+
 /// Whether every position of a geometry has at least a longitude and a latitude.
 pub(super) fn positions_complete(value: &geojson::GeometryValue) -> bool {
     use geojson::GeometryValue as G;
@@ -595,11 +741,19 @@ fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
         .collect())
 }
 
+/// The `--parks` option, for messages.
+pub const PARKS_CRS_OPTION: CrsOption = CrsOption {
+    flag: "--parks-crs",
+    key: "[region] parks_crs",
+};
+
 /// Reads zones (parks) from a GeoJSON file of Polygon / MultiPolygon features with a `name`.
 /// A feature that lies entirely outside `bbox` (the OSM data) is an error naming it.
 pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4]) -> Result<Zones> {
     let text = read_text(path)?;
     let fc = parse_geojson(path, &text)?;
+    let points: Vec<(f64, f64)> = fc.features.iter().filter_map(first_position).collect();
+    refuse_misplaced(path, &points, crs, bbox, PARKS_CRS_OPTION)?;
     let mut zones = Vec::new();
     let mut notes = Vec::new();
     for (i, f) in fc.features.iter().enumerate() {

@@ -13,6 +13,7 @@ pub mod crs;
 pub mod demand;
 pub mod districts;
 pub mod import;
+pub mod misplaced;
 pub mod profile;
 pub mod raster;
 pub mod residents;

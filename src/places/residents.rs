@@ -68,8 +68,8 @@ use rstar::{AABB, RTree};
 use super::crs::{Crs, to_wgs84};
 use super::districts::{District, DistrictId};
 use super::import::{
-    CsvTable, LAT_NAMES, LON_NAMES, RowWarning, check_point, invalid, number, parse_geojson,
-    read_text,
+    CsvTable, FileRead, LAT_NAMES, LON_NAMES, RowWarning, check_point, first_position, invalid,
+    number, parse_geojson, read_text_file, refuse_misplaced,
 };
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
@@ -605,6 +605,15 @@ fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row
             ),
         ));
     };
+    let points: Vec<(f64, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|(_, r)| {
+            let r = r.as_ref().ok()?;
+            Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
+        })
+        .collect();
+    refuse_misplaced(path, &points, crs, bbox, POPULATION_CRS_OPTION)?;
     Ok(table
         .rows
         .into_iter()
@@ -687,6 +696,8 @@ fn feature_location(
 
 fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row>> {
     let features = parse_geojson(path, text)?.features;
+    let points: Vec<(f64, f64)> = features.iter().filter_map(first_position).collect();
+    refuse_misplaced(path, &points, crs, bbox, POPULATION_CRS_OPTION)?;
     Ok(features
         .iter()
         .enumerate()
@@ -714,6 +725,13 @@ fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec
         .collect())
 }
 
+/// The `--population` option, for messages.
+pub const POPULATION_CRS_OPTION: crate::places::misplaced::CrsOption =
+    crate::places::misplaced::CrsOption {
+        flag: "--population-crs",
+        key: "[commute] population_crs",
+    };
+
 /// Reads a planner's population: a CSV with columns `lon`, `lat` and `count` (or
 /// `population`, `residents`, `人口`), or a GeoJSON (`.geojson`/`.json`) of Point, Polygon or
 /// MultiPolygon features with a `count` (or `population`, `residents`, `人口`) property.
@@ -734,15 +752,29 @@ pub fn read_population(
     areas: &Zones,
     bbox: [f64; 4],
 ) -> Result<(Residents, Vec<RowWarning>)> {
-    let text = read_text(path)?;
+    read_population_file(path, crs, areas, bbox).map(|(r, w, _)| (r, w))
+}
+
+/// [`read_population`], also saying what the file was found to be ([`FileRead`]: encoding,
+/// line ends, rows, CRS). A file whose points mostly lie outside the region is one error
+/// saying why ([`crate::places::misplaced`]).
+pub fn read_population_file(
+    path: &Path,
+    crs: Crs,
+    areas: &Zones,
+    bbox: [f64; 4],
+) -> Result<(Residents, Vec<RowWarning>, FileRead)> {
+    let file = read_text_file(path)?;
+    let text = &file.text;
     let is_geojson = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
     let rows = if is_geojson {
-        geojson_rows(path, &text, crs, bbox)?
+        geojson_rows(path, text, crs, bbox)?
     } else {
-        csv_rows(path, &text, crs, bbox)?
+        csv_rows(path, text, crs, bbox)?
     };
+    let rows_read = rows.len();
     if rows.is_empty() {
         return Err(invalid(path, "it has no rows or features"));
     }
@@ -774,6 +806,7 @@ pub fn read_population(
             }),
         }
     }
+    let input = FileRead::new(path, &file, rows_read, units.len(), crs);
     Ok((
         Residents {
             units,
@@ -783,6 +816,7 @@ pub fn read_population(
             districts: districts.finish(),
         },
         warnings.finish(),
+        input,
     ))
 }
 

@@ -10,7 +10,7 @@ use super::{OutputFile, feature, feature_collection, point_geometry, round, to_j
 use crate::drt::demand::NoLine;
 use crate::drt::lines::{LinePlan, Run, booking_source};
 use crate::lang::{self, Lang, RiderReason};
-use crate::places::demand::{Booking, format_clock as clock};
+use crate::places::demand::{Booking, GivenColumns, format_clock as clock};
 use crate::places::import::RowWarning;
 use crate::places::{ZoneId, Zones};
 
@@ -25,6 +25,8 @@ pub struct DrtRunInfo<'a> {
     pub seed: u64,
     /// Demand rows that could not be used.
     pub skipped_rows: &'a [RowWarning],
+    /// The booking file's columns as given (none for a synthetic sample).
+    pub given: Option<&'a GivenColumns>,
     /// Time zone written to the GTFS feed (IANA name).
     pub timezone: &'a str,
     /// Language of the GTFS names (agency, routes, gate stops); the other files are English.
@@ -71,6 +73,129 @@ pub const DRT_FILES: &[&str] = &[
     "gtfs/shapes.txt",
     "tables.xlsx",
 ];
+
+/// The columns of `drt_riders.csv` computed by the tool; after them come `lon_given`,
+/// `lat_given`, `crs` and the booking file's other columns under their own headers.
+pub const RIDER_COLUMNS: &[&str] = &[
+    "source",
+    "lon",
+    "lat",
+    "park",
+    "arrive_by",
+    "workers",
+    "stop",
+    "walk_min",
+    "line",
+    "board",
+    "arrive",
+    "direct_ride_min",
+    "in_vehicle_min",
+    "door_to_door_min",
+    "evening_in_vehicle_min",
+    "existing_best_min",
+    "unserved_reason",
+    "demand",
+];
+
+/// Headers of `drt_riders.csv`: ours, the coordinates as given and their CRS, then the booking
+/// file's unused columns as written (one named like ours gets `_given` appended).
+fn given_headers(ours: &[&str], given: Option<&GivenColumns>) -> Vec<String> {
+    let mut headers: Vec<String> = ours.iter().map(|h| (*h).to_string()).collect();
+    headers.extend(["lon_given", "lat_given", "crs"].map(String::from));
+    for h in given.map_or(&[][..], |g| g.extra_headers.as_slice()) {
+        let taken = headers.iter().any(|x| x.eq_ignore_ascii_case(h));
+        headers.push(if taken {
+            format!("{h}_given")
+        } else {
+            h.clone()
+        });
+    }
+    headers
+}
+
+/// The given columns of one booking's row: its coordinates as written, their CRS and its
+/// other fields; empty for a synthetic sample.
+fn given_fields(given: Option<&GivenColumns>, booking: Option<&Booking>) -> Vec<String> {
+    let Some(g) = given else {
+        return vec![String::new(); 3];
+    };
+    let row = booking.and_then(|b| match &b.source {
+        crate::places::Source::File { line, .. } => g.rows.get(line),
+        _ => None,
+    });
+    given_row_fields(g, row)
+}
+
+fn given_row_fields(
+    g: &GivenColumns,
+    row: Option<&crate::places::demand::GivenRow>,
+) -> Vec<String> {
+    let mut out = match row {
+        Some(r) => vec![r.lon.clone(), r.lat.clone(), g.crs.name().to_string()],
+        None => vec![String::new(), String::new(), g.crs.name().to_string()],
+    };
+    let extra = row.map_or(&[][..], |r| r.extra.as_slice());
+    out.extend((0..g.extra_headers.len()).map(|i| extra.get(i).cloned().unwrap_or_default()));
+    out
+}
+
+/// One row per booking-file row that became no booking (a bad value, a park not planned for),
+/// with the reason in `unserved_reason` and the row's fields as given; then one row counting
+/// skipped rows beyond [`crate::places::demand::MAX_SKIPPED_KEPT`].
+fn skipped_rider_rows(
+    info: &DrtRunInfo<'_>,
+    bookings: &[Booking],
+    ours: usize,
+) -> Vec<Vec<String>> {
+    let Some(g) = info.given else {
+        return Vec::new();
+    };
+    let used: std::collections::BTreeSet<usize> = bookings
+        .iter()
+        .filter_map(|b| match &b.source {
+            crate::places::Source::File { line, .. } => Some(*line),
+            _ => None,
+        })
+        .collect();
+    let reason_at = |line: usize| {
+        info.skipped_rows
+            .iter()
+            .find(|w| w.line == line && !w.message.starts_with('…'))
+            .map(|w| w.message.clone())
+    };
+    let reason_col = RIDER_COLUMNS
+        .iter()
+        .position(|c| *c == "unserved_reason")
+        .expect("a reason column");
+    let mut rows: Vec<Vec<String>> = g
+        .rows
+        .iter()
+        .filter(|(line, _)| !used.contains(line))
+        .map(|(&line, row)| {
+            let mut r = vec![String::new(); ours];
+            r[0] = format!("{}:{line}", g.path);
+            r[reason_col] = format!(
+                "row skipped: {}",
+                row.skipped
+                    .clone()
+                    .or_else(|| reason_at(line))
+                    .unwrap_or_else(|| "its park is not among the parks planned for".into())
+            );
+            r[ours - 1] = "supplied".into();
+            r.extend(given_row_fields(g, Some(row)));
+            r
+        })
+        .collect();
+    if g.skipped_not_kept > 0 {
+        let mut r = vec![String::new(); ours];
+        r[0].clone_from(&g.path);
+        r[reason_col] = format!("… and {} more skipped rows, not listed", g.skipped_not_kept);
+        r[ours - 1] = "supplied".into();
+        r.extend(given_row_fields(g, None));
+        rows.push(r);
+    }
+    rows
+}
 
 /// All bus-line outputs.
 pub fn drt_files(
@@ -188,7 +313,7 @@ pub fn drt_files(
     );
 
     // Riders.
-    let rider_rows = plan
+    let mut rider_rows: Vec<Vec<String>> = plan
         .riders
         .iter()
         .map(|r| {
@@ -222,27 +347,15 @@ pub fn drt_files(
             ]
         })
         .collect();
+    for (row, r) in rider_rows.iter_mut().zip(&plan.riders) {
+        row.extend(given_fields(info.given, Some(&bookings[r.booking])));
+    }
+    rider_rows.extend(skipped_rider_rows(info, bookings, RIDER_COLUMNS.len()));
     let riders = csv_bytes(
-        &[
-            "source",
-            "lon",
-            "lat",
-            "park",
-            "arrive_by",
-            "workers",
-            "stop",
-            "walk_min",
-            "line",
-            "board",
-            "arrive",
-            "direct_ride_min",
-            "in_vehicle_min",
-            "door_to_door_min",
-            "evening_in_vehicle_min",
-            "existing_best_min",
-            "unserved_reason",
-            "demand",
-        ],
+        &given_headers(RIDER_COLUMNS, info.given)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
         rider_rows,
     );
 

@@ -1316,6 +1316,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             demand: demand.as_deref(),
             seed: run.scenario.bus.seed,
             skipped_rows: &b.skipped,
+            given: b.given.as_ref(),
             timezone: &run.scenario.bus.timezone,
             lang,
             no_line: &b.parks_without_line(),

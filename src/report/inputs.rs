@@ -9,7 +9,7 @@ use std::path::Path;
 use super::html::Lang;
 use super::svg::escape as esc;
 use crate::places::Source;
-use crate::places::import::{InputFile, RowWarning};
+use crate::places::import::{FileRead, InputFile, RowWarning};
 use crate::plan::PlanRun;
 
 /// Skipped rows listed in full per file; the rest are "… and N more".
@@ -51,6 +51,16 @@ fn file(
         date: None,
         warnings,
     }
+}
+
+/// `file` with what its reader found: the encoding and line ends, and the CRS its coordinates
+/// were read in (an Amap or Baidu export's own when none was given).
+fn as_read(mut file: InputFile, read: Option<&FileRead>) -> InputFile {
+    if let Some(r) = read {
+        file.encoding = Some(format!("{}, {}", r.encoding.name(), r.line_ends.name()));
+        file.crs = r.crs.name().to_string();
+    }
+    file
 }
 
 /// Every input file of a run, in the order the stages read them.
@@ -101,7 +111,11 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
                 .filter(|w| w.path == p)
                 .cloned()
                 .collect();
-            files.push(file("POI", path, &s.life_circle.poi_crs, read, w));
+            let found = lc.inputs.iter().find(|r| r.path == p);
+            files.push(as_read(
+                file("POI", path, &s.life_circle.poi_crs, read, w),
+                found,
+            ));
         }
     }
     if let (Some(path), Ok(c)) = (&s.commute.population, &run.commute) {
@@ -119,13 +133,14 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         files.push(file("GTFS", path, "WGS-84", lines, Vec::new()));
     }
     if let (Some(path), Ok(b)) = (&s.bus.demand, &run.bus) {
-        files.push(file(
+        let demand = file(
             "demand",
             path,
             &s.bus.demand_crs,
             b.bookings.len(),
             b.skipped.clone(),
-        ));
+        );
+        files.push(as_read(demand, b.inputs.first()));
     }
     files
 }

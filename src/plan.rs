@@ -332,6 +332,7 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
                 bookings: &bookings,
                 synthetic: scenario.bus.demand.is_none(),
                 osm_stops: &extract.bus_stops,
+                streets: &extract.highways,
                 existing: &existing,
             },
             &options,
@@ -478,6 +479,7 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
         early_min: b.early_min,
         target_min: b.target_min,
         shift_h: b.shift_hours,
+        cost: scenario.cost.clone(),
         search: Config {
             seed: b.seed,
             time_limit_s: Some(b.seconds),

@@ -1012,6 +1012,7 @@ fn print_drt(plan: &LinePlan) {
         k.vehicle_h_morning,
         percent(k.load_factor)
     );
+    println!("{}", plan.cost_summary());
     println!(
         "search: {} requests, {} iterations in {:.1} s; checker: morning {}, evening {} ({})",
         plan.search.requests,

@@ -1777,6 +1777,9 @@ impl LinePlan {
     /// One line for the terminal: lines, vehicles, sizes, annual cost, cost and subsidy per
     /// rider trip, CO₂ against driving, and the fleet choice.
     pub fn cost_summary(&self) -> String {
+        if self.lines.is_empty() {
+            return "no bus lines planned, so no costs".into();
+        }
         let c = &self.cost;
         let t = &c.total;
         let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();

@@ -402,6 +402,7 @@ fn bus_stage(
             bookings: &bookings,
             synthetic: scenario.bus.demand.is_none(),
             osm_stops: &region.extract.bus_stops,
+            streets: &region.extract.highways,
             existing: &existing,
         },
         &options,
@@ -662,6 +663,7 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
         early_min: b.early_min,
         target_min: b.target_min,
         shift_h: b.shift_hours,
+        cost: scenario.cost.clone(),
         search: Config {
             seed: b.seed,
             time_limit_s: Some(b.seconds),

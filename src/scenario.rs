@@ -27,6 +27,8 @@ pub struct Scenario {
     pub commute: CommuteConfig,
     /// Reservation-responsive bus lines.
     pub bus: BusConfig,
+    /// What the bus lines cost (`[cost]`).
+    pub cost: crate::drt::cost::CostOptions,
     /// The report.
     pub report: ReportConfig,
 }
@@ -162,6 +164,7 @@ impl Default for Scenario {
             life_circle: LifeCircleConfig::default(),
             commute: CommuteConfig::default(),
             bus: BusConfig::default(),
+            cost: crate::drt::cost::CostOptions::default(),
             report: ReportConfig::default(),
         }
     }
@@ -556,6 +559,7 @@ impl Scenario {
             ));
         }
         check_timezone(&b.timezone)?;
+        self.cost.validate()?;
         if !["en", "zh"].contains(&self.report.lang.as_str()) {
             return Err(invalid("report.lang", &self.report.lang, "en or zh"));
         }

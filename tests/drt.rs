@@ -141,14 +141,11 @@ fn gtfs_reads_back_with_the_timetable_times_and_feeds_the_commute_stage() {
         p[0] * 3600 + p[1] * 60 + p[2]
     };
     for row in &timetable {
-        expected
-            .entry(format!("{}_{}", row["line"], row["period"]))
-            .or_default()
-            .push((
-                row["stop_id"].clone(),
-                secs(&row["arrival"]),
-                secs(&row["departure"]),
-            ));
+        expected.entry(row["trip"].clone()).or_default().push((
+            row["stop_id"].clone(),
+            secs(&row["arrival"]),
+            secs(&row["departure"]),
+        ));
     }
     assert_eq!(gtfs.trips.len(), expected.len());
     for (id, calls) in &expected {

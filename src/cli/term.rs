@@ -517,6 +517,7 @@ fn print_drt_notes(plan: &LinePlan, lang: Lang) {
             "vehicle-km {km_m:.1} morning, {km_d:.1} a day; vehicle-hours {h_m:.1} morning; load factor {lf}"
         );
     }
+    println!("{}", plan.cost_summary());
     let ok = |feasible: bool| match (feasible, zh) {
         (true, false) => "ok",
         (false, false) => "FAILED",

@@ -327,15 +327,53 @@ struct Times {
 }
 
 /// Checks a solution; fails only if the problem itself is malformed.
+///
+/// The steps: where each node is visited → pairing, precedence and unserved requests → per
+/// route capacity, times, windows, duration and ride times → the objective.
 pub fn check(problem: &Problem, solution: &Solution) -> Result<CheckReport, ModelError> {
     problem.validate()?;
     let roles = problem.roles();
     let mut violations = Vec::new();
-    let mut routes = Vec::new();
     let mut ride_min = Vec::new();
-    let nreq = problem.requests.len();
+    let seen = visit_positions(problem, solution, &roles, &mut violations);
+    let (unserved, unserved_penalty) = check_requests(problem, solution, &seen, &mut violations);
 
-    // Where each node is visited: (route index, position in visits).
+    let mut routes = Vec::new();
+    let (mut arc_cost, mut fixed_cost, mut duration_cost) = (0.0, 0.0, 0.0);
+    for route in &solution.routes {
+        let Some(report) = check_route(problem, route, &roles, &mut violations, &mut ride_min)
+        else {
+            continue;
+        };
+        let vehicle = &problem.vehicles[route.vehicle.0];
+        arc_cost += report.arc_cost;
+        fixed_cost += vehicle.fixed_cost;
+        duration_cost += vehicle.cost_per_duration_min * report.duration_min;
+        routes.push(report);
+    }
+    let vehicles_used = routes.len();
+    Ok(CheckReport {
+        violations,
+        routes,
+        ride_min,
+        arc_cost,
+        vehicles_used,
+        fixed_cost,
+        duration_cost,
+        unserved,
+        unserved_penalty,
+        objective: arc_cost + fixed_cost + duration_cost + unserved_penalty,
+    })
+}
+
+/// Where each node is visited: (route index, position in visits); flags unknown vehicles,
+/// vehicles used twice, nodes that are no request's and nodes visited twice.
+fn visit_positions(
+    problem: &Problem,
+    solution: &Solution,
+    roles: &[NodeRole],
+    violations: &mut Vec<Violation>,
+) -> Vec<Option<(usize, usize)>> {
     let mut seen: Vec<Option<(usize, usize)>> = vec![None; problem.nodes.len()];
     let mut vehicle_used = vec![false; problem.vehicles.len()];
     for (ri, route) in solution.routes.iter().enumerate() {
@@ -368,8 +406,18 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<CheckReport, Mode
             }
         }
     }
+    seen
+}
 
-    // Pairing, precedence, missing and declared-unserved requests.
+/// Pairing, precedence, missing and declared-unserved requests; the number of requests not
+/// served and their penalties.
+fn check_requests(
+    problem: &Problem,
+    solution: &Solution,
+    seen: &[Option<(usize, usize)>],
+    violations: &mut Vec<Violation>,
+) -> (usize, f64) {
+    let nreq = problem.requests.len();
     let mut declared = vec![0usize; nreq];
     for u in &solution.unserved {
         if let Some(d) = declared.get_mut(u.request.0) {
@@ -408,155 +456,166 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<CheckReport, Mode
             violations.push(Violation::WronglyDeclaredUnserved { request: u.request });
         }
     }
+    (unserved, unserved_penalty)
+}
 
-    // Per-route capacity, times, duration and ride times.
-    let mut arc_cost = 0.0;
-    let mut fixed_cost = 0.0;
-    let mut duration_cost = 0.0;
-    for route in &solution.routes {
-        let Some(vehicle) = problem.vehicles.get(route.vehicle.0) else {
-            continue;
-        };
-        if route.visits.is_empty()
-            || route.visits.iter().any(|n| {
-                !matches!(
-                    roles.get(n.0),
-                    Some(NodeRole::Pickup(_) | NodeRole::Delivery(_))
-                )
-            })
-        {
-            continue;
-        }
-        let mut seq = Vec::with_capacity(route.visits.len() + 2);
-        seq.push(vehicle.start_depot);
-        seq.extend_from_slice(&route.visits);
-        seq.push(vehicle.end_depot);
+/// One route: capacity, times (given or computed), windows, duration and ride times. `None`
+/// for a route that is empty, has an unknown vehicle or a node that is no request's, or whose
+/// schedule cannot be read.
+fn check_route(
+    problem: &Problem,
+    route: &RoutePlan,
+    roles: &[NodeRole],
+    violations: &mut Vec<Violation>,
+    ride_min: &mut Vec<(RequestId, f64)>,
+) -> Option<RouteReport> {
+    let vehicle = problem.vehicles.get(route.vehicle.0)?;
+    if route.visits.is_empty()
+        || route.visits.iter().any(|n| {
+            !matches!(
+                roles.get(n.0),
+                Some(NodeRole::Pickup(_) | NodeRole::Delivery(_))
+            )
+        })
+    {
+        return None;
+    }
+    let mut seq = Vec::with_capacity(route.visits.len() + 2);
+    seq.push(vehicle.start_depot);
+    seq.extend_from_slice(&route.visits);
+    seq.push(vehicle.end_depot);
 
-        // Capacity.
-        let mut load: i64 = 0;
-        let mut max_load: i64 = 0;
-        for &n in &route.visits {
-            load += i64::from(problem.nodes[n.0].load_delta);
-            max_load = max_load.max(load);
-            if load > i64::from(vehicle.capacity) || load < 0 {
-                violations.push(Violation::Capacity {
-                    vehicle: route.vehicle,
-                    node: n,
-                    load,
-                    capacity: vehicle.capacity,
-                });
-            }
-        }
-
-        let times = match &route.schedule {
-            Some(s) => given_times(problem, route, &seq, s, &mut violations),
-            None => eight_step(problem, route.vehicle, &seq, &roles),
-        };
-        let Some(times) = times else { continue };
-        let last = seq.len() - 1;
-
-        // Windows (depots: vehicle window ∩ depot node window).
-        let start_w = problem.nodes[vehicle.start_depot.0]
-            .time_window
-            .intersect(&vehicle.time_window);
-        let end_w = problem.nodes[vehicle.end_depot.0]
-            .time_window
-            .intersect(&vehicle.time_window);
-        let departure = times.start[0];
-        if departure < start_w.earliest_min - TOLERANCE
-            || departure > start_w.latest_min + TOLERANCE
-        {
-            violations.push(Violation::DepotDeparture {
-                vehicle: route.vehicle,
-                departure_min: departure,
-            });
-        }
-        let arrival = times.start[last];
-        if arrival > end_w.latest_min + TOLERANCE {
-            violations.push(Violation::DepotArrival {
-                vehicle: route.vehicle,
-                arrival_min: arrival,
-                latest_min: end_w.latest_min,
-            });
-        }
-        for k in 1..last {
-            let node = seq[k];
-            let w = problem.nodes[node.0].time_window;
-            if times.start[k] > w.latest_min + TOLERANCE {
-                violations.push(Violation::LateService {
-                    vehicle: route.vehicle,
-                    node,
-                    start_min: times.start[k],
-                    latest_min: w.latest_min,
-                });
-            }
-            if times.start[k] < w.earliest_min - TOLERANCE {
-                violations.push(Violation::EarlyService {
-                    vehicle: route.vehicle,
-                    node,
-                    start_min: times.start[k],
-                    earliest_min: w.earliest_min,
-                });
-            }
-        }
-        let duration_min = arrival - departure;
-        if duration_min > vehicle.max_duration_min + TOLERANCE {
-            violations.push(Violation::Duration {
-                vehicle: route.vehicle,
-                duration_min,
-                max_min: vehicle.max_duration_min,
-            });
-        }
-
-        // Ride times.
-        for k in 1..last {
-            if let NodeRole::Delivery(r) = roles[seq[k].0] {
-                let req = &problem.requests[r.0];
-                let Some(kp) = (1..k).find(|&x| seq[x] == req.pickup) else {
-                    continue;
-                };
-                let ride =
-                    times.start[k] - (times.start[kp] + problem.nodes[req.pickup.0].service_min);
-                ride_min.push((r, ride));
-                if ride > req.max_ride_min + TOLERANCE {
-                    violations.push(Violation::RideTime {
-                        request: r,
-                        ride_min: ride,
-                        max_min: req.max_ride_min,
-                    });
-                }
-            }
-        }
-
-        let cost: f64 = seq.windows(2).map(|w| problem.arc_cost(w[0], w[1])).sum();
-        arc_cost += cost;
-        fixed_cost += vehicle.fixed_cost;
-        duration_cost += vehicle.cost_per_duration_min * duration_min;
-        routes.push(RouteReport {
+    let max_load = check_capacity(problem, route, violations);
+    let times = match &route.schedule {
+        Some(s) => given_times(problem, route, &seq, s, violations),
+        None => eight_step(problem, route.vehicle, &seq, roles),
+    }?;
+    let last = seq.len() - 1;
+    let (departure, arrival) = check_windows(problem, route, &seq, &times, violations);
+    let duration_min = arrival - departure;
+    if duration_min > vehicle.max_duration_min + TOLERANCE {
+        violations.push(Violation::Duration {
             vehicle: route.vehicle,
-            schedule: Schedule {
-                departure_min: departure,
-                service_start_min: times.start[1..last].to_vec(),
-                arrival_min: arrival,
-            },
-            arc_cost: cost,
             duration_min,
-            max_load,
+            max_min: vehicle.max_duration_min,
         });
     }
-    let vehicles_used = routes.len();
-    Ok(CheckReport {
-        violations,
-        routes,
-        ride_min,
-        arc_cost,
-        vehicles_used,
-        fixed_cost,
-        duration_cost,
-        unserved,
-        unserved_penalty,
-        objective: arc_cost + fixed_cost + duration_cost + unserved_penalty,
+    check_rides(problem, &seq, &times, roles, violations, ride_min);
+    Some(RouteReport {
+        vehicle: route.vehicle,
+        schedule: Schedule {
+            departure_min: departure,
+            service_start_min: times.start[1..last].to_vec(),
+            arrival_min: arrival,
+        },
+        arc_cost: seq.windows(2).map(|w| problem.arc_cost(w[0], w[1])).sum(),
+        duration_min,
+        max_load,
     })
+}
+
+/// Load never above the vehicle's capacity nor below zero; the largest load.
+fn check_capacity(problem: &Problem, route: &RoutePlan, violations: &mut Vec<Violation>) -> i64 {
+    let vehicle = &problem.vehicles[route.vehicle.0];
+    let mut load: i64 = 0;
+    let mut max_load: i64 = 0;
+    for &n in &route.visits {
+        load += i64::from(problem.nodes[n.0].load_delta);
+        max_load = max_load.max(load);
+        if load > i64::from(vehicle.capacity) || load < 0 {
+            violations.push(Violation::Capacity {
+                vehicle: route.vehicle,
+                node: n,
+                load,
+                capacity: vehicle.capacity,
+            });
+        }
+    }
+    max_load
+}
+
+/// Depot departure and arrival within the vehicle's window ∩ the depot node's, every service
+/// within its node's window; the route's departure and arrival.
+fn check_windows(
+    problem: &Problem,
+    route: &RoutePlan,
+    seq: &[NodeId],
+    times: &Times,
+    violations: &mut Vec<Violation>,
+) -> (f64, f64) {
+    let vehicle = &problem.vehicles[route.vehicle.0];
+    let last = seq.len() - 1;
+    let start_w = problem.nodes[vehicle.start_depot.0]
+        .time_window
+        .intersect(&vehicle.time_window);
+    let end_w = problem.nodes[vehicle.end_depot.0]
+        .time_window
+        .intersect(&vehicle.time_window);
+    let departure = times.start[0];
+    if departure < start_w.earliest_min - TOLERANCE || departure > start_w.latest_min + TOLERANCE {
+        violations.push(Violation::DepotDeparture {
+            vehicle: route.vehicle,
+            departure_min: departure,
+        });
+    }
+    let arrival = times.start[last];
+    if arrival > end_w.latest_min + TOLERANCE {
+        violations.push(Violation::DepotArrival {
+            vehicle: route.vehicle,
+            arrival_min: arrival,
+            latest_min: end_w.latest_min,
+        });
+    }
+    for k in 1..last {
+        let node = seq[k];
+        let w = problem.nodes[node.0].time_window;
+        if times.start[k] > w.latest_min + TOLERANCE {
+            violations.push(Violation::LateService {
+                vehicle: route.vehicle,
+                node,
+                start_min: times.start[k],
+                latest_min: w.latest_min,
+            });
+        }
+        if times.start[k] < w.earliest_min - TOLERANCE {
+            violations.push(Violation::EarlyService {
+                vehicle: route.vehicle,
+                node,
+                start_min: times.start[k],
+                earliest_min: w.earliest_min,
+            });
+        }
+    }
+    (departure, arrival)
+}
+
+/// Ride time of every request delivered on the route, within its limit.
+fn check_rides(
+    problem: &Problem,
+    seq: &[NodeId],
+    times: &Times,
+    roles: &[NodeRole],
+    violations: &mut Vec<Violation>,
+    ride_min: &mut Vec<(RequestId, f64)>,
+) {
+    let last = seq.len() - 1;
+    for k in 1..last {
+        if let NodeRole::Delivery(r) = roles[seq[k].0] {
+            let req = &problem.requests[r.0];
+            let Some(kp) = (1..k).find(|&x| seq[x] == req.pickup) else {
+                continue;
+            };
+            let ride = times.start[k] - (times.start[kp] + problem.nodes[req.pickup.0].service_min);
+            ride_min.push((r, ride));
+            if ride > req.max_ride_min + TOLERANCE {
+                violations.push(Violation::RideTime {
+                    request: r,
+                    ride_min: ride,
+                    max_min: req.max_ride_min,
+                });
+            }
+        }
+    }
 }
 
 /// Verifies that a given schedule is consistent with travel and service

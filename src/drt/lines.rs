@@ -40,18 +40,20 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use geo::Coord;
 
 use super::check::{self, CheckReport};
+use super::cost::{CostFigures, CostOptions};
 use super::instance::{
     LocationId, Matrix, Node, NodeId, Problem, Request, RequestId, RoutePlan, Schedule, Solution,
-    TimeWindow, Vehicle,
+    TimeWindow, Vehicle as FleetVehicle,
 };
 use super::optimise::{self, Config};
+pub use super::service::{Departure, Line, Period};
 use crate::commute::CommuteReport;
 use crate::coverage::VertexIndex;
 use crate::error::{Error, Result};
 use crate::geom::haversine_m;
 use crate::graph::{Mode, RoadGraph, VertexId};
 use crate::lang::RiderReason;
-use crate::osm::BusStop;
+use crate::osm::{BusStop, HighwayWay};
 use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::{Source, ZoneId, Zones};
 use crate::routing::{Direction, UNREACHED, bounded_search, par_map, path_coords, shortest_path};
@@ -80,6 +82,8 @@ pub struct LineOptions {
     pub max_route_min: f64,
     /// An OSM bus stop marks a bus vertex within this distance, metres.
     pub osm_stop_m: f64,
+    /// What vehicles cost and emit.
+    pub cost: CostOptions,
     /// The network the vehicles drive on, at its speeds: [`Mode::Bus`] (roads open to buses,
     /// bus speeds) or [`Mode::Car`] (minibuses that may use every road open to cars).
     pub roads: Mode,
@@ -100,6 +104,7 @@ impl Default for LineOptions {
             shift_h: 9.0,
             max_route_min: 120.0,
             osm_stop_m: 30.0,
+            cost: CostOptions::default(),
             roads: Mode::Bus,
             search: Config {
                 time_limit_s: Some(30.0),
@@ -162,7 +167,7 @@ impl LineOptions {
                 "a search time limit above 0 and at most 86400 s",
             );
         }
-        Ok(())
+        self.cost.validate()
     }
 }
 
@@ -180,6 +185,8 @@ pub struct LineInputs<'a> {
     pub synthetic: bool,
     /// OSM bus stops (preferred stop locations).
     pub osm_stops: &'a [BusStop],
+    /// OSM highways (stops without an OSM stop nearby are named after their street).
+    pub streets: &'a [HighwayWay],
     /// The commute stage run on the bookings as population (one unit per booking): how the same
     /// workers travel today.
     pub existing: &'a CommuteReport,
@@ -194,8 +201,11 @@ pub struct StopId(pub u32);
 pub struct PlanStop {
     /// Short code, `S1`, `S2`, … (gates `G1`, …).
     pub code: String,
-    /// Name: the OSM stop's name, else the code.
+    /// Name: the OSM stop's name, else the nearest named OSM stop's, else the street's, else
+    /// the code.
     pub name: String,
+    /// Where the name comes from: `osm stop`, `nearby osm stop`, `street`, `park` or `code`.
+    pub name_from: String,
     /// Bus-graph vertex the bus stops at.
     #[serde(skip)]
     pub vertex: VertexId,
@@ -225,6 +235,11 @@ pub struct Call {
     pub alight: u32,
     /// Workers on board when it leaves.
     pub load: u32,
+    /// Metres driven from the previous call to this one (0 for the first).
+    pub leg_m: f64,
+    /// Index in the run's path of the point where the bus reaches this call.
+    #[serde(skip)]
+    pub path_at: usize,
 }
 
 /// A vehicle's trip in one period (empty when the vehicle does not drive then).
@@ -241,10 +256,11 @@ pub struct Run {
     pub passenger_km: f64,
 }
 
-/// A bus line: one vehicle, its morning run and its evening mirror.
+/// One vehicle: its morning run and its evening mirror (each may hold several departures;
+/// [`LinePlan::lines`] groups them into lines).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Line {
-    /// `L1`, `L2`, …
+pub struct Vehicle {
+    /// `V1`, `V2`, …
     pub code: String,
     /// Seats of the vehicle.
     pub seats: u32,
@@ -271,6 +287,8 @@ pub struct Rider {
     pub walk_s: Option<u32>,
     /// Lives within the walking limit of the park gate: needs no bus.
     pub on_foot: bool,
+    /// Index of their vehicle in [`LinePlan::vehicles`].
+    pub vehicle: Option<usize>,
     /// Index of their line in [`LinePlan::lines`].
     pub line: Option<usize>,
     /// Bus departure from their stop (morning), seconds after midnight.
@@ -343,6 +361,8 @@ pub struct Kpis {
     pub within_target_share: f64,
     /// Vehicles.
     pub vehicles: usize,
+    /// Lines (named stop sequences).
+    pub lines: usize,
     /// Seats offered.
     pub seats: u32,
     /// Vehicle-km, morning.
@@ -429,18 +449,50 @@ pub struct LinePlan {
     pub synthetic: bool,
     /// Stops and gates.
     pub stops: Vec<PlanStop>,
-    /// Lines, one per vehicle.
+    /// Vehicles and their runs.
+    pub vehicles: Vec<Vehicle>,
+    /// Lines: named stop sequences and their departures.
     pub lines: Vec<Line>,
     /// Every booking (part), carried or not.
     pub riders: Vec<Rider>,
     /// Key figures.
     pub kpis: Kpis,
+    /// What it costs, in total (each line's is in [`Line::cost`]).
+    pub cost: PlanCost,
     /// The checker on the morning plan.
     pub morning_check: CheckSummary,
     /// The checker on the evening plan.
     pub evening_check: CheckSummary,
     /// The search.
     pub search: SearchSummary,
+}
+
+/// The plan's cost in total, the vehicle sizes used, and the other fleet tried.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PlanCost {
+    /// The cost table.
+    pub options: CostOptions,
+    /// Annual cost, revenue, subsidy and CO₂ of all lines (each vehicle counted once).
+    pub total: CostFigures,
+    /// Seat sizes of the vehicles, ascending.
+    pub sizes_used: Vec<u32>,
+    /// A mixed fleet was offered and kept because it costs less per rider trip.
+    pub mixed_fleet_chosen: bool,
+    /// With a mixed fleet offered: the plan not kept (the largest size alone, or the mix).
+    pub alternative: Option<FleetAlternative>,
+}
+
+/// The fleet plan that was not kept.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FleetAlternative {
+    /// Seat sizes it used.
+    pub sizes: Vec<u32>,
+    /// Vehicles.
+    pub vehicles: usize,
+    /// Workers carried.
+    pub served: u32,
+    /// Its cost per rider trip.
+    pub cost_per_rider_trip: f64,
 }
 
 /// Riders of one request group: park, arrival time, stop, whether a direct ride can meet the
@@ -465,6 +517,11 @@ fn minutes_to_s(min: f64) -> u32 {
 }
 
 /// Plans the lines. Errors: bad options, or a plan the checker rejects (a bug).
+///
+/// The steps: gates and walks → stops → riders → matrix → requests → solve (morning, then
+/// evening) → check → vehicles → lines → costs and KPIs. With a mixed fleet the plan is also
+/// made with the largest size alone, and the mixed one is kept only when it carries as many
+/// workers at a lower cost per rider trip.
 pub fn plan_lines(
     graph: &RoadGraph,
     inputs: &LineInputs<'_>,
@@ -479,14 +536,76 @@ pub fn plan_lines(
             hint: format!("at most {MAX_WORKERS} per plan; plan fewer parks or times at once"),
         });
     }
-    let bus = graph.profile(options.roads);
-    let walk_mps = graph.options.walk_kmh / 3.6;
-    let max_walk_ms = (options.max_walk_m / walk_mps * 1000.0) as u32;
+    let prepared = prepare(graph, inputs, options);
+    let mut sizes = options.fleet_seats.clone();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let plan = solve_plan(graph, inputs, options, &prepared, &sizes)?;
+    let Some(&largest) = sizes.last().filter(|_| sizes.len() > 1) else {
+        return Ok(plan);
+    };
+    let single = solve_plan(graph, inputs, options, &prepared, &[largest])?;
+    Ok(choose_fleet(plan, single))
+}
 
-    // Gates.
-    let index = VertexIndex::new(graph, options.roads);
-    let gates: Vec<Option<VertexId>> = inputs
-        .parks
+/// The mixed-fleet plan if it carries at least as many workers at a lower cost per rider
+/// trip, else the single-size one; either way the other's figure is recorded.
+fn choose_fleet(mixed: LinePlan, single: LinePlan) -> LinePlan {
+    let cheaper = mixed.kpis.served >= single.kpis.served
+        && mixed.cost.total.cost_per_rider_trip < single.cost.total.cost_per_rider_trip;
+    let alternative = |p: &LinePlan| FleetAlternative {
+        sizes: p.cost.sizes_used.clone(),
+        vehicles: p.kpis.vehicles,
+        served: p.kpis.served,
+        cost_per_rider_trip: p.cost.total.cost_per_rider_trip,
+    };
+    let (mut kept, other) = if cheaper {
+        (mixed, single)
+    } else {
+        (single, mixed)
+    };
+    kept.cost.mixed_fleet_chosen = cheaper;
+    kept.cost.alternative = Some(alternative(&other));
+    kept
+}
+
+/// Everything before the search: stops (named), riders with their stops, the requests and
+/// the bus travel times between stops.
+struct Prepared {
+    stops: Vec<PlanStop>,
+    riders: Vec<Rider>,
+    chunks: Vec<Chunk>,
+    /// Bus minutes between stops (`1e6` when unreachable).
+    rows: Vec<Vec<f64>>,
+}
+
+/// Steps 1–3: gates, walks to candidate stops, the stop cover, riders, matrix, requests.
+fn prepare(graph: &RoadGraph, inputs: &LineInputs<'_>, options: &LineOptions) -> Prepared {
+    let gates = find_gates(graph, inputs.parks, options.roads);
+    let access = walk_access(graph, inputs, &gates, options);
+    let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
+    let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
+    let boarding = choose_stops(inputs, &candidates, &osm_at);
+    let (mut stops, stop_of) = pickup_stops(graph, &boarding, &osm_at);
+    let gate_stop = add_gates(graph, inputs, &gates, &boarding, &mut stops, &stop_of);
+    super::names::name_stops(graph, inputs, &mut stops);
+    let mut riders = initial_riders(inputs, &access, &candidates, &boarding, &stop_of, options);
+    let rows = stop_matrix(graph, options.roads, &stops);
+    let chunks = make_requests(&mut riders, inputs.bookings, &gate_stop, &rows, options);
+    Prepared {
+        stops,
+        riders,
+        chunks,
+        rows,
+    }
+}
+
+/// The gate of each park: the bus vertex nearest its inside among those within 50 m of it
+/// (else [`GATE_MAX_M`]).
+fn find_gates(graph: &RoadGraph, parks: &Zones, roads: Mode) -> Vec<Option<VertexId>> {
+    let bus = graph.profile(roads);
+    let index = VertexIndex::new(graph, roads);
+    parks
         .zones
         .iter()
         .map(|zone| {
@@ -503,10 +622,21 @@ pub fn plan_lines(
             };
             near(50.0).or_else(|| near(GATE_MAX_M))
         })
-        .collect();
+        .collect()
+}
 
-    // 1. Candidate stops of every booking, or its walk to the gate when that is short enough.
-    let access: Vec<(Candidates, Option<u32>)> = par_map(graph, inputs.bookings, |scratch, b| {
+/// Step 1: candidate stops of every booking, or its walk to the gate (ms) when that is short
+/// enough.
+fn walk_access(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    gates: &[Option<VertexId>],
+    options: &LineOptions,
+) -> Vec<(Candidates, Option<u32>)> {
+    let bus = graph.profile(options.roads);
+    let walk_mps = graph.options.walk_kmh / 3.6;
+    let max_walk_ms = (options.max_walk_m / walk_mps * 1000.0) as u32;
+    par_map(graph, inputs.bookings, |scratch, b| {
         let Some(gate) = gates[b.park.0 as usize] else {
             return (
                 Err(RiderReason::ParkOffBusNetwork { max_m: GATE_MAX_M }),
@@ -552,12 +682,18 @@ pub fn plan_lines(
         }
         found.sort_unstable();
         (Ok(found), None)
-    });
-    let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
+    })
+}
 
-    // 2. Stops: OSM stops first, then any bus vertex.
+/// Bus vertices that carry an OSM stop (the first stop snapped to each).
+fn osm_stop_vertices<'a>(
+    graph: &RoadGraph,
+    osm_stops: &'a [BusStop],
+    options: &LineOptions,
+) -> BTreeMap<VertexId, &'a BusStop> {
+    let bus = graph.profile(options.roads);
     let mut osm_at: BTreeMap<VertexId, &BusStop> = BTreeMap::new();
-    for s in inputs.osm_stops {
+    for s in osm_stops {
         if let Ok(snap) = graph.snap(options.roads, s.location, options.osm_stop_m) {
             let edge = &graph.edges[snap.edge.index()];
             let v = if snap.fraction < 0.5 {
@@ -572,8 +708,18 @@ pub fn plan_lines(
             }
         }
     }
+    osm_at
+}
+
+/// Step 2: OSM stops first, then any bus vertex; each booking then boards at the chosen stop
+/// it walks to quickest: `(vertex, walk ms)`.
+fn choose_stops(
+    inputs: &LineInputs<'_>,
+    candidates: &[Candidates],
+    osm_at: &BTreeMap<VertexId, &BusStop>,
+) -> Vec<Option<(VertexId, u32)>> {
     let weights: Vec<u32> = inputs.bookings.iter().map(|b| b.count).collect();
-    let mut chosen = greedy_cover(&candidates, &weights, |v| osm_at.contains_key(&v));
+    let mut chosen = greedy_cover(candidates, &weights, |v| osm_at.contains_key(&v));
     let osm_chosen: BTreeSet<VertexId> = chosen.iter().copied().collect();
     chosen.extend(greedy_cover(
         &candidates
@@ -587,9 +733,7 @@ pub fn plan_lines(
         |_| true,
     ));
     let chosen: BTreeSet<VertexId> = chosen.into_iter().collect();
-    // Each booking boards at the chosen stop it walks to quickest; stops nobody boards at are
-    // dropped.
-    let boarding: Vec<Option<(VertexId, u32)>> = candidates
+    candidates
         .iter()
         .map(|c| {
             c.as_ref().ok().and_then(|list| {
@@ -599,20 +743,31 @@ pub fn plan_lines(
                     .copied()
             })
         })
-        .collect();
-    let used: BTreeSet<VertexId> = boarding.iter().flatten().map(|&(v, _)| v).collect();
+        .collect()
+}
 
-    // Stops: pick-up stops in vertex order, then gates in park order.
+/// The pick-up stops somebody boards at, in vertex order (stops nobody uses are dropped).
+fn pickup_stops(
+    graph: &RoadGraph,
+    boarding: &[Option<(VertexId, u32)>],
+    osm_at: &BTreeMap<VertexId, &BusStop>,
+) -> (Vec<PlanStop>, BTreeMap<VertexId, StopId>) {
+    let used: BTreeSet<VertexId> = boarding.iter().flatten().map(|&(v, _)| v).collect();
     let mut stops: Vec<PlanStop> = Vec::new();
     let mut stop_of: BTreeMap<VertexId, StopId> = BTreeMap::new();
     for &v in &used {
         let osm = osm_at.get(&v);
         let code = format!("S{}", stops.len() + 1);
         stop_of.insert(v, StopId(stops.len() as u32));
+        let osm_name = osm.and_then(|s| s.tags.name()).map(str::to_string);
         stops.push(PlanStop {
-            name: osm
-                .and_then(|s| s.tags.name())
-                .map_or_else(|| code.clone(), str::to_string),
+            name_from: if osm_name.is_some() {
+                "osm stop"
+            } else {
+                "code"
+            }
+            .into(),
+            name: osm_name.unwrap_or_else(|| code.clone()),
             code,
             vertex: v,
             location: osm.map_or(graph.vertices[v.index()].coord, |s| s.location),
@@ -621,11 +776,24 @@ pub fn plan_lines(
             boardings: 0,
         });
     }
+    (stops, stop_of)
+}
+
+/// Adds the gates of the parks somebody rides to (in park order); the gate stop of each park.
+fn add_gates(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    gates: &[Option<VertexId>],
+    boarding: &[Option<(VertexId, u32)>],
+    stops: &mut Vec<PlanStop>,
+    stop_of: &BTreeMap<VertexId, StopId>,
+) -> Vec<Option<StopId>> {
+    let mut stop_of = stop_of.clone();
     let mut gate_stop: Vec<Option<StopId>> = vec![None; gates.len()];
     let used_parks: BTreeSet<ZoneId> = inputs
         .bookings
         .iter()
-        .zip(&boarding)
+        .zip(boarding)
         .filter(|(_, b)| b.is_some())
         .map(|(b, _)| b.park)
         .collect();
@@ -636,6 +804,7 @@ pub fn plan_lines(
                 stops.push(PlanStop {
                     code: format!("G{}", zone.code.trim_start_matches('P')),
                     name: crate::lang::gate_name(&zone.name, crate::lang::Lang::En),
+                    name_from: "park".into(),
                     vertex: v,
                     location: graph.vertices[v.index()].coord,
                     osm: None,
@@ -647,9 +816,20 @@ pub fn plan_lines(
             gate_stop[park.0 as usize] = Some(id);
         }
     }
+    gate_stop
+}
 
+/// Every booking as a rider: on foot, with a stop, or why not.
+fn initial_riders(
+    inputs: &LineInputs<'_>,
+    access: &[(Candidates, Option<u32>)],
+    candidates: &[Candidates],
+    boarding: &[Option<(VertexId, u32)>],
+    stop_of: &BTreeMap<VertexId, StopId>,
+    options: &LineOptions,
+) -> Vec<Rider> {
     let earliest_arrive_s = minutes_to_s(options.early_min + options.target_min);
-    let mut riders: Vec<Rider> = inputs
+    inputs
         .bookings
         .iter()
         .enumerate()
@@ -661,6 +841,7 @@ pub fn plan_lines(
                 stop: None,
                 walk_s: None,
                 on_foot: false,
+                vehicle: None,
                 line: None,
                 board_s: None,
                 arrive_s: None,
@@ -703,12 +884,14 @@ pub fn plan_lines(
                 },
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Travel times between stops on the bus graph.
+/// Bus minutes between every pair of stops.
+fn stop_matrix(graph: &RoadGraph, roads: Mode, stops: &[PlanStop]) -> Vec<Vec<f64>> {
+    let bus = graph.profile(roads);
     let locations: Vec<VertexId> = stops.iter().map(|s| s.vertex).collect();
-    let n = locations.len();
-    let rows: Vec<Vec<f64>> = par_map(graph, &locations, |scratch, &from| {
+    par_map(graph, &locations, |scratch, &from| {
         bounded_search(bus, Direction::Forward, &[(from, 0)], u32::MAX - 1, scratch);
         locations
             .iter()
@@ -717,8 +900,18 @@ pub fn plan_lines(
                 None => 1.0e6,
             })
             .collect()
-    });
-    // 3. Requests.
+    })
+}
+
+/// Step 3: riders with a stop grouped by park, time and stop, and cut into requests of at
+/// most the largest vehicle's seats (riders split across requests become several riders).
+fn make_requests(
+    riders: &mut Vec<Rider>,
+    bookings: &[Booking],
+    gate_stop: &[Option<StopId>],
+    rows: &[Vec<f64>],
+    options: &LineOptions,
+) -> Vec<Chunk> {
     let max_seats = *options.fleet_seats.iter().max().unwrap_or(&1);
     // Riders who can make the target with a direct ride are grouped apart from those who
     // cannot, so that one long walk does not relax everyone's ride limit; within a group the
@@ -726,7 +919,7 @@ pub fn plan_lines(
     let mut groups: BTreeMap<GroupKey, Vec<(u32, usize)>> = BTreeMap::new();
     for (i, r) in riders.iter().enumerate() {
         if let Some(stop) = r.stop {
-            let b = &inputs.bookings[r.booking];
+            let b = &bookings[r.booking];
             // A rider has a stop only if its park has a gate.
             let Some(gate) = gate_stop[b.park.0 as usize] else {
                 continue;
@@ -742,15 +935,20 @@ pub fn plan_lines(
                 .push((walk_s, i));
         }
     }
-    // Split riders so that no request exceeds the largest vehicle.
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut split: Vec<Rider> = Vec::new();
     for ((park, arrive, stop, _, gate), mut members) in groups {
         members.sort_unstable();
-        let members = members.into_iter().map(|(_, i)| i);
+        let chunk = |riders: Vec<usize>| Chunk {
+            park,
+            gate,
+            arrive_by_s: arrive,
+            stop,
+            riders,
+        };
         let mut current: Vec<usize> = Vec::new();
         let mut load = 0;
-        for i in members {
+        for (_, i) in members {
             let mut left = riders[i].count;
             while left > 0 {
                 let take = left.min(max_seats - load);
@@ -761,30 +959,31 @@ pub fn plan_lines(
                 load += take;
                 left -= take;
                 if load == max_seats {
-                    chunks.push(Chunk {
-                        park,
-                        gate,
-                        arrive_by_s: arrive,
-                        stop,
-                        riders: std::mem::take(&mut current),
-                    });
+                    chunks.push(chunk(std::mem::take(&mut current)));
                     load = 0;
                 }
             }
             riders[i].count = 0;
         }
         if !current.is_empty() {
-            chunks.push(Chunk {
-                park,
-                gate,
-                arrive_by_s: arrive,
-                stop,
-                riders: current,
-            });
+            chunks.push(chunk(current));
         }
     }
     riders.extend(split);
+    chunks
+}
 
+/// The morning problem for a fleet of `sizes`: one virtual garage, a pickup and a delivery
+/// per request, as many vehicles of each size as there are requests. Sets the riders' direct
+/// ride times.
+fn morning_problem(
+    chunks: &[Chunk],
+    riders: &mut [Rider],
+    rows: &[Vec<f64>],
+    options: &LineOptions,
+    sizes: &[u32],
+) -> Problem {
+    let n = rows.len();
     // The dwell at a stop is part of the travel to it: a bus calls once at a stop however many
     // requests board or alight there, and a route's first call starts with a dwell.
     let depot = n;
@@ -798,7 +997,6 @@ pub fn plan_lines(
             rows[a.0][b.0] + dwell
         }
     });
-
     let mut nodes = vec![
         Node {
             location: LocationId(depot),
@@ -809,27 +1007,20 @@ pub fn plan_lines(
         2
     ];
     let mut requests = Vec::new();
-    let mut first_min = f64::INFINITY;
-    let mut last_min = f64::NEG_INFINITY;
-    for Chunk {
-        gate,
-        arrive_by_s: arrive,
-        stop,
-        riders: members,
-        ..
-    } in &chunks
-    {
-        let load: u32 = members.iter().map(|&i| riders[i].count).sum();
-        let walk_min = members
+    let (mut first_min, mut last_min) = (f64::INFINITY, f64::NEG_INFINITY);
+    for c in chunks {
+        let load: u32 = c.riders.iter().map(|&i| riders[i].count).sum();
+        let walk_min = c
+            .riders
             .iter()
             .filter_map(|&i| riders[i].walk_s)
             .max()
             .unwrap_or(0) as f64
             / 60.0;
-        let arrive_min = f64::from(*arrive) / 60.0;
+        let arrive_min = f64::from(c.arrive_by_s) / 60.0;
         // Ride: from leaving the stop to stepping off at the gate (its dwell included).
-        let direct = rows[stop.0 as usize][gate.0 as usize] + dwell;
-        for &i in members {
+        let direct = rows[c.stop.0 as usize][c.gate.0 as usize] + dwell;
+        for &i in &c.riders {
             riders[i].direct_ride_s = Some(minutes_to_s(direct));
         }
         let mut max_ride = options.target_min - walk_min - options.wait_min;
@@ -839,7 +1030,7 @@ pub fn plan_lines(
         first_min = first_min.min(arrive_min - options.early_min - max_ride);
         last_min = last_min.max(arrive_min);
         nodes.push(Node {
-            location: LocationId(stop.0 as usize),
+            location: LocationId(c.stop.0 as usize),
             time_window: TimeWindow::new(
                 arrive_min - options.early_min - max_ride,
                 arrive_min - direct,
@@ -848,7 +1039,7 @@ pub fn plan_lines(
             load_delta: load as i32,
         });
         nodes.push(Node {
-            location: LocationId(gate.0 as usize),
+            location: LocationId(c.gate.0 as usize),
             time_window: TimeWindow::new(arrive_min - options.early_min, arrive_min),
             service_min: 0.0,
             load_delta: -(load as i32),
@@ -860,33 +1051,59 @@ pub fn plan_lines(
             unserved_penalty: 100_000.0 * f64::from(load),
         });
     }
-    let mut vehicles = Vec::new();
-    let mut seat_types = options.fleet_seats.clone();
-    seat_types.sort_unstable();
-    seat_types.dedup();
-    for &seats in &seat_types {
-        for _ in 0..requests.len() {
-            vehicles.push(Vehicle {
-                capacity: seats,
-                start_depot: NodeId(0),
-                end_depot: NodeId(1),
-                time_window: TimeWindow::new(first_min - 60.0, last_min + 60.0),
-                max_duration_min: options.max_route_min,
-                fixed_cost: 10_000.0 + f64::from(seats),
-                cost_per_duration_min: 1.0,
-            });
-        }
-    }
-    let morning = Problem {
+    let vehicles = fleet(sizes, requests.len(), first_min, last_min, options);
+    Problem {
         name: "morning".into(),
         nodes,
         vehicles,
         requests,
         cost: Matrix::from_fn(n + 1, |_, _| 0.0),
         travel_min: travel,
-    };
+    }
+}
 
-    // 4–5. Optimise and check the morning.
+/// Vehicles of every size, as many of each as there are requests. The objective weighs a
+/// vehicle by its day cost in the cost table, scaled so that the largest size offered weighs
+/// 10 000 (+ 1 per seat, so a smaller bus wins a tie): fewest vehicles (or cheapest mix),
+/// then least vehicle time.
+fn fleet(
+    sizes: &[u32],
+    requests: usize,
+    first_min: f64,
+    last_min: f64,
+    options: &LineOptions,
+) -> Vec<FleetVehicle> {
+    let largest = sizes.iter().copied().max().unwrap_or(1);
+    let largest_day = options.cost.vehicle_day(largest);
+    let weight = |seats: u32| {
+        if largest_day > 0.0 {
+            10_000.0 * options.cost.vehicle_day(seats) / largest_day
+        } else {
+            10_000.0
+        }
+    };
+    let mut vehicles = Vec::new();
+    for &seats in sizes {
+        for _ in 0..requests {
+            vehicles.push(FleetVehicle {
+                capacity: seats,
+                start_depot: NodeId(0),
+                end_depot: NodeId(1),
+                time_window: TimeWindow::new(first_min - 60.0, last_min + 60.0),
+                max_duration_min: options.max_route_min,
+                fixed_cost: weight(seats) + f64::from(seats),
+                cost_per_duration_min: 1.0,
+            });
+        }
+    }
+    vehicles
+}
+
+/// Steps 4–5: optimise the morning, deliver as late as the windows allow, check.
+fn solve_morning(
+    morning: &Problem,
+    options: &LineOptions,
+) -> Result<(Solution, SearchSummary, CheckReport)> {
     let (mut solution, search) = if morning.requests.is_empty() {
         let search = SearchSummary {
             evening_mirrored: true,
@@ -894,7 +1111,7 @@ pub fn plan_lines(
         };
         (Solution::default(), search)
     } else {
-        let outcome = optimise::optimise(&morning, &options.search)
+        let outcome = optimise::optimise(morning, &options.search)
             .map_err(|e| Error::Plan(format!("bus lines: {e}")))?;
         let search = SearchSummary {
             requests: morning.requests.len(),
@@ -910,13 +1127,20 @@ pub fn plan_lines(
         };
         (outcome.solution, search)
     };
-    shift_late(&morning, &mut solution);
-    let morning_report = checked(&morning, &solution, "morning")?;
+    shift_late(morning, &mut solution);
+    let report = checked(morning, &solution, "morning")?;
+    Ok((solution, search, report))
+}
 
-    // 6. Evening: the morning backwards.
-    let evening = mirror_problem(&morning, options);
+/// Step 6: the morning driven backwards, checked; if one-way streets break it, the evening
+/// optimised on its own (and checked). Whether the mirror held.
+fn solve_evening(
+    evening: &Problem,
+    morning: &Solution,
+    options: &LineOptions,
+) -> Result<(Solution, CheckReport, bool)> {
     let mirrored = Solution {
-        routes: solution
+        routes: morning
             .routes
             .iter()
             .map(|r| RoutePlan {
@@ -925,157 +1149,258 @@ pub fn plan_lines(
                 schedule: None,
             })
             .collect(),
-        unserved: solution.unserved.clone(),
+        unserved: morning.unserved.clone(),
     };
-    let mut evening_report = check::check(&evening, &mirrored).map_err(model_error)?;
-    let mut evening_solution = mirrored;
-    let mut search = search;
-    if !evening_report.is_feasible() {
-        let outcome = optimise::optimise(&evening, &options.search)
-            .map_err(|e| Error::Plan(format!("evening bus lines: {e}")))?;
-        evening_solution = outcome.solution;
-        evening_report = checked(&evening, &evening_solution, "evening")?;
-        search.evening_mirrored = false;
+    let report = check::check(evening, &mirrored).map_err(model_error)?;
+    if report.is_feasible() {
+        return Ok((mirrored, report, true));
     }
+    let outcome = optimise::optimise(evening, &options.search)
+        .map_err(|e| Error::Plan(format!("evening bus lines: {e}")))?;
+    let report = checked(evening, &outcome.solution, "evening")?;
+    Ok((outcome.solution, report, false))
+}
 
-    // Runs along the roads, and the riders' times.
-    let mut lines = Vec::new();
-    for (route, report) in solution.routes.iter().zip(&morning_report.routes) {
-        let seats = morning.vehicles[route.vehicle.0].capacity;
-        let line = lines.len();
-        let (run, call_of) = build_run(
+/// One period's problem, plan and the checker's schedule.
+struct Solved<'a> {
+    problem: &'a Problem,
+    solution: &'a Solution,
+    report: &'a CheckReport,
+}
+
+/// Steps 4–9 for one fleet: solve and check both periods, the vehicles' runs, the lines, the
+/// costs and the KPIs.
+fn solve_plan(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    options: &LineOptions,
+    prepared: &Prepared,
+    sizes: &[u32],
+) -> Result<LinePlan> {
+    let mut riders = prepared.riders.clone();
+    let mut stops = prepared.stops.clone();
+    let morning = morning_problem(
+        &prepared.chunks,
+        &mut riders,
+        &prepared.rows,
+        options,
+        sizes,
+    );
+    let (solution, mut search, morning_report) = solve_morning(&morning, options)?;
+    let evening = mirror_problem(&morning, options);
+    let (evening_solution, evening_report, mirrored) = solve_evening(&evening, &solution, options)?;
+    search.evening_mirrored = mirrored;
+    let am = Solved {
+        problem: &morning,
+        solution: &solution,
+        report: &morning_report,
+    };
+    let pm = Solved {
+        problem: &evening,
+        solution: &evening_solution,
+        report: &evening_report,
+    };
+    let vehicles = build_vehicles(graph, &am, &pm, prepared, &mut riders, &mut stops, options);
+    for u in &solution.unserved {
+        for &i in &prepared.chunks[u.request.0].riders {
+            riders[i].unserved = Some(RiderReason::Unserved(u.reason));
+        }
+    }
+    riders.retain(|r| r.count > 0);
+    let lines = super::service::group_lines(
+        &vehicles,
+        &stops,
+        &mut riders,
+        inputs.bookings,
+        &options.cost,
+    );
+    let cost = plan_cost(&vehicles, &lines, &riders, &stops, inputs.bookings, options);
+    let kpis = kpis(
+        &riders,
+        &vehicles,
+        lines.len(),
+        Some(inputs.existing),
+        options,
+    );
+    Ok(LinePlan {
+        options: options.clone(),
+        synthetic: inputs.synthetic,
+        stops,
+        vehicles,
+        lines,
+        riders,
+        kpis,
+        cost,
+        morning_check: CheckSummary::of(&morning_report),
+        evening_check: CheckSummary::of(&evening_report),
+        search,
+    })
+}
+
+/// The plan's cost in total and the sizes used.
+fn plan_cost(
+    vehicles: &[Vehicle],
+    lines: &[Line],
+    riders: &[Rider],
+    stops: &[PlanStop],
+    bookings: &[Booking],
+    options: &LineOptions,
+) -> PlanCost {
+    let day = super::service::total_day(lines, riders, stops, bookings, &options.cost);
+    let sizes: BTreeSet<u32> = vehicles.iter().map(|v| v.seats).collect();
+    PlanCost {
+        options: options.cost.clone(),
+        total: super::cost::figures(&day, &options.cost),
+        sizes_used: sizes.into_iter().collect(),
+        mixed_fleet_chosen: false,
+        alternative: None,
+    }
+}
+
+/// Step 7: each morning route as a vehicle with its evening run; the riders' times and
+/// vehicles; then the vehicles only the evening uses (when it was planned on its own).
+fn build_vehicles(
+    graph: &RoadGraph,
+    am: &Solved<'_>,
+    pm: &Solved<'_>,
+    prepared: &Prepared,
+    riders: &mut [Rider],
+    stops: &mut [PlanStop],
+    options: &LineOptions,
+) -> Vec<Vehicle> {
+    let run_of = |period: &Solved<'_>, visits: &[NodeId], schedule: &Schedule| {
+        build_run(
             graph,
-            &morning,
-            &stops,
-            &route.visits,
-            &report.schedule,
-            dwell,
+            period.problem,
+            stops,
+            visits,
+            schedule,
+            options.dwell_min,
             options.roads,
-        );
-        let evening_route = evening_solution
+        )
+    };
+    let mut vehicles = Vec::new();
+    let mut boardings: Vec<(StopId, u32)> = Vec::new();
+    for (route, report) in am.solution.routes.iter().zip(&am.report.routes) {
+        let index = vehicles.len();
+        let (run, call_of) = run_of(am, &route.visits, &report.schedule);
+        let evening = pm
+            .solution
             .routes
             .iter()
-            .zip(&evening_report.routes)
-            .find(|(r, _)| r.vehicle == route.vehicle);
-        let evening_run = match evening_route {
-            Some((r, rep)) => {
-                build_run(
-                    graph,
-                    &evening,
-                    &stops,
-                    &r.visits,
-                    &rep.schedule,
-                    dwell,
-                    options.roads,
-                )
-                .0
-            }
-            None => Run::default(),
-        };
-        let mut parks: Vec<ZoneId> = Vec::new();
-        for (pos, &node) in route.visits.iter().enumerate() {
-            let Some(k) = request_of_pickup(&morning, node) else {
-                continue;
-            };
-            let Chunk {
-                park,
-                riders: members,
-                ..
-            } = &chunks[k.0];
-            if !parks.contains(park) {
-                parks.push(*park);
-            }
-            let delivery = morning.requests[k.0].delivery;
-            let dpos = route
-                .visits
-                .iter()
-                .position(|&x| x == delivery)
-                .unwrap_or(pos);
-            // The timetable's times: the bus leaves the stop, and the workers are off at the
-            // gate once it has dwelt there.
-            let board_s = run.calls[call_of[pos]].departure_s;
-            let arrive_s = run.calls[call_of[dpos]].arrival_s + minutes_to_s(dwell);
-            let evening_ride = evening_report
-                .ride_min
-                .iter()
-                .find(|(r, _)| *r == k)
-                .map(|(_, m)| minutes_to_s(*m));
-            for &i in members {
-                let r = &mut riders[i];
-                let walk_min = f64::from(r.walk_s.unwrap_or(0)) / 60.0;
-                r.line = Some(line);
-                r.board_s = Some(board_s);
-                r.arrive_s = Some(arrive_s);
-                r.in_vehicle_s = Some(arrive_s.saturating_sub(board_s));
-                r.door_to_door_s = Some(
-                    minutes_to_s(walk_min + options.wait_min) + arrive_s.saturating_sub(board_s),
-                );
-                r.evening_in_vehicle_s = evening_ride;
-                if let Some(stop) = r.stop {
-                    stops[stop.0 as usize].boardings += r.count;
-                }
-            }
-        }
-        parks.sort_unstable();
-        lines.push(Line {
-            code: format!("L{}", line + 1),
-            seats,
+            .zip(&pm.report.routes)
+            .find(|(r, _)| r.vehicle == route.vehicle)
+            .map_or_else(Run::default, |(r, rep)| {
+                run_of(pm, &r.visits, &rep.schedule).0
+            });
+        let parks = board_riders(
+            am,
+            pm,
+            route,
+            &run,
+            &call_of,
+            prepared,
+            riders,
+            index,
+            options,
+            &mut boardings,
+        );
+        vehicles.push(Vehicle {
+            code: format!("V{}", index + 1),
+            seats: am.problem.vehicles[route.vehicle.0].capacity,
             parks,
             morning: run,
-            evening: evening_run,
+            evening,
         });
     }
-    // A vehicle that only the evening plan uses (when it was planned on its own).
-    for (route, report) in evening_solution.routes.iter().zip(&evening_report.routes) {
-        if solution.routes.iter().any(|m| m.vehicle == route.vehicle) {
+    for (route, report) in pm.solution.routes.iter().zip(&pm.report.routes) {
+        if am
+            .solution
+            .routes
+            .iter()
+            .any(|m| m.vehicle == route.vehicle)
+        {
             continue;
         }
         let mut parks: Vec<ZoneId> = route
             .visits
             .iter()
             .filter_map(|&node| {
-                let k = evening.requests.iter().position(|r| r.pickup == node)?;
-                Some(chunks[k].park)
+                let k = pm.problem.requests.iter().position(|r| r.pickup == node)?;
+                Some(prepared.chunks[k].park)
             })
             .collect();
         parks.sort_unstable();
         parks.dedup();
-        lines.push(Line {
-            code: format!("L{}", lines.len() + 1),
-            seats: evening.vehicles[route.vehicle.0].capacity,
+        vehicles.push(Vehicle {
+            code: format!("V{}", vehicles.len() + 1),
+            seats: pm.problem.vehicles[route.vehicle.0].capacity,
             parks,
             morning: Run::default(),
-            evening: build_run(
-                graph,
-                &evening,
-                &stops,
-                &route.visits,
-                &report.schedule,
-                dwell,
-                options.roads,
-            )
-            .0,
+            evening: run_of(pm, &route.visits, &report.schedule).0,
         });
     }
-    for u in &solution.unserved {
-        for &i in &chunks[u.request.0].riders {
-            riders[i].unserved = Some(RiderReason::Unserved(u.reason));
+    for (stop, n) in boardings {
+        stops[stop.0 as usize].boardings += n;
+    }
+    vehicles
+}
+
+/// The riders of one morning route: their vehicle and the timetable's times (they board when
+/// the bus leaves their stop and are off once it has dwelt at the gate). The parks served.
+#[allow(clippy::too_many_arguments)]
+fn board_riders(
+    am: &Solved<'_>,
+    pm: &Solved<'_>,
+    route: &RoutePlan,
+    run: &Run,
+    call_of: &[usize],
+    prepared: &Prepared,
+    riders: &mut [Rider],
+    vehicle: usize,
+    options: &LineOptions,
+    boardings: &mut Vec<(StopId, u32)>,
+) -> Vec<ZoneId> {
+    let mut parks: Vec<ZoneId> = Vec::new();
+    for (pos, &node) in route.visits.iter().enumerate() {
+        let Some(k) = request_of_pickup(am.problem, node) else {
+            continue;
+        };
+        let chunk = &prepared.chunks[k.0];
+        if !parks.contains(&chunk.park) {
+            parks.push(chunk.park);
+        }
+        let delivery = am.problem.requests[k.0].delivery;
+        let dpos = route
+            .visits
+            .iter()
+            .position(|&x| x == delivery)
+            .unwrap_or(pos);
+        let board_s = run.calls[call_of[pos]].departure_s;
+        let arrive_s = run.calls[call_of[dpos]].arrival_s + minutes_to_s(options.dwell_min);
+        let evening_ride = pm
+            .report
+            .ride_min
+            .iter()
+            .find(|(r, _)| *r == k)
+            .map(|(_, m)| minutes_to_s(*m));
+        for &i in &chunk.riders {
+            let r = &mut riders[i];
+            let walk_min = f64::from(r.walk_s.unwrap_or(0)) / 60.0;
+            r.vehicle = Some(vehicle);
+            r.board_s = Some(board_s);
+            r.arrive_s = Some(arrive_s);
+            r.in_vehicle_s = Some(arrive_s.saturating_sub(board_s));
+            r.door_to_door_s =
+                Some(minutes_to_s(walk_min + options.wait_min) + arrive_s.saturating_sub(board_s));
+            r.evening_in_vehicle_s = evening_ride;
+            if let Some(stop) = r.stop {
+                boardings.push((stop, r.count));
+            }
         }
     }
-    riders.retain(|r| r.count > 0);
-
-    let kpis = kpis(&riders, &lines, Some(inputs.existing), options);
-    Ok(LinePlan {
-        options: options.clone(),
-        synthetic: inputs.synthetic,
-        stops,
-        lines,
-        riders,
-        kpis,
-        morning_check: CheckSummary::of(&morning_report),
-        evening_check: CheckSummary::of(&evening_report),
-        search,
-    })
+    parks.sort_unstable();
+    parks
 }
 
 fn model_error(e: super::instance::ModelError) -> Error {
@@ -1216,6 +1541,8 @@ fn build_run(
                 board,
                 alight,
                 load: load as u32,
+                leg_m: 0.0,
+                path_at: 0,
             }),
         }
         call_of.push(calls.len() - 1);
@@ -1224,19 +1551,21 @@ fn build_run(
     let mut path = Vec::new();
     let mut length_m = 0.0;
     let mut passenger_km = 0.0;
-    for pair in calls.windows(2) {
+    for k in 1..calls.len() {
         let (a, b) = (
-            stops[pair[0].stop.0 as usize].vertex,
-            stops[pair[1].stop.0 as usize].vertex,
+            stops[calls[k - 1].stop.0 as usize].vertex,
+            stops[calls[k].stop.0 as usize].vertex,
         );
         if let Some((_, edges)) = shortest_path(bus, a, b) {
             let leg_m: f64 = edges.iter().map(|e| graph.edges[e.index()].length_m).sum();
             length_m += leg_m;
-            passenger_km += f64::from(pair[0].load) * leg_m / 1000.0;
+            passenger_km += f64::from(calls[k - 1].load) * leg_m / 1000.0;
+            calls[k].leg_m = leg_m;
             let coords = path_coords(graph, a, &edges);
             let skip = usize::from(!path.is_empty());
             path.extend(coords.into_iter().skip(skip));
         }
+        calls[k].path_at = path.len().saturating_sub(1);
     }
     (
         Run {
@@ -1318,14 +1647,15 @@ fn existing_best_ms(existing: &CommuteReport, unit: usize, park: ZoneId) -> Opti
 /// the share within the target per existing mode.
 fn kpis(
     riders: &[Rider],
-    lines: &[Line],
+    lines: &[Vehicle],
+    line_count: usize,
     existing: Option<&CommuteReport>,
     options: &LineOptions,
 ) -> Kpis {
     let workers: u32 = riders.iter().map(|r| r.count).sum();
     let served: u32 = riders
         .iter()
-        .filter(|r| r.line.is_some())
+        .filter(|r| r.vehicle.is_some())
         .map(|r| r.count)
         .sum();
     let share = |n: u32| {
@@ -1345,7 +1675,7 @@ fn kpis(
         Spread::of(
             riders
                 .iter()
-                .filter(|r| r.line.is_some())
+                .filter(|r| r.vehicle.is_some())
                 .filter_map(|r| f(r).map(|s| (f64::from(s) / 60.0, r.count)))
                 .collect(),
         )
@@ -1390,13 +1720,14 @@ fn kpis(
             .collect()
     });
     // `+ 0.0`: an empty sum of floats is −0.0, which would print as "-0.0".
-    let total = |f: &dyn Fn(&Line) -> f64| lines.iter().map(f).sum::<f64>() + 0.0;
+    let total = |f: &dyn Fn(&Vehicle) -> f64| lines.iter().map(f).sum::<f64>() + 0.0;
     Kpis {
         workers,
         served,
         served_share: share(served),
         within_target_share: share(within),
         vehicles: lines.len(),
+        lines: line_count,
         seats: lines.iter().map(|l| l.seats).sum(),
         vehicle_km_morning: total(&|l| l.morning.length_m) / 1000.0,
         vehicle_km_day: total(&|l| l.morning.length_m + l.evening.length_m) / 1000.0,
@@ -1424,7 +1755,7 @@ fn kpis(
         existing: Spread::of(
             riders
                 .iter()
-                .filter(|r| r.line.is_some())
+                .filter(|r| r.vehicle.is_some())
                 .filter_map(|r| r.existing_best_s.map(|s| (f64::from(s) / 60.0, r.count)))
                 .collect(),
         ),
@@ -1439,8 +1770,47 @@ fn kpis(
 }
 
 impl LinePlan {
-    /// Key figures of one park's riders and of the lines that serve it (a line serving two
-    /// parks counts for both).
+    /// One line for the terminal: lines, vehicles, sizes, annual cost, cost and subsidy per
+    /// rider trip, CO₂ against driving, and the fleet choice.
+    pub fn cost_summary(&self) -> String {
+        if self.lines.is_empty() {
+            return "no bus lines planned, so no costs".into();
+        }
+        let c = &self.cost;
+        let t = &c.total;
+        let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
+        let mut s = format!(
+            "{} lines, {} vehicles ({} seats); {:.0} {cur} a year, {:.2} {cur} per rider trip ({:.2} {cur} subsidy after a {:.2} {cur} fare); CO₂ {:.0} g per rider trip (by car {:.0} g)",
+            self.lines.len(),
+            self.vehicles.len(),
+            sizes.join("+"),
+            crate::report::round(t.annual_cost, 0),
+            crate::report::round(t.cost_per_rider_trip, 2),
+            crate::report::round(t.subsidy_per_rider_trip, 2),
+            c.options.fare_yuan,
+            crate::report::round(t.co2_g_per_rider_trip, 0),
+            crate::report::round(t.car_co2_g_per_rider_trip, 0),
+            cur = c.options.currency,
+        );
+        if let Some(a) = &c.alternative {
+            let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
+            s += &format!(
+                "; {} {} seats: {:.2} {} per rider trip",
+                if c.mixed_fleet_chosen {
+                    "mixed fleet kept; the largest size alone,"
+                } else {
+                    "mixed fleet not kept; the mix,"
+                },
+                other.join("+"),
+                crate::report::round(a.cost_per_rider_trip, 2),
+                c.options.currency
+            );
+        }
+        s
+    }
+
+    /// Key figures of one park's riders and of the vehicles that serve it (a vehicle serving
+    /// two parks counts for both; [`LinePlan::kpis`] counts it once).
     pub fn park_kpis(&self, park: ZoneId) -> Kpis {
         let riders: Vec<Rider> = self
             .riders
@@ -1448,13 +1818,18 @@ impl LinePlan {
             .filter(|r| r.park == park)
             .cloned()
             .collect();
-        let lines: Vec<Line> = self
-            .lines
+        let vehicles: Vec<Vehicle> = self
+            .vehicles
             .iter()
             .filter(|l| l.parks.contains(&park))
             .cloned()
             .collect();
-        kpis(&riders, &lines, None, &self.options)
+        let lines = self
+            .lines
+            .iter()
+            .filter(|l| l.parks.contains(&park))
+            .count();
+        kpis(&riders, &vehicles, lines, None, &self.options)
     }
 }
 

@@ -9,6 +9,9 @@
 //! * [`cordeau`]: parser for the Cordeau (2006) benchmark format.
 //! * [`check`]: independent feasibility checker and cost recomputation.
 //! * [`optimise`]: adaptive large neighbourhood search.
+//! * [`service`]: vehicle runs grouped into lines a passenger understands (departures).
+//! * [`names`]: stop names from OSM stops and streets.
+//! * [`cost`]: the `[cost]` table; annual cost, subsidy and CO₂ per rider trip.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -22,7 +25,10 @@
 
 pub mod check;
 pub mod cordeau;
+pub mod cost;
 pub mod demand;
 pub mod instance;
 pub mod lines;
+pub mod names;
 pub mod optimise;
+pub mod service;

@@ -1,14 +1,17 @@
-//! Files of the bus-line stage: `drt_routes.geojson` (each line's morning and evening run
-//! along the roads), `drt_stops.geojson`, `drt_timetable.csv`, `drt_riders.csv` (every booking:
-//! stop, line, times, or why it is not carried), `drt.json` (KPIs beside the best existing
-//! mode, the assumptions, the checker's verdict) and a GTFS feed in `gtfs/`. Every file says
-//! whether the demand is synthetic.
+//! Files of the bus-line stage: `drt_routes.geojson` (each departure of each line along the
+//! roads), `drt_stops.geojson`, `drt_timetable.csv` (line, departure, stop calls),
+//! `drt_riders.csv` (every booking: stop, line, times, or why it is not carried), `drt.json`
+//! (KPIs beside the best existing mode, every line with its named stops in order, departures,
+//! vehicles, km, hours and costs, the assumptions, the checker's verdict) and a GTFS feed in
+//! `gtfs/` (routes = lines, trips = departures). Every file says whether the demand is
+//! synthetic.
 
 use serde_json::{Value, json};
 
 use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
+use crate::drt::cost::CostFigures;
 use crate::drt::demand::NoLine;
-use crate::drt::lines::{LinePlan, Run, booking_source};
+use crate::drt::lines::{Departure, Line, LinePlan, Period, StopId, booking_source};
 use crate::lang::{self, Lang, RiderReason};
 use crate::places::demand::{Booking, GivenColumns, format_clock as clock};
 use crate::places::import::RowWarning;
@@ -49,12 +52,12 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
-fn periods(plan: &LinePlan) -> impl Iterator<Item = (usize, &'static str, &Run)> {
-    plan.lines.iter().enumerate().flat_map(|(i, l)| {
-        [(i, "morning", &l.morning), (i, "evening", &l.evening)]
-            .into_iter()
-            .filter(|(_, _, r)| !r.calls.is_empty())
-    })
+/// Every departure with its line, lines in order, morning before evening.
+fn departures(plan: &LinePlan) -> impl Iterator<Item = (&Line, &Departure)> {
+    plan.lines
+        .iter()
+        .flat_map(|l| l.departures.iter().map(move |d| (l, d)))
+        .filter(|(_, d)| !d.calls.is_empty())
 }
 
 /// Every file [`drt_files`] writes, and the `tables.xlsx` the command adds.
@@ -95,6 +98,7 @@ pub const RIDER_COLUMNS: &[&str] = &[
     "existing_best_min",
     "unserved_reason",
     "demand",
+    "vehicle",
 ];
 
 /// Headers of `drt_riders.csv`: ours, the coordinates as given and their CRS, then the booking
@@ -167,6 +171,10 @@ fn skipped_rider_rows(
         .iter()
         .position(|c| *c == "unserved_reason")
         .expect("a reason column");
+    let demand_col = RIDER_COLUMNS
+        .iter()
+        .position(|c| *c == "demand")
+        .expect("a demand column");
     let mut rows: Vec<Vec<String>> = g
         .rows
         .iter()
@@ -181,7 +189,7 @@ fn skipped_rider_rows(
                     .or_else(|| reason_at(line))
                     .unwrap_or_else(|| "its park is not among the parks planned for".into())
             );
-            r[ours - 1] = "supplied".into();
+            r[demand_col] = "supplied".into();
             r.extend(given_row_fields(g, Some(row)));
             r
         })
@@ -190,11 +198,36 @@ fn skipped_rider_rows(
         let mut r = vec![String::new(); ours];
         r[0].clone_from(&g.path);
         r[reason_col] = format!("… and {} more skipped rows, not listed", g.skipped_not_kept);
-        r[ours - 1] = "supplied".into();
+        r[demand_col] = "supplied".into();
         r.extend(given_row_fields(g, None));
         rows.push(r);
     }
     rows
+}
+
+/// What every writer of the stage needs.
+struct Ctx<'a> {
+    parks: &'a Zones,
+    bookings: &'a [Booking],
+    plan: &'a LinePlan,
+    demand: &'static str,
+}
+
+impl Ctx<'_> {
+    fn park_code(&self, id: ZoneId) -> String {
+        self.parks.zones[id.0 as usize].code.clone()
+    }
+
+    fn stop(&self, id: StopId) -> &crate::drt::lines::PlanStop {
+        &self.plan.stops[id.0 as usize]
+    }
+
+    fn vehicle_code(&self, d: &Departure) -> String {
+        self.plan
+            .vehicles
+            .get(d.vehicle)
+            .map_or_else(String::new, |v| v.code.clone())
+    }
 }
 
 /// All bus-line outputs.
@@ -204,52 +237,79 @@ pub fn drt_files(
     plan: &LinePlan,
     info: &DrtRunInfo<'_>,
 ) -> Vec<OutputFile> {
-    let demand = if plan.synthetic {
-        "synthetic"
-    } else {
-        "supplied"
+    let cx = Ctx {
+        parks,
+        bookings,
+        plan,
+        demand: if plan.synthetic {
+            "synthetic"
+        } else {
+            "supplied"
+        },
     };
-    let park_code = |id: crate::places::ZoneId| parks.zones[id.0 as usize].code.clone();
-    let stop = |id: crate::drt::lines::StopId| &plan.stops[id.0 as usize];
+    let mut files = vec![
+        feature_collection("drt_routes", route_features(&cx)),
+        feature_collection("drt_stops", stop_features(&cx)),
+        OutputFile {
+            name: "drt_timetable.csv".into(),
+            bytes: timetable_csv(&cx),
+        },
+        OutputFile {
+            name: "drt_riders.csv".into(),
+            bytes: riders_csv(&cx, info),
+        },
+        OutputFile {
+            name: "drt.json".into(),
+            bytes: to_json_bytes(&summary_json(&cx, info)),
+        },
+    ];
+    files.extend(gtfs_files(parks, plan, info.timezone, info.lang));
+    files
+}
 
-    // Routes.
-    let routes = periods(plan)
-        .map(|(i, period, run)| {
-            let line = &plan.lines[i];
-            let coords: Vec<[f64; 2]> = run
+/// Each departure along the roads.
+fn route_features(cx: &Ctx<'_>) -> Vec<Value> {
+    departures(cx.plan)
+        .map(|(line, d)| {
+            let coords: Vec<[f64; 2]> = d
                 .path
                 .iter()
                 .map(|c| [round(c.x, 6), round(c.y, 6)])
                 .collect();
-            let riders: u32 = run.calls.iter().map(|c| c.board).sum();
             feature(
                 json!({ "type": "LineString", "coordinates": coords }),
                 json!({
                     "line": line.code,
-                    "period": period,
-                    "seats": line.seats,
-                    "parks": line.parks.iter().map(|&p| park_code(p)).collect::<Vec<_>>(),
-                    "stops": run.calls.iter().map(|c| stop(c.stop).code.clone()).collect::<Vec<_>>(),
-                    "first_departure": run.calls.first().map(|c| clock(c.departure_s)),
-                    "last_arrival": run.calls.last().map(|c| clock(c.arrival_s)),
-                    "riders": riders,
-                    "length_km": round(run.length_m / 1000.0, 3),
-                    "demand": demand,
+                    "line_name": line.name,
+                    "trip": d.code,
+                    "period": d.period.name(),
+                    "vehicle": cx.vehicle_code(d),
+                    "seats": d.seats,
+                    "parks": line.parks.iter().map(|&p| cx.park_code(p)).collect::<Vec<_>>(),
+                    "stops": d.calls.iter().map(|c| cx.stop(c.stop).code.clone()).collect::<Vec<_>>(),
+                    "first_departure": d.calls.first().map(|c| clock(c.departure_s)),
+                    "last_arrival": d.calls.last().map(|c| clock(c.arrival_s)),
+                    "riders": d.riders,
+                    "length_km": round(d.length_m / 1000.0, 3),
+                    "demand": cx.demand,
                 }),
             )
         })
-        .collect();
+        .collect()
+}
 
-    // Stops.
-    let stop_features = plan
+/// Stops and gates, with the lines calling there.
+fn stop_features(cx: &Ctx<'_>) -> Vec<Value> {
+    cx.plan
         .stops
         .iter()
         .enumerate()
         .map(|(s, st)| {
-            let lines: Vec<&str> = plan
+            let lines: Vec<&str> = cx
+                .plan
                 .lines
                 .iter()
-                .filter(|l| l.morning.calls.iter().any(|c| c.stop.0 as usize == s))
+                .filter(|l| l.stops.iter().any(|c| c.0 as usize == s))
                 .map(|l| l.code.as_str())
                 .collect();
             feature(
@@ -257,27 +317,29 @@ pub fn drt_files(
                 json!({
                     "stop": st.code,
                     "name": st.name,
+                    "name_from": st.name_from,
                     "kind": if st.gate_of.is_some() { "park gate" } else { "pick-up" },
                     "osm_node": st.osm,
-                    "park": st.gate_of.map(park_code),
+                    "park": st.gate_of.map(|p| cx.park_code(p)),
                     "boardings": st.boardings,
                     "lines": lines,
-                    "demand": demand,
+                    "demand": cx.demand,
                 }),
             )
         })
-        .collect();
+        .collect()
+}
 
-    // Timetable.
+/// One row per stop call of every departure.
+fn timetable_csv(cx: &Ctx<'_>) -> Vec<u8> {
     let mut rows = Vec::new();
-    for (i, period, run) in periods(plan) {
-        let line = &plan.lines[i];
-        for (seq, c) in run.calls.iter().enumerate() {
-            let st = stop(c.stop);
+    for (line, d) in departures(cx.plan) {
+        for (seq, c) in d.calls.iter().enumerate() {
+            let st = cx.stop(c.stop);
             rows.push(vec![
                 line.code.clone(),
-                period.to_string(),
-                line.seats.to_string(),
+                d.period.name().to_string(),
+                d.seats.to_string(),
                 (seq + 1).to_string(),
                 st.code.clone(),
                 st.name.clone(),
@@ -288,11 +350,14 @@ pub fn drt_files(
                 c.board.to_string(),
                 c.alight.to_string(),
                 c.load.to_string(),
-                demand.to_string(),
+                cx.demand.to_string(),
+                d.code.clone(),
+                cx.vehicle_code(d),
+                line.name.clone(),
             ]);
         }
     }
-    let timetable = csv_bytes(
+    csv_bytes(
         &[
             "line",
             "period",
@@ -308,24 +373,30 @@ pub fn drt_files(
             "alight",
             "load",
             "demand",
+            "trip",
+            "vehicle",
+            "line_name",
         ],
         rows,
-    );
+    )
+}
 
-    // Riders.
-    let mut rider_rows: Vec<Vec<String>> = plan
+/// Every booking (part): its stop, line, times, or why it is not carried.
+fn riders_csv(cx: &Ctx<'_>, info: &DrtRunInfo<'_>) -> Vec<u8> {
+    let plan = cx.plan;
+    let mut rows: Vec<Vec<String>> = plan
         .riders
         .iter()
         .map(|r| {
-            let b = &bookings[r.booking];
+            let b = &cx.bookings[r.booking];
             vec![
-                booking_source(bookings, r),
+                booking_source(cx.bookings, r),
                 round(b.location.x, 7).to_string(),
                 round(b.location.y, 7).to_string(),
-                park_code(r.park),
+                cx.park_code(r.park),
                 clock(b.arrive_by_s),
                 r.count.to_string(),
-                r.stop.map_or(String::new(), |s| stop(s).code.clone()),
+                r.stop.map_or(String::new(), |s| cx.stop(s).code.clone()),
                 minutes(r.walk_s),
                 r.line.map_or(String::new(), |l| plan.lines[l].code.clone()),
                 r.board_s.map_or(String::new(), clock),
@@ -343,30 +414,105 @@ pub fn drt_files(
                         .map(ToString::to_string)
                         .unwrap_or_default()
                 },
-                demand.to_string(),
+                cx.demand.to_string(),
+                r.vehicle
+                    .map_or(String::new(), |v| plan.vehicles[v].code.clone()),
             ]
         })
         .collect();
-    for (row, r) in rider_rows.iter_mut().zip(&plan.riders) {
-        row.extend(given_fields(info.given, Some(&bookings[r.booking])));
+    for (row, r) in rows.iter_mut().zip(&plan.riders) {
+        row.extend(given_fields(info.given, Some(&cx.bookings[r.booking])));
     }
-    rider_rows.extend(skipped_rider_rows(info, bookings, RIDER_COLUMNS.len()));
-    let riders = csv_bytes(
-        &given_headers(RIDER_COLUMNS, info.given)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-        rider_rows,
-    );
+    rows.extend(skipped_rider_rows(info, cx.bookings, RIDER_COLUMNS.len()));
+    let headers = given_headers(RIDER_COLUMNS, info.given);
+    csv_bytes(
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        rows,
+    )
+}
 
-    // drt.json.
+/// Cost figures rounded for people.
+fn cost_json(c: &CostFigures) -> Value {
+    json!({
+        "annual_cost": round(c.annual_cost, 0),
+        "annual_rider_trips": round(c.annual_rider_trips, 0),
+        "cost_per_rider_trip": round(c.cost_per_rider_trip, 2),
+        "annual_fare_revenue": round(c.annual_fare_revenue, 0),
+        "subsidy_per_rider_trip": round(c.subsidy_per_rider_trip, 2),
+        "co2_g_per_rider_trip": round(c.co2_g_per_rider_trip, 0),
+        "car_co2_g_per_rider_trip": round(c.car_co2_g_per_rider_trip, 0),
+    })
+}
+
+/// First and last departure and how many, of one period.
+fn period_json(line: &Line, period: Period) -> Value {
+    let n = line.of(period).count();
+    let span = line.span(period);
+    json!({
+        "departures": n,
+        "first": span.map(|s| clock(s.0)),
+        "last_arrival": span.map(|s| clock(s.1)),
+        "riders_per_departure": if n == 0 { 0.0 } else {
+            round(f64::from(line.of(period).map(|d| d.riders).sum::<u32>()) / n as f64, 1)
+        },
+    })
+}
+
+/// One line for `drt.json`: its stops in order, departures, vehicles, km, hours and cost.
+fn line_json(cx: &Ctx<'_>, l: &Line) -> Value {
+    let vehicles = l.vehicles();
+    json!({
+        "line": l.code,
+        "name": l.name,
+        "parks": l.parks.iter().map(|&p| cx.park_code(p)).collect::<Vec<_>>(),
+        "stops": l.stops.iter().map(|&s| {
+            let st = cx.stop(s);
+            json!({ "stop": st.code, "name": st.name, "name_from": st.name_from })
+        }).collect::<Vec<_>>(),
+        "morning": period_json(l, Period::Morning),
+        "evening": period_json(l, Period::Evening),
+        "vehicles": vehicles.iter().map(|&v| cx.plan.vehicles[v].code.clone()).collect::<Vec<_>>(),
+        "seats": vehicles.iter().map(|&v| cx.plan.vehicles[v].seats).sum::<u32>(),
+        "sizes": l.sizes(),
+        "riders": l.riders(),
+        "km_day": round(l.km_day(), 3),
+        "hours_day": round(l.hours_day(), 3),
+        "cost": cost_json(&l.cost),
+    })
+}
+
+/// The plan's cost in total and the fleet choice.
+fn plan_cost_json(plan: &LinePlan) -> Value {
+    let c = &plan.cost;
+    json!({
+        "currency": c.options.currency,
+        "assumptions": c.options,
+        "total": cost_json(&c.total),
+        "sizes_used": c.sizes_used,
+        "mixed_fleet_chosen": c.mixed_fleet_chosen,
+        "alternative_fleet": c.alternative.as_ref().map(|a| json!({
+            "sizes": a.sizes,
+            "vehicles": a.vehicles,
+            "served": a.served,
+            "cost_per_rider_trip": round(a.cost_per_rider_trip, 2),
+        })),
+        "conventional_bus": {
+            "available": false,
+            "reason": "not available: the cost of today's conventional bus lines serving the same parks is not estimated (their km per park are not kept by the commute stage)",
+        },
+    })
+}
+
+/// `drt.json`: KPIs beside the best existing mode, lines, vehicles, costs, checker, unserved.
+fn summary_json(cx: &Ctx<'_>, info: &DrtRunInfo<'_>) -> Value {
+    let plan = cx.plan;
     let unserved: Vec<Value> = info
         .skipped_rows
         .iter()
         .map(|w| json!({ "where": format!("{}:{}", w.path, w.line), "workers": null, "reason": w.message }))
         .chain(plan.riders.iter().filter(|r| r.line.is_none() && !r.on_foot).map(|r| {
             json!({
-                "where": booking_source(bookings, r),
+                "where": booking_source(cx.bookings, r),
                 "workers": r.count,
                 "reason": r.unserved.clone().unwrap_or(RiderReason::NotCarried).en(),
             })
@@ -376,19 +522,19 @@ pub fn drt_files(
     // A plan that carries nobody is no plan: say so and why, per park and in total.
     let status = if info.no_line.is_empty() {
         "planned"
-    } else if plan.kpis.served + plan.kpis.on_foot == 0 {
+    } else if k.served + k.on_foot == 0 {
         "no_plan"
     } else {
         "partly_planned"
     };
     let mut reasons: Vec<String> = info.no_line.iter().map(|(_, w)| w.en()).collect();
     reasons.dedup();
-    let summary = json!({
+    json!({
         "status": status,
         "reason": (!reasons.is_empty()).then(|| reasons.join("; ")),
-        "parks_without_line": info.no_line.iter().map(|(p, w)| json!({ "park": park_code(*p), "status": w.code(), "reason": w.en() })).collect::<Vec<_>>(),
+        "parks_without_line": info.no_line.iter().map(|(p, w)| json!({ "park": cx.park_code(*p), "status": w.code(), "reason": w.en() })).collect::<Vec<_>>(),
         "source": info.source,
-        "demand": demand,
+        "demand": cx.demand,
         "demand_file": info.demand,
         "seed": info.seed,
         "assumptions": plan.options,
@@ -399,6 +545,7 @@ pub fn drt_files(
                 "on_foot": k.on_foot,
                 "served_share": round(k.served_share, 4),
                 "within_target_share": round(k.within_target_share, 4),
+                "lines": k.lines,
                 "vehicles": k.vehicles,
                 "seats": k.seats,
                 "vehicle_km_morning": round(k.vehicle_km_morning, 3),
@@ -419,45 +566,27 @@ pub fn drt_files(
                 "within_target_share_by_mode": k.existing_by_mode.iter().map(|(m, s)| (m.clone(), json!(round(*s, 4)))).collect::<serde_json::Map<_, _>>(),
             },
         },
-        "lines": plan.lines.iter().map(|l| json!({
-            "line": l.code,
-            "seats": l.seats,
-            "parks": l.parks.iter().map(|&p| park_code(p)).collect::<Vec<_>>(),
-            "riders": l.morning.calls.iter().map(|c| c.board).sum::<u32>(),
-            "morning_km": round(l.morning.length_m / 1000.0, 3),
-            "evening_km": round(l.evening.length_m / 1000.0, 3),
+        "cost": plan_cost_json(plan),
+        "lines": plan.lines.iter().map(|l| line_json(cx, l)).collect::<Vec<_>>(),
+        "vehicles": plan.vehicles.iter().map(|v| json!({
+            "vehicle": v.code,
+            "seats": v.seats,
+            "parks": v.parks.iter().map(|&p| cx.park_code(p)).collect::<Vec<_>>(),
+            "morning_km": round(v.morning.length_m / 1000.0, 3),
+            "evening_km": round(v.evening.length_m / 1000.0, 3),
         })).collect::<Vec<_>>(),
         "search": plan.search,
         "checker": { "morning": plan.morning_check, "evening": plan.evening_check },
         "unserved": unserved,
-    });
-
-    let mut files = vec![
-        feature_collection("drt_routes", routes),
-        feature_collection("drt_stops", stop_features),
-        OutputFile {
-            name: "drt_timetable.csv".into(),
-            bytes: timetable,
-        },
-        OutputFile {
-            name: "drt_riders.csv".into(),
-            bytes: riders,
-        },
-        OutputFile {
-            name: "drt.json".into(),
-            bytes: to_json_bytes(&summary),
-        },
-    ];
-    files.extend(gtfs_files(parks, plan, info.timezone, info.lang));
-    files
+    })
 }
 
 fn spread(s: &crate::drt::lines::Spread) -> Value {
     json!({ "mean": round(s.mean_min, 2), "p95": round(s.p95_min, 2), "max": round(s.max_min, 2) })
 }
 
-/// The plan as a GTFS feed: one route per line, a morning and an evening trip, stops, shapes
-/// and a weekday calendar. Boarding stops are marked "phone the agency" (`pickup_type=2`): the
+/// The plan as a GTFS feed: one route per line, one trip per departure, stops, shapes and a
+/// weekday calendar. Boarding stops are marked "phone the agency" (`pickup_type=2`): the
 /// service runs on reservation.
 fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec<OutputFile> {
     let file = |name: &str, bytes| OutputFile {
@@ -518,47 +647,15 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
                     "lifecircle".into(),
                     l.code.clone(),
                     match lang {
-                        Lang::En => format!("{} park bus ({} seats)", parks.join(" / "), l.seats),
-                        Lang::Zh => format!("{} 园区班车（{}座）", parks.join(" / "), l.seats),
+                        Lang::En => format!("{} ({} park bus)", l.name, parks.join(" / ")),
+                        Lang::Zh => format!("{}（{} 园区班车）", l.name, parks.join(" / ")),
                     },
                     "3".into(),
                 ]
             })
             .collect(),
     );
-    let mut trips = Vec::new();
-    let mut stop_times = Vec::new();
-    let mut shapes = Vec::new();
-    for (i, period, run) in periods(plan) {
-        let line = &plan.lines[i];
-        let trip = format!("{}_{period}", line.code);
-        trips.push(vec![
-            line.code.clone(),
-            "weekdays".into(),
-            trip.clone(),
-            if period == "morning" { "0" } else { "1" }.into(),
-            trip.clone(),
-        ]);
-        for (seq, c) in run.calls.iter().enumerate() {
-            stop_times.push(vec![
-                trip.clone(),
-                clock(c.arrival_s),
-                clock(c.departure_s),
-                plan.stops[c.stop.0 as usize].code.clone(),
-                (seq + 1).to_string(),
-                if c.board > 0 { "2" } else { "1" }.into(),
-                if c.alight > 0 { "0" } else { "1" }.into(),
-            ]);
-        }
-        for (seq, p) in run.path.iter().enumerate() {
-            shapes.push(vec![
-                trip.clone(),
-                round(p.y, 7).to_string(),
-                round(p.x, 7).to_string(),
-                (seq + 1).to_string(),
-            ]);
-        }
-    }
+    let (trips, stop_times, shapes) = gtfs_trips(plan);
     vec![
         file("agency.txt", agency),
         file("stops.txt", stops),
@@ -591,30 +688,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
                 stop_times,
             ),
         ),
-        file(
-            "calendar.txt",
-            csv_bytes(
-                &[
-                    "service_id",
-                    "monday",
-                    "tuesday",
-                    "wednesday",
-                    "thursday",
-                    "friday",
-                    "saturday",
-                    "sunday",
-                    "start_date",
-                    "end_date",
-                ],
-                vec![
-                    [
-                        "weekdays", "1", "1", "1", "1", "1", "0", "0", "20250101", "20351231",
-                    ]
-                    .map(String::from)
-                    .to_vec(),
-                ],
-            ),
-        ),
+        file("calendar.txt", gtfs_calendar()),
         file(
             "shapes.txt",
             csv_bytes(
@@ -628,4 +702,72 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
             ),
         ),
     ]
+}
+
+type Rows = Vec<Vec<String>>;
+
+/// trips.txt, stop_times.txt and shapes.txt rows: one trip (and shape) per departure.
+fn gtfs_trips(plan: &LinePlan) -> (Rows, Rows, Rows) {
+    let mut trips = Vec::new();
+    let mut stop_times = Vec::new();
+    let mut shapes = Vec::new();
+    for (line, d) in departures(plan) {
+        let trip = d.code.clone();
+        trips.push(vec![
+            line.code.clone(),
+            "weekdays".into(),
+            trip.clone(),
+            if d.period == Period::Morning {
+                "0"
+            } else {
+                "1"
+            }
+            .into(),
+            trip.clone(),
+        ]);
+        for (seq, c) in d.calls.iter().enumerate() {
+            stop_times.push(vec![
+                trip.clone(),
+                clock(c.arrival_s),
+                clock(c.departure_s),
+                plan.stops[c.stop.0 as usize].code.clone(),
+                (seq + 1).to_string(),
+                if c.board > 0 { "2" } else { "1" }.into(),
+                if c.alight > 0 { "0" } else { "1" }.into(),
+            ]);
+        }
+        for (seq, p) in d.path.iter().enumerate() {
+            shapes.push(vec![
+                trip.clone(),
+                round(p.y, 7).to_string(),
+                round(p.x, 7).to_string(),
+                (seq + 1).to_string(),
+            ]);
+        }
+    }
+    (trips, stop_times, shapes)
+}
+
+fn gtfs_calendar() -> Vec<u8> {
+    csv_bytes(
+        &[
+            "service_id",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "start_date",
+            "end_date",
+        ],
+        vec![
+            [
+                "weekdays", "1", "1", "1", "1", "1", "0", "0", "20250101", "20351231",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ],
+    )
 }

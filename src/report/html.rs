@@ -18,7 +18,6 @@ use crate::commute::{BANDS_MIN, ParkCommute};
 use crate::coverage::ZoneCoverage;
 use crate::drt::lines::Line;
 use crate::graph::{EdgeId, Mode};
-use crate::places::demand::format_clock as clock;
 use crate::places::{Zone, ZoneKind};
 use crate::plan::{BusLines, LifeCircle, PlanRun};
 
@@ -366,10 +365,7 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
     }
     if let (View::Overview, Some((_, lines))) = (view, &bus) {
         for l in lines {
-            extend(
-                &mut frame,
-                LineString::from(l.morning.path.clone()).bounding_rect(),
-            );
+            extend(&mut frame, LineString::from(l.path()).bounding_rect());
         }
     }
     let frame = frame.unwrap_or(Rect::new(
@@ -500,23 +496,19 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
     if let Some((bus, lines)) = &bus {
         let mut seen = std::collections::BTreeSet::new();
         for l in lines {
-            let riders: u32 = l.morning.calls.iter().map(|c| c.board).sum();
             let title = format!(
-                "{}: {} {}, {} {}",
+                "{} {}: {} {}, {} {}",
                 l.code,
-                l.seats,
-                lang.t("seats", "座"),
-                riders,
+                l.name,
+                l.of(crate::drt::lines::Period::Morning).count(),
+                lang.t("departures", "班次"),
+                l.riders(),
                 lang.t("riders", "人")
             );
-            map.line(
-                bus_lines,
-                &LineString::from(l.morning.path.clone()),
-                Some(&title),
-            );
-            for c in &l.morning.calls {
-                if seen.insert(c.stop) {
-                    let st = &bus.plan.stops[c.stop.0 as usize];
+            map.line(bus_lines, &LineString::from(l.path()), Some(&title));
+            for stop in &l.stops {
+                if seen.insert(*stop) {
+                    let st = &bus.plan.stops[stop.0 as usize];
                     map.point(
                         stops,
                         st.location,
@@ -826,15 +818,17 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     "—".into(),
                 ),
                 (
-                    lang.t("Vehicles (lines)", "车辆（线路）").into(),
+                    lang.t("Lines (vehicles)", "线路（车辆）").into(),
                     format!(
-                        "{} ({})",
+                        "{} ({}) ({} {})",
                         lines.len(),
                         lines
                             .iter()
                             .map(|l| l.code.as_str())
                             .collect::<Vec<_>>()
-                            .join(" ")
+                            .join(" "),
+                        k.vehicles,
+                        lang.t("vehicles", "辆")
                     ),
                     "—".into(),
                 ),
@@ -883,7 +877,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     )
                 );
             }
-            lines_table(h, bus, &lines, zone, lang);
+            super::drt_html::lines_table(h, bus, &lines, zone, lang);
         }
         None => {
             let why = match run.bus.as_ref() {
@@ -903,71 +897,6 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         }
     }
     h.push_str("</section>\n");
-}
-
-/// The park's lines (who boards, when the bus leaves and arrives) and why some of its workers
-/// are not carried.
-fn lines_table(h: &mut String, bus: &BusLines, lines: &[&Line], zone: &Zone, lang: Lang) {
-    let _ = write!(
-        h,
-        "<table class=\"lines\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("Line", "线路"),
-        lang.t("Seats", "座位"),
-        lang.t("Stops", "站点"),
-        lang.t("Riders", "乘客"),
-        lang.t("Leaves first stop", "首站发车"),
-        lang.t("Last arrival", "末站到达"),
-        lang.t("Morning km", "早高峰公里"),
-    );
-    for l in lines {
-        let calls = &l.morning.calls;
-        let names: Vec<&str> = calls
-            .iter()
-            .map(|c| bus.plan.stops[c.stop.0 as usize].code.as_str())
-            .collect();
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td></tr>",
-            esc(&l.code),
-            l.seats,
-            esc(&names.join(" → ")),
-            calls.iter().map(|c| c.board).sum::<u32>(),
-            calls
-                .first()
-                .map_or(String::new(), |c| clock(c.departure_s)),
-            calls.last().map_or(String::new(), |c| clock(c.arrival_s)),
-            l.morning.length_m / 1000.0,
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
-    for r in bus
-        .plan
-        .riders
-        .iter()
-        .filter(|r| r.park == zone.id && r.line.is_none() && !r.on_foot)
-    {
-        *reasons
-            .entry(
-                r.unserved
-                    .as_ref()
-                    .unwrap_or(&crate::lang::RiderReason::NotCarried)
-                    .text(lang),
-            )
-            .or_default() += r.count;
-    }
-    if !reasons.is_empty() {
-        let list: Vec<String> = reasons
-            .iter()
-            .map(|(why, n)| format!("{n} — {}", esc(why)))
-            .collect();
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">{}: {}</p>",
-            lang.t("Not carried", "未能乘车"),
-            list.join("; ")
-        );
-    }
 }
 
 fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {

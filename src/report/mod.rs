@@ -7,6 +7,7 @@
 pub mod commute;
 pub mod coverage;
 pub mod drt;
+mod drt_html;
 pub mod fgb;
 pub mod html;
 pub mod inputs;

@@ -108,6 +108,9 @@ const TABLES: &[Table] = &[
             ("alight", "下车人数", Num),
             ("load", "车内人数", Num),
             ("demand", "需求数据", Text),
+            ("trip", "班次", Text),
+            ("vehicle", "车辆", Text),
+            ("line_name", "线路名称", Text),
         ],
     },
     Table {
@@ -132,6 +135,7 @@ const TABLES: &[Table] = &[
             ("existing_best_min", "现状最优方式（分钟）", Num),
             ("unserved_reason", "未能乘车原因", Text),
             ("demand", "需求数据", Text),
+            ("vehicle", "车辆", Text),
         ],
     },
 ];

@@ -1,0 +1,225 @@
+//! The bus-line tables of `report.html`: a park's lines (named stops in order, departures per
+//! shift, vehicles and seats, riders per departure, km and hours, cost and subsidy per rider
+//! trip, CO₂ against driving) and the plan's total, in which a line serving two parks counts
+//! once.
+
+use std::fmt::Write;
+
+use super::html::Lang;
+use super::round;
+use super::svg::escape as esc;
+use crate::drt::cost::CostFigures;
+use crate::drt::lines::{Line, LinePlan, Period, PlanStop};
+use crate::lang::RiderReason;
+use crate::places::Zone;
+use crate::places::demand::format_clock as clock;
+use crate::plan::BusLines;
+
+/// The text in the report's language.
+fn tr<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+/// A stop's name for people: street names get "站" in Chinese.
+fn stop_name(st: &PlanStop, lang: Lang) -> String {
+    if st.name_from == "street" && lang == Lang::Zh && !st.name.ends_with('站') {
+        format!("{}站", st.name)
+    } else {
+        st.name.clone()
+    }
+}
+
+/// `07:20–07:45 ×3`, or `—`.
+fn departures_cell(line: &Line, period: Period) -> String {
+    let n = line.of(period).count();
+    match line.span(period) {
+        Some((first, last)) => format!("{}–{} ×{n}", &clock(first)[..5], &clock(last)[..5]),
+        None => "—".into(),
+    }
+}
+
+fn money(x: f64) -> String {
+    format!("{:.1}", round(x, 1))
+}
+
+/// The park's lines, a total row over them, the plan's total and why some workers are not
+/// carried.
+pub(super) fn lines_table(
+    h: &mut String,
+    bus: &BusLines,
+    lines: &[&Line],
+    zone: &Zone,
+    lang: Lang,
+) {
+    let plan = &bus.plan;
+    let cur = &plan.cost.options.currency;
+    let heads = [
+        tr(lang, "Line", "线路").to_string(),
+        tr(lang, "Stops in order", "站点（顺序）").to_string(),
+        tr(lang, "Morning departures", "早班（首班–末班到达 ×班次）").to_string(),
+        tr(lang, "Evening departures", "晚班").to_string(),
+        tr(lang, "Vehicles (seats)", "车辆（座位）").to_string(),
+        tr(lang, "Riders per departure", "每班乘客").to_string(),
+        tr(lang, "km / hours a day", "日车公里 / 车小时").to_string(),
+        format!(
+            "{} ({cur})",
+            tr(lang, "Cost / subsidy per rider trip", "每人次成本 / 补贴")
+        ),
+        tr(
+            lang,
+            "CO₂ per rider trip, bus / car (g)",
+            "每人次CO₂ 公交 / 小汽车（克）",
+        )
+        .to_string(),
+    ];
+    h.push_str("<table class=\"lines\"><thead><tr>");
+    for head in &heads {
+        let _ = write!(h, "<th>{}</th>", esc(head));
+    }
+    h.push_str("</tr></thead><tbody>");
+    for l in lines {
+        let names: Vec<String> = l
+            .stops
+            .iter()
+            .map(|s| stop_name(&plan.stops[s.0 as usize], lang))
+            .collect();
+        let vehicles = l.vehicles();
+        let seats: Vec<String> = vehicles
+            .iter()
+            .map(|&v| plan.vehicles[v].seats.to_string())
+            .collect();
+        let n_morning = l.of(Period::Morning).count();
+        let per_departure = if n_morning == 0 {
+            0.0
+        } else {
+            f64::from(l.riders()) / n_morning as f64
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{:.0} / {:.0}</td></tr>",
+            esc(&l.code),
+            esc(&names.join(" → ")),
+            departures_cell(l, Period::Morning),
+            departures_cell(l, Period::Evening),
+            vehicles.len(),
+            esc(&seats.join("+")),
+            round(per_departure, 1),
+            round(l.km_day(), 1),
+            round(l.hours_day(), 1),
+            money(l.cost.cost_per_rider_trip),
+            money(l.cost.subsidy_per_rider_trip),
+            round(l.cost.co2_g_per_rider_trip, 0),
+            round(l.cost.car_co2_g_per_rider_trip, 0),
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    total_note(h, plan, lines, lang);
+    unserved_note(h, plan, zone, lang);
+}
+
+/// The plan's total (each line once), the sizes used, the other fleet tried, and today's bus.
+fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
+    let c = &plan.cost;
+    let cur = &c.options.currency;
+    let t: &CostFigures = &c.total;
+    let shared: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.parks.len() > 1)
+        .map(|l| l.code.as_str())
+        .collect();
+    let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
+    let _ = write!(
+        h,
+        "<p class=\"note\">{}: {} {}, {} {cur}/{}, {} {} {cur}, {} {} {cur}, {} {} {cur}; CO₂ {:.0} g ({} {:.0} g); {} {}.",
+        tr(
+            lang,
+            "All planned lines (every park, each line once)",
+            "全部规划线路（各园区合计，每条线路只计一次）"
+        ),
+        plan.lines.len(),
+        tr(lang, "lines", "条线路"),
+        round(t.annual_cost, 0),
+        tr(lang, "year", "年"),
+        tr(lang, "per rider trip", "每人次"),
+        money(t.cost_per_rider_trip),
+        tr(lang, "fares", "票价"),
+        money(c.options.fare_yuan),
+        tr(lang, "subsidy", "补贴"),
+        money(t.subsidy_per_rider_trip),
+        round(t.co2_g_per_rider_trip, 0),
+        tr(lang, "by car", "小汽车"),
+        round(t.car_co2_g_per_rider_trip, 0),
+        tr(lang, "vehicle sizes used (seats):", "使用车型（座）："),
+        sizes.join(", "),
+    );
+    if let Some(a) = &c.alternative {
+        let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
+        let _ = write!(
+            h,
+            " {} {} {}: {} {cur} {}.",
+            if c.mixed_fleet_chosen {
+                tr(
+                    lang,
+                    "Mixed fleet kept: the largest size alone",
+                    "采用混合车型：仅用最大车型",
+                )
+            } else {
+                tr(
+                    lang,
+                    "Mixed fleet not kept: the mix",
+                    "未采用混合车型：混合车型",
+                )
+            },
+            other.join("+"),
+            tr(lang, "seats would cost", "座时每人次成本"),
+            money(a.cost_per_rider_trip),
+            tr(lang, "per rider trip", "")
+        );
+    }
+    if !shared.is_empty() {
+        let _ = write!(
+            h,
+            " {} {}.",
+            shared.join(", "),
+            tr(
+                lang,
+                "also serve another park and appear in its section too",
+                "同时服务其他园区，亦列于该园区"
+            )
+        );
+    }
+    let _ = writeln!(
+        h,
+        " {}</p>",
+        tr(
+            lang,
+            "Today's conventional bus: cost not available (its km per park are not estimated).",
+            "现状常规公交：成本无数据（未估算其服务园区的车公里）。"
+        )
+    );
+}
+
+/// Why some of the park's workers are not carried.
+fn unserved_note(h: &mut String, plan: &LinePlan, zone: &Zone, lang: Lang) {
+    let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for r in plan
+        .riders
+        .iter()
+        .filter(|r| r.park == zone.id && r.line.is_none() && !r.on_foot)
+    {
+        let why = r.unserved.as_ref().unwrap_or(&RiderReason::NotCarried);
+        *reasons.entry(why.text(lang)).or_default() += r.count;
+    }
+    if !reasons.is_empty() {
+        let list: Vec<String> = reasons
+            .iter()
+            .map(|(why, n)| format!("{n} — {}", esc(why)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{}: {}</p>",
+            tr(lang, "Not carried", "未能乘车"),
+            list.join("; ")
+        );
+    }
+}

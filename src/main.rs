@@ -157,6 +157,10 @@ enum Command {
         /// New sites to propose per park and missing category.
         #[arg(long, default_value_t = 3)]
         sites: usize,
+        /// Propose a site only when it lifts its category's coverage of the park by at least
+        /// this many percentage points.
+        #[arg(long, default_value_t = 5.0, value_name = "POINTS")]
+        min_site_gain: f64,
         /// Output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
@@ -551,6 +555,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             poi_crs,
             minutes,
             sites,
+            min_site_gain,
             out,
         } => {
             let start = Instant::now();
@@ -562,6 +567,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     profile,
                     minutes,
                     sites,
+                    min_site_gain_points: min_site_gain,
                     poi,
                     poi_crs: poi_crs.map_or("auto", Crs::name).to_string(),
                 },

@@ -13,7 +13,9 @@
 //!   its threshold; nested walking isochrones from the access points;
 //! - for each required category below 100 %, up to [`CoverageOptions::sites`] new sites among
 //!   walkable vertices in or within [`CoverageOptions::site_radius_m`] of the zone, chosen
-//!   greedily to cover the most uncovered evaluation points (maximal covering).
+//!   greedily to cover the most uncovered evaluation points (maximal covering); a site that
+//!   would lift the category's share by less than [`CoverageOptions::min_site_gain_points`]
+//!   is not proposed (greedy gains only fall, so neither is any later one).
 //!
 //! An evaluation point's time is measured from its snapped position on the network (the walk
 //! from the grid point to the road is not added).
@@ -45,6 +47,9 @@ pub struct CoverageOptions {
     pub band_minutes: Vec<f64>,
     /// Maximum snapping distance for facilities and evaluation points, metres.
     pub max_snap_m: f64,
+    /// A site is proposed only when it lifts its category's covered share of the zone by at
+    /// least this many percentage points (0 proposes every site that covers a point).
+    pub min_site_gain_points: f64,
 }
 
 impl Default for CoverageOptions {
@@ -56,6 +61,7 @@ impl Default for CoverageOptions {
             site_radius_m: 300.0,
             band_minutes: vec![5.0, 10.0, 15.0],
             max_snap_m: crate::graph::snap::DEFAULT_MAX_SNAP_M,
+            min_site_gain_points: 5.0,
         }
     }
 }
@@ -85,6 +91,9 @@ pub struct Site {
     pub adds_points: usize,
     /// Covered share with this and the earlier sites, 0–1.
     pub share_after: f64,
+    /// The evaluation points (indices into [`ZoneCoverage::eval`]) it newly covers.
+    #[serde(skip)]
+    pub covers: Vec<usize>,
 }
 
 /// One category in one zone.
@@ -496,12 +505,14 @@ fn zone_coverage(
                 else {
                     break;
                 };
-                if g == 0 {
+                if g == 0 || 100.0 * g as f64 / n < options.min_site_gain_points {
                     break;
                 }
+                let mut covers = Vec::with_capacity(g);
                 for (p, list) in reach.iter().enumerate() {
                     if open[p] && list.iter().any(|&(i, t)| i == best && t <= thresholds[c]) {
                         open[p] = false;
+                        covers.push(p);
                     }
                 }
                 covered_points += g;
@@ -512,6 +523,7 @@ fn zone_coverage(
                     location: graph.vertices[vertex.index()].coord,
                     adds_points: g,
                     share_after: covered_points as f64 / n,
+                    covers,
                 });
             }
         }

@@ -12,6 +12,7 @@
 pub mod crs;
 pub mod demand;
 pub mod import;
+pub mod names;
 pub mod profile;
 pub mod raster;
 pub mod residents;

@@ -4,11 +4,14 @@
 //! lifecircle wrote (its manifest lists them) and leaves the previous run when anything fails.
 //! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
 
+pub mod actions;
+pub mod basemap;
 pub mod commute;
 pub mod coverage;
 pub mod drt;
 pub mod html;
 pub mod outdir;
+mod print;
 pub mod svg;
 pub mod xlsx;
 

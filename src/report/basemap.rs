@@ -285,11 +285,14 @@ fn place_candidates(map: &SvgMap, extract: &OsmExtract, keys: &[&str]) -> Vec<Ca
     places.into_iter().map(|p| p.1).collect()
 }
 
+/// A line in px.
+type Polyline = Vec<(f64, f64)>;
+
 /// Streets along the main roads (by class, then drawn length) and named rivers: each name once,
 /// or twice when it runs long across the map; along its longest pieces, rotated to them.
 fn line_candidates(map: &SvgMap, extract: &OsmExtract, keys: &[&str]) -> Vec<Candidate> {
     // name → (best class rank, pieces in px, is a river)
-    let mut by_name: BTreeMap<(String, bool), (usize, Vec<Vec<(f64, f64)>>)> = BTreeMap::new();
+    let mut by_name: BTreeMap<(String, bool), (usize, Vec<Polyline>)> = BTreeMap::new();
     let (w, h) = map.size_px();
     let inside = |p: &(f64, f64)| p.0 >= 0.0 && p.1 >= 0.0 && p.0 <= w && p.1 <= h;
     let mut add = |name: &str, rank: usize, river: bool, coords: &[Coord]| {

@@ -294,7 +294,10 @@ pub fn verdict_html(
             ),
             Lang::Zh => format!(
                 "园区内任何位置{}内均无{}",
-                profile.categories[k].threshold_label(),
+                profile.categories[k]
+                    .threshold_label()
+                    .replace(" min", "分钟")
+                    .replace(" m", "米"),
                 cat(k)
             ),
         },

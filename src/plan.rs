@@ -613,6 +613,7 @@ fn life_circle(
     let minutes = lc.minutes.unwrap_or(15.0);
     let options = CoverageOptions {
         sites: lc.sites,
+        min_site_gain_points: lc.min_site_gain_points,
         band_minutes: vec![minutes / 3.0, 2.0 * minutes / 3.0, minutes],
         ..CoverageOptions::default()
     };

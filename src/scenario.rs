@@ -67,6 +67,9 @@ pub struct LifeCircleConfig {
     pub minutes: Option<f64>,
     /// New sites proposed per park and missing category.
     pub sites: usize,
+    /// A site is proposed only when it lifts its category's coverage of the park by at least
+    /// this many percentage points.
+    pub min_site_gain_points: f64,
     /// Extra amenity files (CSV or GeoJSON).
     pub poi: Vec<PathBuf>,
     /// Their coordinate system: auto (each file's own: GCJ-02 for an Amap export, BD-09 for a
@@ -193,6 +196,7 @@ impl Default for LifeCircleConfig {
             profile: "park".into(),
             minutes: None,
             sites: 3,
+            min_site_gain_points: 5.0,
             poi: Vec::new(),
             poi_crs: "auto".into(),
         }
@@ -323,6 +327,14 @@ pub mod rules {
     pub const LIFE_MINUTES: Rule = above("life_circle.minutes", "--minutes", 0.0, 120.0, "minutes");
     /// New sites per park and category.
     pub const SITES: Rule = rule("life_circle.sites", "--sites", 0.0, 50.0, "sites");
+    /// Least gain of a proposed site.
+    pub const MIN_SITE_GAIN: Rule = rule(
+        "life_circle.min_site_gain_points",
+        "--min-site-gain",
+        0.0,
+        100.0,
+        "percentage points",
+    );
     /// Commute target.
     pub const COMMUTE_MINUTES: Rule = above("commute.minutes", "--minutes", 0.0, 60.0, "minutes");
     /// Residents per m² of floor area.
@@ -525,6 +537,7 @@ impl Scenario {
             LIFE_MINUTES.check(m)?;
         }
         SITES.check(lc.sites as f64)?;
+        MIN_SITE_GAIN.check(lc.min_site_gain_points)?;
         let c = &self.commute;
         COMMUTE_MINUTES.check(c.minutes)?;
         self.modes()?;

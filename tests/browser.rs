@@ -115,6 +115,188 @@ fn a_given_report_in_a_browser() {
     assert!(problems.is_empty(), "{path}:\n  {}", problems.join("\n  "));
 }
 
+/// Issue 12, "Print": the default report laid out for print (A4, one park per page, the map
+/// never cut, its legend beside it), then printed to PDF through WebDriver: about one page per
+/// park plus the front matter, none blank. Also the map labels as the browser draws them: none
+/// overlapping another.
+#[test]
+fn report_prints_on_a4_one_park_per_page() {
+    if browser_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["plan", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("report.html").canonicalize().unwrap();
+    let mut browser = Browser::start();
+    let url = format!("file://{}", path.display());
+    browser.call("POST", "/url", json!({ "url": url })).unwrap();
+
+    let labels = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": LABEL_SCRIPT, "args": [] }),
+        )
+        .unwrap();
+    let overlaps = labels["overlaps"].as_array().expect("overlaps");
+    assert!(labels["labels"].as_u64().unwrap() > 0, "no map labels");
+    assert!(overlaps.is_empty(), "overlapping map labels: {overlaps:#?}");
+
+    browser
+        .call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": "print" } }),
+        )
+        .unwrap();
+    let layout = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": PRINT_SCRIPT, "args": [] }),
+        )
+        .unwrap();
+    let parks = layout["parks"].as_array().expect("parks");
+    assert!(!parks.is_empty());
+    for p in parks {
+        let code = &p["code"];
+        assert_eq!(p["breakBefore"], "page", "{code}: a park starts a page");
+        assert_eq!(
+            p["mapBlock"], true,
+            "{code}: the map and its legend in .map-block"
+        );
+        let (map_h, page_h) = (p["mapHeightMm"].as_f64().unwrap(), 297.0 - 2.0 * 9.0);
+        assert!(
+            map_h > 50.0 && map_h < page_h,
+            "{code}: map {map_h} mm high"
+        );
+        assert_eq!(p["mapBreakInside"], "avoid", "{code}: a map is never cut");
+        assert_eq!(p["legendBeside"], true, "{code}: the legend beside its map");
+    }
+
+    let pdf = browser
+        .call(
+            "POST",
+            "/print",
+            json!({ "page": { "width": 21.0, "height": 29.7 }, "background": true, "shrinkToFit": false }),
+        )
+        .unwrap();
+    let pdf = base64_decode(pdf.as_str().expect("a PDF is a base64 string")).unwrap();
+    let pages = pdf_pages(&pdf);
+    let n = parks.len();
+    eprintln!("{} pages for {n} parks", pages.len());
+    assert!(
+        pages.len() > n && pages.len() <= 2 * n + 2,
+        "{} pages for {n} parks: expected one or two per park plus the front matter",
+        pages.len()
+    );
+    for (i, p) in pages.iter().enumerate() {
+        assert!(
+            p.text_ops > 0 && p.content_bytes > 100,
+            "page {} is blank: {p:?}",
+            i + 1
+        );
+    }
+}
+
+/// Under print media: per park section, its page break, whether map and legend sit in a
+/// `.map-block` with the legend to the right of the map, and the map's height in mm.
+const PRINT_SCRIPT: &str = r#"
+const mm = px => px * 25.4 / 96;
+return { parks: [...document.querySelectorAll('section.park')].map(s => {
+  const block = s.querySelector('.map-block');
+  const map = block ? block.querySelector('svg.map') : s.querySelector('svg.map');
+  const legend = block ? block.querySelector('.legend') : null;
+  const m = map.getBoundingClientRect();
+  const l = legend ? legend.getBoundingClientRect() : null;
+  return {
+    code: s.getAttribute('data-park'),
+    breakBefore: getComputedStyle(s).breakBefore,
+    mapBlock: block !== null,
+    mapBreakInside: block ? getComputedStyle(block).breakInside : getComputedStyle(map).breakInside,
+    mapHeightMm: mm(m.height),
+    legendBeside: l !== null && l.left >= m.right - 1 && l.top < m.bottom,
+  };
+}) };
+"#;
+
+/// Every map label's box as the browser draws it; pairs that overlap by more than 1 px.
+const LABEL_SCRIPT: &str = r#"
+const overlaps = [];
+let labels = 0;
+for (const map of document.querySelectorAll('svg.map')) {
+  const boxes = [...map.querySelectorAll('text.label, g.marker')].map(t => [t.textContent, t.getBoundingClientRect()]);
+  labels += boxes.length;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [ta, a] = boxes[i], [tb, b] = boxes[j];
+    if (a.left + 1 < b.right && b.left + 1 < a.right && a.top + 1 < b.bottom && b.top + 1 < a.bottom)
+      overlaps.push(ta + ' / ' + tb);
+  }
+}
+return { labels, overlaps };
+"#;
+
+/// One page of a PDF: how many text-showing operators (`Tj`, `TJ`) its content has.
+#[derive(Debug)]
+struct PdfPage {
+    text_ops: usize,
+    content_bytes: usize,
+}
+
+/// The pages of a PDF as Chromium writes it (plain objects, Flate content streams): each
+/// `/Type /Page` object, its `/Contents N 0 R` stream inflated and its text operators counted.
+fn pdf_pages(pdf: &[u8]) -> Vec<PdfPage> {
+    use std::io::Read as _;
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from.min(hay.len())..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut pages = Vec::new();
+    let mut at = 0;
+    while let Some(p) = find(pdf, b"/Type /Page", at) {
+        at = p + 11;
+        if pdf.get(at) == Some(&b's') {
+            continue;
+        }
+        let end = find(pdf, b"endobj", at).expect("a page object ends");
+        let dict = String::from_utf8_lossy(&pdf[p..end]);
+        let contents: usize = dict
+            .split("/Contents ")
+            .nth(1)
+            .and_then(|c| c.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a page has /Contents N 0 R");
+        let obj =
+            find(pdf, format!("\n{contents} 0 obj").as_bytes(), 0).expect("the content object");
+        let start = find(pdf, b"stream\n", obj).expect("a stream") + 7;
+        let stop = find(pdf, b"endstream", start).expect("a stream end");
+        let mut content = Vec::new();
+        flate2::read::ZlibDecoder::new(&pdf[start..stop])
+            .read_to_end(&mut content)
+            .expect("a Flate content stream");
+        let text = String::from_utf8_lossy(&content);
+        let text_ops = text
+            .split_whitespace()
+            .filter(|op| *op == "Tj" || *op == "TJ")
+            .count();
+        pages.push(PdfPage {
+            text_ops,
+            content_bytes: content.len(),
+        });
+    }
+    pages
+}
+
 /// Clicks the all-parks table's "Area" header twice (on the page `check_report` loaded) and
 /// reads the area column and the park codes each time: ascending, then descending, the same
 /// rows, and every park of the page's sections in the table.

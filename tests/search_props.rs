@@ -52,6 +52,7 @@ fn network() -> impl Strategy<Value = RoadGraph> {
                 pois: vec![],
                 bus_stops: vec![],
                 bus_routes: vec![],
+                map: Default::default(),
                 stats: ReadStats::default(),
                 data_time_s: None,
             };

@@ -160,6 +160,10 @@ pub struct CoverageArgs {
     /// New sites to propose per park and missing category.
     #[arg(long, default_value_t = 3)]
     pub sites: usize,
+    /// Propose a site only when it lifts its category's coverage of the park by at least
+    /// this many percentage points.
+    #[arg(long, default_value_t = 5.0, value_name = "POINTS")]
+    pub min_site_gain: f64,
     /// Output folder.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,

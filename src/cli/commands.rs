@@ -140,6 +140,7 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
         poi_crs,
         minutes,
         sites,
+        min_site_gain,
         out,
     } = args;
     let start = Instant::now();
@@ -151,6 +152,7 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
             profile,
             minutes,
             sites,
+            min_site_gain_points: min_site_gain,
             poi,
             poi_crs: poi_crs.map_or("auto", Crs::name).to_string(),
         },

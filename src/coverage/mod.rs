@@ -13,7 +13,9 @@
 //!   its threshold; nested walking isochrones from the access points;
 //! - for each required category below 100 %, up to [`CoverageOptions::sites`] new sites among
 //!   walkable vertices in or within [`CoverageOptions::site_radius_m`] of the zone, chosen
-//!   greedily to cover the most uncovered evaluation points (maximal covering).
+//!   greedily to cover the most uncovered evaluation points (maximal covering); a site that
+//!   would lift the category's share by less than [`CoverageOptions::min_site_gain_points`]
+//!   is not proposed (greedy gains only fall, so neither is any later one).
 //!
 //! An evaluation point's time is measured from its snapped position on the network (the walk
 //! from the grid point to the road is not added), exactly: through either end of its edge, or
@@ -47,6 +49,9 @@ pub struct CoverageOptions {
     pub band_minutes: Vec<f64>,
     /// Maximum snapping distance for facilities and evaluation points, metres.
     pub max_snap_m: f64,
+    /// A site is proposed only when it lifts its category's covered share of the zone by at
+    /// least this many percentage points (0 proposes every site that covers a point).
+    pub min_site_gain_points: f64,
 }
 
 impl Default for CoverageOptions {
@@ -58,6 +63,7 @@ impl Default for CoverageOptions {
             site_radius_m: 300.0,
             band_minutes: vec![5.0, 10.0, 15.0],
             max_snap_m: crate::graph::snap::DEFAULT_MAX_SNAP_M,
+            min_site_gain_points: 5.0,
         }
     }
 }
@@ -87,6 +93,9 @@ pub struct Site {
     pub adds_points: usize,
     /// Covered share with this and the earlier sites, 0–1.
     pub share_after: f64,
+    /// The evaluation points (indices into [`ZoneCoverage::eval`]) it newly covers.
+    #[serde(skip)]
+    pub covers: Vec<usize>,
 }
 
 /// One category in one zone.
@@ -627,9 +636,12 @@ fn propose_sites(
         .collect();
     for &c in &gaps {
         let open: Vec<bool> = covered.iter().map(|row| !row[c]).collect();
-        let chosen = greedy_sites(&reach, open, thresholds[c], options.sites);
+        // The fewest points worth a site: `min_site_gain_points` of the zone's points.
+        let min_points = options.min_site_gain_points / 100.0 * eval.len() as f64;
+        let chosen = greedy_sites(&reach, open, thresholds[c], (options.sites, min_points));
         let mut covered_points = covered.iter().filter(|row| row[c]).count();
-        for (rank, (best, gain)) in (1..).zip(chosen) {
+        for (rank, (best, covers)) in (1..).zip(chosen) {
+            let gain = covers.len();
             covered_points += gain;
             let vertex = candidates[best];
             categories[c].sites.push(Site {
@@ -638,19 +650,21 @@ fn propose_sites(
                 location: graph.vertices[vertex.index()].coord,
                 adds_points: gain,
                 share_after: covered_points as f64 / eval.len() as f64,
+                covers,
             });
         }
     }
 }
 
 /// Maximal covering, greedily: up to `sites` candidates, each the one reaching the most
-/// `open` points within `limit_ms` (ties to the lower index), with the points it adds.
+/// `open` points within `limit_ms` (ties to the lower index), with the points it adds; it
+/// stops at the first that would add fewer than `min_points`.
 fn greedy_sites(
     reach: &[Vec<(usize, u32)>],
     mut open: Vec<bool>,
     limit_ms: u32,
-    sites: usize,
-) -> Vec<(usize, usize)> {
+    (sites, min_points): (usize, f64),
+) -> Vec<(usize, Vec<usize>)> {
     let n_candidates = reach
         .iter()
         .flat_map(|l| l.iter().map(|&(i, _)| i + 1))
@@ -676,15 +690,17 @@ fn greedy_sites(
         else {
             break;
         };
-        if g == 0 {
+        if g == 0 || (g as f64) < min_points {
             break;
         }
+        let mut covers = Vec::with_capacity(g);
         for (p, list) in reach.iter().enumerate() {
             if open[p] && list.iter().any(|&(i, t)| i == best && t <= limit_ms) {
                 open[p] = false;
+                covers.push(p);
             }
         }
-        chosen.push((best, g));
+        chosen.push((best, covers));
     }
     chosen
 }

@@ -14,6 +14,7 @@
 //! Missing nodes or members (clipped extracts) are skipped and counted in [`ReadStats`].
 
 mod areas;
+pub mod mapdata;
 mod reader;
 pub mod tags;
 
@@ -25,6 +26,7 @@ use geo::{Coord, InteriorPoint, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 pub use areas::{RingPart, assemble, join_rings};
+pub use mapdata::MapData;
 use reader::{MemberKind, RawData, RawWay};
 pub use tags::Tags;
 
@@ -186,6 +188,8 @@ pub struct OsmExtract {
     pub bus_stops: Vec<BusStop>,
     /// Bus route relations.
     pub bus_routes: Vec<BusRoute>,
+    /// Water, railways and named places, for the report's maps.
+    pub map: MapData,
     /// When the data was current, seconds since 1970: the header's replication timestamp or
     /// the newest way edit, whichever is later (`None` for files without metadata).
     pub data_time_s: Option<i64>,
@@ -335,6 +339,7 @@ struct Parts {
     highways: Vec<HighwayWay>,
     areas: Vec<Area>,
     pois: Vec<Poi>,
+    map: MapData,
     missing_node_refs: u64,
     broken_rings: u64,
 }
@@ -411,6 +416,9 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
             out.broken_rings += broken as u64;
             if let Some(polygon) = polygon {
                 let osm = OsmRef::Relation(r.id);
+                if mapdata::is_water_area(&r.tags) {
+                    out.map.water_areas.push(polygon.clone());
+                }
                 if let Some(kind) = tags::area_kind(&r.tags) {
                     out.areas.push(Area {
                         osm,
@@ -440,7 +448,9 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         ..ReadStats::default()
     };
     let (mut highways, mut areas, mut pois) = (Vec::new(), Vec::new(), Vec::new());
+    let mut map = MapData::default();
     for p in way_parts.into_iter().chain(relation_parts) {
+        map.extend(p.map);
         highways.extend(p.highways);
         areas.extend(p.areas);
         pois.extend(p.pois);
@@ -458,6 +468,7 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
                 tags: n.tags.clone(),
             });
         }
+        map.places.extend(mapdata::place_node(&n.tags, location));
         if tags::is_bus_stop(&n.tags) {
             bus_stops.push(BusStop {
                 id: OsmNodeId(n.id),
@@ -522,6 +533,7 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         pois,
         bus_stops,
         bus_routes,
+        map,
         stats,
         data_time_s: raw.data_time_s,
     }
@@ -535,7 +547,8 @@ fn interpret_way(w: &RawWay, nodes: &NodeIndex<'_>) -> Parts {
     let is_highway = w.tags.has("highway");
     let kind = tags::area_kind(&w.tags);
     let poi = tags::is_poi(&w.tags);
-    if !is_highway && kind.is_none() && !poi {
+    let on_map = mapdata::is_map_way(&w.tags);
+    if !is_highway && kind.is_none() && !poi && !on_map {
         return out;
     }
     let (part, missing) = nodes.resolve(&w.refs);
@@ -557,6 +570,9 @@ fn interpret_way(w: &RawWay, nodes: &NodeIndex<'_>) -> Parts {
             }),
             None => out.broken_rings += 1,
         }
+    }
+    if on_map {
+        out.map = mapdata::from_way(&w.tags, &part.coords, polygon.as_ref());
     }
     if poi {
         let location = match &polygon {

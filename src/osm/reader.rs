@@ -94,7 +94,7 @@ fn keep_relation(tags: &Tags) -> bool {
 }
 
 fn kept_tags<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
-    Tags::new(tags.filter(|(k, _)| keep_key(k)))
+    Tags::new(tags.filter(|(k, v)| keep_key(k) || super::mapdata::keep_map_tag(k, v)))
 }
 
 fn pbf_error(path: &Path, e: impl std::fmt::Display) -> Error {

@@ -14,6 +14,7 @@ pub mod demand;
 pub mod districts;
 pub mod import;
 pub mod misplaced;
+pub mod names;
 pub mod profile;
 pub mod raster;
 pub mod residents;

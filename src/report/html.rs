@@ -11,8 +11,11 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, Coord, LineString, Rect};
 
+use super::actions::{self, ParkActions};
+use super::basemap;
 use super::nodata::{no_data_td, no_line_td, reach_td};
-use super::svg::{LayerId, Style, SvgMap, escape as esc};
+use super::print::CSS as PRINT_CSS;
+use super::svg::{LayerId, Shape, Style, SvgMap, escape as esc};
 use super::{ATTRIBUTION, LICENSE, round};
 use crate::commute::{BANDS_MIN, ParkCommute};
 use crate::coverage::ZoneCoverage;
@@ -117,7 +120,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
         h,
         "<!DOCTYPE html>\n<html lang=\"{html_lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} · lifecircle {}</p></header>\n<main>\n",
+         <title>{}</title><style>{CSS}{PRINT_CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} · lifecircle {}</p></header>\n<main>\n",
         esc(&crate::lang::report_title(&s.title, lang)),
         esc(&crate::lang::report_title(&s.title, lang)),
         esc(&crate::lang::source_label(&run.extract.source, lang)),
@@ -351,19 +354,16 @@ enum View {
     Overview,
 }
 
-fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
-    let coverage = coverage_of(run, zone);
-    let commute = commute_of(run, zone);
-    let bus = bus_of(run, zone);
-    // Frame: the park and its walking bands, at least 2 km across; the overview adds its bus
-    // lines.
+/// The map's frame: the park and its walking bands (the overview adds its bus lines), 5 %
+/// wider, at least 2 km across.
+fn map_frame(run: &PlanRun, zone: &Zone, view: View) -> Rect {
     let mut frame = zone.polygon.bounding_rect();
-    if let Some((_, c)) = coverage {
+    if let Some((_, c)) = coverage_of(run, zone) {
         for iso in &c.isochrones {
             extend(&mut frame, iso.polygon.bounding_rect());
         }
     }
-    if let (View::Overview, Some((_, lines))) = (view, &bus) {
+    if let (View::Overview, Some((_, lines))) = (view, bus_of(run, zone)) {
         for l in lines {
             extend(&mut frame, LineString::from(l.path()).bounding_rect());
         }
@@ -377,7 +377,7 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
     let km_x = km_y / frame.center().y.to_radians().cos().max(0.1);
     let dx = (frame.width() * 0.05).max((2.0 * km_x - frame.width()) / 2.0);
     let dy = (frame.height() * 0.05).max((2.0 * km_y - frame.height()) / 2.0);
-    let frame = Rect::new(
+    Rect::new(
         Coord {
             x: frame.min().x - dx,
             y: frame.min().y - dy,
@@ -386,15 +386,81 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
             x: frame.max().x + dx,
             y: frame.max().y + dy,
         },
-    );
+    )
+}
+
+/// A map of the park: the commute reach by mode (hidden until its legend entry is clicked),
+/// water and railways, roads, walking bands, the park, bus lines and stops, amenities by
+/// category (colour and shape), gaps, the numbered new sites of `actions`, and labels.
+fn park_map(
+    run: &PlanRun,
+    zone: &Zone,
+    lang: Lang,
+    view: View,
+    actions: Option<&ParkActions<'_>>,
+) -> SvgMap {
+    let frame = map_frame(run, zone, view);
     let width_px = match view {
         View::Detail => 1000.0,
         View::Overview => 480.0,
     };
     let mut map = SvgMap::new(frame, width_px);
+    draw_reach(&mut map, run, zone, lang);
+    if view == View::Detail {
+        basemap::water_and_rail(&mut map, &run.extract, frame, lang);
+    }
+    draw_roads(&mut map, run, frame, view, lang);
+    draw_bands(&mut map, run, zone, lang);
+    let park = map.layer(
+        "park",
+        lang.t("Park", "园区"),
+        Style::area("#1e293b", 0.08).with_stroke("#0f172a", 2.0),
+    );
+    map.area(park, &zone.polygon, Some(&zone_name(zone, lang)));
+    draw_bus(&mut map, run, zone, lang);
+    let amenities = map.layer(
+        "amenities",
+        lang.t("Amenities", "设施"),
+        Style::dot("#475569", 2.5),
+    );
+    let gaps = map.layer(
+        "gaps",
+        lang.t(
+            "Gaps (a required category beyond reach)",
+            "缺口（必需设施不可达）",
+        ),
+        Style::dot("#b91c1c", 2.0),
+    );
+    let sites = map.layer(
+        "sites",
+        lang.t(
+            "New sites (numbers as in the list)",
+            "建议新增设施（编号同列表）",
+        ),
+        Style::dot("#facc15", 8.0).with_stroke("#713f12", 1.5),
+    );
+    if let (View::Detail, Some((lc, c))) = (view, coverage_of(run, zone)) {
+        draw_amenities(&mut map, amenities, lc, lang);
+        draw_gaps(&mut map, gaps, lc, c, lang);
+        let blocked = actions.map_or(Vec::new(), |a| draw_sites(&mut map, sites, lc, a, lang));
+        let others: Vec<&Zone> = run.parks.as_ref().map_or(Vec::new(), |p| {
+            p.zones
+                .iter()
+                .filter(|z| z.id != zone.id)
+                .filter(|z| {
+                    z.polygon
+                        .bounding_rect()
+                        .is_some_and(|r| basemap::rects_meet(&r, &frame))
+                })
+                .collect()
+        });
+        basemap::labels(&mut map, &run.extract, zone, &others, &blocked, lang);
+    }
+    map
+}
 
-    // Commute reach (bottom), roads, walking bands, park, bus lines, amenities, gaps, sites,
-    // stops.
+/// The 30-minute reach of each mode, one sub-layer per mode, hidden by default.
+fn draw_reach(map: &mut SvgMap, run: &PlanRun, zone: &Zone, lang: Lang) {
     let reach = map.layer(
         "commute-reach",
         &format!(
@@ -405,7 +471,7 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
         ),
         Style::area("#94a3b8", 0.0),
     );
-    if let Some(pc) = commute {
+    if let Some(pc) = commute_of(run, zone) {
         for m in &pc.modes {
             let sub = map.sublayer(
                 reach,
@@ -414,13 +480,19 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
                 Style::area(mode_colour(m.mode), 0.06).dashed("6 3"),
             );
             map.area(sub, &m.reach, Some(mode_label(lang, m.mode)));
+            map.hide(sub);
         }
     }
+}
+
+/// Roads open to cars with an end inside the frame (detail map only).
+fn draw_roads(map: &mut SvgMap, run: &PlanRun, frame: Rect, view: View, lang: Lang) {
     let roads = map.layer(
         "roads",
         lang.t("Roads", "道路"),
         Style::line("#cbd5e1", 1.0),
     );
+    map.background(roads);
     let graph = &run.graph;
     let (lo, hi) = (frame.min(), frame.max());
     let edges = if view == View::Detail {
@@ -441,12 +513,16 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
             );
         }
     }
+}
+
+/// The nested walking bands from the park.
+fn draw_bands(map: &mut SvgMap, run: &PlanRun, zone: &Zone, lang: Lang) {
     let bands = map.layer(
         "walk-bands",
         lang.t("Walking time from the park", "园区步行时间"),
         Style::area("#16a34a", 0.0),
     );
-    if let Some((_, c)) = coverage {
+    if let Some((_, c)) = coverage_of(run, zone) {
         let greens = ["#86efac", "#22c55e", "#15803d"];
         for (k, iso) in c.isochrones.iter().enumerate().rev() {
             let label = format!("≤ {:.0} {}", iso.minutes, lang.t("min walk", "分钟步行"));
@@ -459,12 +535,10 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
             map.area(sub, &iso.polygon, Some(&label));
         }
     }
-    let park = map.layer(
-        "park",
-        lang.t("Park", "园区"),
-        Style::area("#1e293b", 0.08).with_stroke("#0f172a", 2.0),
-    );
-    map.area(park, &zone.polygon, Some(&zone_name(zone, lang)));
+}
+
+/// The park's bus lines (morning paths) and their stops.
+fn draw_bus(map: &mut SvgMap, run: &PlanRun, zone: &Zone, lang: Lang) {
     let bus_lines = map.layer(
         "bus-lines",
         lang.t("Proposed bus lines", "建议公交线路"),
@@ -473,107 +547,124 @@ fn park_map(run: &PlanRun, zone: &Zone, lang: Lang, view: View) -> SvgMap {
     let stops = map.layer(
         "bus-stops",
         lang.t("Bus stops", "公交站点"),
-        Style::dot("#9a3412", 3.5),
+        Style::dot("#9a3412", 3.5).with_shape(Shape::Square),
     );
-    let amenities = map.layer(
-        "amenities",
-        lang.t("Amenities", "设施"),
-        Style::dot("#475569", 2.5),
-    );
-    let gaps = map.layer(
-        "gaps",
-        lang.t(
-            "Gaps (a required category beyond reach)",
-            "缺口（必需设施不可达）",
-        ),
-        Style::dot("#b91c1c", 2.0),
-    );
-    let sites = map.layer(
-        "sites",
-        lang.t("Suggested sites", "建议选址"),
-        Style::dot("#facc15", 5.0).with_stroke("#713f12", 1.5),
-    );
-    if let Some((bus, lines)) = &bus {
-        let mut seen = std::collections::BTreeSet::new();
-        for l in lines {
-            let title = format!(
-                "{} {}: {} {}, {} {}",
-                l.code,
-                l.name,
-                l.of(crate::drt::lines::Period::Morning).count(),
-                lang.t("departures", "班次"),
-                l.riders(),
-                lang.t("riders", "人")
-            );
-            map.line(bus_lines, &LineString::from(l.path()), Some(&title));
-            for stop in &l.stops {
-                if seen.insert(*stop) {
-                    let st = &bus.plan.stops[stop.0 as usize];
-                    map.point(
-                        stops,
-                        st.location,
-                        Some(&format!(
-                            "{} {}: {} ↑",
-                            st.code,
-                            stop_name(run, st, lang),
-                            st.boardings
-                        )),
-                    );
-                }
-            }
-        }
-    }
-    if let (View::Detail, Some((lc, c))) = (view, coverage) {
-        let mut subs: Vec<Option<LayerId>> = vec![None; lc.profile.categories.len()];
-        for a in &lc.amenities {
-            let cat = &lc.profile.categories[a.category];
-            let sub = *subs[a.category].get_or_insert_with(|| {
-                map.sublayer(
-                    amenities,
-                    &cat.id,
-                    lang.t(&cat.en, &cat.zh),
-                    Style::dot(CATEGORY_COLOURS[a.category % CATEGORY_COLOURS.len()], 2.8),
-                )
-            });
-            let title = a
-                .name
-                .clone()
-                .unwrap_or_else(|| lang.t(&cat.en, &cat.zh).to_string());
-            map.point(sub, a.location, Some(&title));
-        }
-        for (p, point) in c.eval.iter().enumerate() {
-            let missing: Vec<&str> = lc
-                .profile
-                .categories
-                .iter()
-                .enumerate()
-                .filter(|(k, cat)| cat.required && !c.covered[p][*k])
-                .map(|(_, cat)| lang.t(&cat.en, &cat.zh))
-                .collect();
-            if !missing.is_empty() {
-                map.point(gaps, point.location, Some(&missing.join(", ")));
-            }
-        }
-        for cat in &c.categories {
-            let label = &lc.profile.categories[cat.category];
-            for site in &cat.sites {
+    let Some((bus, lines)) = bus_of(run, zone) else {
+        return;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for l in lines {
+        let title = format!(
+            "{} {}: {} {}, {} {}",
+            l.code,
+            l.name,
+            l.of(crate::drt::lines::Period::Morning).count(),
+            lang.t("departures", "班次"),
+            l.riders(),
+            lang.t("riders", "人")
+        );
+        map.line(bus_lines, &LineString::from(l.path()), Some(&title));
+        for stop in &l.stops {
+            if seen.insert(*stop) {
+                let st = &bus.plan.stops[stop.0 as usize];
                 map.point(
-                    sites,
-                    site.location,
+                    stops,
+                    st.location,
                     Some(&format!(
-                        "{} #{}: {} → {}",
-                        lang.t(&label.en, &label.zh),
-                        site.rank,
-                        lang.t("covered share after", "设置后覆盖"),
-                        pct(site.share_after)
+                        "{} {}: {} ↑",
+                        st.code,
+                        stop_name(run, st, lang),
+                        st.boardings
                     )),
                 );
             }
         }
     }
-    map
 }
 
+/// Amenities, one sub-layer per category told apart by colour and shape.
+fn draw_amenities(map: &mut SvgMap, amenities: LayerId, lc: &LifeCircle, lang: Lang) {
+    let mut subs: Vec<Option<LayerId>> = vec![None; lc.profile.categories.len()];
+    for a in &lc.amenities {
+        let cat = &lc.profile.categories[a.category];
+        let sub = *subs[a.category].get_or_insert_with(|| {
+            map.sublayer(
+                amenities,
+                &cat.id,
+                lang.t(&cat.en, &cat.zh),
+                Style::dot(CATEGORY_COLOURS[a.category % CATEGORY_COLOURS.len()], 3.2)
+                    .with_shape(Shape::ALL[a.category % Shape::ALL.len()]),
+            )
+        });
+        let title = a
+            .name
+            .clone()
+            .unwrap_or_else(|| lang.t(&cat.en, &cat.zh).to_string());
+        map.point(sub, a.location, Some(&title));
+    }
+}
+
+/// Evaluation points missing a required category, titled with the missing ones.
+fn draw_gaps(map: &mut SvgMap, gaps: LayerId, lc: &LifeCircle, c: &ZoneCoverage, lang: Lang) {
+    for (p, point) in c.eval.iter().enumerate() {
+        let missing: Vec<&str> = lc
+            .profile
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(k, cat)| cat.required && !c.covered[p][*k])
+            .map(|(_, cat)| lang.t(&cat.en, &cat.zh))
+            .collect();
+        if !missing.is_empty() {
+            map.point(gaps, point.location, Some(&missing.join(", ")));
+        }
+    }
+}
+
+/// The numbered new sites, one marker per location (sites of several categories often share
+/// the best vertex: "1–4"); returns their boxes (px) for the labels to keep clear of.
+fn draw_sites(
+    map: &mut SvgMap,
+    sites: LayerId,
+    lc: &LifeCircle,
+    actions: &ParkActions<'_>,
+    lang: Lang,
+) -> Vec<[f64; 4]> {
+    let mut at: std::collections::BTreeMap<crate::graph::VertexId, Vec<&actions::Action<'_>>> =
+        std::collections::BTreeMap::new();
+    for a in &actions.actions {
+        at.entry(a.site.vertex).or_default().push(a);
+    }
+    let mut blocked = Vec::new();
+    for group in at.values() {
+        let titles: Vec<String> = group
+            .iter()
+            .map(|a| {
+                let label = &lc.profile.categories[a.category];
+                format!(
+                    "{} {}: {} {} → {}",
+                    actions::circled(a.number),
+                    lang.t(&label.en, &label.zh),
+                    lang.t("coverage", "覆盖"),
+                    pct(a.share_before),
+                    pct(a.site.share_after)
+                )
+            })
+            .collect();
+        let numbers: Vec<usize> = group.iter().map(|a| a.number).collect();
+        let label = actions::number_range(&numbers);
+        let location = group[0].site.location;
+        map.marker(sites, location, &label, Some(&titles.join("\n")));
+        if let Some((x, y)) = map.to_px(location) {
+            let r = 10.0 + 3.5 * label.chars().count() as f64;
+            blocked.push([x - r, y - r, x + r, y + r]);
+        }
+    }
+    blocked
+}
+
+/// A park's section: heading and verdict, the map with its legend beside it, the action list,
+/// the life-circle table, the commute circle and the bus lines.
 fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
     let _ = writeln!(
         h,
@@ -586,100 +677,133 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         lang.t("ha", "公顷"),
         esc(&zone.source.to_string()),
     );
-    let map = park_map(run, zone, lang, View::Detail);
-    h.push_str(&map.to_svg());
-    h.push('\n');
-    h.push_str(&map.legend_html());
-    h.push('\n');
+    let plan = coverage_of(run, zone).map(|(lc, c)| {
+        let a = actions::park_actions(&run.extract, &lc.profile, zone, c, lang);
+        (lc, c, a)
+    });
+    if let Some((lc, c, a)) = &plan {
+        actions::verdict_html(h, &lc.profile, c, a, lang);
+    }
+    let map = park_map(run, zone, lang, View::Detail, plan.as_ref().map(|p| &p.2));
+    let _ = writeln!(
+        h,
+        "<div class=\"map-block\">{}\n{}</div>",
+        map.to_svg(),
+        map.legend_html()
+    );
+    if let Some((lc, _, a)) = &plan {
+        actions::actions_html(h, &lc.profile, a, lang);
+    }
     if bus_of(run, zone).is_some() {
-        let overview = park_map(run, zone, lang, View::Overview);
+        let overview = park_map(run, zone, lang, View::Overview, None);
         let _ = writeln!(
             h,
-            "<div class=\"row\"><div class=\"overview\">{}</div><div><p class=\"note\">{}</p></div></div>",
+            "<div class=\"row overview-row\"><div class=\"overview\">{}</div><div><p class=\"note\">{}</p></div></div>",
             overview.to_svg(),
             lang.t(
-                "Overview: the park, its proposed bus lines and stops, and the 30-minute reach by mode. The map above shows the park's surroundings in detail; lines leaving it continue here.",
-                "概览：园区、建议公交线路与站点、各方式30分钟可达范围。上图为园区周边详图，延伸出图外的线路见此图。"
+                "Overview: the park, its proposed bus lines and stops. The map above shows the park's surroundings in detail; lines leaving it continue here.",
+                "概览：园区、建议公交线路与站点。上图为园区周边详图，延伸出图外的线路见此图。"
             )
         );
     }
+    life_circle_table(h, run, zone, plan.as_ref().map(|p| &p.2), lang);
+    commute_section(h, run, zone, lang);
+    bus_section(h, run, zone, lang);
+    h.push_str("</section>\n");
+}
 
-    // Life circle.
+/// Per category: threshold, facilities within reach, nearest, points covered today and with
+/// the new sites, result; then the life-circle share today and with the new sites.
+fn life_circle_table(
+    h: &mut String,
+    run: &PlanRun,
+    zone: &Zone,
+    actions: Option<&ParkActions<'_>>,
+    lang: Lang,
+) {
     let _ = write!(
         h,
-        "<h3>{}</h3><table class=\"coverage\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<h3>{}</h3><table class=\"coverage\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"after\">{}</th><th>{}</th></tr></thead><tbody>",
         lang.t("15-minute life circle", "15分钟生活圈"),
         lang.t("Category", "类别"),
         lang.t("Threshold", "阈值"),
         lang.t("Within reach", "可达数量"),
         lang.t("Nearest", "最近距离"),
         lang.t("Points covered", "评价点覆盖"),
+        lang.t("After the new sites", "新增设施后"),
         lang.t("Result", "结论"),
     );
-    match coverage_of(run, zone) {
-        Some((lc, c)) => {
-            for cat in &c.categories {
-                let k = &lc.profile.categories[cat.category];
-                if let Some(why) = lc.report.category_reach(cat).no_data() {
-                    let _ = write!(
-                        h,
-                        "<tr><td>{}{}</td><td>{}</td>{}</tr>",
-                        esc(lang.t(&k.en, &k.zh)),
-                        if k.required { "" } else { " *" },
-                        esc(&k.threshold_label()),
-                        no_data_td(why, lang, 4),
-                    );
-                    continue;
-                }
-                let (class, word) = if cat.covered_share >= 1.0 - 1e-9 {
-                    ("pass", lang.t("pass", "达标"))
-                } else if cat.covered_share > 0.0 {
-                    ("partly", lang.t("partly", "部分达标"))
-                } else {
-                    ("fail", lang.t("fail", "不达标"))
-                };
-                let _ = write!(
-                    h,
-                    "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td></tr>",
-                    esc(lang.t(&k.en, &k.zh)),
-                    if k.required { "" } else { " *" },
-                    esc(&crate::lang::threshold_label(k.minutes, k.metres, lang)),
-                    cat.count_within,
-                    cat.nearest_m.map_or("—".into(), |m| format!("{m:.0} m")),
-                    pct(cat.covered_share),
-                );
-            }
-            let _ = writeln!(
+    let (Some((lc, c)), Some(a)) = (coverage_of(run, zone), actions) else {
+        let why = run.life_circle.as_ref().err().map_or(
+            lang.t(
+                "the life circle was evaluated for residential areas",
+                "生活圈按居住区评价",
+            )
+            .to_string(),
+            |e| e.clone(),
+        );
+        let _ = writeln!(
+            h,
+            "<tr><td colspan=\"7\">{}</td></tr></tbody></table>",
+            esc(&why)
+        );
+        return;
+    };
+    for cat in &c.categories {
+        let k = &lc.profile.categories[cat.category];
+        if let Some(why) = lc.report.category_reach(cat).no_data() {
+            let _ = write!(
                 h,
-                "<tr><td><b>{}</b></td><td></td><td></td><td></td>{}<td></td></tr></tbody></table><p class=\"note\">{}</p>",
-                lang.t("Every required category", "全部必需类别"),
-                match lc.report.life_circle_reach(c) {
-                    crate::reach::Reach::NoData(why) => no_data_td(why, lang, 1),
-                    crate::reach::Reach::Share(x) => format!("<td><b>{}</b></td>", pct(x)),
-                },
-                lang.t(
-                    "pass: reachable on foot within the threshold from every evaluation point of the park; partly: from some; * optional category.",
-                    "达标：园区全部评价点步行阈值内可达；部分达标：部分评价点可达；* 为可选类别。"
-                )
+                "<tr><td>{}{}</td><td>{}</td>{}</tr>",
+                esc(lang.t(&k.en, &k.zh)),
+                if k.required { "" } else { " *" },
+                esc(&crate::lang::threshold_label(k.minutes, k.metres, lang)),
+                no_data_td(why, lang, 5),
             );
+            continue;
         }
-        None => {
-            let why = run.life_circle.as_ref().err().map_or(
-                lang.t(
-                    "the life circle was evaluated for residential areas",
-                    "生活圈按居住区评价",
-                )
-                .to_string(),
-                |e| e.clone(),
-            );
-            let _ = writeln!(
-                h,
-                "<tr><td colspan=\"6\">{}</td></tr></tbody></table>",
-                esc(&why)
-            );
-        }
+        let (class, word) = if cat.covered_share >= 1.0 - 1e-9 {
+            ("pass", lang.t("pass", "达标"))
+        } else if cat.covered_share > 0.0 {
+            ("partly", lang.t("partly", "部分达标"))
+        } else {
+            ("fail", lang.t("fail", "不达标"))
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"after\">{}</td><td class=\"{class}\">{word}</td></tr>",
+            esc(lang.t(&k.en, &k.zh)),
+            if k.required { "" } else { " *" },
+            esc(&crate::lang::threshold_label(k.minutes, k.metres, lang)),
+            cat.count_within,
+            cat.nearest_m.map_or("—".into(), |m| format!("{m:.0} m")),
+            pct(cat.covered_share),
+            pct(a.share_after[cat.category]),
+        );
     }
+    let (today, after) = match lc.report.life_circle_reach(c) {
+        crate::reach::Reach::NoData(why) => (no_data_td(why, lang, 1), "<td></td>".to_string()),
+        crate::reach::Reach::Share(x) => (
+            format!("<td><b>{}</b></td>", pct(x)),
+            format!(
+                "<td class=\"after\"><b>{}</b></td>",
+                pct(a.life_circle_after)
+            ),
+        ),
+    };
+    let _ = writeln!(
+        h,
+        "<tr><td><b>{}</b></td><td></td><td></td><td></td>{today}{after}<td></td></tr></tbody></table><p class=\"note\">{}</p>",
+        lang.t("Every required category", "全部必需类别"),
+        lang.t(
+            "pass: reachable on foot within the threshold from every evaluation point of the park; partly: from some; * optional category. After the new sites: with every site of the action list built.",
+            "达标：园区全部评价点步行阈值内可达；部分达标：部分评价点可达；* 为可选类别。新增设施后：按建议措施全部建成后的覆盖。"
+        )
+    );
+}
 
+/// The commute circle: residents reaching the park by mode and band, and the curve.
+fn commute_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
     // Commute.
     let _ = write!(
         h,
@@ -743,7 +867,10 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             );
         }
     }
+}
 
+/// The reservation-responsive bus lines of the park beside today's best mode.
+fn bus_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
     // Bus lines.
     let _ = write!(
         h,
@@ -896,7 +1023,6 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             );
         }
     }
-    h.push_str("</section>\n");
 }
 
 fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {

@@ -4,6 +4,8 @@
 //! lifecircle wrote (its manifest lists them) and leaves the previous run when anything fails.
 //! Every GeoJSON file carries the OpenStreetMap attribution as a foreign member.
 
+pub mod actions;
+pub mod basemap;
 pub mod commute;
 pub mod coverage;
 pub mod drt;
@@ -13,6 +15,7 @@ pub mod html;
 pub mod inputs;
 pub mod nodata;
 pub mod outdir;
+mod print;
 pub mod svg;
 pub mod xlsx;
 

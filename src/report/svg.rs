@@ -24,6 +24,99 @@ const CULL_MARGIN_PX: f64 = 10.0;
 /// Consecutive points closer than this (px) are merged.
 const MIN_STEP_PX: f64 = 0.5;
 
+/// The symbol of a point layer, so that categories differ by shape as well as colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// A disc.
+    #[default]
+    Circle,
+    /// A square.
+    Square,
+    /// A triangle pointing up.
+    Triangle,
+    /// A diamond.
+    Diamond,
+    /// A triangle pointing down.
+    TriangleDown,
+    /// A five-pointed star.
+    Star,
+    /// A plus sign (filled).
+    Plus,
+    /// A hexagon.
+    Hexagon,
+}
+
+impl Shape {
+    /// Every shape, in the order categories use them.
+    pub const ALL: [Shape; 8] = [
+        Shape::Circle,
+        Shape::Square,
+        Shape::Triangle,
+        Shape::Diamond,
+        Shape::TriangleDown,
+        Shape::Star,
+        Shape::Plus,
+        Shape::Hexagon,
+    ];
+
+    /// The SVG element of this symbol centred on `(x, y)` with radius `r` (px), without its
+    /// closing `/>`.
+    fn element(self, x: f64, y: f64, r: f64) -> String {
+        let pts: Vec<(f64, f64)> = match self {
+            Shape::Circle => {
+                let (x, y, r) = (num(x, 10.0), num(y, 10.0), num(r, 10.0));
+                return format!(r#"<circle cx="{x}" cy="{y}" r="{r}""#);
+            }
+            Shape::Square => {
+                let a = r * 0.85;
+                vec![(-a, -a), (a, -a), (a, a), (-a, a)]
+            }
+            Shape::Triangle => vec![(0.0, -1.15 * r), (r, 0.75 * r), (-r, 0.75 * r)],
+            Shape::TriangleDown => vec![(0.0, 1.15 * r), (r, -0.75 * r), (-r, -0.75 * r)],
+            Shape::Diamond => vec![
+                (0.0, -1.2 * r),
+                (1.2 * r, 0.0),
+                (0.0, 1.2 * r),
+                (-1.2 * r, 0.0),
+            ],
+            Shape::Star => (0..10)
+                .map(|k| {
+                    let a = std::f64::consts::PI * (f64::from(k) / 5.0 - 0.5);
+                    let rr = if k % 2 == 0 { 1.3 * r } else { 0.55 * r };
+                    (rr * a.cos(), rr * a.sin())
+                })
+                .collect(),
+            Shape::Plus => {
+                let (a, b) = (r * 1.1, r * 0.4);
+                vec![
+                    (-b, -a),
+                    (b, -a),
+                    (b, -b),
+                    (a, -b),
+                    (a, b),
+                    (b, b),
+                    (b, a),
+                    (-b, a),
+                    (-b, b),
+                    (-a, b),
+                    (-a, -b),
+                    (-b, -b),
+                ]
+            }
+            Shape::Hexagon => (0..6)
+                .map(|k| {
+                    let a = std::f64::consts::PI * f64::from(k) / 3.0;
+                    (r * a.cos(), r * a.sin())
+                })
+                .collect(),
+        };
+        let mut d = String::new();
+        let abs: Vec<(f64, f64)> = pts.iter().map(|&(dx, dy)| (x + dx, y + dy)).collect();
+        push_subpath(&mut d, &abs, true);
+        format!(r#"<path d="{d}""#)
+    }
+}
+
 /// How a layer's shapes are painted; becomes SVG presentation attributes on the layer group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Style {
@@ -39,6 +132,8 @@ pub struct Style {
     pub dash: Option<String>,
     /// Radius of points in px.
     pub radius_px: f64,
+    /// Symbol of points.
+    pub shape: Shape,
 }
 
 impl Style {
@@ -51,6 +146,7 @@ impl Style {
             stroke_width_px: width_px,
             dash: None,
             radius_px: 0.0,
+            shape: Shape::Circle,
         }
     }
 
@@ -78,6 +174,11 @@ impl Style {
             stroke_width_px: width_px,
             ..self
         }
+    }
+
+    /// The same style with another point symbol.
+    pub fn with_shape(self, shape: Shape) -> Self {
+        Style { shape, ..self }
     }
 
     /// The same style with a dashed outline (`stroke-dasharray`, e.g. `"4 2"`).
@@ -127,6 +228,10 @@ struct Layer {
     label: String,
     style: Style,
     parent: Option<usize>,
+    /// Hidden until its legend entry is clicked.
+    hidden: bool,
+    /// Left out of the legend (background such as water and labels).
+    background: bool,
     /// The shapes' SVG elements.
     body: String,
 }
@@ -207,9 +312,107 @@ impl SvgMap {
             label,
             style,
             parent,
+            hidden: false,
+            background: false,
             body,
         });
         LayerId(self.layers.len() - 1)
+    }
+
+    /// Boxes `[x0, y0, x1, y1]` (px) of the scale bar (bottom left) and the north arrow (top
+    /// right), for labels to keep clear of.
+    pub fn furniture_px(&self) -> [[f64; 4]; 2] {
+        let (w, h) = (self.width_px, self.height_px);
+        let (len_m, _) = scale_bar_m(2.0 * self.half_m[0] / 5.0);
+        let bar = [
+            0.0,
+            h - PAD_PX - 26.0,
+            PAD_PX + 16.0 + len_m * self.px_per_m,
+            h,
+        ];
+        let arrow = [w - PAD_PX - 26.0, 0.0, w, PAD_PX + 34.0];
+        [bar, arrow]
+    }
+
+    /// Hides a layer until its legend entry is clicked (its legend entry is shown as off).
+    pub fn hide(&mut self, layer: LayerId) {
+        if let Some(l) = self.layers.get_mut(layer.0) {
+            l.hidden = true;
+        }
+    }
+
+    /// Leaves a layer (and its sub-layers) out of the legend: background a reader needs no key
+    /// for, such as water or labels.
+    pub fn background(&mut self, layer: LayerId) {
+        if let Some(l) = self.layers.get_mut(layer.0) {
+            l.background = true;
+        }
+    }
+
+    /// lon/lat → px in this map's view box; `None` for non-finite input.
+    pub fn to_px(&self, at: Coord<f64>) -> Option<(f64, f64)> {
+        self.project(at)
+    }
+
+    /// Writes `text` centred on `at_px`, rotated by `angle_deg` (clockwise) about it, with
+    /// `font_px` and an SVG `class`; a white halo keeps it legible over the map.
+    pub fn text(
+        &mut self,
+        layer: LayerId,
+        at_px: (f64, f64),
+        angle_deg: f64,
+        font_px: f64,
+        class: &str,
+        text: &str,
+    ) {
+        let (x, y) = (num(at_px.0, 10.0), num(at_px.1, 10.0));
+        let rotate = if angle_deg.abs() >= 0.5 {
+            format!(r#" transform="rotate({} {x} {y})""#, num(angle_deg, 1.0))
+        } else {
+            String::new()
+        };
+        let Some(l) = self.layers.get_mut(layer.0) else {
+            return;
+        };
+        let _ = write!(
+            l.body,
+            r#"<text class="{}" x="{x}" y="{y}"{rotate} font-size="{}" text-anchor="middle" dominant-baseline="central" paint-order="stroke">{}</text>"#,
+            escape(class),
+            num(font_px, 10.0),
+            escape(text)
+        );
+    }
+
+    /// A numbered marker at `at`: a disc in the layer's style with `label` (e.g. `1`) on it,
+    /// widened for longer labels (`1–4`).
+    pub fn marker(&mut self, layer: LayerId, at: Coord<f64>, label: &str, title: Option<&str>) {
+        let Some(p) = self.project(at) else { return };
+        let Some(l) = self.layers.get(layer.0) else {
+            return;
+        };
+        let r = Some(l.style.radius_px).filter(|&r| r > 0.0).unwrap_or(7.0);
+        // Wide enough for the label (digits are about 0.75 r wide at this font size).
+        let r = r.max(r * (0.375 * label.chars().count() as f64 + 0.35));
+        if !self.visible(&[p]) {
+            return;
+        }
+        let (x, y) = (num(p.0, 10.0), num(p.1, 10.0));
+        let open = format!(
+            r##"<g class="marker"><circle cx="{x}" cy="{y}" r="{}"/><text x="{x}" y="{y}" font-size="{}" font-weight="700" text-anchor="middle" dominant-baseline="central" fill="#111" stroke="none">{}</text"##,
+            num(r, 10.0),
+            num(r * 1.3, 10.0),
+            escape(label)
+        );
+        let Some(l) = self.layers.get_mut(layer.0) else {
+            return;
+        };
+        l.body.push_str(&open);
+        match title {
+            Some(t) => {
+                let _ = write!(l.body, "><title>{}</title></g>", escape(t));
+            }
+            None => l.body.push_str("></g>"),
+        }
     }
 
     /// Draws a line (a `<path>`); non-finite points are skipped, fewer than 2 points draw nothing.
@@ -253,14 +456,14 @@ impl SvgMap {
             return;
         };
         let r = Some(l.style.radius_px).filter(|&r| r > 0.0).unwrap_or(3.0);
+        let shape = l.style.shape;
         if self.visible(&[p]) {
-            let (x, y, r) = (num(p.0, 10.0), num(p.1, 10.0), num(r, 10.0));
-            self.push(
-                layer,
-                &format!(r#"<circle cx="{x}" cy="{y}" r="{r}""#),
-                "circle",
-                title,
-            );
+            let tag = if shape == Shape::Circle {
+                "circle"
+            } else {
+                "path"
+            };
+            self.push(layer, &shape.element(p.0, p.1, r), tag, title);
         }
     }
 
@@ -309,21 +512,22 @@ impl SvgMap {
             while let Some(p) = self.layers[top].parent {
                 top = p; // parents come before their sub-layers: no cycles
             }
+            if self.layers[top].background {
+                continue;
+            }
             let mut data = format!(r#"data-layer="{}""#, escape(&self.layers[top].key));
             if l.parent.is_some() {
                 let _ = write!(data, r#" data-sublayer="{}""#, escape(&l.key));
             }
-            let class = if l.parent.is_some() {
-                "legend-item sub"
-            } else {
-                "legend-item"
+            let class = match (l.parent.is_some(), l.hidden) {
+                (true, false) => "legend-item sub",
+                (true, true) => "legend-item sub off",
+                (false, false) => "legend-item",
+                (false, true) => "legend-item off",
             };
             let st = &l.style;
             let swatch = if st.radius_px > 0.0 {
-                format!(
-                    r#"<circle cx="8" cy="6" r="{}"/>"#,
-                    num(st.radius_px.min(5.0), 10.0)
-                )
+                format!("{}/>", st.shape.element(8.0, 6.0, st.radius_px.min(4.5)))
             } else if st.fill.is_some() {
                 r#"<rect x="1" y="1" width="14" height="10"/>"#.to_string()
             } else {
@@ -354,9 +558,14 @@ impl SvgMap {
         } else {
             ("sublayer", "data-sublayer")
         };
+        let hidden = if l.hidden {
+            r#" style="display:none""#
+        } else {
+            ""
+        };
         let _ = write!(
             s,
-            r#"<g class="{class}" {attr}="{}"{}>"#,
+            r#"<g class="{class}" {attr}="{}"{}{hidden}>"#,
             escape(&l.key),
             l.style.attrs(l.parent.is_some())
         );

@@ -212,7 +212,7 @@ pub(super) fn labels(
         let text = if z.name.is_empty() {
             z.code.clone()
         } else {
-            z.name.clone()
+            crate::lang::zone_name(z, lang).into_owned()
         };
         candidates.push(Candidate {
             text,

@@ -613,13 +613,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
             .map(|s| {
                 vec![
                     s.code.clone(),
-                    match s.gate_of {
-                        Some(p) => lang::gate_name(
-                            &lang::zone_name(&parks.zones[p.0 as usize], lang),
-                            lang,
-                        ),
-                        None => s.name.clone(),
-                    },
+                    super::drt_html::stop_name(Some(parks), s, lang),
                     round(s.location.y, 7).to_string(),
                     round(s.location.x, 7).to_string(),
                 ]
@@ -637,6 +631,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
         plan.lines
             .iter()
             .map(|l| {
+                let name = super::drt_html::line_name(Some(parks), plan, l, lang);
                 let parks: Vec<String> = l
                     .parks
                     .iter()
@@ -647,8 +642,8 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
                     "lifecircle".into(),
                     l.code.clone(),
                     match lang {
-                        Lang::En => format!("{} ({} park bus)", l.name, parks.join(" / ")),
-                        Lang::Zh => format!("{}（{} 园区班车）", l.name, parks.join(" / ")),
+                        Lang::En => format!("{} ({} park bus)", name, parks.join(" / ")),
+                        Lang::Zh => format!("{}（{} 园区班车）", name, parks.join(" / ")),
                     },
                     "3".into(),
                 ]

@@ -11,8 +11,8 @@ use super::svg::escape as esc;
 use crate::drt::cost::CostFigures;
 use crate::drt::lines::{Line, LinePlan, Period, PlanStop};
 use crate::lang::RiderReason;
-use crate::places::Zone;
 use crate::places::demand::format_clock as clock;
+use crate::places::{Zone, Zones};
 use crate::plan::BusLines;
 
 /// The text in the report's language.
@@ -20,13 +20,27 @@ fn tr<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
     if lang == Lang::Zh { zh } else { en }
 }
 
-/// A stop's name for people: street names get "站" in Chinese.
-fn stop_name(st: &PlanStop, lang: Lang) -> String {
+/// A stop's name for people: a gate after its park, and street names get "站" in Chinese.
+pub(super) fn stop_name(parks: Option<&Zones>, st: &PlanStop, lang: Lang) -> String {
+    if let (Some(p), Some(parks)) = (st.gate_of, parks) {
+        let park = crate::lang::zone_name(&parks.zones[p.0 as usize], lang);
+        return crate::lang::gate_name(&park, lang);
+    }
     if st.name_from == "street" && lang == Lang::Zh && !st.name.ends_with('站') {
         format!("{}站", st.name)
     } else {
         st.name.clone()
     }
+}
+
+/// A line's name for people: its first stop → its last stop.
+pub(super) fn line_name(parks: Option<&Zones>, plan: &LinePlan, line: &Line, lang: Lang) -> String {
+    let name = |s: Option<&crate::drt::lines::StopId>| {
+        s.map_or_else(String::new, |s| {
+            stop_name(parks, &plan.stops[s.0 as usize], lang)
+        })
+    };
+    format!("{} → {}", name(line.stops.first()), name(line.stops.last()))
 }
 
 /// `07:20–07:45 ×3`, or `—`.
@@ -47,7 +61,7 @@ fn money(x: f64) -> String {
 pub(super) fn lines_table(
     h: &mut String,
     bus: &BusLines,
-    lines: &[&Line],
+    (parks, lines): (Option<&Zones>, &[&Line]),
     zone: &Zone,
     lang: Lang,
 ) {
@@ -81,7 +95,7 @@ pub(super) fn lines_table(
         let names: Vec<String> = l
             .stops
             .iter()
-            .map(|s| stop_name(&plan.stops[s.0 as usize], lang))
+            .map(|s| stop_name(parks, &plan.stops[s.0 as usize], lang))
             .collect();
         let vehicles = l.vehicles();
         let seats: Vec<String> = vehicles

@@ -13,6 +13,7 @@ use geo::{BoundingRect, Coord, LineString, Rect};
 
 use super::actions::{self, ParkActions};
 use super::basemap;
+use super::drt_html::{line_name, stop_name};
 use super::nodata::{no_data_td, no_line_td, reach_td};
 use super::print::CSS as PRINT_CSS;
 use super::svg::{LayerId, Shape, Style, SvgMap, escape as esc};
@@ -26,16 +27,6 @@ use crate::plan::{BusLines, LifeCircle, PlanRun};
 
 pub use crate::lang::Lang;
 use crate::lang::zone_name;
-
-/// A stop's name in `lang`: gates are named after their park.
-fn stop_name(run: &PlanRun, st: &crate::drt::lines::PlanStop, lang: Lang) -> String {
-    match (st.gate_of, run.parks.as_ref()) {
-        (Some(p), Ok(parks)) => {
-            crate::lang::gate_name(&zone_name(&parks.zones[p.0 as usize], lang), lang)
-        }
-        _ => st.name.clone(),
-    }
-}
 
 const MODE_COLOURS: [(Mode, &str, &str, &str); 5] = [
     (Mode::Walk, "#16a34a", "Walk", "步行"),
@@ -557,7 +548,7 @@ fn draw_bus(map: &mut SvgMap, run: &PlanRun, zone: &Zone, lang: Lang) {
         let title = format!(
             "{} {}: {} {}, {} {}",
             l.code,
-            l.name,
+            line_name(run.parks.as_ref().ok(), &bus.plan, l, lang),
             l.of(crate::drt::lines::Period::Morning).count(),
             lang.t("departures", "班次"),
             l.riders(),
@@ -573,7 +564,7 @@ fn draw_bus(map: &mut SvgMap, run: &PlanRun, zone: &Zone, lang: Lang) {
                     Some(&format!(
                         "{} {}: {} ↑",
                         st.code,
-                        stop_name(run, st, lang),
+                        stop_name(run.parks.as_ref().ok(), st, lang),
                         st.boardings
                     )),
                 );
@@ -1004,7 +995,8 @@ fn bus_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                     )
                 );
             }
-            super::drt_html::lines_table(h, bus, &lines, zone, lang);
+            let parks = run.parks.as_ref().ok();
+            super::drt_html::lines_table(h, bus, (parks, &lines), zone, lang);
         }
         None => {
             let why = match run.bus.as_ref() {

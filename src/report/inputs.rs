@@ -145,6 +145,26 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
     files
 }
 
+/// What a file is, in `lang`.
+fn kind_label(kind: &str, lang: Lang) -> &str {
+    const ZH: [(&str, &str); 7] = [
+        ("OSM extract", "OSM 数据"),
+        ("parks", "园区边界"),
+        ("profile", "设施配置"),
+        ("POI", "设施点"),
+        ("population", "人口"),
+        ("GTFS", "公交时刻表（GTFS）"),
+        ("demand", "预约需求"),
+    ];
+    match lang {
+        Lang::En => kind,
+        Lang::Zh => ZH
+            .iter()
+            .find(|(en, _)| *en == kind)
+            .map_or(kind, |(_, zh)| zh),
+    }
+}
+
 /// The Inputs section of `report.html`.
 pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
     let t = |en: &'static str, zh: &'static str| if lang == Lang::Zh { zh } else { en };
@@ -164,8 +184,11 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&f.path),
-            esc(&f.kind),
+            esc(&match f.kind.as_str() {
+                "OSM extract" => crate::lang::source_label(Path::new(&f.path), lang),
+                _ => f.path.clone(),
+            }),
+            esc(kind_label(&f.kind, lang)),
             esc(f.date.as_deref().unwrap_or("—")),
             esc(&f.crs),
             esc(f.encoding.as_deref().unwrap_or("—")),

@@ -56,9 +56,10 @@ fn a_roads_only_region_says_no_data_everywhere_and_no_bus_plan() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(101), "{stderr}");
     // Terminal: "no data", and no plan instead of a checker's "ok" over zero workers.
-    assert!(stdout.contains("no data"), "{stdout}");
-    assert!(stdout.contains("no line"), "{stdout}");
-    assert!(!stdout.contains("checker: morning ok"), "{stdout}");
+    // (in the run's language: the run is --lang zh)
+    assert!(stdout.contains("无数据"), "{stdout}");
+    assert!(stdout.contains("无线路"), "{stdout}");
+    assert!(!stdout.contains("校验：早班通过"), "{stdout}");
     assert!(!stdout.contains(" 0%"), "a share of 0 % printed: {stdout}");
 
     // Report: greyed 无数据 cells with the reason, never 不达标 or a share of 0 %.

@@ -673,7 +673,18 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         (lc, c, a)
     });
     if let Some((lc, c, a)) = &plan {
-        actions::verdict_html(h, &lc.profile, c, a, lang);
+        match lc.report.life_circle_reach(c).no_data() {
+            // Without data there is no verdict, only what is missing.
+            Some(why) => {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"verdict\"><span class=\"nodata\">{}</span> — {}</p>",
+                    lang.t("No data", "无数据"),
+                    esc(super::nodata::no_data_reason(why, lang))
+                );
+            }
+            None => actions::verdict_html(h, &lc.profile, c, a, lang),
+        }
     }
     let map = park_map(run, zone, lang, View::Detail, plan.as_ref().map(|p| &p.2));
     let _ = writeln!(

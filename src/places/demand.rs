@@ -152,14 +152,7 @@ pub fn read_demand_file(
     let extra: Vec<usize> = (0..table.headers.len())
         .filter(|i| !used.contains(&Some(*i)))
         .collect();
-    let points: Vec<(f64, f64)> = table
-        .rows
-        .iter()
-        .filter_map(|(_, r)| {
-            let r = r.as_ref().ok()?;
-            Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
-        })
-        .collect();
+    let points = table.points(lon, lat);
     refuse_misplaced(path, &points, crs, bbox, DEMAND_CRS_OPTION)?;
     let rows_read = table.rows.len();
     let mut given = GivenColumns {

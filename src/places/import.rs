@@ -526,6 +526,17 @@ pub(super) struct CsvTable {
 }
 
 impl CsvTable {
+    /// The rows' readable (lon, lat) pairs, as written (for the whole-file diagnosis).
+    pub fn points(&self, lon: usize, lat: usize) -> Vec<(f64, f64)> {
+        self.rows
+            .iter()
+            .filter_map(|(_, r)| {
+                let r = r.as_ref().ok()?;
+                Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
+            })
+            .collect()
+    }
+
     /// Reads the whole table; only an unreadable header is an error.
     pub(super) fn read(path: &Path, text: &str) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()

@@ -605,14 +605,7 @@ fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row
             ),
         ));
     };
-    let points: Vec<(f64, f64)> = table
-        .rows
-        .iter()
-        .filter_map(|(_, r)| {
-            let r = r.as_ref().ok()?;
-            Some((number(r, lon, "lon").ok()?, number(r, lat, "lat").ok()?))
-        })
-        .collect();
+    let points = table.points(lon, lat);
     refuse_misplaced(path, &points, crs, bbox, POPULATION_CRS_OPTION)?;
     Ok(table
         .rows

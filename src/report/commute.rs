@@ -159,31 +159,8 @@ pub fn commute_files(
         json_parks.push(json!({ "id": park.code, "name": park.name, "modes": modes, "districts": district_json(residents, &report.options.modes, &pc.districts), "outside_target_by_every_non_car_mode": outside, "outside_areas_total": pc.outside_total.0, "residents_outside_total": round(pc.outside_total.1, 0), "bikeshare_points_near": pc.bikeshare_points.len() }));
     }
 
-    // Living areas: residents, and per mode the minutes to the nearest park.
     let n_units = residents.units.len();
-    let mut area_features = Vec::new();
-    let per_area = residents.per_area(areas.zones.len());
-    let area_district = area_districts(residents, areas.zones.len());
-    for (a, zone) in areas.zones.iter().enumerate() {
-        let units: Vec<usize> = (0..n_units)
-            .filter(|&u| residents.units[u].area.is_some_and(|z| z.0 as usize == a))
-            .collect();
-        let mut props = json!({ "id": zone.code, "name": zone.name, "district": residents.district_name(area_district[a]), "residents": round(per_area[a], 0), "basis": if residents.supplied { "supplied" } else { "estimated" } });
-        for (mi, &mode) in report.options.modes.iter().enumerate() {
-            let best: Vec<(f64, Option<f64>)> = units
-                .iter()
-                .map(|&u| {
-                    let t = Some(report.nearest_park_ms[mi][u])
-                        .filter(|&t| t != crate::routing::UNREACHED)
-                        .map(|t| f64::from(t) / 60_000.0);
-                    (residents.units[u].residents, t)
-                })
-                .collect();
-            props[format!("min_{}", mode.name())] =
-                json!(weighted_median(best).map(|m| round(m, 1)));
-        }
-        area_features.push(feature(polygon_geometry(&zone.polygon), props));
-    }
+    let area_features = living_area_features(areas, residents, report);
 
     let summary = json!({
         "source": source,
@@ -213,6 +190,47 @@ pub fn commute_files(
         files.push(district_csv(parks, residents, report));
     }
     files
+}
+
+/// Living areas: residents, their district, and per mode the resident-weighted median minutes
+/// to the nearest park. Units are grouped by area in one pass (not one scan per area).
+fn living_area_features(
+    areas: &Zones,
+    residents: &Residents,
+    report: &CommuteReport,
+) -> Vec<Value> {
+    let mut units_of: Vec<Vec<usize>> = vec![Vec::new(); areas.zones.len()];
+    for (u, unit) in residents.units.iter().enumerate() {
+        if let Some(list) = unit.area.and_then(|z| units_of.get_mut(z.0 as usize)) {
+            list.push(u);
+        }
+    }
+    let per_area = residents.per_area(areas.zones.len());
+    let area_district = area_districts(residents, areas.zones.len());
+    let basis = if residents.supplied {
+        "supplied"
+    } else {
+        "estimated"
+    };
+    let mut features = Vec::with_capacity(areas.zones.len());
+    for (a, zone) in areas.zones.iter().enumerate() {
+        let mut props = json!({ "id": zone.code, "name": zone.name, "district": residents.district_name(area_district[a]), "residents": round(per_area[a], 0), "basis": basis });
+        for (mi, &mode) in report.options.modes.iter().enumerate() {
+            let best: Vec<(f64, Option<f64>)> = units_of[a]
+                .iter()
+                .map(|&u| {
+                    let t = Some(report.nearest_park_ms[mi][u])
+                        .filter(|&t| t != crate::routing::UNREACHED)
+                        .map(|t| f64::from(t) / 60_000.0);
+                    (residents.units[u].residents, t)
+                })
+                .collect();
+            props[format!("min_{}", mode.name())] =
+                json!(weighted_median(best).map(|m| round(m, 1)));
+        }
+        features.push(feature(polygon_geometry(&zone.polygon), props));
+    }
+    features
 }
 
 /// Per residential area, the district holding most of its residents (the lowest id on a tie).

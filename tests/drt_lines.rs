@@ -258,3 +258,122 @@ fn a_mixed_fleet_is_kept_when_it_is_cheaper_per_rider_trip() {
         "{cost}"
     );
 }
+
+/// The Xinjiekou extract in `../shared/data/osm` (or `$LIFECIRCLE_SHARED/data/osm`).
+fn xinjiekou() -> Option<std::path::PathBuf> {
+    let name = "data/osm/nanjing-xinjiekou.osm.pbf";
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
+    let other = std::env::var_os("LIFECIRCLE_SHARED").map(|d| Path::new(&d).join(name));
+    match (p.exists(), other) {
+        (true, _) => Some(p),
+        (false, Some(o)) if o.exists() => Some(o),
+        _ => {
+            println!("skipped: {} is absent", p.display());
+            None
+        }
+    }
+}
+
+/// Issue 12, "Lines, not vehicle runs": on Xinjiekou with two parks and bookings for two
+/// shifts (`tests/fixtures/xinjiekou_*`), no departure calls at a stop or gate twice, every
+/// line has stops, departures and riders (an evening planned on its own joins the lines it
+/// returns along), the timetable follows the lines, and the lines add up to the totals once.
+#[test]
+fn xinjiekou_lines_call_at_each_stop_once_and_all_carry_riders() {
+    let Some(pbf) = xinjiekou() else { return };
+    let fixture = |f: &str| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(f);
+        p.to_str().unwrap().to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (parks, demand) = (
+        fixture("xinjiekou_parks.geojson"),
+        fixture("xinjiekou_bookings.csv"),
+    );
+    let args = [
+        "drt",
+        pbf.to_str().unwrap(),
+        "--parks",
+        &parks,
+        "--demand",
+        &demand,
+        "--seed",
+        "7",
+        "--iterations",
+        "300",
+    ];
+    run(&args, dir.path());
+    let summary = json(dir.path());
+    let lines = summary["lines"].as_array().unwrap();
+    assert!(!lines.is_empty());
+    let mut codes = BTreeSet::new();
+    for l in lines {
+        let code = l["line"].as_str().unwrap();
+        assert!(codes.insert(code), "{code} listed twice");
+        let stops: Vec<&str> = l["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stop"].as_str().unwrap())
+            .collect();
+        let distinct: BTreeSet<&str> = stops.iter().copied().collect();
+        assert!(stops.len() >= 2, "{code}: {stops:?}");
+        assert_eq!(distinct.len(), stops.len(), "{code} calls twice: {stops:?}");
+        let names: BTreeSet<&str> = l["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names.len(),
+            stops.len(),
+            "{code}: two stops read alike: {l}"
+        );
+        let departures = l["morning"]["departures"].as_u64().unwrap()
+            + l["evening"]["departures"].as_u64().unwrap();
+        assert!(departures > 0, "{code} has no departure");
+        assert!(
+            l["riders"].as_u64().unwrap() > 0,
+            "{code} has no rider: {l}"
+        );
+    }
+    // The timetable: each departure calls at a stop once, only at its line's stops.
+    let rows = csv_rows(&dir.path().join("drt_timetable.csv"));
+    let mut trips: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in &rows {
+        trips
+            .entry(r["trip"].clone())
+            .or_default()
+            .push(r["stop_id"].clone());
+        let line = lines
+            .iter()
+            .find(|l| l["line"] == r["line"].as_str())
+            .unwrap();
+        assert!(
+            line["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["stop"] == r["stop_id"].as_str()),
+            "{} calls at {} outside its line",
+            r["trip"],
+            r["stop_id"]
+        );
+    }
+    for (trip, stops) in &trips {
+        let distinct: BTreeSet<&String> = stops.iter().collect();
+        assert_eq!(distinct.len(), stops.len(), "{trip} calls twice: {stops:?}");
+    }
+    // Lines shared by two parks are counted once: their km and cost add up to the totals.
+    let km: f64 = lines.iter().map(|l| f(&l["km_day"])).sum();
+    let total_km = f(&summary["kpis"]["bus"]["vehicle_km_day"]);
+    assert!(
+        (km - total_km).abs() < 0.01 * total_km.max(1.0),
+        "{km} vs {total_km}"
+    );
+}

@@ -150,6 +150,14 @@ pub enum Violation {
         /// Maximum ride time.
         max_min: f64,
     },
+    /// The route comes back to a location it has already left, in a problem where each
+    /// location is called at once per route ([`Problem::one_call_per_location`]).
+    ReturnsToLocation {
+        /// The vehicle.
+        vehicle: VehicleId,
+        /// The visit that returns.
+        node: NodeId,
+    },
     /// A given schedule is inconsistent: wrong length, or a service starting
     /// before the vehicle can arrive.
     Unreachable {
@@ -175,6 +183,11 @@ impl fmt::Display for Violation {
                 write!(f, "route {route}: node {} is not a request node", node.0)
             }
             Violation::VisitedTwice { node } => write!(f, "node {} visited twice", node.0),
+            Violation::ReturnsToLocation { vehicle, node } => write!(
+                f,
+                "vehicle {}: node {} returns to a location the route has left",
+                vehicle.0, node.0
+            ),
             Violation::Unpaired { request } => {
                 write!(
                     f,
@@ -462,6 +475,28 @@ fn check_requests(
 /// One route: capacity, times (given or computed), windows, duration and ride times. `None`
 /// for a route that is empty, has an unknown vehicle or a node that is no request's, or whose
 /// schedule cannot be read.
+/// Each location called at once: a visit at a location the route left earlier is a violation.
+fn check_one_call(problem: &Problem, route: &RoutePlan, violations: &mut Vec<Violation>) {
+    let mut left = std::collections::HashSet::new();
+    let mut here = None;
+    for &node in &route.visits {
+        let location = problem.nodes[node.0].location;
+        if here == Some(location) {
+            continue;
+        }
+        if let Some(previous) = here {
+            left.insert(previous);
+        }
+        if left.contains(&location) {
+            violations.push(Violation::ReturnsToLocation {
+                vehicle: route.vehicle,
+                node,
+            });
+        }
+        here = Some(location);
+    }
+}
+
 fn check_route(
     problem: &Problem,
     route: &RoutePlan,
@@ -486,6 +521,9 @@ fn check_route(
     seq.push(vehicle.end_depot);
 
     let max_load = check_capacity(problem, route, violations);
+    if problem.one_call_per_location {
+        check_one_call(problem, route, violations);
+    }
     let times = match &route.schedule {
         Some(s) => given_times(problem, route, &seq, s, violations),
         None => eight_step(problem, route.vehicle, &seq, roles),
@@ -831,6 +869,7 @@ mod tests {
             ],
             travel_min: m.clone(),
             cost: m,
+            one_call_per_location: false,
         }
     }
 
@@ -884,6 +923,48 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    /// Issue 12: a bus departure calls at each stop once; coming back to a stop it left is a
+    /// violation where the problem asks for one call per location (a bus line), not elsewhere.
+    #[test]
+    fn returning_to_a_location_is_rejected_when_one_call_is_asked() {
+        let mut p = line_problem();
+        p.vehicles[0].capacity = 2;
+        // The second delivery (node 4) is where the first pickup (node 1) was.
+        p.nodes[4].location = LocationId(1);
+        let back = plan(vec![route(0, &[1, 2, 3, 4])]);
+        let returns = |p: &Problem| {
+            check(p, &back)
+                .expect("valid problem")
+                .violations
+                .iter()
+                .any(|v| {
+                    matches!(
+                        v,
+                        Violation::ReturnsToLocation {
+                            node: NodeId(4),
+                            ..
+                        }
+                    )
+                })
+        };
+        assert!(!returns(&p));
+        p.one_call_per_location = true;
+        assert!(returns(&p));
+        // Two calls in a row at one location are one call.
+        let mut p = line_problem();
+        p.vehicles[0].capacity = 2;
+        p.one_call_per_location = true;
+        p.nodes[3].location = LocationId(2);
+        let r = check(&p, &back).expect("valid problem");
+        assert!(
+            !r.violations
+                .iter()
+                .any(|v| matches!(v, Violation::ReturnsToLocation { .. })),
+            "{:?}",
+            r.violations
+        );
     }
 
     #[test]

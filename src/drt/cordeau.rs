@@ -443,6 +443,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Problem, CordeauError> {
             .collect(),
         travel_min: dist.clone(),
         cost: dist,
+        one_call_per_location: false,
     };
     problem.validate().map_err(|source| CordeauError::Model {
         file: file.to_string(),

@@ -194,6 +194,10 @@ pub struct Problem {
     pub travel_min: Matrix,
     /// Arc cost between locations (objective units).
     pub cost: Matrix,
+    /// A route may not come back to a location it has left (a bus line calls at each stop
+    /// once per departure: several requests at one stop are served in one call). Off for
+    /// the benchmark instances.
+    pub one_call_per_location: bool,
 }
 
 /// Structural errors of a [`Problem`] detected by [`Problem::validate`].
@@ -556,6 +560,7 @@ mod tests {
             }],
             travel_min: m.clone(),
             cost: m,
+            one_call_per_location: false,
         }
     }
 

@@ -1059,6 +1059,7 @@ fn morning_problem(
         requests,
         cost: Matrix::from_fn(n + 1, |_, _| 0.0),
         travel_min: travel,
+        one_call_per_location: true,
     }
 }
 

@@ -1,9 +1,11 @@
 //! Names a passenger can find for the stops of a plan: the OSM stop the bus calls at, else the
-//! nearest named OSM stop within [`NEAR_STOP_M`], else the named street through the stop's
+//! nearest named OSM stop within [`NEAR_STOP_M`] that is not itself a stop of the plan (two
+//! stops of one line must not share a name), else the named street through the stop's
 //! vertex (the longest such way there), else the nearest named street within [`NEAR_STREET_M`],
-//! else the stop's code.
+//! else the stop's code. Stops that still share a name get the cross street at their vertex
+//! ("Steg / Kohlmahd"), else a number ("Steg 2"), so no two stops read alike.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::lines::{LineInputs, PlanStop};
 use crate::geom::haversine_m;
@@ -37,9 +39,10 @@ pub fn name_stops(graph: &RoadGraph, inputs: &LineInputs<'_>, stops: &mut [PlanS
             }
         }
     }
+    let served: BTreeSet<i64> = stops.iter().filter_map(|s| s.osm).collect();
     for i in unnamed {
         let s = &stops[i];
-        if let Some(name) = near_stop(inputs, s) {
+        if let Some(name) = near_stop(inputs, s, &served) {
             stops[i].name = name;
             stops[i].name_from = "nearby osm stop".into();
         } else if let Some(name) = street_at(&at, s.vertex) {
@@ -50,13 +53,51 @@ pub fn name_stops(graph: &RoadGraph, inputs: &LineInputs<'_>, stops: &mut [PlanS
             stops[i].name_from = "street".into();
         }
     }
+    let cross = |i: usize| {
+        let base = stops[i].name.as_str();
+        at.get(&stops[i].vertex)?
+            .iter()
+            .filter(|(n, _)| **n != base)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(n, _)| n.to_string())
+    };
+    let crosses: Vec<Option<String>> = (0..stops.len()).map(cross).collect();
+    distinguish(stops, |i| crosses[i].clone());
 }
 
-/// The nearest named OSM stop within [`NEAR_STOP_M`].
-fn near_stop(inputs: &LineInputs<'_>, stop: &PlanStop) -> Option<String> {
+/// Gives every stop but the first of each shared name (gates keep theirs) the cross street
+/// `cross(i)` ("Steg / Kohlmahd"), else, or if that is taken too, a number ("Steg 2").
+fn distinguish(stops: &mut [PlanStop], cross: impl Fn(usize) -> Option<String>) {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, stop) in stops.iter_mut().enumerate() {
+        if stop.gate_of.is_some() {
+            taken.insert(stop.name.clone());
+            continue;
+        }
+        let base = stop.name.clone();
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        if *n > 1 || taken.contains(&base) {
+            let with_cross = cross(i).map(|c| format!("{base} / {c}"));
+            let mut name = with_cross.filter(|c| !taken.contains(c));
+            let mut k = *n - 1;
+            while name.is_none() {
+                k += 1;
+                name = Some(format!("{base} {k}")).filter(|c| !taken.contains(c));
+            }
+            stop.name = name.unwrap_or(base);
+        }
+        taken.insert(stop.name.clone());
+    }
+}
+
+/// The nearest named OSM stop within [`NEAR_STOP_M`] that the plan does not call at itself.
+fn near_stop(inputs: &LineInputs<'_>, stop: &PlanStop, served: &BTreeSet<i64>) -> Option<String> {
     inputs
         .osm_stops
         .iter()
+        .filter(|o| !served.contains(&o.id.0))
         .filter_map(|o| Some((haversine_m(o.location, stop.location), o.tags.name()?)))
         .filter(|(d, _)| *d <= NEAR_STOP_M)
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)))
@@ -85,4 +126,40 @@ fn street_near(
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?
         .1;
     street_at(at, v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stop(name: &str) -> PlanStop {
+        PlanStop {
+            code: String::new(),
+            name: name.into(),
+            name_from: "street".into(),
+            vertex: VertexId(0),
+            location: geo::Coord { x: 9.5, y: 47.1 },
+            osm: None,
+            gate_of: None,
+            boardings: 0,
+        }
+    }
+
+    /// Issue 12: two stops of the demo's line along Steg were both "Steg", which reads as
+    /// one stop called twice; each stop gets a name of its own.
+    #[test]
+    fn stops_sharing_a_name_are_told_apart() {
+        let mut stops: Vec<PlanStop> = ["Steg", "Steg", "Steg", "Kohlmahd", "Steg 2"]
+            .iter()
+            .map(|n| stop(n))
+            .collect();
+        distinguish(&mut stops, |i| (i == 1).then(|| "Kohlmahd".to_string()));
+        let names: Vec<&str> = stops.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Steg", "Steg / Kohlmahd", "Steg 3", "Kohlmahd", "Steg 2"]
+        );
+        let distinct: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(distinct.len(), names.len());
+    }
 }

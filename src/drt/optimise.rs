@@ -306,6 +306,8 @@ struct Data {
     /// Largest travel time and time-window span (relatedness scales).
     max_travel: f64,
     horizon: f64,
+    /// [`Problem::one_call_per_location`]: a route may not return to a location it left.
+    one_call: bool,
 }
 
 impl Data {
@@ -364,6 +366,7 @@ impl Data {
                 .filter(|x| x.is_finite())
                 .fold(1e-9, f64::max),
             horizon: 1.0,
+            one_call: problem.one_call_per_location,
         };
         for (i, r) in problem.requests.iter().enumerate() {
             d.req_of[r.pickup.0] = i;
@@ -560,6 +563,9 @@ struct Scratch {
     pos: Vec<usize>,
     seq: Vec<usize>,
     cands: Vec<(f64, Candidate)>,
+    /// Per location, the stamp of the last route that called there ([`returns_to_a_location`]).
+    loc_stamp: Vec<u32>,
+    stamp: u32,
 }
 
 impl Scratch {
@@ -570,6 +576,8 @@ impl Scratch {
             pos: vec![0; nodes],
             seq: Vec::new(),
             cands: Vec::new(),
+            loc_stamp: Vec::new(),
+            stamp: 0,
         }
     }
 }
@@ -591,9 +599,38 @@ fn push_forward(data: &Data, v: &VehicleData, nodes: &[usize], sc: &mut Scratch,
     }
 }
 
+/// Whether the route `[start, ..., end]` comes back to a location it has left (depots not
+/// counted): with [`Data::one_call`] a stop is called at once, however many requests it serves.
+fn returns_to_a_location(data: &Data, nodes: &[usize], sc: &mut Scratch) -> bool {
+    if sc.loc_stamp.len() < data.n_loc || sc.stamp == u32::MAX {
+        sc.loc_stamp.clear();
+        sc.loc_stamp.resize(data.n_loc, 0);
+        sc.stamp = 0;
+    }
+    sc.stamp += 1;
+    let mut prev = usize::MAX;
+    for &node in nodes
+        .get(1..nodes.len().saturating_sub(1))
+        .unwrap_or_default()
+    {
+        let loc = data.loc[node];
+        if loc != prev {
+            if sc.loc_stamp[loc] == sc.stamp {
+                return true;
+            }
+            sc.loc_stamp[loc] = sc.stamp;
+            prev = loc;
+        }
+    }
+    false
+}
+
 /// Evaluates a complete route `[start, ..., end]` for vehicle `v`. Returns
 /// `(departure, end arrival)` if feasible; the schedule stays in `sc.b`.
 fn evaluate(data: &Data, v: &VehicleData, nodes: &[usize], sc: &mut Scratch) -> Option<(f64, f64)> {
+    if data.one_call && returns_to_a_location(data, nodes, sc) {
+        return None;
+    }
     let n = nodes.len();
     let last = n - 1;
     sc.a.clear();
@@ -2118,6 +2155,7 @@ mod tests {
                 .collect(),
             travel_min: m.clone(),
             cost: m,
+            one_call_per_location: false,
         }
     }
 
@@ -2197,6 +2235,80 @@ mod tests {
         let report = check(&p, &out.solution).expect("valid");
         assert!(report.is_feasible(), "{:?}", report.violations);
         assert_eq!(report.unserved, 2);
+    }
+
+    /// Stops A and B and a gate G: workers at A must board at 0–1 and at 10–11, at B at 5–6.
+    /// One bus could take everyone only by calling at A, B, then A again.
+    fn come_back_problem() -> Problem {
+        let locs = [1, 2, 1, 3, 3, 3];
+        let mut nodes = vec![Node {
+            location: LocationId(0),
+            time_window: TimeWindow::new(0.0, 200.0),
+            service_min: 0.0,
+            load_delta: 0,
+        }];
+        for (k, &loc) in locs.iter().enumerate() {
+            let start = [0.0, 5.0, 10.0][k % 3];
+            nodes.push(Node {
+                location: LocationId(loc),
+                time_window: if k < 3 {
+                    TimeWindow::new(start, start + 1.0)
+                } else {
+                    TimeWindow::new(0.0, 100.0)
+                },
+                service_min: 0.0,
+                load_delta: if k < 3 { 1 } else { -1 },
+            });
+        }
+        // The garage (0) is nowhere: no time to or from it.
+        let m = Matrix::from_fn(4, |a, b| match (a.0, b.0) {
+            (0, _) | (_, 0) => 0.0,
+            (x, y) if x == y => 0.0,
+            (1, 2) | (2, 1) => 1.0,
+            _ => 5.0,
+        });
+        Problem {
+            name: "come back".into(),
+            nodes,
+            vehicles: vec![
+                Vehicle {
+                    capacity: 3,
+                    start_depot: NodeId(0),
+                    end_depot: NodeId(0),
+                    time_window: TimeWindow::new(0.0, 200.0),
+                    max_duration_min: 200.0,
+                    fixed_cost: 1000.0,
+                    cost_per_duration_min: 0.0,
+                };
+                3
+            ],
+            requests: (0..3)
+                .map(|i| Request {
+                    pickup: NodeId(1 + i),
+                    delivery: NodeId(4 + i),
+                    max_ride_min: 100.0,
+                    unserved_penalty: 1e6,
+                })
+                .collect(),
+            travel_min: m.clone(),
+            cost: m,
+            one_call_per_location: false,
+        }
+    }
+
+    /// Issue 12: a bus line calls at each stop once per departure. Without the rule the
+    /// optimiser saves a bus by coming back to A; with it, it runs two buses and the checker
+    /// finds no return.
+    #[test]
+    fn one_call_per_location_is_kept() {
+        let mut p = come_back_problem();
+        let free = optimise(&p, &iter_config(1, 100)).expect("runs");
+        assert_eq!(free.objective.vehicles_used, 1, "{:?}", free.solution);
+        p.one_call_per_location = true;
+        let out = optimise(&p, &iter_config(1, 100)).expect("runs");
+        let report = check(&p, &out.solution).expect("valid");
+        assert!(report.is_complete(), "{:?}", report.violations);
+        assert_eq!(out.objective.vehicles_used, 2, "{:?}", out.solution);
     }
 
     #[test]

@@ -91,9 +91,31 @@ impl Line {
         self.departures.iter().filter(move |d| d.period == period)
     }
 
-    /// Workers carried in the morning (each once).
+    /// Workers carried: those boarding in the morning (each once); for a line that runs only
+    /// in the evening, those boarding its evening departures.
     pub fn riders(&self) -> u32 {
-        self.of(Period::Morning).map(|d| d.riders).sum()
+        let period = self.main_period();
+        self.of(period).map(|d| d.riders).sum()
+    }
+
+    /// The period whose departures carry [`Line::riders`]: the morning, unless the line runs
+    /// only in the evening.
+    pub fn main_period(&self) -> Period {
+        if self.of(Period::Morning).next().is_some() {
+            Period::Morning
+        } else {
+            Period::Evening
+        }
+    }
+
+    /// [`Line::riders`] per departure of [`Line::main_period`].
+    pub fn riders_per_departure(&self) -> f64 {
+        let n = self.of(self.main_period()).count();
+        if n == 0 {
+            0.0
+        } else {
+            f64::from(self.riders()) / n as f64
+        }
     }
 
     /// Vehicles running it (indices), ascending.
@@ -240,7 +262,37 @@ fn fits(short: &[StopId], long: &[StopId]) -> bool {
     short.iter().all(|s| it.any(|l| l == s))
 }
 
-/// Every vehicle's departures, grouped into lines; each carried rider gets its line.
+/// Whether an evening departure planned on its own (one-way streets broke the mirror) is the
+/// way back of line `long`: it calls only at the line's stops, in whatever order the streets
+/// allow.
+fn returns_along(short: &[StopId], long: &[StopId]) -> bool {
+    short.iter().all(|s| long.contains(s))
+}
+
+/// The line an evening departure of `vehicle` with stops `k` (morning order) joins when no
+/// line's stops have it as a subsequence: one whose stops include all of its own, preferring
+/// a line the same vehicle runs in the morning.
+fn way_back_line(
+    k: &[StopId],
+    vehicle: usize,
+    keys: &[Vec<StopId>],
+    members: &[Vec<usize>],
+    all: &[Departure],
+) -> Option<usize> {
+    let candidates: Vec<usize> = (0..keys.len())
+        .filter(|&l| returns_along(k, &keys[l]))
+        .collect();
+    candidates
+        .iter()
+        .copied()
+        .find(|&l| members[l].iter().any(|&m| all[m].vehicle == vehicle))
+        .or_else(|| candidates.first().copied())
+}
+
+/// Every vehicle's departures, grouped into lines; each carried rider gets its line. Morning
+/// departures are grouped first; an evening departure joins the line it mirrors, else the line
+/// whose stops it calls at in another order ([`way_back_line`]), and only an evening that
+/// shares no line's stops makes a line of its own (shown with its evening departures).
 pub fn group_lines(
     vehicles: &[Vehicle],
     stops: &[PlanStop],
@@ -259,14 +311,22 @@ pub fn group_lines(
         all.extend(departures_of(i, v, Period::Morning, cost, day_s, m + e));
         all.extend(departures_of(i, v, Period::Evening, cost, day_s, m + e));
     }
-    // Longest keys first, so that shorter ones can join them.
+    // Morning first, longest keys first, so that shorter ones can join them.
     let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(all[i].calls.len()), key(&all[i]), i));
+    order.sort_by_key(|&i| {
+        let d = &all[i];
+        (d.period, std::cmp::Reverse(d.calls.len()), key(d), i)
+    });
     let mut keys: Vec<Vec<StopId>> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     for i in order {
         let k = key(&all[i]);
-        match keys.iter().position(|long| fits(&k, long)) {
+        let joins = keys.iter().position(|long| fits(&k, long)).or_else(|| {
+            (all[i].period == Period::Evening)
+                .then(|| way_back_line(&k, all[i].vehicle, &keys, &members, &all))
+                .flatten()
+        });
+        match joins {
             Some(l) => members[l].push(i),
             None => {
                 keys.push(k);
@@ -457,5 +517,89 @@ mod tests {
         assert!(fits(&s(&[1, 3, 9]), &s(&[1, 2, 3, 9])));
         assert!(!fits(&s(&[3, 1, 9]), &s(&[1, 2, 3, 9])));
         assert!(!fits(&s(&[1, 2, 3]), &s(&[1, 2, 3, 9])));
+    }
+
+    fn plan_stop(i: u32, gate_of: Option<ZoneId>) -> PlanStop {
+        PlanStop {
+            code: format!("S{i}"),
+            name: format!("stop {i}"),
+            name_from: "street".into(),
+            vertex: crate::graph::VertexId(i),
+            location: Coord {
+                x: 9.5 + f64::from(i) * 0.001,
+                y: 47.1,
+            },
+            osm: None,
+            gate_of,
+            boardings: 0,
+        }
+    }
+
+    /// Issue 12 ("Lines, not vehicle runs"): when one-way streets make the evening be planned
+    /// on its own, its departures call at the morning stops in another order; they are the
+    /// way back of the morning line, not lines of their own with no rider.
+    #[test]
+    fn an_evening_planned_on_its_own_joins_the_line_whose_stops_it_calls_at() {
+        let mut stops: Vec<PlanStop> = (0..6).map(|i| plan_stop(i, None)).collect();
+        stops[3].gate_of = Some(ZoneId(0));
+        let vehicle = |morning: Vec<Call>, evening: Vec<Call>| Vehicle {
+            code: "V".into(),
+            seats: 33,
+            parks: vec![ZoneId(0)],
+            morning: Run {
+                calls: morning,
+                ..Run::default()
+            },
+            evening: Run {
+                calls: evening,
+                ..Run::default()
+            },
+        };
+        let vehicles = vec![
+            // Morning 0 → 1 → 2 → gate; evening gate → 1 → 0 → 2 (not the mirror).
+            vehicle(
+                vec![
+                    call(0, 2, 0, 2),
+                    call(1, 2, 0, 4),
+                    call(2, 1, 0, 5),
+                    call(3, 0, 5, 0),
+                ],
+                vec![
+                    call(3, 5, 0, 5),
+                    call(1, 0, 2, 3),
+                    call(0, 0, 2, 1),
+                    call(2, 0, 1, 0),
+                ],
+            ),
+            // A second bus: morning 4 → gate, evening split in two (gate → 4, gate → 0).
+            vehicle(
+                vec![call(4, 3, 0, 3), call(3, 0, 3, 0)],
+                vec![
+                    call(3, 2, 0, 2),
+                    call(4, 0, 2, 0),
+                    call(3, 1, 0, 1),
+                    call(0, 0, 1, 0),
+                ],
+            ),
+        ];
+        let lines = group_lines(&vehicles, &stops, &mut [], &[], &CostOptions::default());
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        for l in &lines {
+            assert!(l.riders() > 0, "{} has no rider", l.code);
+            assert!(
+                l.of(Period::Morning).count() > 0,
+                "{} runs only in the evening",
+                l.code
+            );
+        }
+        let evening: usize = lines.iter().map(|l| l.of(Period::Evening).count()).sum();
+        assert_eq!(evening, 3, "every evening departure is listed once");
+        // An evening calling at a stop no morning line has is a line of its own, with riders.
+        let mut odd = vehicles.clone();
+        odd[1].evening.calls[3].stop = StopId(5);
+        let lines = group_lines(&odd, &stops, &mut [], &[], &CostOptions::default());
+        assert_eq!(lines.len(), 3);
+        let own = lines.iter().find(|l| l.stops.contains(&StopId(5))).unwrap();
+        assert_eq!((own.riders(), own.riders_per_departure()), (1, 1.0));
     }
 }

@@ -102,12 +102,7 @@ pub(super) fn lines_table(
             .iter()
             .map(|&v| plan.vehicles[v].seats.to_string())
             .collect();
-        let n_morning = l.of(Period::Morning).count();
-        let per_departure = if n_morning == 0 {
-            0.0
-        } else {
-            f64::from(l.riders()) / n_morning as f64
-        };
+        let per_departure = l.riders_per_departure();
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{:.0} / {:.0}</td></tr>",

@@ -114,3 +114,23 @@ fn large_layers_read_back_equal_to_their_geojson() {
         check_layer(dir.path(), layer);
     }
 }
+
+/// Issue 13, "never lose a user's data": the `.fgb` is made in memory with the rest of the
+/// run, so a temporary folder that cannot be used (here: one that does not exist) no longer
+/// makes it vanish without a word.
+#[test]
+fn the_fgb_does_not_depend_on_the_temporary_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["coverage", "--out", dir.path().to_str().unwrap()])
+        .env("TMPDIR", dir.path().join("no such folder"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("isochrones.geojson").exists());
+    check_layer(dir.path(), "isochrones");
+}

@@ -189,7 +189,7 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
         warnings: lc.warnings.clone(),
     };
     let lang = Lang::parse(&scenario.report.lang);
-    let mut files = report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info);
+    let mut files = report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info)?;
     files.extend(report::xlsx::tables_file(&files, lang)?);
     let written = out_dir.commit(&files)?.written;
     term::print_coverage(&lc.zones, &lc.report, lc.amenities.len(), lang);
@@ -242,7 +242,7 @@ pub fn cmd_commute(args: CommuteArgs, lang: Option<String>) -> anyhow::Result<()
         report,
         &run.extract.source.display().to_string(),
         &c.warnings,
-    );
+    )?;
     let lang = Lang::parse(&scenario.report.lang);
     files.extend(report::xlsx::tables_file(&files, lang)?);
     let written = out_dir.commit(&files)?.written;

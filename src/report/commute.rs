@@ -55,7 +55,7 @@ pub fn commute_files(
     report: &CommuteReport,
     source: &str,
     warnings: &[String],
-) -> Vec<OutputFile> {
+) -> crate::error::Result<Vec<OutputFile>> {
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record([
         "park_id",
@@ -185,11 +185,11 @@ pub fn commute_files(
         feature_collection("residential", area_features),
         feature_collection("bikeshare", bikes),
     ];
-    files.splice(3..3, super::fgb::large_layer("commute_isochrones", iso));
+    files.splice(3..3, super::fgb::large_layer("commute_isochrones", iso)?);
     if !residents.districts.is_empty() {
         files.push(district_csv(parks, residents, report));
     }
-    files
+    Ok(files)
 }
 
 /// Living areas: residents, their district, and per mode the resident-weighted median minutes

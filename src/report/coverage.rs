@@ -48,7 +48,7 @@ pub fn coverage_files(
     amenities: &[Amenity],
     report: &CoverageReport,
     info: &RunInfo,
-) -> Vec<OutputFile> {
+) -> crate::error::Result<Vec<OutputFile>> {
     let zone_file = match zones.kind {
         ZoneKind::Parks => "parks",
         ZoneKind::Residential => "residential_areas",
@@ -71,8 +71,8 @@ pub fn coverage_files(
         },
     ];
     let isochrones = isochrone_features(zones, report);
-    files.splice(2..2, super::fgb::large_layer("isochrones", isochrones));
-    files
+    files.splice(2..2, super::fgb::large_layer("isochrones", isochrones)?);
+    Ok(files)
 }
 
 /// The zones and the zone part of the summary: shares, access and evaluation points, and

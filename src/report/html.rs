@@ -1350,7 +1350,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             &lc.amenities,
             &lc.report,
             &info,
-        ));
+        )?);
     }
     if let (Ok(parks), Ok(c)) = (&run.parks, &run.commute) {
         files.extend(super::commute::commute_files(
@@ -1360,7 +1360,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             &c.report,
             &source,
             &c.warnings,
-        ));
+        )?);
     }
     if let (Ok(parks), Ok(b)) = (&run.parks, &run.bus) {
         let demand = run

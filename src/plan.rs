@@ -463,6 +463,7 @@ fn supplied_bookings(
                     "park {} is not among [bus] parks",
                     parks.zones[booking.park.0 as usize].code
                 ),
+                rows: 1,
             });
         }
     }

@@ -31,6 +31,9 @@ pub struct Scenario {
     pub cost: crate::drt::cost::CostOptions,
     /// The report.
     pub report: ReportConfig,
+    /// The file it was read from ([`Scenario::load`]); none when made from flags.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 /// `[region]`.
@@ -169,6 +172,7 @@ impl Default for Scenario {
             bus: BusConfig::default(),
             cost: crate::drt::cost::CostOptions::default(),
             report: ReportConfig::default(),
+            file: None,
         }
     }
 }
@@ -480,6 +484,7 @@ impl Scenario {
         let mut scenario = Scenario::from_toml(&text, &path.display().to_string())?;
         let base = path.parent().unwrap_or(Path::new("."));
         scenario.resolve_paths(base);
+        scenario.file = Some(path.to_path_buf());
         Ok(scenario)
     }
 

@@ -213,6 +213,7 @@ fn plan_lists_its_input_files_and_skipped_rows_by_line() {
         .next()
         .unwrap();
     assert!(inputs.contains("OSM extract"), "{inputs}");
+    assert!(inputs.contains("s.toml</td><td>scenario</td>"), "{inputs}");
     assert!(inputs.contains("poi.csv</td><td>POI</td>"), "{inputs}");
     assert!(inputs.contains("<td>1</td><td>2</td>"), "{inputs}");
     assert!(inputs.contains("line 3: unknown category"), "{inputs}");

@@ -304,10 +304,8 @@ pub fn print_inputs(run: &PlanRun) {
         for w in f.warnings.iter().take(SHOWN_WARNINGS) {
             eprintln!("  line {}: {}", w.line, w.message);
         }
-        let rest = f
-            .rows_skipped
-            .saturating_sub(f.warnings.len().min(SHOWN_WARNINGS));
-        if rest > 0 && f.warnings.len() > SHOWN_WARNINGS {
+        let rest = lifecircle::report::inputs::rows_not_shown(&f);
+        if rest > 0 {
             eprintln!("  … and {rest} more");
         }
     }

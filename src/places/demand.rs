@@ -227,6 +227,7 @@ pub fn read_demand_file(
                     path: path.display().to_string(),
                     line,
                     message,
+                    rows: 1,
                 });
             }
         }

@@ -22,6 +22,10 @@ pub struct RowWarning {
     pub line: usize,
     /// What is wrong.
     pub message: String,
+    /// How many rows it stands for: 1 for a bad row, the rows counted by a summary ("… and N
+    /// more", "N rows of types without a category"), 0 for a note that skips nothing.
+    #[serde(skip)]
+    pub rows: usize,
 }
 
 impl fmt::Display for RowWarning {
@@ -79,7 +83,8 @@ impl RowWarnings {
     }
 
     /// The warnings kept, then one naming the first row left out and how many were:
-    /// "… and 499,990 more rows like this".
+    /// "… and 499,990 more rows like this", which carries that count in
+    /// [`RowWarning::rows`].
     pub fn finish(self) -> Vec<RowWarning> {
         let mut out = self.kept;
         if let Some(first) = self.first_left_out {
@@ -90,6 +95,7 @@ impl RowWarnings {
                     "… and {} more rows like this (from this line on)",
                     thousands(self.left_out)
                 ),
+                rows: self.left_out,
             });
         }
         out
@@ -354,6 +360,7 @@ pub fn read_pois_file(
                 crs.name(),
                 profile.name
             ),
+            rows: 0,
         });
     }
     let mut warnings = RowWarnings::default();
@@ -364,6 +371,7 @@ pub fn read_pois_file(
             path: path.display().to_string(),
             line: row.line,
             message,
+            rows: 1,
         };
         let location = match row
             .lon_lat
@@ -501,6 +509,7 @@ impl UnmappedTypes {
                     String::new()
                 }
             ),
+            rows: total,
         })
     }
 }
@@ -945,10 +954,13 @@ mod tests {
                 path: "p.csv".into(),
                 line,
                 message: "bad".into(),
+                rows: 1,
             });
         }
         let out = w.finish();
         assert_eq!(out.len(), MAX_ROW_WARNINGS + 1);
+        let rows: usize = out.iter().map(|w| w.rows).sum();
+        assert_eq!(rows, 500_000, "the count travels with the warnings");
         assert_eq!(out[MAX_ROW_WARNINGS].line, 12);
         assert!(
             out[MAX_ROW_WARNINGS]

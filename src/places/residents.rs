@@ -796,6 +796,7 @@ pub fn read_population_file(
                 path: name.clone(),
                 line: row.line,
                 message,
+                rows: 1,
             }),
         }
     }

@@ -15,19 +15,17 @@ use crate::plan::PlanRun;
 /// Skipped rows listed in full per file; the rest are "… and N more".
 pub const SHOWN_WARNINGS: usize = 5;
 
-/// How many rows a file's warnings stand for: one each, and the N of a closing "… and N more
-/// rows like this" (see [`crate::places::import::RowWarnings::finish`]).
+/// How many rows a file's warnings stand for: each warning's [`RowWarning::rows`] (1 for a
+/// bad row, N for a closing "… and N more rows like this" of
+/// [`crate::places::import::RowWarnings::finish`], 0 for a note).
 pub fn rows_skipped(warnings: &[RowWarning]) -> usize {
-    warnings
-        .iter()
-        .map(|w| {
-            w.message
-                .strip_prefix("… and ")
-                .and_then(|rest| rest.split(' ').next())
-                .and_then(|n| n.replace(',', "").parse::<usize>().ok())
-                .unwrap_or(1)
-        })
-        .sum()
+    warnings.iter().map(|w| w.rows).sum()
+}
+
+/// Skipped rows of `file` beyond the first [`SHOWN_WARNINGS`] warnings: the "… and N more"
+/// after them.
+pub fn rows_not_shown(file: &InputFile) -> usize {
+    rows_skipped(file.warnings.get(SHOWN_WARNINGS..).unwrap_or_default())
 }
 
 fn from_file(source: &Source, path: &str) -> bool {
@@ -67,7 +65,12 @@ fn as_read(mut file: InputFile, read: Option<&FileRead>) -> InputFile {
 pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
     let s = &run.scenario;
     let x = &run.extract;
-    let mut files = vec![InputFile {
+    let mut files: Vec<InputFile> = s
+        .file
+        .iter()
+        .map(|path| file("scenario", path, "—", 0, Vec::new()))
+        .collect();
+    files.push(InputFile {
         kind: "OSM extract".into(),
         path: x.source.display().to_string(),
         encoding: None,
@@ -76,7 +79,7 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         crs: "WGS-84".into(),
         date: x.data_date(),
         warnings: Vec::new(),
-    }];
+    });
     if let Some(path) = &s.region.parks {
         let p = path.display().to_string();
         let read = run.parks.as_ref().map_or(0, |z| {
@@ -147,7 +150,8 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
 
 /// What a file is, in `lang`.
 fn kind_label(kind: &str, lang: Lang) -> &str {
-    const ZH: [(&str, &str); 7] = [
+    const ZH: [(&str, &str); 8] = [
+        ("scenario", "情景文件"),
         ("OSM extract", "OSM 数据"),
         ("parks", "园区边界"),
         ("profile", "设施配置"),
@@ -181,6 +185,10 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
         t("Rows skipped", "跳过行数"),
     );
     for f in input_files(run) {
+        let counted = |n: usize| match f.kind.as_str() {
+            "scenario" => "—".to_string(),
+            _ => n.to_string(),
+        };
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -192,8 +200,8 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             esc(f.date.as_deref().unwrap_or("—")),
             esc(&f.crs),
             esc(f.encoding.as_deref().unwrap_or("—")),
-            f.rows_read,
-            f.rows_skipped,
+            counted(f.rows_read),
+            counted(f.rows_skipped),
         );
         if !f.warnings.is_empty() {
             let mut items = String::new();
@@ -203,9 +211,8 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
                     Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message)),
                 };
             }
-            let shown = f.warnings.len().min(SHOWN_WARNINGS);
-            let rest = f.rows_skipped.saturating_sub(shown);
-            if rest > 0 && f.warnings.len() > SHOWN_WARNINGS {
+            let rest = rows_not_shown(&f);
+            if rest > 0 {
                 let _ = match lang {
                     Lang::En => write!(items, "<li>… and {rest} more</li>"),
                     Lang::Zh => write!(items, "<li>……另有{rest}行</li>"),
@@ -225,4 +232,48 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             "行号与电子表格显示一致（表头为第1行）；GeoJSON 为要素序号。"
         )
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::places::import::RowWarnings;
+
+    fn warning(line: usize, message: &str, rows: usize) -> RowWarning {
+        RowWarning {
+            path: "poi.csv".into(),
+            line,
+            message: message.into(),
+            rows,
+        }
+    }
+
+    /// Issue 12, Inputs: the rows skipped are the count each warning carries, not a number
+    /// read back from its text: a note skips nothing, a summary of unmapped types counts
+    /// its rows, and "… and N more" counts the rows left out.
+    #[test]
+    fn rows_skipped_is_the_count_the_warnings_carry() {
+        let mut bad = RowWarnings::default();
+        for line in 2..40 {
+            bad.push(warning(line, "unknown category 'x'", 1));
+        }
+        let mut warnings = vec![
+            warning(
+                1,
+                "read as an Amap export (by its columns): coordinates in gcj02",
+                0,
+            ),
+            warning(
+                7,
+                "25 rows of types without a category in profile gb50180 were skipped",
+                25,
+            ),
+        ];
+        warnings.extend(bad.finish());
+        assert_eq!(rows_skipped(&warnings), 25 + 38);
+        let file = file("POI", Path::new("poi.csv"), "gcj02", 100, warnings);
+        assert_eq!(file.rows_skipped, 63);
+        // Shown: the note, the summary and three bad rows; the other 35 are "… and 35 more".
+        assert_eq!(rows_not_shown(&file), 35);
+    }
 }

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 
 pub use areas::{RingPart, assemble, join_rings};
 pub use mapdata::MapData;
-use reader::{MemberKind, RawData, RawWay};
+use reader::{MemberKind, RawData, RawNode, RawRelation, RawWay};
 pub use tags::Tags;
 
 use crate::error::{Error, Result};
@@ -385,6 +385,8 @@ fn region_bbox(header: Option<[f64; 4]>, nodes: &[(i64, i32, i32)]) -> ([f64; 4]
     (h, None)
 }
 
+/// Interprets the decoded elements in named steps: ways and multipolygons (in parallel,
+/// merged in file order), tagged nodes, bus routes, then the region's box.
 fn interpret(raw: RawData, path: &Path) -> OsmExtract {
     let nodes = NodeIndex::new(&raw.node_coords);
     let way_parts: Vec<Parts> = raw
@@ -396,49 +398,7 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         .relations
         .par_iter()
         .filter(|r| tags::is_multipolygon(&r.tags))
-        .map(|r| {
-            let mut out = Parts::default();
-            let (mut outer, mut inner) = (Vec::new(), Vec::new());
-            for m in r.members.iter().filter(|m| m.kind == MemberKind::Way) {
-                // Missing members are counted with the other relation members below.
-                let Some(way) = find_way(&raw.ways, m.id) else {
-                    continue;
-                };
-                let (part, missing) = nodes.resolve(&way.refs);
-                out.missing_node_refs += missing;
-                if &*m.role == "inner" {
-                    inner.push(part)
-                } else {
-                    outer.push(part)
-                }
-            }
-            let (polygon, broken) = assemble(&outer, &inner);
-            out.broken_rings += broken as u64;
-            if let Some(polygon) = polygon {
-                let osm = OsmRef::Relation(r.id);
-                if mapdata::is_water_area(&r.tags) {
-                    out.map.water_areas.push(polygon.clone());
-                }
-                if let Some(kind) = tags::area_kind(&r.tags) {
-                    out.areas.push(Area {
-                        osm,
-                        kind,
-                        polygon: polygon.clone(),
-                        tags: r.tags.clone(),
-                    });
-                }
-                if tags::is_poi(&r.tags)
-                    && let Some(location) = surface_point(&polygon)
-                {
-                    out.pois.push(Poi {
-                        osm,
-                        location,
-                        tags: r.tags.clone(),
-                    });
-                }
-            }
-            out
-        })
+        .map(|r| interpret_multipolygon(r, &raw.ways, &nodes))
         .collect();
 
     let mut stats = ReadStats {
@@ -457,9 +417,79 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         stats.missing_node_refs += p.missing_node_refs;
         stats.broken_rings += p.broken_rings;
     }
+    let bus_stops = interpret_tagged_nodes(&raw.tagged_nodes, &mut pois, &mut map);
+    let bus_routes = interpret_bus_routes(&raw, &nodes, &mut stats);
+    stats.missing_members += missing_multipolygon_members(&raw);
 
+    let (bbox, bbox_warning) = region_bbox(raw.header_bbox, &raw.node_coords);
+    stats.bbox_warning = bbox_warning;
+    OsmExtract {
+        source: path.to_path_buf(),
+        bbox,
+        highways,
+        areas,
+        pois,
+        bus_stops,
+        bus_routes,
+        map,
+        stats,
+        data_time_s: raw.data_time_s,
+    }
+}
+
+/// One multipolygon relation: its polygon as water, an area and a POI, as its tags say.
+fn interpret_multipolygon(r: &RawRelation, ways: &[RawWay], nodes: &NodeIndex<'_>) -> Parts {
+    let mut out = Parts::default();
+    let (mut outer, mut inner) = (Vec::new(), Vec::new());
+    for m in r.members.iter().filter(|m| m.kind == MemberKind::Way) {
+        // Missing members are counted with the other relation members below.
+        let Some(way) = find_way(ways, m.id) else {
+            continue;
+        };
+        let (part, missing) = nodes.resolve(&way.refs);
+        out.missing_node_refs += missing;
+        if &*m.role == "inner" {
+            inner.push(part)
+        } else {
+            outer.push(part)
+        }
+    }
+    let (polygon, broken) = assemble(&outer, &inner);
+    out.broken_rings += broken as u64;
+    if let Some(polygon) = polygon {
+        let osm = OsmRef::Relation(r.id);
+        if mapdata::is_water_area(&r.tags) {
+            out.map.water_areas.push(polygon.clone());
+        }
+        if let Some(kind) = tags::area_kind(&r.tags) {
+            out.areas.push(Area {
+                osm,
+                kind,
+                polygon: polygon.clone(),
+                tags: r.tags.clone(),
+            });
+        }
+        if tags::is_poi(&r.tags)
+            && let Some(location) = surface_point(&polygon)
+        {
+            out.pois.push(Poi {
+                osm,
+                location,
+                tags: r.tags.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Tagged nodes: POIs and place names are added to `pois` and `map`; the bus stops returned.
+fn interpret_tagged_nodes(
+    tagged_nodes: &[RawNode],
+    pois: &mut Vec<Poi>,
+    map: &mut MapData,
+) -> Vec<BusStop> {
     let mut bus_stops = Vec::new();
-    for n in &raw.tagged_nodes {
+    for n in tagged_nodes {
         let location = Coord { x: n.lon, y: n.lat };
         if tags::is_poi(&n.tags) {
             pois.push(Poi {
@@ -477,7 +507,16 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
             });
         }
     }
+    bus_stops
+}
 
+/// `route=bus` relations with their stops and ways; members missing from the extract are
+/// counted in `stats`.
+fn interpret_bus_routes(
+    raw: &RawData,
+    nodes: &NodeIndex<'_>,
+    stats: &mut ReadStats,
+) -> Vec<BusRoute> {
     let mut bus_routes = Vec::new();
     for r in raw.relations.iter().filter(|r| tags::is_bus_route(&r.tags)) {
         let mut route = BusRoute {
@@ -511,32 +550,21 @@ fn interpret(raw: RawData, path: &Path) -> OsmExtract {
         stats.missing_members += route.missing_members as u64;
         bus_routes.push(route);
     }
-    for r in raw
-        .relations
+    bus_routes
+}
+
+/// Way members of multipolygon relations that are missing from the extract.
+fn missing_multipolygon_members(raw: &RawData) -> u64 {
+    raw.relations
         .iter()
         .filter(|r| tags::is_multipolygon(&r.tags))
-    {
-        stats.missing_members += r
-            .members
-            .iter()
-            .filter(|m| m.kind == MemberKind::Way && find_way(&raw.ways, m.id).is_none())
-            .count() as u64;
-    }
-
-    let (bbox, bbox_warning) = region_bbox(raw.header_bbox, &raw.node_coords);
-    stats.bbox_warning = bbox_warning;
-    OsmExtract {
-        source: path.to_path_buf(),
-        bbox,
-        highways,
-        areas,
-        pois,
-        bus_stops,
-        bus_routes,
-        map,
-        stats,
-        data_time_s: raw.data_time_s,
-    }
+        .map(|r| {
+            r.members
+                .iter()
+                .filter(|m| m.kind == MemberKind::Way && find_way(&raw.ways, m.id).is_none())
+                .count() as u64
+        })
+        .sum()
 }
 
 fn interpret_way(w: &RawWay, nodes: &NodeIndex<'_>) -> Parts {

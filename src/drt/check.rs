@@ -475,25 +475,32 @@ fn check_requests(
 /// One route: capacity, times (given or computed), windows, duration and ride times. `None`
 /// for a route that is empty, has an unknown vehicle or a node that is no request's, or whose
 /// schedule cannot be read.
-/// Each location called at once: a visit at a location the route left earlier is a violation.
+/// Each location called at once per departure: a visit at a location the route left earlier,
+/// with someone still on board since, is a violation.
 fn check_one_call(problem: &Problem, route: &RoutePlan, violations: &mut Vec<Violation>) {
     let mut left = std::collections::HashSet::new();
     let mut here = None;
+    let mut on_board: i64 = 0;
     for &node in &route.visits {
         let location = problem.nodes[node.0].location;
-        if here == Some(location) {
-            continue;
+        if here != Some(location) {
+            if let Some(previous) = here {
+                left.insert(previous);
+            }
+            if left.contains(&location) {
+                violations.push(Violation::ReturnsToLocation {
+                    vehicle: route.vehicle,
+                    node,
+                });
+            }
+            here = Some(location);
         }
-        if let Some(previous) = here {
-            left.insert(previous);
+        on_board += i64::from(problem.nodes[node.0].load_delta);
+        if on_board == 0 {
+            // The vehicle is empty: its next call starts a new departure.
+            left.clear();
+            here = None;
         }
-        if left.contains(&location) {
-            violations.push(Violation::ReturnsToLocation {
-                vehicle: route.vehicle,
-                node,
-            });
-        }
-        here = Some(location);
     }
 }
 
@@ -958,6 +965,19 @@ mod tests {
         p.one_call_per_location = true;
         p.nodes[3].location = LocationId(2);
         let r = check(&p, &back).expect("valid problem");
+        assert!(
+            !r.violations
+                .iter()
+                .any(|v| matches!(v, Violation::ReturnsToLocation { .. })),
+            "{:?}",
+            r.violations
+        );
+        // Once the bus is empty, its next departure may call there again.
+        let mut p = line_problem();
+        p.one_call_per_location = true;
+        p.nodes[2].location = LocationId(1);
+        let again = plan(vec![route(0, &[1, 3, 2, 4])]);
+        let r = check(&p, &again).expect("valid problem");
         assert!(
             !r.violations
                 .iter()

@@ -599,16 +599,22 @@ fn push_forward(data: &Data, v: &VehicleData, nodes: &[usize], sc: &mut Scratch,
     }
 }
 
-/// Whether the route `[start, ..., end]` comes back to a location it has left (depots not
-/// counted): with [`Data::one_call`] a stop is called at once, however many requests it serves.
-fn returns_to_a_location(data: &Data, nodes: &[usize], sc: &mut Scratch) -> bool {
+/// A fresh stamp for [`returns_to_a_location`] (the marks are cleared when stamps run out).
+fn next_stamp(data: &Data, sc: &mut Scratch) {
     if sc.loc_stamp.len() < data.n_loc || sc.stamp == u32::MAX {
         sc.loc_stamp.clear();
         sc.loc_stamp.resize(data.n_loc, 0);
         sc.stamp = 0;
     }
     sc.stamp += 1;
-    let mut prev = usize::MAX;
+}
+
+/// Whether the route `[start, ..., end]` comes back, within one departure (until the vehicle
+/// is empty again), to a location it has left (depots not counted): with [`Data::one_call`] a
+/// departure calls at a stop once, however many requests it serves there.
+fn returns_to_a_location(data: &Data, nodes: &[usize], sc: &mut Scratch) -> bool {
+    next_stamp(data, sc);
+    let (mut prev, mut load) = (usize::MAX, 0);
     for &node in nodes
         .get(1..nodes.len().saturating_sub(1))
         .unwrap_or_default()
@@ -620,6 +626,12 @@ fn returns_to_a_location(data: &Data, nodes: &[usize], sc: &mut Scratch) -> bool
             }
             sc.loc_stamp[loc] = sc.stamp;
             prev = loc;
+        }
+        load += data.q[node];
+        if load == 0 {
+            // Empty again: the next call starts a new departure.
+            next_stamp(data, sc);
+            prev = usize::MAX;
         }
     }
     false
@@ -2309,6 +2321,26 @@ mod tests {
         let report = check(&p, &out.solution).expect("valid");
         assert!(report.is_complete(), "{:?}", report.violations);
         assert_eq!(out.objective.vehicles_used, 2, "{:?}", out.solution);
+    }
+
+    /// The rule holds per departure: a bus that has emptied at the gate may call at A again
+    /// for a later shift, so one bus serves both shifts.
+    #[test]
+    fn a_later_departure_may_call_at_a_stop_again() {
+        let mut p = come_back_problem();
+        p.one_call_per_location = true;
+        // Worker 2 (at B) boards with worker 1 at A instead; worker 3 boards at A for a shift
+        // 30 minutes later.
+        p.nodes[2].location = LocationId(1);
+        p.nodes[2].time_window = TimeWindow::new(0.0, 1.0);
+        p.nodes[3].time_window = TimeWindow::new(30.0, 31.0);
+        for d in 4..7 {
+            p.nodes[d].time_window = TimeWindow::new(0.0, if d == 6 { 40.0 } else { 10.0 });
+        }
+        let out = optimise(&p, &iter_config(1, 100)).expect("runs");
+        let report = check(&p, &out.solution).expect("valid");
+        assert!(report.is_complete(), "{:?}", report.violations);
+        assert_eq!(out.objective.vehicles_used, 1, "{:?}", out.solution);
     }
 
     #[test]

@@ -869,7 +869,14 @@ pub fn zone_coverage_again(
 /// facility at one of `near` could reach (straight-line distance, which no walk beats) the
 /// category's count, nearest, point times, share and sites, and the life-circle share. The
 /// other categories' figures do not depend on category `c`, so the result equals
-/// [`compute_coverage`] on the edited facilities. Returns the zones recomputed.
+/// [`compute_coverage`] on the edited facilities.
+///
+/// When the only change is the new facility `added` (an index into `report.facilities`), the
+/// search is not rerun: each vertex's time becomes the lesser of its kept time and its time
+/// to the new facility (one search from it, with the same bound), which is the multi-source
+/// search's result by definition.
+///
+/// Returns the recomputed zones: (index in `report.zones`, the zone's figures before).
 pub fn category_coverage(
     graph: &RoadGraph,
     zones: &Zones,
@@ -877,10 +884,23 @@ pub fn category_coverage(
     report: &mut CoverageReport,
     cache: &mut CoverageIndex,
     options: &CoverageOptions,
-    (c, near): (usize, &[Coord]),
-) -> Vec<ZoneId> {
+    (c, near, added): (usize, &[Coord], Option<usize>),
+) -> Vec<(usize, ZoneCoverage)> {
     let thresholds = category_thresholds_ms(&report.profile, report.walk_kmh);
-    cache.to_nearest[c] = category_times(graph, amenities, &report.facilities, c, thresholds[c]);
+    cache.to_nearest[c] = match added {
+        Some(i) => {
+            let one = std::slice::from_ref(&report.facilities[i]);
+            let new = category_times(graph, amenities, one, c, thresholds[c]);
+            let kept = cache.to_nearest[c].as_slice();
+            TravelTimes::from_vec(
+                kept.iter()
+                    .zip(new.as_slice())
+                    .map(|(&a, &b)| a.min(b))
+                    .collect(),
+            )
+        }
+        None => category_times(graph, amenities, &report.facilities, c, thresholds[c]),
+    };
     report.amenities_per_category = count_per_category(amenities, &report.profile);
     // The farthest a facility can matter: twice the threshold on foot, plus both snaps and
     // the access radius.
@@ -901,11 +921,11 @@ pub fn category_coverage(
             zone_category_again(shared, zone, z, c, &mut SearchScratch::new(graph));
         });
     });
-    let ids = zc.iter().map(|z| z.zone).collect();
-    for (i, z) in affected.into_iter().zip(zc) {
-        report.zones[i] = z;
-    }
-    ids
+    affected
+        .into_iter()
+        .zip(zc)
+        .map(|(i, z)| (i, std::mem::replace(&mut report.zones[i], z)))
+        .collect()
 }
 
 /// Whether a zone (its outline and gates) comes within `margin_m` of a projected point.

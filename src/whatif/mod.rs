@@ -83,6 +83,8 @@ struct Delta {
     amenities_per_category: Option<Vec<usize>>,
     search: Option<(usize, TravelTimes)>,
     coverage: Option<(Vec<ZoneCoverage>, Vec<ZoneId>)>,
+    /// Single zones of the coverage report: (index, figures).
+    zone_slots: Vec<(usize, ZoneCoverage)>,
     parks: Option<(Zones, Vec<Vec<String>>)>,
     commute: Option<Vec<ParkCommute>>,
     changed: Vec<ZoneId>,
@@ -295,6 +297,9 @@ impl Session {
                 std::mem::swap(zones, &mut lc.report.zones);
                 std::mem::swap(unreachable, &mut lc.report.unreachable_zones);
             }
+            for (i, z) in &mut d.zone_slots {
+                std::mem::swap(z, &mut lc.report.zones[*i]);
+            }
         }
         if let (Some((c, t)), Some(cov)) = (&mut d.search, &mut self.cov) {
             std::mem::swap(t, &mut cov.to_nearest[*c]);
@@ -366,25 +371,30 @@ impl Session {
             }),
             amenities_per_category: lc.map(|lc| lc.report.amenities_per_category.clone()),
             search: self.cov.as_ref().map(|cov| (c, cov.to_nearest[c].clone())),
-            coverage: lc.map(|lc| (lc.report.zones.clone(), lc.report.unreachable_zones.clone())),
             ..Delta::default()
         }
     }
 
-    /// Category `c` again after its facilities changed near `near`.
-    fn recompute_category(&mut self, c: usize, near: &[Coord], delta: &mut Delta) {
+    /// Category `c` again after its facilities changed near `near` (only the facility
+    /// `added` is new, when given).
+    fn recompute_category(
+        &mut self,
+        (c, near, added): (usize, &[Coord], Option<usize>),
+        delta: &mut Delta,
+    ) {
         let (Ok(lc), Some(cov)) = (&mut self.run.life_circle, &mut self.cov) else {
             return;
         };
-        delta.changed = category_coverage(
+        delta.zone_slots = category_coverage(
             &self.run.graph,
             &lc.zones,
             &lc.amenities,
             &mut lc.report,
             cov,
             &self.coverage_options,
-            (c, near),
+            (c, near, added),
         );
+        delta.changed = delta.zone_slots.iter().map(|(_, z)| z.zone).collect();
     }
 
     fn add_facility(
@@ -415,7 +425,7 @@ impl Session {
             lc.report.facilities.push(facility);
         }
         self.facility_ids.push(id);
-        self.recompute_category(c, &[at], &mut delta);
+        self.recompute_category((c, &[at], Some(i)), &mut delta);
         Ok(delta)
     }
 
@@ -435,7 +445,7 @@ impl Session {
         let lc = self.life_circle_mut()?;
         lc.amenities[i].location = at;
         lc.report.facilities[i] = facility;
-        self.recompute_category(c, &[old, at], &mut delta);
+        self.recompute_category((c, &[old, at], None), &mut delta);
         Ok(delta)
     }
 
@@ -457,7 +467,7 @@ impl Session {
             f.amenity = k;
         }
         self.facility_ids.remove(i);
-        self.recompute_category(c, &[old], &mut delta);
+        self.recompute_category((c, &[old], None), &mut delta);
         Ok(delta)
     }
 

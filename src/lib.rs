@@ -57,5 +57,7 @@ pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod timing;
+/// The what-if engine of `lifecircle serve`: edits answered with the new figures.
+pub mod whatif;
 
 pub use error::{Error, Result};

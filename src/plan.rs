@@ -595,7 +595,11 @@ fn life_circle(
         )
         .map_err(|e| e.to_string())?,
     };
-    let mut amenities = osm_amenities(extract, &profile);
+    let mut amenities = if lc.osm_amenities {
+        osm_amenities(extract, &profile)
+    } else {
+        Vec::new()
+    };
     let mut warnings = Vec::new();
     let mut inputs = Vec::new();
     for path in &lc.poi {
@@ -611,13 +615,7 @@ fn life_circle(
         warnings.extend(file.warnings);
         inputs.push(file.input);
     }
-    let minutes = lc.minutes.unwrap_or(15.0);
-    let options = CoverageOptions {
-        sites: lc.sites,
-        min_site_gain_points: lc.min_site_gain_points,
-        band_minutes: vec![minutes / 3.0, 2.0 * minutes / 3.0, minutes],
-        ..CoverageOptions::default()
-    };
+    let options = coverage_options(scenario);
     let report = compute_coverage(graph, &zones, &amenities, &profile, &options);
     Ok(LifeCircle {
         profile,
@@ -627,6 +625,18 @@ fn life_circle(
         inputs,
         report,
     })
+}
+
+/// The life circle's options from a scenario.
+pub fn coverage_options(scenario: &Scenario) -> CoverageOptions {
+    let lc = &scenario.life_circle;
+    let minutes = lc.minutes.unwrap_or(15.0);
+    CoverageOptions {
+        sites: lc.sites,
+        min_site_gain_points: lc.min_site_gain_points,
+        band_minutes: vec![minutes / 3.0, 2.0 * minutes / 3.0, minutes],
+        ..CoverageOptions::default()
+    }
 }
 
 /// The parks to plan bus lines for: those named, else the largest.
@@ -733,7 +743,7 @@ fn load_residents(
 
 /// Today's bus lines (a GTFS feed, else OSM route relations), their transit graph, and notes
 /// on what could not be used.
-fn load_transit(
+pub fn load_transit(
     extract: &OsmExtract,
     graph: &RoadGraph,
     gtfs: &Option<std::path::PathBuf>,
@@ -783,7 +793,7 @@ fn load_transit(
 }
 
 /// Bike-share points (`amenity=bicycle_rental`).
-fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
+pub fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
     extract
         .pois
         .iter()

@@ -56,6 +56,8 @@ pub mod reach;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+/// `lifecircle serve`: the what-if server, its JSON API and the embedded page.
+pub mod serve;
 pub mod timing;
 
 pub use error::{Error, Result};

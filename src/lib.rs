@@ -56,6 +56,7 @@ pub mod reach;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod serve;
 pub mod timing;
 
 pub use error::{Error, Result};

@@ -1,0 +1,3 @@
+//! `lifecircle serve`: the what-if planning page (see SERVE_CONTRACT.md).
+
+pub mod basemap;

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod basemap;
 pub mod engine;
 
 pub use engine::{ApiError, BasemapSource, Engine};

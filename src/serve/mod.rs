@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod basemap;
 pub mod engine;
+pub mod session;
 
 pub use engine::{ApiError, BasemapSource, Engine};
 

@@ -610,13 +610,7 @@ fn life_circle(
         warnings.extend(file.warnings);
         inputs.push(file.input);
     }
-    let minutes = lc.minutes.unwrap_or(15.0);
-    let options = CoverageOptions {
-        sites: lc.sites,
-        min_site_gain_points: lc.min_site_gain_points,
-        band_minutes: vec![minutes / 3.0, 2.0 * minutes / 3.0, minutes],
-        ..CoverageOptions::default()
-    };
+    let options = coverage_options(scenario);
     let report = compute_coverage(graph, &zones, &amenities, &profile, &options);
     Ok(LifeCircle {
         profile,
@@ -626,6 +620,18 @@ fn life_circle(
         inputs,
         report,
     })
+}
+
+/// The life circle's options from a scenario.
+pub fn coverage_options(scenario: &Scenario) -> CoverageOptions {
+    let lc = &scenario.life_circle;
+    let minutes = lc.minutes.unwrap_or(15.0);
+    CoverageOptions {
+        sites: lc.sites,
+        min_site_gain_points: lc.min_site_gain_points,
+        band_minutes: vec![minutes / 3.0, 2.0 * minutes / 3.0, minutes],
+        ..CoverageOptions::default()
+    }
 }
 
 /// The parks to plan bus lines for: those named, else the largest.
@@ -732,7 +738,7 @@ fn load_residents(
 
 /// Today's bus lines (a GTFS feed, else OSM route relations), their transit graph, and notes
 /// on what could not be used.
-fn load_transit(
+pub fn load_transit(
     extract: &OsmExtract,
     graph: &RoadGraph,
     gtfs: &Option<std::path::PathBuf>,
@@ -782,7 +788,7 @@ fn load_transit(
 }
 
 /// Bike-share points (`amenity=bicycle_rental`).
-fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
+pub fn bikeshare_points(extract: &OsmExtract) -> Vec<Coord> {
     extract
         .pois
         .iter()

@@ -16,6 +16,7 @@
 
 pub mod districts;
 pub mod gtfs;
+pub mod incremental;
 pub mod lines;
 mod park;
 pub mod transit;
@@ -200,7 +201,12 @@ fn access_points(
     radius_m: f64,
     mode: Mode,
 ) -> Vec<VertexId> {
-    let mut access = index.access_points(graph, zone, radius_m);
+    let gates = crate::coverage::gate_vertices(graph, mode, &zone.gates);
+    let mut access = if gates.is_empty() {
+        index.access_points(graph, zone, radius_m)
+    } else {
+        gates
+    };
     if access.is_empty() {
         // No road of the mode near the park: the nearest one to its inside stands in.
         let inside = geo::InteriorPoint::interior_point(&zone.polygon).map(|p| p.0);

@@ -286,45 +286,20 @@ pub fn compute_coverage(
     profile: &AmenityProfile,
     options: &CoverageOptions,
 ) -> CoverageReport {
-    let walk = graph.profile(Mode::Walk);
     let walk_kmh = graph.options.walk_kmh;
-    let thresholds: Vec<u32> = profile
-        .categories
-        .iter()
-        .map(|c| c.threshold_ms(walk_kmh))
-        .collect();
+    let thresholds = category_thresholds_ms(profile, walk_kmh);
     let max_threshold = thresholds.iter().copied().max().unwrap_or(0);
 
     let facilities: Vec<Facility> = amenities
         .par_iter()
         .enumerate()
-        .map(|(i, a)| {
-            let snap = graph.snap(Mode::Walk, a.location, options.max_snap_m).ok();
-            let arrive_seeds = snap.map(|s| s.seeds(graph, true)).unwrap_or_default();
-            Facility {
-                amenity: i,
-                snap,
-                arrive_seeds,
-            }
-        })
+        .map(|(i, a)| snap_facility(graph, i, a.location, options))
         .collect();
 
     // Per category: every vertex's time to the nearest facility.
     let to_nearest: Vec<TravelTimes> = (0..profile.categories.len())
         .into_par_iter()
-        .map(|c| {
-            let seeds: Vec<(VertexId, u32)> = facilities
-                .iter()
-                .filter(|f| amenities[f.amenity].category == c)
-                .flat_map(|f| f.arrive_seeds.iter().copied())
-                .collect();
-            TravelTimes::compute(
-                walk,
-                Direction::Reverse,
-                &seeds,
-                thresholds[c].saturating_mul(2),
-            )
-        })
+        .map(|c| category_times(graph, amenities, &facilities, c, thresholds[c]))
         .collect();
 
     let index = VertexIndex::new(graph, Mode::Walk);
@@ -353,20 +328,72 @@ pub fn compute_coverage(
             None => unreachable_zones.push(zone.id),
         }
     }
-    let mut amenities_per_category = vec![0; profile.categories.len()];
-    for a in amenities {
-        if let Some(n) = amenities_per_category.get_mut(a.category) {
-            *n += 1;
-        }
-    }
     CoverageReport {
+        amenities_per_category: count_per_category(amenities, profile),
         profile: profile.clone(),
         walk_kmh,
         facilities,
         zones: covered,
         unreachable_zones,
-        amenities_per_category,
     }
+}
+
+/// Each category's threshold as walking time, ms, in profile order.
+fn category_thresholds_ms(profile: &AmenityProfile, walk_kmh: f64) -> Vec<u32> {
+    profile
+        .categories
+        .iter()
+        .map(|c| c.threshold_ms(walk_kmh))
+        .collect()
+}
+
+/// Amenities of each category, in profile order.
+fn count_per_category(amenities: &[Amenity], profile: &AmenityProfile) -> Vec<usize> {
+    let mut n = vec![0; profile.categories.len()];
+    for a in amenities {
+        if let Some(n) = n.get_mut(a.category) {
+            *n += 1;
+        }
+    }
+    n
+}
+
+/// Amenity `amenity` (at `location`) snapped onto the walk graph.
+pub fn snap_facility(
+    graph: &RoadGraph,
+    amenity: usize,
+    location: Coord,
+    options: &CoverageOptions,
+) -> Facility {
+    let snap = graph.snap(Mode::Walk, location, options.max_snap_m).ok();
+    let arrive_seeds = snap.map(|s| s.seeds(graph, true)).unwrap_or_default();
+    Facility {
+        amenity,
+        snap,
+        arrive_seeds,
+    }
+}
+
+/// Category `c`'s multi-source walking search: every vertex's time to its nearest facility,
+/// up to twice the category's threshold `threshold_ms`.
+pub fn category_times(
+    graph: &RoadGraph,
+    amenities: &[Amenity],
+    facilities: &[Facility],
+    c: usize,
+    threshold_ms: u32,
+) -> TravelTimes {
+    let seeds: Vec<(VertexId, u32)> = facilities
+        .iter()
+        .filter(|f| amenities[f.amenity].category == c)
+        .flat_map(|f| f.arrive_seeds.iter().copied())
+        .collect();
+    TravelTimes::compute(
+        graph.profile(Mode::Walk),
+        Direction::Reverse,
+        &seeds,
+        threshold_ms.saturating_mul(2),
+    )
 }
 
 /// What every zone's evaluation shares: the graph, the facilities and each category's
@@ -396,18 +423,19 @@ fn zone_coverage(
     let Shared {
         graph,
         profile,
-        to_nearest,
         thresholds,
         options,
         ..
     } = *shared;
-    let mps = graph.options.walk_kmh / 3.6;
     let zone_m = project_zone(graph, zone);
     let eval = evaluation_points(graph, zone, &zone_m, options);
     if eval.is_empty() {
         return None;
     }
-    let (access, access_fallback) = zone_access(shared.index, &zone_m, &eval, options);
+    let (access, access_fallback) = match gate_vertices(graph, Mode::Walk, &zone.gates) {
+        gates if !gates.is_empty() => (gates, false),
+        _ => zone_access(shared.index, &zone_m, &eval, options),
+    };
 
     // From the access points: the isochrones, and facilities within each threshold.
     let seeds: Vec<(VertexId, u32)> = access.iter().map(|&v| (v, 0)).collect();
@@ -431,7 +459,57 @@ fn zone_coverage(
                 .collect()
         })
         .collect();
-    let n = eval.len() as f64;
+    let mut categories: Vec<CategoryCoverage> = (0..profile.categories.len())
+        .map(|c| category_row(shared, &access, count_within[c], &covered, c))
+        .collect();
+    let sites_for = SitesFor {
+        zone_m: &zone_m,
+        eval: &eval,
+        covered: &covered,
+        only: None,
+    };
+    propose_sites(shared, &sites_for, &mut categories, scratch);
+
+    Some(ZoneCoverage {
+        zone: zone.id,
+        access,
+        access_fallback,
+        life_circle_share: life_circle_share(profile, &covered),
+        categories,
+        eval,
+        point_times_ms,
+        covered,
+        isochrones,
+    })
+}
+
+/// Category `c` of a zone: facilities within reach (`count_within`), the nearest from the
+/// access points, the covered share of the evaluation points (`covered`); no sites yet.
+fn category_row(
+    shared: &Shared<'_>,
+    access: &[VertexId],
+    count_within: usize,
+    covered: &[Vec<bool>],
+    c: usize,
+) -> CategoryCoverage {
+    let mps = shared.graph.options.walk_kmh / 3.6;
+    let nearest = access
+        .iter()
+        .filter_map(|&a| shared.to_nearest[c].get(a))
+        .min();
+    let covered_points = covered.iter().filter(|row| row[c]).count();
+    CategoryCoverage {
+        category: c,
+        count_within,
+        nearest_min: nearest.map(to_minutes),
+        nearest_m: nearest.map(|t| f64::from(t) / 1000.0 * mps),
+        covered_share: covered_points as f64 / covered.len().max(1) as f64,
+        sites: Vec::new(),
+    }
+}
+
+/// Share of evaluation points where every required category is covered.
+fn life_circle_share(profile: &AmenityProfile, covered: &[Vec<bool>]) -> f64 {
     let required: Vec<usize> = (0..profile.categories.len())
         .filter(|&c| profile.categories[c].required)
         .collect();
@@ -439,34 +517,29 @@ fn zone_coverage(
         .iter()
         .filter(|row| required.iter().all(|&c| row[c]))
         .count();
+    all_required as f64 / covered.len().max(1) as f64
+}
 
-    let mut categories: Vec<CategoryCoverage> = (0..profile.categories.len())
-        .map(|c| {
-            let nearest = access.iter().filter_map(|&a| to_nearest[c].get(a)).min();
-            let covered_points = covered.iter().filter(|row| row[c]).count();
-            CategoryCoverage {
-                category: c,
-                count_within: count_within[c],
-                nearest_min: nearest.map(to_minutes),
-                nearest_m: nearest.map(|t| f64::from(t) / 1000.0 * mps),
-                covered_share: covered_points as f64 / n,
-                sites: Vec::new(),
-            }
+/// The walk-graph vertices of a park's gates: the ends of the edge each gate snaps to (within
+/// the default snapping distance of `mode`'s roads), sorted; empty without gates or when none
+/// snaps.
+pub fn gate_vertices(graph: &RoadGraph, mode: Mode, gates: &[Coord]) -> Vec<VertexId> {
+    let mut out: Vec<VertexId> = gates
+        .iter()
+        .filter_map(|&g| {
+            graph
+                .snap(mode, g, crate::graph::snap::DEFAULT_MAX_SNAP_M)
+                .ok()
+        })
+        .flat_map(|s| {
+            let mut v: Vec<VertexId> = s.seeds(graph, false).iter().map(|x| x.0).collect();
+            v.extend(s.seeds(graph, true).iter().map(|x| x.0));
+            v
         })
         .collect();
-    propose_sites(shared, &zone_m, &eval, &covered, &mut categories, scratch);
-
-    Some(ZoneCoverage {
-        zone: zone.id,
-        access,
-        access_fallback,
-        life_circle_share: all_required as f64 / n,
-        categories,
-        eval,
-        point_times_ms,
-        covered,
-        isochrones,
-    })
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Evaluation points: grid cell centres inside the zone (else its interior point), those
@@ -547,21 +620,25 @@ fn facilities_within(
 /// Each evaluation point's walking time to the nearest facility of each category (`None`
 /// beyond twice the category's threshold): via the ends of its edge, or along it.
 fn point_times(shared: &Shared<'_>, eval: &[EvalPoint]) -> Vec<Vec<Option<u32>>> {
-    let (to_nearest, thresholds) = (shared.to_nearest, shared.thresholds);
+    let to_nearest = shared.to_nearest;
     eval.iter()
         .map(|p| {
             (0..to_nearest.len())
-                .map(|c| {
-                    p.seeds
-                        .iter()
-                        .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
-                        .chain(same_edge_ms(shared, p, c))
-                        .min()
-                        .filter(|&t| t <= 2 * thresholds[c])
-                })
+                .map(|c| point_time(shared, p, c))
                 .collect()
         })
         .collect()
+}
+
+/// An evaluation point's walking time to the nearest facility of category `c`.
+fn point_time(shared: &Shared<'_>, p: &EvalPoint, c: usize) -> Option<u32> {
+    let (to_nearest, thresholds) = (shared.to_nearest, shared.thresholds);
+    p.seeds
+        .iter()
+        .filter_map(|&(v, t0)| to_nearest[c].get(v).map(|t| t + t0))
+        .chain(same_edge_ms(shared, p, c))
+        .min()
+        .filter(|&t| t <= 2 * thresholds[c])
 }
 
 /// The snapped facilities of every edge, by facility index.
@@ -589,13 +666,22 @@ fn same_edge_ms(shared: &Shared<'_>, point: &EvalPoint, c: usize) -> Option<u32>
         .min()
 }
 
+/// A zone as the site proposal reads it.
+#[derive(Clone, Copy)]
+struct SitesFor<'a> {
+    zone_m: &'a MultiPolygon,
+    eval: &'a [EvalPoint],
+    covered: &'a [Vec<bool>],
+    /// Only this category (its sites do not depend on the other categories': a point's
+    /// candidates are filtered by the category's own threshold).
+    only: Option<usize>,
+}
+
 /// New sites for the required categories below 100 %: candidates are the walkable vertices
 /// in or near the zone; each category gets up to `options.sites`, chosen greedily.
 fn propose_sites(
     shared: &Shared<'_>,
-    zone_m: &MultiPolygon,
-    eval: &[EvalPoint],
-    covered: &[Vec<bool>],
+    zone: &SitesFor<'_>,
     categories: &mut [CategoryCoverage],
     scratch: &mut SearchScratch,
 ) {
@@ -606,8 +692,15 @@ fn propose_sites(
         options,
         ..
     } = *shared;
+    let SitesFor {
+        zone_m,
+        eval,
+        covered,
+        only,
+    } = *zone;
     let gaps: Vec<usize> = (0..profile.categories.len())
         .filter(|&c| profile.categories[c].required && categories[c].covered_share < 1.0)
+        .filter(|&c| only.is_none_or(|o| o == c))
         .collect();
     if options.sites == 0 || gaps.is_empty() {
         return;
@@ -703,4 +796,164 @@ fn greedy_sites(
         chosen.push((best, covers));
     }
     chosen
+}
+
+/// What [`compute_coverage`] prepares once for every zone, kept so that parts of a report can
+/// be recomputed after an edit ([`category_coverage`], [`zone_coverage_again`]) with exactly
+/// the steps and numbers of a fresh run.
+pub struct CoverageIndex {
+    /// Per category: every vertex's walking time to its nearest facility.
+    pub to_nearest: Vec<TravelTimes>,
+    /// The walk vertices, for access points and site candidates.
+    pub index: VertexIndex,
+}
+
+impl CoverageIndex {
+    /// Runs every category's search for the facilities of `report`.
+    pub fn new(graph: &RoadGraph, amenities: &[Amenity], report: &CoverageReport) -> Self {
+        let thresholds = category_thresholds_ms(&report.profile, graph.options.walk_kmh);
+        let to_nearest = (0..report.profile.categories.len())
+            .into_par_iter()
+            .map(|c| category_times(graph, amenities, &report.facilities, c, thresholds[c]))
+            .collect();
+        CoverageIndex {
+            to_nearest,
+            index: VertexIndex::new(graph, Mode::Walk),
+        }
+    }
+}
+
+/// Runs `f` with the [`Shared`] view of a report (its facilities and the kept searches).
+fn with_shared<T>(
+    graph: &RoadGraph,
+    amenities: &[Amenity],
+    report: &CoverageReport,
+    cache: &CoverageIndex,
+    options: &CoverageOptions,
+    f: impl FnOnce(&Shared<'_>) -> T,
+) -> T {
+    let thresholds = category_thresholds_ms(&report.profile, report.walk_kmh);
+    let on_edge = facilities_by_edge(&report.facilities);
+    let shared = Shared {
+        graph,
+        amenities,
+        profile: &report.profile,
+        facilities: &report.facilities,
+        on_edge: &on_edge,
+        to_nearest: &cache.to_nearest,
+        max_threshold_ms: thresholds.iter().copied().max().unwrap_or(0),
+        thresholds: &thresholds,
+        index: &cache.index,
+        options,
+    };
+    f(&shared)
+}
+
+/// One zone's life circle again (after its outline or gates changed), with the report's
+/// facilities and the kept searches: the same steps as [`compute_coverage`] for that zone.
+pub fn zone_coverage_again(
+    graph: &RoadGraph,
+    zone: &Zone,
+    amenities: &[Amenity],
+    report: &CoverageReport,
+    cache: &CoverageIndex,
+    options: &CoverageOptions,
+) -> Option<ZoneCoverage> {
+    with_shared(graph, amenities, report, cache, options, |shared| {
+        zone_coverage(shared, zone, &mut SearchScratch::new(graph))
+    })
+}
+
+/// Recomputes category `c` after its facilities changed (`report.facilities` and `amenities`
+/// already edited): the category's one multi-source search, then in every zone that a
+/// facility at one of `near` could reach (straight-line distance, which no walk beats) the
+/// category's count, nearest, point times, share and sites, and the life-circle share. The
+/// other categories' figures do not depend on category `c`, so the result equals
+/// [`compute_coverage`] on the edited facilities. Returns the zones recomputed.
+pub fn category_coverage(
+    graph: &RoadGraph,
+    zones: &Zones,
+    amenities: &[Amenity],
+    report: &mut CoverageReport,
+    cache: &mut CoverageIndex,
+    options: &CoverageOptions,
+    (c, near): (usize, &[Coord]),
+) -> Vec<ZoneId> {
+    let thresholds = category_thresholds_ms(&report.profile, report.walk_kmh);
+    cache.to_nearest[c] = category_times(graph, amenities, &report.facilities, c, thresholds[c]);
+    report.amenities_per_category = count_per_category(amenities, &report.profile);
+    // The farthest a facility can matter: twice the threshold on foot, plus both snaps and
+    // the access radius.
+    let walk_m = f64::from(thresholds[c]) * 2.0 / 1000.0 * report.walk_kmh / 3.6;
+    let margin_m = walk_m + 2.0 * options.max_snap_m + options.access_radius_m + 10.0;
+    let proj = graph.projection();
+    let near_m: Vec<[f64; 2]> = near.iter().map(|&p| proj.project(p)).collect();
+    let affected: Vec<usize> = (0..report.zones.len())
+        .filter(|&i| {
+            let zone = &zones.zones[report.zones[i].zone.0 as usize];
+            zone_near(graph, zone, &near_m, margin_m)
+        })
+        .collect();
+    let mut zc: Vec<ZoneCoverage> = affected.iter().map(|&i| report.zones[i].clone()).collect();
+    with_shared(graph, amenities, report, cache, options, |shared| {
+        zc.par_iter_mut().for_each(|z| {
+            let zone = &zones.zones[z.zone.0 as usize];
+            zone_category_again(shared, zone, z, c, &mut SearchScratch::new(graph));
+        });
+    });
+    let ids = zc.iter().map(|z| z.zone).collect();
+    for (i, z) in affected.into_iter().zip(zc) {
+        report.zones[i] = z;
+    }
+    ids
+}
+
+/// Whether a zone (its outline and gates) comes within `margin_m` of a projected point.
+fn zone_near(graph: &RoadGraph, zone: &Zone, near_m: &[[f64; 2]], margin_m: f64) -> bool {
+    let proj = graph.projection();
+    let mut points: Vec<[f64; 2]> = zone
+        .polygon
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.iter().map(|&c| proj.project(c)))
+        .collect();
+    points.extend(zone.gates.iter().map(|&g| proj.project(g)));
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in &points {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    near_m
+        .iter()
+        .any(|p| (0..2).all(|k| p[k] >= lo[k] - margin_m && p[k] <= hi[k] + margin_m))
+}
+
+/// Category `c` of one zone again, from the kept evaluation and access points.
+fn zone_category_again(
+    shared: &Shared<'_>,
+    zone: &Zone,
+    z: &mut ZoneCoverage,
+    c: usize,
+    scratch: &mut SearchScratch,
+) {
+    let seeds: Vec<(VertexId, u32)> = z.access.iter().map(|&v| (v, 0)).collect();
+    let count_within = facilities_within(shared, &seeds, scratch);
+    let limit = shared.thresholds[c];
+    for (i, p) in z.eval.iter().enumerate() {
+        let t = point_time(shared, p, c);
+        z.point_times_ms[i][c] = t;
+        z.covered[i][c] = t.is_some_and(|t| t <= limit);
+    }
+    z.life_circle_share = life_circle_share(shared.profile, &z.covered);
+    z.categories[c] = category_row(shared, &z.access, count_within[c], &z.covered, c);
+    let zone_m = project_zone(shared.graph, zone);
+    let sites_for = SitesFor {
+        zone_m: &zone_m,
+        eval: &z.eval,
+        covered: &z.covered,
+        only: Some(c),
+    };
+    propose_sites(shared, &sites_for, &mut z.categories, scratch);
 }

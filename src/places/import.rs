@@ -767,12 +767,17 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4])
     refuse_misplaced(path, &points, crs, bbox, PARKS_CRS_OPTION)?;
     let mut zones = Vec::new();
     let mut notes = Vec::new();
+    let mut gates = Vec::new();
     for (i, f) in fc.features.iter().enumerate() {
         let n = i + 1;
         let geometry = f
             .geometry
             .as_ref()
             .ok_or_else(|| invalid(path, format!("feature {n} has no geometry")))?;
+        if is_gate(f) {
+            gates.push(read_gate(path, f, n, crs)?);
+            continue;
+        }
         let polygon: MultiPolygon = match to_geo(&geometry.value) {
             Some(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
             Some(geo::Geometry::MultiPolygon(mp)) => mp,
@@ -793,7 +798,7 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4])
             }
         };
         let name = property(f, &["name", "名称"])
-            .unwrap_or_else(|| crate::lang::generic_file_park_name(n));
+            .unwrap_or_else(|| crate::lang::generic_file_park_name(zones.len() + 1));
         if let Some(c) = crate::geom::invalid_lon_lat(&polygon) {
             return Err(invalid(
                 path,
@@ -843,7 +848,7 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4])
         let prefix = if kind == ZoneKind::Parks { "P" } else { "R" };
         zones.push(Zone {
             id: ZoneId(zones.len() as u32),
-            code: format!("{prefix}{n}"),
+            code: format!("{prefix}{}", zones.len() + 1),
             name,
             area_ha: area_ha(&polygon),
             polygon,
@@ -851,17 +856,84 @@ pub fn read_zones_geojson(path: &Path, kind: ZoneKind, crs: Crs, bbox: [f64; 4])
                 path: path.display().to_string(),
                 line: n,
             },
+            gates: Vec::new(),
         });
     }
     if zones.is_empty() {
         return Err(invalid(path, "it has no features"));
     }
+    attach_gates(path, &mut zones, gates)?;
     Ok(Zones {
         kind,
         zones,
         too_small: 0,
         notes,
     })
+}
+
+/// Whether a parks-file feature is a gate: `"kind": "gate"` (or `出入口`, `entrance`).
+fn is_gate(f: &geojson::Feature) -> bool {
+    property(f, &["kind", "类型"])
+        .is_some_and(|k| matches!(k.trim(), "gate" | "entrance" | "出入口" | "大门"))
+}
+
+/// A gate feature: (feature number, its park's code or name, its point in WGS-84).
+fn read_gate(
+    path: &Path,
+    f: &geojson::Feature,
+    n: usize,
+    crs: Crs,
+) -> Result<(usize, String, Coord)> {
+    let park = property(f, &["park", "园区"]).ok_or_else(|| {
+        invalid(
+            path,
+            format!(
+                "gate (feature {n}) has no \"park\" property; give the code or name of its park"
+            ),
+        )
+    })?;
+    let point = match f.geometry.as_ref().and_then(|g| to_geo(&g.value)) {
+        Some(geo::Geometry::Point(p)) => p.0,
+        _ => {
+            return Err(invalid(
+                path,
+                format!(
+                    "gate (feature {n}) of park '{park}' is not a Point; give the gate as a point"
+                ),
+            ));
+        }
+    };
+    if !(point.x.is_finite() && point.y.is_finite())
+        || point.x.abs() > 180.0
+        || point.y.abs() > 90.0
+    {
+        return Err(invalid(
+            path,
+            format!(
+                "gate (feature {n}) of park '{park}' has coordinates {},{} that are not a lon,lat pair; give WGS-84 degrees",
+                point.x, point.y
+            ),
+        ));
+    }
+    Ok((n, park, to_wgs84(crs, point)))
+}
+
+/// Gives each park the gates that name it (by code or name); a gate naming no park is an error.
+fn attach_gates(path: &Path, zones: &mut [Zone], gates: Vec<(usize, String, Coord)>) -> Result<()> {
+    for (n, park, point) in gates {
+        let key = park.trim();
+        let zone = zones
+            .iter_mut()
+            .find(|z| z.code.eq_ignore_ascii_case(key) || z.name == key)
+            .ok_or_else(|| {
+                invalid(
+                    path,
+                    format!("gate (feature {n}) names park '{park}', which is not in the file; give the code (P1) or name of a park"),
+                )
+            })?;
+        zone.gates.push(point);
+    }
+    Ok(())
 }
 
 /// A park outline as the planner meant it: holes outside their ring are dropped, and

@@ -76,6 +76,9 @@ pub struct Zone {
     pub area_ha: f64,
     /// Where it comes from.
     pub source: Source,
+    /// Its gates (park entrances), lon/lat: when there are any, the park is entered only
+    /// there, and they are its access points instead of the roads in or near its outline.
+    pub gates: Vec<Coord>,
 }
 
 /// Options for finding parks in OSM.
@@ -240,6 +243,7 @@ pub fn find_parks(extract: &OsmExtract, options: &ParkOptions) -> Zones {
             polygon,
             area_ha: ha,
             source: Source::Osm(g.iter().map(|&i| areas[i].osm).collect()),
+            gates: Vec::new(),
         });
     }
     Zones {
@@ -271,6 +275,7 @@ pub fn residential_zones(extract: &OsmExtract) -> Zones {
             area_ha: area_ha(polygon),
             polygon: polygon.clone(),
             source: Source::Osm(vec![a.osm]),
+            gates: Vec::new(),
         })
         .collect();
     Zones {

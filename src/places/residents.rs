@@ -1100,6 +1100,7 @@ mod tests {
                 polygon: MultiPolygon(vec![Polygon::new(outer, vec![hole])]),
                 area_ha: 1.0,
                 source: Source::Osm(vec![OsmRef::Way(1)]),
+                gates: Vec::new(),
             }],
             too_small: 0,
             notes: Vec::new(),

@@ -594,7 +594,11 @@ fn life_circle(
         )
         .map_err(|e| e.to_string())?,
     };
-    let mut amenities = osm_amenities(extract, &profile);
+    let mut amenities = if lc.osm_amenities {
+        osm_amenities(extract, &profile)
+    } else {
+        Vec::new()
+    };
     let mut warnings = Vec::new();
     let mut inputs = Vec::new();
     for path in &lc.poi {

@@ -75,6 +75,9 @@ pub struct LifeCircleConfig {
     /// Their coordinate system: auto (each file's own: GCJ-02 for an Amap export, BD-09 for a
     /// Baidu export, else WGS-84), wgs84, gcj02 or bd09.
     pub poi_crs: String,
+    /// Use the facilities found in OSM (false: only the `poi` files, e.g. a scenario saved by
+    /// `lifecircle serve`, whose facilities file lists every facility).
+    pub osm_amenities: bool,
 }
 
 /// `[commute]`.
@@ -199,6 +202,7 @@ impl Default for LifeCircleConfig {
             min_site_gain_points: 5.0,
             poi: Vec::new(),
             poi_crs: "auto".into(),
+            osm_amenities: true,
         }
     }
 }

@@ -261,3 +261,80 @@ fn layers_hold_every_kind() {
             .all(|p| p.life_circle_share == p.baseline_life_circle_share)
     );
 }
+
+/// A ring around `c`, `d` degrees across.
+fn square(c: geo::Coord, d: f64) -> Vec<[f64; 2]> {
+    vec![
+        [c.x - d, c.y - d],
+        [c.x + d, c.y - d],
+        [c.x + d, c.y + d],
+        [c.x - d, c.y + d],
+    ]
+}
+
+#[test]
+fn saved_scenario_reproduces_the_figures_under_plan() {
+    use lifecircle::whatif::summary::figures as run_figures;
+    let mut s = session();
+    let (lon, lat, category) = gap_of(&s);
+    s.apply(Edit::AddFacility {
+        lon,
+        lat,
+        category: category.clone(),
+    })
+    .unwrap();
+    let ids = s.facility_ids().to_vec();
+    let loc = s.run().life_circle.as_ref().unwrap().amenities[0].location;
+    s.apply(Edit::MoveFacility {
+        id: ids[0].clone(),
+        lon: loc.x + 0.0007,
+        lat: loc.y,
+    })
+    .unwrap();
+    s.apply(Edit::DeleteFacility { id: ids[1].clone() })
+        .unwrap();
+    let zones = s.run().parks.as_ref().unwrap().zones.clone();
+    let inside =
+        |z: &lifecircle::places::Zone| geo::InteriorPoint::interior_point(&z.polygon).unwrap().0;
+    let c1 = inside(&zones[0]);
+    s.apply(Edit::AddGate {
+        park: zones[0].code.clone(),
+        lon: c1.x,
+        lat: c1.y,
+    })
+    .unwrap();
+    let last = zones.last().unwrap();
+    s.apply(Edit::SetOutline {
+        park: last.code.clone(),
+        ring: square(inside(last), 0.002),
+    })
+    .unwrap();
+    s.apply(Edit::AddPark {
+        name: "East canteen park".into(),
+        ring: square(c1, 0.003),
+    })
+    .unwrap();
+    let after = run_figures(s.run());
+    assert_ne!(
+        after,
+        run_figures(&run_plan(&demo_scenario(), &Quiet).unwrap())
+    );
+
+    let files = s.scenario_files("east-canteen").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for f in &files {
+        std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["facilities.csv", "parks.geojson", "scenario.toml"]);
+    let saved = Scenario::load(&dir.path().join("scenario.toml")).unwrap();
+    let fresh = run_plan(&saved, &Quiet).unwrap();
+    let lc = fresh.life_circle.as_ref().unwrap();
+    assert!(lc.warnings.is_empty(), "{:?}", lc.warnings);
+    assert_eq!(run_figures(&fresh), after);
+    assert_eq!(
+        coverage_figures(&lc.report),
+        coverage_figures(&s.run().life_circle.as_ref().unwrap().report)
+    );
+    assert!(s.scenario_files("../up").unwrap_err().field() == Some("name"));
+}

@@ -155,6 +155,7 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
             min_site_gain_points: min_site_gain,
             poi,
             poi_crs: poi_crs.map_or("auto", Crs::name).to_string(),
+            ..defaults.life_circle
         },
         commute: CommuteConfig {
             enabled: false,

@@ -16,6 +16,7 @@ pub mod inputs;
 pub mod nodata;
 pub mod outdir;
 mod print;
+pub mod scenario_files;
 pub mod svg;
 pub mod xlsx;
 

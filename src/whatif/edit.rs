@@ -153,6 +153,12 @@ pub enum EditError {
         /// Why it has no result.
         why: String,
     },
+    /// The scenario's files could not be built.
+    #[error("the scenario cannot be saved: {why}")]
+    Save {
+        /// Why.
+        why: String,
+    },
     /// A scenario name that cannot be a folder name.
     #[error("scenario name '{name}' {why}")]
     BadScenarioName {
@@ -174,7 +180,7 @@ impl EditError {
             EditError::UnknownPark { .. } => Some("park"),
             EditError::BadRing { .. } => Some("ring"),
             EditError::BadName { .. } | EditError::BadScenarioName { .. } => Some("name"),
-            EditError::StageMissing { .. } => None,
+            EditError::StageMissing { .. } | EditError::Save { .. } => None,
         }
     }
 }
@@ -242,4 +248,26 @@ pub(crate) fn check_ring(
         });
     }
     Ok(polygon)
+}
+
+/// Checks a scenario name: a folder name of 1–80 characters, not `.`-led, without `/`, `\`,
+/// `:` or control characters.
+pub(crate) fn check_scenario_name(name: &str) -> Result<(), EditError> {
+    let why = if name.trim().is_empty() {
+        "is empty; give the scenario a name such as east-canteen"
+    } else if name.chars().count() > 80 {
+        "is longer than 80 characters"
+    } else if name.starts_with('.') {
+        "starts with a dot; give a plain folder name such as east-canteen"
+    } else if name.chars().any(|c| {
+        c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+    }) {
+        "contains a character a folder name cannot have (/ \\ : * ? \" < > |)"
+    } else {
+        return Ok(());
+    };
+    Err(EditError::BadScenarioName {
+        name: name.to_string(),
+        why,
+    })
 }

@@ -675,11 +675,13 @@ impl Session {
 
     /// The planner files of the edited scenario, named `name`: a scenario TOML and the files
     /// it references (see [`crate::report::scenario_files`]).
+    ///
+    /// Names are relative to the scenario's folder (`<out>/scenarios/<name>/`). A name that
+    /// cannot be a folder name (empty, `.`-led, with `/`, `\\` or control characters, over
+    /// 80 characters) is refused.
     pub fn scenario_files(&self, name: &str) -> std::result::Result<Vec<OutputFile>, EditError> {
-        let _ = name;
-        Err(EditError::StageMissing {
-            stage: "scenario writer",
-            why: "not built yet".into(),
-        })
+        edit::check_scenario_name(name)?;
+        crate::report::scenario_files::scenario_files(&self.run, name)
+            .map_err(|e| EditError::Save { why: e.to_string() })
     }
 }

@@ -98,6 +98,24 @@ pub enum Error {
     /// A stage could not produce a plan (the message says which and why).
     #[error("{0}")]
     Plan(String),
+    /// `serve`: another program already listens on the address.
+    #[error(
+        "cannot serve on {addr}: the port is in use by another program; choose another with --port N (--port 0 picks a free one)"
+    )]
+    PortInUse {
+        /// The address asked for.
+        addr: String,
+    },
+    /// `serve`: the address cannot be listened on (not this machine's, a privileged port).
+    #[error(
+        "cannot serve on {addr}: {cause}; use --host 127.0.0.1 and a --port above 1023, or --port 0 for a free one"
+    )]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The operating system's reason.
+        cause: std::io::Error,
+    },
 }
 
 /// `Result` with the crate's [`Error`].

@@ -56,6 +56,8 @@ pub mod reach;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+/// `lifecircle serve`: the what-if server, its JSON API and the embedded page.
+pub mod serve;
 pub mod timing;
 /// The what-if engine of `lifecircle serve`: edits answered with the new figures.
 pub mod whatif;

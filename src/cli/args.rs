@@ -90,6 +90,29 @@ pub enum Command {
     Drt(DrtArgs),
     /// Nested isochrone polygons from a point or a park, as GeoJSON.
     Isochrone(IsochroneArgs),
+    /// What-if planning in the browser: runs the plan, then serves a map page on 127.0.0.1
+    /// where facilities, gates, outlines and stops are edited and the figures follow.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The .osm.pbf file (default: the scenario's, else the embedded demo region).
+    pub pbf: Option<PathBuf>,
+    /// Scenario file with every assumption (default: the built-in defaults).
+    #[arg(long, value_name = "scenario.toml")]
+    pub config: Option<PathBuf>,
+    /// Folder for saved scenarios (`scenarios/NAME/`) and the exported report (`report/`)
+    /// (default: the scenario's, `out`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Address to listen on; anything but 127.0.0.1 or ::1 lets other machines edit.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 picks a free one (printed with the address).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
 }
 
 /// Arguments of `plan`.

@@ -631,7 +631,7 @@ fn plan_outcome(run: &PlanRun) -> anyhow::Result<()> {
 }
 
 /// A stage progress bar (on stderr; hidden when stderr is not a terminal).
-struct Bar(ProgressBar);
+pub struct Bar(pub ProgressBar);
 
 impl Progress for Bar {
     fn stage(&self, index: usize, _total: usize, name: &str) {

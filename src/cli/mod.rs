@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod serve;
 pub mod table;
 pub mod term;
 
@@ -20,5 +21,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Darp(args) => commands::cmd_darp(args),
         Command::Drt(args) => commands::cmd_drt(args, lang),
         Command::Isochrone(args) => commands::cmd_isochrone(args),
+        Command::Serve(args) => serve::cmd_serve(args, lang),
     }
 }

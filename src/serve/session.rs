@@ -1,0 +1,101 @@
+//! The what-if [`Session`] as the server's [`Engine`], and H7's [`Basemap`] as its
+//! [`BasemapSource`]: edits arrive as JSON and become [`Edit`]s, [`EditError`]s become 4xx
+//! answers naming the field.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::basemap::Basemap;
+use super::engine::{ApiError, BasemapSource, Engine};
+use crate::lang::Lang;
+use crate::plan::{PlanRun, Progress};
+use crate::report::OutputFile;
+use crate::whatif::{Edit, EditError, Session, Summary};
+
+/// The basemap of the run's extract.
+pub fn basemap(run: &PlanRun) -> Arc<dyn BasemapSource> {
+    Arc::new(Basemap::new(&run.extract))
+}
+
+impl BasemapSource for Basemap {
+    fn features(&self, bbox: [f64; 4], zoom: u8) -> Value {
+        Basemap::features(self, bbox, zoom)
+    }
+}
+
+/// An edit the engine refused: an unknown id is a 404, anything else a 400.
+fn refused(error: EditError) -> ApiError {
+    let field = error.field();
+    let status = if matches!(error, EditError::UnknownId { .. }) {
+        404
+    } else if matches!(error, EditError::StageMissing { .. }) {
+        409
+    } else {
+        400
+    };
+    ApiError::with_status(status, field, error.to_string())
+}
+
+fn json(summary: Summary) -> Value {
+    serde_json::to_value(summary).unwrap_or(Value::Null)
+}
+
+impl Engine for Session {
+    fn summary(&self) -> Value {
+        json(Session::summary(self))
+    }
+
+    fn layers(&self, park: Option<&str>) -> Value {
+        Session::layers(self, park)
+    }
+
+    fn apply(&mut self, edit: Value) -> Result<Value, ApiError> {
+        let edit: Edit = serde_json::from_value(edit).map_err(|e| {
+            let text = e.to_string();
+            let field = text
+                .split('`')
+                .nth(1)
+                .filter(|_| text.contains("field"))
+                .map(str::to_string);
+            ApiError::bad(
+                field.as_deref(),
+                format!("the edit is not accepted: {text}"),
+            )
+        })?;
+        Session::apply(self, edit).map(json).map_err(refused)
+    }
+
+    fn undo(&mut self) -> Value {
+        json(Session::undo(self))
+    }
+
+    fn redo(&mut self) -> Value {
+        json(Session::redo(self))
+    }
+
+    fn set_lang(&mut self, lang: Lang) -> Value {
+        Session::set_lang(self, lang);
+        json(Session::summary(self))
+    }
+
+    fn replan_lines(&mut self, progress: &dyn Progress) -> Result<Value, ApiError> {
+        Session::replan_lines(self, progress)
+            .map(json)
+            .map_err(refused)
+    }
+
+    fn scenario_files(&self, name: &str) -> Result<Vec<OutputFile>, ApiError> {
+        Session::scenario_files(self, name).map_err(refused)
+    }
+
+    fn report_files(&self) -> Result<Vec<OutputFile>, ApiError> {
+        crate::report::html::plan_files(self.run(), self.lang())
+            .map_err(|e| ApiError::with_status(500, None, e.to_string()))
+    }
+
+    fn input_paths(&self) -> Vec<(&'static str, PathBuf)> {
+        self.run().scenario.input_paths()
+    }
+}

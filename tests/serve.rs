@@ -1,0 +1,391 @@
+//! Issue 14, `lifecircle serve`: the real binary on a free port with the demo region, driven
+//! over HTTP as the page drives it. Edits change the figures and `version`; bad JSON, NaN,
+//! unknown categories and ids are 4xx naming the field and change nothing; every client sees
+//! the same scenario; undo/redo; a saved scenario run through `plan` gives the figures on
+//! screen; Ctrl-C stops the server with exit 0 and frees the port; a port in use is one error.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{Server, request, wait_exit};
+use serde_json::{Value, json};
+
+/// The first park with life-circle data, and its category with the lowest share below 1.
+fn park_and_category(summary: &Value) -> (String, f64, f64, String) {
+    for park in summary["parks"].as_array().expect("parks") {
+        let lowest = park["categories"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| Some((c["share"].as_f64()?, c["key"].as_str()?)))
+            .filter(|(share, _)| *share < 1.0)
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, key)) = lowest {
+            let lon = park["lon"].as_f64().expect("park lon");
+            let lat = park["lat"].as_f64().expect("park lat");
+            return (park["id"].as_str().unwrap().into(), lon, lat, key.into());
+        }
+    }
+    panic!("no park with a category below 100 %: {summary}");
+}
+
+/// `park`'s share of `category` in a summary.
+fn share(summary: &Value, park: &str, category: &str) -> f64 {
+    let park = summary["parks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == park)
+        .expect("the park");
+    park["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == category)
+        .and_then(|c| c["share"].as_f64())
+        .expect("the category's share")
+}
+
+/// A 4xx naming `field` (or no field).
+#[track_caller]
+fn assert_refused(answer: (u16, Value), status: u16, field: Option<&str>) {
+    let (got, body) = answer;
+    assert_eq!(got, status, "status of {body}");
+    assert!(
+        body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "no error message: {body}"
+    );
+    assert_eq!(body["field"].as_str(), field, "field of {body}");
+}
+
+#[test]
+fn edits_change_the_figures_and_bad_requests_change_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let before = server.summary();
+    let (park, lon, lat, category) = park_and_category(&before);
+    let baseline = share(&before, &park, &category);
+
+    let body = json!({ "lon": lon, "lat": lat, "category": category }).to_string();
+    let (status, after) = server.call("POST", "/api/facilities", Some(&body));
+    assert_eq!(status, 200, "{after}");
+    assert!(
+        share(&after, &park, &category) > baseline,
+        "a {category} facility at {park}'s centre should raise its share {baseline}: {after}"
+    );
+    assert!(after["version"].as_u64() > before["version"].as_u64());
+    assert_eq!(after["can_undo"], true);
+    // Another client (another connection) sees the same scenario.
+    assert_eq!(server.summary(), after);
+
+    let bad: [(&str, &str, &str, u16, Option<&str>); 9] = [
+        (
+            "POST",
+            "/api/facilities",
+            "{\"lon\": NaN, \"lat\": 47.1, \"category\": \"x\"}",
+            400,
+            Some("lon"),
+        ),
+        (
+            "POST",
+            "/api/facilities",
+            "{\"lon\": 9.5, \"lat\": 1e999, \"category\": \"x\"}",
+            400,
+            Some("lat"),
+        ),
+        ("POST", "/api/facilities", "not json", 400, None),
+        (
+            "POST",
+            "/api/facilities",
+            "{\"lon\": \"9.5\", \"lat\": 47.1, \"category\": \"x\"}",
+            400,
+            Some("lon"),
+        ),
+        (
+            "POST",
+            "/api/facilities",
+            "{\"lon\": 9.5, \"category\": \"x\"}",
+            400,
+            Some("lat"),
+        ),
+        (
+            "POST",
+            "/api/facilities",
+            "{\"lon\": 9.5, \"lat\": 47.1, \"category\": \"x\", \"colour\": 1}",
+            400,
+            Some("colour"),
+        ),
+        (
+            "PUT",
+            "/api/facilities/no-such-id",
+            "{\"lon\": 9.5, \"lat\": 47.1}",
+            404,
+            Some("id"),
+        ),
+        ("DELETE", "/api/gates/no-such-gate", "", 404, Some("id")),
+        ("POST", "/api/lang", "{\"lang\": \"fr\"}", 400, Some("lang")),
+    ];
+    for (method, path, body, status, field) in bad {
+        assert_refused(server.call(method, path, Some(body)), status, field);
+    }
+    let unknown = json!({ "lon": lon, "lat": lat, "category": "no-such-category" }).to_string();
+    assert_refused(
+        server.call("POST", "/api/facilities", Some(&unknown)),
+        400,
+        Some("category"),
+    );
+    let far = json!({ "lon": lon + 90.0, "lat": lat, "category": category }).to_string();
+    assert_refused(
+        server.call("POST", "/api/facilities", Some(&far)),
+        400,
+        Some("lon"),
+    );
+    assert_refused(server.call("GET", "/api/no-such-route", None), 404, None);
+    assert_eq!(
+        server.summary(),
+        after,
+        "a refused request changed the scenario"
+    );
+
+    // A page of another site may not edit (a cross-site form), nor reach the server under
+    // another host name (DNS rebinding).
+    let (status, _, _) = request(
+        server.port,
+        "POST",
+        "/api/facilities",
+        Some(&body),
+        &[("Origin", "http://evil.example")],
+    );
+    assert_eq!(status, 403);
+    let (status, _, _) = request(
+        server.port,
+        "GET",
+        "/api/summary",
+        None,
+        &[("Host", "evil.example")],
+    );
+    assert_eq!(status, 403);
+    let (status, _, _) = request(
+        server.port,
+        "POST",
+        "/api/facilities",
+        Some(&body),
+        &[("Content-Type", "text/plain")],
+    );
+    assert_eq!(status, 415);
+    assert_eq!(
+        server.summary(),
+        after,
+        "a refused request changed the scenario"
+    );
+
+    let (status, undone) = server.call("POST", "/api/undo", None);
+    assert_eq!(status, 200);
+    assert_eq!(share(&undone, &park, &category), baseline);
+    assert_eq!(undone["can_redo"], true);
+    assert!(undone["version"].as_u64() > after["version"].as_u64());
+    let (status, redone) = server.call("POST", "/api/redo", None);
+    assert_eq!(status, 200);
+    assert_eq!(
+        share(&redone, &park, &category),
+        share(&after, &park, &category)
+    );
+
+    let (status, zh) = server.call("POST", "/api/lang", Some("{\"lang\": \"zh\"}"));
+    assert_eq!((status, zh["lang"].as_str()), (200, Some("zh")));
+}
+
+#[test]
+fn layers_basemap_and_the_embedded_page() {
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let (status, layers) = server.call("GET", "/api/layers", None);
+    assert_eq!(status, 200);
+    for key in [
+        "parks",
+        "gates",
+        "facilities",
+        "bands",
+        "gaps",
+        "sites",
+        "reach",
+        "bus_lines",
+        "bus_stops",
+    ] {
+        assert_eq!(layers[key]["type"], "FeatureCollection", "layer {key}");
+    }
+    let park = server.summary()["parks"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, one) = server.call("GET", &format!("/api/layers?park={park}"), None);
+    assert_eq!(status, 200);
+    assert!(
+        one["bands"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["park"] == park.as_str())
+    );
+
+    let (status, map) = server.call("GET", "/api/basemap?bbox=9.4,47.0,9.7,47.3&zoom=14", None);
+    assert_eq!(status, 200);
+    assert_eq!(map["type"], "FeatureCollection");
+    assert_refused(
+        server.call("GET", "/api/basemap?bbox=9.4,47.0&zoom=14", None),
+        400,
+        Some("bbox"),
+    );
+    assert_refused(
+        server.call("GET", "/api/basemap?bbox=9.4,47.0,9.7,47.3&zoom=x", None),
+        400,
+        Some("zoom"),
+    );
+
+    let (status, headers, bytes) = request(
+        server.port,
+        "GET",
+        "/assets/vendor/leaflet/leaflet.js",
+        None,
+        &[],
+    );
+    assert_eq!(status, 200);
+    assert!(headers.contains(&(
+        "content-type".into(),
+        "text/javascript; charset=utf-8".into()
+    )));
+    let vendored = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/vendor/leaflet/leaflet.js"
+    ))
+    .unwrap();
+    assert_eq!(bytes, vendored);
+    let (status, _, _) = request(server.port, "GET", "/assets/../Cargo.toml", None, &[]);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn ctrl_c_stops_the_server_and_frees_the_port() {
+    let out = tempfile::tempdir().unwrap();
+    let mut server = Server::start(out.path(), &[]);
+    assert!(server.summary()["version"].is_u64());
+    // SAFETY: signalling our own child process.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGINT);
+    }
+    let status = wait_exit(&mut server.child, Duration::from_secs(5))
+        .expect("serve did not stop within 5 s of Ctrl-C");
+    assert_eq!(status.code(), Some(0));
+    let said = server
+        .lines
+        .recv_timeout(Duration::from_secs(1))
+        .unwrap_or_default();
+    assert!(
+        said.contains("stopped"),
+        "no line saying it stopped: {said:?}"
+    );
+    std::net::TcpListener::bind(("127.0.0.1", server.port)).expect("the port is free again");
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_error() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("in use") && stderr.contains("--port"),
+        "{stderr}"
+    );
+}
+
+/// `park`'s entry in a list of objects with an `id`.
+fn by_id<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {list}"))
+}
+
+#[test]
+fn a_saved_scenario_reproduces_the_figures_on_screen() {
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let (park, lon, lat, category) = park_and_category(&server.summary());
+    let body = json!({ "lon": lon, "lat": lat, "category": category }).to_string();
+    let (status, edited) = server.call("POST", "/api/facilities", Some(&body));
+    assert_eq!(status, 200, "{edited}");
+    assert_refused(
+        server.call("POST", "/api/save", Some("{\"name\": \"../up\"}")),
+        400,
+        Some("name"),
+    );
+
+    let (status, saved) = server.call("POST", "/api/save", Some("{\"name\": \"east-canteen\"}"));
+    assert_eq!(status, 200, "{saved}");
+    let dir = std::path::PathBuf::from(saved["dir"].as_str().unwrap());
+    assert!(dir.ends_with("scenarios/east-canteen"), "{saved}");
+    let command = saved["command"].as_str().unwrap();
+    let config = command
+        .strip_prefix("lifecircle plan --config ")
+        .expect("the plan command");
+    assert!(std::path::Path::new(config).is_file(), "{command}");
+    // Saving again under the same name replaces lifecircle's own files.
+    assert_eq!(
+        server
+            .call("POST", "/api/save", Some("{\"name\": \"east-canteen\"}"))
+            .0,
+        200
+    );
+
+    let planned = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["plan", "--config", config, "--out"])
+        .arg(planned.path())
+        .output()
+        .unwrap();
+    assert!(
+        matches!(run.status.code(), Some(0 | 3)),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(planned.path().join(name)).unwrap()).unwrap()
+    };
+    let (coverage, commute) = (read("coverage.json"), read("commute.json"));
+    let close = |a: &Value, b: &Value, tolerance: f64, what: &str| match (a.as_f64(), b.as_f64()) {
+        (Some(a), Some(b)) => assert!((a - b).abs() <= tolerance, "{what}: plan {a}, screen {b}"),
+        _ => assert!(a.is_null() && b.is_null(), "{what}: plan {a}, screen {b}"),
+    };
+    for screen in edited["parks"].as_array().unwrap() {
+        let id = screen["id"].as_str().unwrap();
+        let zone = by_id(&coverage["zones"], id);
+        close(
+            &zone["life_circle_share"],
+            &screen["life_circle_share"],
+            1e-4,
+            id,
+        );
+        for c in screen["categories"].as_array().unwrap() {
+            let key = c["key"].as_str().unwrap();
+            let file = &zone["categories"][key]["covered_share"];
+            close(file, &c["share"], 1e-4, &format!("{id} {key}"));
+        }
+        let park = by_id(&commute["parks"], id);
+        for m in screen["commute"].as_array().into_iter().flatten() {
+            let mode = &park["modes"][m["mode"].as_str().unwrap()];
+            let what = format!("{id} {}", m["mode"]);
+            close(&mode["share_within"]["30"], &m["share"], 1e-4, &what);
+            close(&mode["residents_within"]["30"], &m["residents"], 0.5, &what);
+        }
+    }
+    assert!(share(&edited, &park, &category) > 0.0);
+}

@@ -1378,6 +1378,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             timezone: &run.scenario.bus.timezone,
             lang,
             no_line: &b.parks_without_line(),
+            today_bus: Some(&b.today_bus),
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
     }

@@ -243,3 +243,190 @@ pub fn today_bus(inputs: &TodayBusInputs<'_>, cost: &CostOptions) -> TodayBus {
             .then(|| today_figures(inputs, &lines, all_riders, all_car_km, cost)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commute::lines::LineStop;
+    use crate::commute::{CommuteOptions, ModeReach, ParkCommute};
+    use crate::geom::EARTH_RADIUS_M;
+    use crate::places::profile::ZoneKind;
+    use crate::places::{Source, Zone};
+    use geo::{MultiPolygon, polygon};
+
+    /// Metres in one degree of latitude.
+    const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+    fn park(id: u32, x0: f64, y0: f64) -> Zone {
+        Zone {
+            id: ZoneId(id),
+            code: format!("P{}", id + 1),
+            name: String::new(),
+            polygon: MultiPolygon(vec![polygon![
+                (x: x0, y: y0), (x: x0 + 0.001, y: y0), (x: x0 + 0.001, y: y0 + 0.001),
+                (x: x0, y: y0 + 0.001), (x: x0, y: y0)
+            ]]),
+            area_ha: 1.0,
+            source: Source::Osm(Vec::new()),
+        }
+    }
+
+    fn stop(y: f64) -> LineStop {
+        LineStop {
+            id: format!("s{y}"),
+            name: None,
+            location: Coord { x: 0.0, y },
+            pickup: true,
+            drop_off: true,
+        }
+    }
+
+    fn rider(booking: usize, count: u32, park: u32) -> Rider {
+        Rider {
+            booking,
+            count,
+            park: ZoneId(park),
+            stop: None,
+            walk_s: None,
+            on_foot: false,
+            vehicle: None,
+            line: None,
+            board_s: None,
+            arrive_s: None,
+            direct_ride_s: None,
+            in_vehicle_s: None,
+            door_to_door_s: None,
+            evening_in_vehicle_s: None,
+            existing_best_s: None,
+            unserved: None,
+        }
+    }
+
+    fn times(mode: Mode, unit_ms: Vec<u32>) -> ModeReach {
+        ModeReach {
+            mode,
+            residents_within: [0.0; 4],
+            share_within: [0.0; 4],
+            reach: MultiPolygon(Vec::new()),
+            residents_within_target: 0.0,
+            unit_ms,
+        }
+    }
+
+    fn booking(x: f64, y: f64, park: u32) -> Booking {
+        Booking {
+            location: Coord { x, y },
+            park: ZoneId(park),
+            arrive_by_s: 8 * 3600,
+            count: 1,
+            source: Source::Osm(Vec::new()),
+        }
+    }
+
+    /// One line of three stops 0.01° of latitude apart, 5 min per leg, every 10 min, ending
+    /// 55 m from park P1; park P2 far away. By hand: 2 × 60 / 10 = 12 departures a day, each
+    /// 2 × 0.01° × 1.3 long and 10 min, 1 vehicle; 3 workers take the bus (bus 20 min, walk 40).
+    #[test]
+    fn one_line_by_hand_and_no_line_is_no_data() {
+        let lines = TransitLines {
+            source: "test".into(),
+            lines: vec![TransitLine {
+                id: "L".into(),
+                name: "Line 1".into(),
+                stops: vec![stop(0.0), stop(0.01), stop(0.02)],
+                ride_s: vec![300.0, 300.0],
+                headway_s: 600.0,
+            }],
+            warnings: Vec::new(),
+        };
+        let parks = Zones {
+            kind: ZoneKind::Parks,
+            zones: vec![park(0, 0.0005, 0.0195), park(1, 1.0, 1.0)],
+            too_small: 0,
+            notes: Vec::new(),
+        };
+        // Booking 0 (3 workers): bus 20 min, walk 40; 1 (2): the "bus" is walking (30 = 30);
+        // 2 (5): no bus within 60 min; 3 (4): the other park.
+        let m = |min: u32| min * 60_000;
+        let walk = times(Mode::Walk, vec![m(40), m(30), m(50), m(10)]);
+        let bus = times(Mode::Bus, vec![m(20), m(30), UNREACHED, m(5)]);
+        let bike = times(Mode::Bike, vec![m(10), m(10), m(10), m(10)]);
+        let commute = |zone: u32| ParkCommute {
+            zone: ZoneId(zone),
+            modes: vec![walk.clone(), bike.clone(), bus.clone()],
+            outside: Vec::new(),
+            outside_total: (0, 0.0),
+            districts: Vec::new(),
+            bikeshare_points: Vec::new(),
+            service_area: MultiPolygon(Vec::new()),
+        };
+        let existing = CommuteReport {
+            options: CommuteOptions::default(),
+            parks: vec![commute(0), commute(1)],
+            residents_total: 10.0,
+            transit_source: "test".into(),
+            transit_lines: 1,
+            transit_stops: 3,
+            bikeshare_points: 0,
+            nearest_park_ms: Vec::new(),
+        };
+        let riders = [
+            rider(0, 3, 0),
+            rider(1, 2, 0),
+            rider(2, 5, 0),
+            rider(3, 4, 1),
+        ];
+        let bookings = [
+            booking(0.001, 0.0, 0),
+            booking(0.0, 0.0, 0),
+            booking(0.0, 0.0, 0),
+            booking(1.0, 0.99, 1),
+        ];
+        let cost = CostOptions::default();
+        let today = today_bus(
+            &TodayBusInputs {
+                lines: &lines,
+                parks: &parks,
+                existing: &existing,
+                riders: &riders,
+                bookings: &bookings,
+                window_s: 3600,
+                stop_walk_m: 800.0,
+            },
+            &cost,
+        );
+        assert_eq!(
+            today.parks[1].figures, None,
+            "no line near P2: no data, not 0"
+        );
+        let f = today.parks[0].figures.as_ref().expect("the line serves P1");
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+        let length_km = 2.0 * 0.01 * M_PER_DEG * 1.3 / 1000.0;
+        assert!(close(f.departures_day, 12.0));
+        assert!(close(f.vehicles, 1.0));
+        assert!(
+            close(f.vehicle_km_day, 12.0 * length_km),
+            "{}",
+            f.vehicle_km_day
+        );
+        assert!(close(f.vehicle_h_day, 2.0));
+        assert_eq!(f.riders, 3);
+        let per_day = 800.0 + 12.0 * length_km * 3.0 + 2.0 * 60.0;
+        assert!(close(f.cost.annual_cost, per_day * 250.0));
+        assert!(close(f.cost.annual_rider_trips, 1500.0));
+        assert!(close(f.cost.cost_per_rider_trip, per_day / 6.0));
+        assert!(close(f.cost.subsidy_per_rider_trip, per_day / 6.0 - 2.0));
+        assert!(close(
+            f.cost.co2_g_per_rider_trip,
+            12.0 * length_km * 1000.0 / 6.0
+        ));
+        // Home 0.0195° south of the park's edge, 3 workers, twice a day, 1.2 per car.
+        let car_km = 0.0195 * M_PER_DEG * 1.3 / 1000.0;
+        assert!(
+            (f.cost.car_co2_g_per_rider_trip - car_km * 204.2 / 1.2).abs() < 0.05,
+            "{}",
+            f.cost.car_co2_g_per_rider_trip
+        );
+        assert_eq!(today.total.as_ref().map(|t| t.riders), Some(3));
+    }
+}

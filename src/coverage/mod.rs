@@ -11,7 +11,8 @@
 //!   nearest in minutes and metres) and the share of evaluation points covered; the
 //!   **life-circle share** = share of evaluation points where every required category is within
 //!   its threshold; nested walking isochrones from the access points;
-//! - for each required category below 100 %, up to [`CoverageOptions::sites`] new sites among
+//! - for each required category below 100 % that has data (at least one amenity in the region:
+//!   without any, the gap is missing data, not a site to build), up to [`CoverageOptions::sites`] new sites among
 //!   walkable vertices in or within [`CoverageOptions::site_radius_m`] of the zone, chosen
 //!   greedily to cover the most uncovered evaluation points (maximal covering); a site that
 //!   would lift the category's share by less than [`CoverageOptions::min_site_gain_points`]
@@ -330,9 +331,16 @@ pub fn compute_coverage(
     let index = VertexIndex::new(graph, Mode::Walk);
     let on_edge = facilities_by_edge(&facilities);
 
+    let mut amenities_per_category = vec![0; profile.categories.len()];
+    for a in amenities {
+        if let Some(n) = amenities_per_category.get_mut(a.category) {
+            *n += 1;
+        }
+    }
     let shared = Shared {
         graph,
         amenities,
+        amenities_per_category: &amenities_per_category,
         profile,
         facilities: &facilities,
         on_edge: &on_edge,
@@ -353,12 +361,6 @@ pub fn compute_coverage(
             None => unreachable_zones.push(zone.id),
         }
     }
-    let mut amenities_per_category = vec![0; profile.categories.len()];
-    for a in amenities {
-        if let Some(n) = amenities_per_category.get_mut(a.category) {
-            *n += 1;
-        }
-    }
     CoverageReport {
         profile: profile.clone(),
         walk_kmh,
@@ -374,6 +376,8 @@ pub fn compute_coverage(
 struct Shared<'a> {
     graph: &'a RoadGraph,
     amenities: &'a [Amenity],
+    /// Amenities of each category in the whole region (0: no data, so no site is proposed).
+    amenities_per_category: &'a [usize],
     profile: &'a AmenityProfile,
     facilities: &'a [Facility],
     /// The snapped facilities of every edge (for points on the same edge).
@@ -590,7 +594,8 @@ fn same_edge_ms(shared: &Shared<'_>, point: &EvalPoint, c: usize) -> Option<u32>
 }
 
 /// New sites for the required categories below 100 %: candidates are the walkable vertices
-/// in or near the zone; each category gets up to `options.sites`, chosen greedily.
+/// in or near the zone; each category gets up to `options.sites`, chosen greedily. A category
+/// with no amenity in the whole region gets none: that is missing data, not a gap to build in.
 fn propose_sites(
     shared: &Shared<'_>,
     zone_m: &MultiPolygon,
@@ -608,6 +613,7 @@ fn propose_sites(
     } = *shared;
     let gaps: Vec<usize> = (0..profile.categories.len())
         .filter(|&c| profile.categories[c].required && categories[c].covered_share < 1.0)
+        .filter(|&c| shared.amenities_per_category.get(c).is_some_and(|&n| n > 0))
         .collect();
     if options.sites == 0 || gaps.is_empty() {
         return;

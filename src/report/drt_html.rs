@@ -129,6 +129,7 @@ pub(super) fn lines_table(
     h.push_str("</tbody></table>\n");
     total_note(h, plan, lines, lang);
     today_bus_table(h, bus, zone, lang);
+    cost_sources_note(h, plan, lang);
     unserved_note(h, plan, zone, lang);
 }
 
@@ -320,6 +321,43 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
             format!("{}: {}", tr(lang, "Lines", "线路"), esc(&lines))
         }
     );
+}
+
+/// Where the cost figures come from: the fare's source, and which figures are assumptions.
+fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
+    let o = &plan.cost.options;
+    let cur = &o.currency;
+    let text = match lang {
+        Lang::En => format!(
+            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {}); {} {cur} per vehicle-day by size ({} seats), {} {cur} per vehicle-km and {} {cur} per vehicle-hour are planning assumptions (no citable Chinese figure found): replace them with the operator's in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
+            money(o.fare_yuan),
+            crate::drt::cost::FARE_SOURCE,
+            o.vehicle_day_yuan
+                .iter()
+                .map(|&y| money(y))
+                .collect::<Vec<_>>()
+                .join("/"),
+            o.seats
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            money(o.per_vehicle_km_yuan),
+            money(o.per_vehicle_hour_yuan),
+        ),
+        Lang::Zh => format!(
+            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本（按车型 {} 座）、每车公里 {}{cur}、每车小时 {}{cur} 为规划假设（未找到可引用的国内公开数据），请在情景 [cost] 表中替换为运营方数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
+            money(o.fare_yuan),
+            o.seats
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            money(o.per_vehicle_km_yuan),
+            money(o.per_vehicle_hour_yuan),
+        ),
+    };
+    let _ = writeln!(h, "<p class=\"note cost-sources\">{}</p>", esc(&text));
 }
 
 /// Why some of the park's workers are not carried.

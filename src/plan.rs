@@ -99,6 +99,8 @@ pub struct BusLines {
     pub samples: Vec<ParkSample>,
     /// Vertices of the road network buses may use (0: no line can be planned).
     pub bus_vertices: usize,
+    /// Today's conventional bus lines serving the same parks, costed alike.
+    pub today_bus: crate::drt::conventional::TodayBus,
 }
 
 /// Everything a run produced.
@@ -408,6 +410,7 @@ fn bus_stage(
         &options,
     )
     .map_err(|e| e.to_string())?;
+    let today_bus = today_bus(scenario, lines, &planned, &existing, &plan, &bookings);
     let (inputs, given) = match file {
         Some((input, given)) => (vec![input], Some(given)),
         None => (Vec::new(), None),
@@ -421,7 +424,32 @@ fn bus_stage(
         plan,
         samples,
         bus_vertices,
+        today_bus,
     })
+}
+
+/// Today's conventional bus lines serving the parks planned for, costed with the plan's
+/// `[cost]` table for the same workers.
+fn today_bus(
+    scenario: &Scenario,
+    lines: &TransitLines,
+    planned: &Zones,
+    existing: &crate::commute::CommuteReport,
+    plan: &LinePlan,
+    bookings: &[Booking],
+) -> crate::drt::conventional::TodayBus {
+    let window_s = crate::commute::gtfs::DepartureWindow::parse(&scenario.commute.depart)
+        .map_or(0, |w| w.len_s());
+    let inputs = crate::drt::conventional::TodayBusInputs {
+        lines,
+        parks: planned,
+        existing,
+        riders: &plan.riders,
+        bookings,
+        window_s,
+        stop_walk_m: TransitOptions::default().stop_walk_m,
+    };
+    crate::drt::conventional::today_bus(&inputs, &plan.cost.options)
 }
 
 /// A demand file's bookings for the parks planned for, and what was read.

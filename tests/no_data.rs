@@ -82,6 +82,24 @@ fn a_roads_only_region_says_no_data_everywhere_and_no_bus_plan() {
         "claims bus relations"
     );
 
+    // No site proposed for a category the region has no data of (issue 12): the action list
+    // says what to supply instead of "新增…设施", and sites.geojson is empty.
+    assert!(
+        !html.contains("<ol class=\"actions\">"),
+        "sites proposed for categories without data"
+    );
+    assert!(
+        html.contains("nodata-actions"),
+        "no note on the missing data"
+    );
+    assert!(html.contains("请提供这些类别的POI文件"));
+    let sites: serde_json::Value = serde_json::from_str(&read(&out_dir, "sites.geojson")).unwrap();
+    assert_eq!(
+        sites["features"].as_array().map(Vec::len),
+        Some(0),
+        "{sites}"
+    );
+
     // coverage.csv: an empty share and a status on every row.
     let csv = read(&out_dir, "coverage.csv");
     let mut rows = csv.lines();

@@ -338,6 +338,7 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
         timezone: &scenario.bus.timezone,
         lang,
         no_line: &bus.parks_without_line(),
+        today_bus: Some(&bus.today_bus),
     };
     let mut files = report::drt::drt_files(parks, &bus.bookings, &bus.plan, &info);
     files.extend(report::xlsx::tables_file(&files, lang)?);

@@ -11,7 +11,8 @@
 //!   nearest in minutes and metres) and the share of evaluation points covered; the
 //!   **life-circle share** = share of evaluation points where every required category is within
 //!   its threshold; nested walking isochrones from the access points;
-//! - for each required category below 100 %, up to [`CoverageOptions::sites`] new sites among
+//! - for each required category below 100 % that has data (at least one amenity in the region:
+//!   without any, the gap is missing data, not a site to build), up to [`CoverageOptions::sites`] new sites among
 //!   walkable vertices in or within [`CoverageOptions::site_radius_m`] of the zone, chosen
 //!   greedily to cover the most uncovered evaluation points (maximal covering); a site that
 //!   would lift the category's share by less than [`CoverageOptions::min_site_gain_points`]
@@ -305,9 +306,11 @@ pub fn compute_coverage(
     let index = VertexIndex::new(graph, Mode::Walk);
     let on_edge = facilities_by_edge(&facilities);
 
+    let amenities_per_category = count_per_category(amenities, profile);
     let shared = Shared {
         graph,
         amenities,
+        amenities_per_category: &amenities_per_category,
         profile,
         facilities: &facilities,
         on_edge: &on_edge,
@@ -329,7 +332,7 @@ pub fn compute_coverage(
         }
     }
     CoverageReport {
-        amenities_per_category: count_per_category(amenities, profile),
+        amenities_per_category,
         profile: profile.clone(),
         walk_kmh,
         facilities,
@@ -401,6 +404,8 @@ pub fn category_times(
 struct Shared<'a> {
     graph: &'a RoadGraph,
     amenities: &'a [Amenity],
+    /// Amenities of each category in the whole region (0: no data, so no site is proposed).
+    amenities_per_category: &'a [usize],
     profile: &'a AmenityProfile,
     facilities: &'a [Facility],
     /// The snapped facilities of every edge (for points on the same edge).
@@ -678,7 +683,8 @@ struct SitesFor<'a> {
 }
 
 /// New sites for the required categories below 100 %: candidates are the walkable vertices
-/// in or near the zone; each category gets up to `options.sites`, chosen greedily.
+/// in or near the zone; each category gets up to `options.sites`, chosen greedily. A category
+/// with no amenity in the whole region gets none: that is missing data, not a gap to build in.
 fn propose_sites(
     shared: &Shared<'_>,
     zone: &SitesFor<'_>,
@@ -701,6 +707,7 @@ fn propose_sites(
     let gaps: Vec<usize> = (0..profile.categories.len())
         .filter(|&c| profile.categories[c].required && categories[c].covered_share < 1.0)
         .filter(|&c| only.is_none_or(|o| o == c))
+        .filter(|&c| shared.amenities_per_category.get(c).is_some_and(|&n| n > 0))
         .collect();
     if options.sites == 0 || gaps.is_empty() {
         return;
@@ -837,6 +844,7 @@ fn with_shared<T>(
     let shared = Shared {
         graph,
         amenities,
+        amenities_per_category: &report.amenities_per_category,
         profile: &report.profile,
         facilities: &report.facilities,
         on_edge: &on_edge,
@@ -901,7 +909,11 @@ pub fn category_coverage(
         }
         None => category_times(graph, amenities, &report.facilities, c, thresholds[c]),
     };
-    report.amenities_per_category = count_per_category(amenities, &report.profile);
+    let counts = count_per_category(amenities, &report.profile);
+    // A category that gains its first facility or loses its last one changes from "no data"
+    // to "not reached" (or back) everywhere, sites included: every zone is affected.
+    let data_changed = (counts[c] == 0) != (report.amenities_per_category[c] == 0);
+    report.amenities_per_category = counts;
     // The farthest a facility can matter: twice the threshold on foot, plus both snaps and
     // the access radius.
     let walk_m = f64::from(thresholds[c]) * 2.0 / 1000.0 * report.walk_kmh / 3.6;
@@ -911,7 +923,7 @@ pub fn category_coverage(
     let affected: Vec<usize> = (0..report.zones.len())
         .filter(|&i| {
             let zone = &zones.zones[report.zones[i].zone.0 as usize];
-            zone_near(graph, zone, &near_m, margin_m)
+            data_changed || zone_near(graph, zone, &near_m, margin_m)
         })
         .collect();
     let mut zc: Vec<ZoneCoverage> = affected.iter().map(|&i| report.zones[i].clone()).collect();

@@ -9,20 +9,35 @@
 //! worker carried one way (morning or evening). A vehicle's day cost is shared among its
 //! departures by their hours, so the lines' costs add up to the total exactly.
 //!
-//! **Defaults (assumptions, to be replaced by the operator's figures).** No public Chinese
-//! source for demand-responsive (定制公交 / 预约公交) cost per vehicle-km was found with the
-//! search tool used while writing this; the defaults are round planning assumptions in the
-//! range Chinese operators quote for conventional buses (about 10 元 per vehicle-km all in for
-//! a 10–12 m bus), split into day, km and hour parts. The CO₂ factors are public: an average
-//! car 204.2 g CO₂ per vehicle-km (UK DEFRA 2007 GHG conversion factors, table 6, combined
-//! petrol and diesel; as quoted at sthc.co.uk/portals/shared/calcs.html) and a full-size
-//! diesel bus 822 g per vehicle-km (UK bus fleet average: 4.3 Mt CO₂ over 5.2 billion
-//! vehicle-km, as quoted at pulmonurbano.com "bus sources"); the 8- and 19-seat figures are
-//! assumptions scaled by vehicle mass.
+//! **Defaults, their sources, and which are assumptions** (replace them with the operator's
+//! figures):
+//!
+//! * `fare_yuan` = 2 元: the common flat fare of Chinese city buses. Customised commuter buses
+//!   (定制公交) charge more: Beijing's first 24 customised lines (2013) charged 8–32 元 a trip,
+//!   and Shenyang planned its fare "not below cost", about 10 元 a day on a monthly card
+//!   (ChinaBus.Info / 中国客车网, "沈阳将推定制公交", 2014-07-04, as reproduced at
+//!   <http://lx176.com/news/2014/0704/52175.shtml>). 2 元 is kept as the default so that the
+//!   subsidy is not understated; a park bus charging 8–10 元 is a `[cost] fare_yuan` away.
+//! * `vehicle_day_yuan`, `per_vehicle_km_yuan`, `per_vehicle_hour_yuan`: **assumptions**. No
+//!   citable published Chinese figure (交通运输部, a city's 公交成本监审 / 成本规制 report, or a
+//!   paper on 定制公交 costs) was found with the search tools used while writing this; the
+//!   pages found were unsourced Q&A (a standard city bus costs about 200 万元 to buy; fuel,
+//!   maintenance and wages are the main running costs). The defaults are round planning
+//!   figures, about 10 元 per vehicle-km all in for a 10–12 m bus, split into day, km and hour
+//!   parts.
+//! * `operating_days` = 250: working days a year (an assumption).
+//! * CO₂: an average car 204.2 g CO₂ per vehicle-km (UK DEFRA 2007 GHG conversion factors,
+//!   table 6, combined petrol and diesel; as quoted at sthc.co.uk/portals/shared/calcs.html)
+//!   and a full-size diesel bus 822 g per vehicle-km (UK bus fleet average: 4.3 Mt CO₂ over
+//!   5.2 billion vehicle-km, as quoted at pulmonurbano.com "bus sources"); the 8-, 19- and
+//!   50-seat figures are assumptions scaled by vehicle mass.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+
+/// Where the default fare comes from, for the report (see the module docs).
+pub const FARE_SOURCE: &str = "ChinaBus.Info, 2014-07-04: Beijing's first customised bus lines 8–32 元 a trip, Shenyang about 10 元 a day (http://lx176.com/news/2014/0704/52175.shtml)";
 
 /// The `[cost]` table of the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@
 //! * [`service`]: vehicle runs grouped into lines a passenger understands (departures).
 //! * [`names`]: stop names from OSM stops and streets.
 //! * [`cost`]: the `[cost]` table; annual cost, subsidy and CO₂ per rider trip.
+//! * [`conventional`]: today's bus lines serving the same parks, costed alike.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -24,6 +25,7 @@
 //! ```
 
 pub mod check;
+pub mod conventional;
 pub mod cordeau;
 pub mod cost;
 pub mod demand;

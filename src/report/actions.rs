@@ -361,6 +361,35 @@ pub fn actions_html(h: &mut String, profile: &AmenityProfile, a: &ParkActions<'_
     );
 }
 
+/// The required categories without data (no amenity of the category in the whole region):
+/// no site is proposed for them, and the report says what to supply instead. Nothing when
+/// every required category has data.
+pub fn no_data_html(
+    h: &mut String,
+    profile: &AmenityProfile,
+    amenities_per_category: &[usize],
+    lang: Lang,
+) {
+    let missing: Vec<String> = (0..profile.categories.len())
+        .filter(|&k| profile.categories[k].required && amenities_per_category.get(k) == Some(&0))
+        .map(|k| category_label(profile, k, lang))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let text = match lang {
+        Lang::En => format!(
+            "No data — {}: the region has no such feature at all, so no new site is proposed (it is missing data, not a gap to close by building). Supply a POI file of these categories ([life_circle] poi in the scenario, or --poi) to judge them.",
+            missing.join(", ")
+        ),
+        Lang::Zh => format!(
+            "无数据——{}：研究范围内完全没有此类设施数据，因此不建议新增选址（这是数据缺失，而非需新建补齐的缺口）。请提供这些类别的POI文件（情景参数 [life_circle] poi 或 --poi）后再作评价。",
+            missing.join("、")
+        ),
+    };
+    let _ = writeln!(h, "<p class=\"note nodata-actions\">{}</p>", esc(&text));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

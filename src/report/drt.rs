@@ -9,6 +9,7 @@
 use serde_json::{Value, json};
 
 use super::{OutputFile, feature, feature_collection, point_geometry, round, to_json_bytes};
+use crate::drt::conventional::{TodayBus, TodayFigures};
 use crate::drt::cost::CostFigures;
 use crate::drt::demand::NoLine;
 use crate::drt::lines::{Departure, Line, LinePlan, Period, StopId, booking_source};
@@ -37,6 +38,8 @@ pub struct DrtRunInfo<'a> {
     /// The parks planned for that no line serves, and why
     /// ([`crate::plan::BusLines::no_line`]).
     pub no_line: &'a [(ZoneId, NoLine)],
+    /// Today's conventional bus serving the same parks ([`crate::plan::BusLines::today_bus`]).
+    pub today_bus: Option<&'a TodayBus>,
 }
 
 fn minutes(s: Option<u32>) -> String {
@@ -496,10 +499,52 @@ fn plan_cost_json(plan: &LinePlan) -> Value {
             "served": a.served,
             "cost_per_rider_trip": round(a.cost_per_rider_trip, 2),
         })),
-        "conventional_bus": {
-            "available": false,
-            "reason": "not available: the cost of today's conventional bus lines serving the same parks is not estimated (their km per park are not kept by the commute stage)",
-        },
+    })
+}
+
+/// Today's conventional bus figures rounded for people, `null` per-trip figures without riders.
+fn today_figures_json(f: &TodayFigures) -> Value {
+    let mut cost = cost_json(&f.cost);
+    if f.riders == 0 {
+        for key in [
+            "cost_per_rider_trip",
+            "subsidy_per_rider_trip",
+            "co2_g_per_rider_trip",
+            "car_co2_g_per_rider_trip",
+        ] {
+            cost[key] = Value::Null;
+        }
+    }
+    json!({
+        "status": "bus_line_today",
+        "lines": f.lines.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
+        "departures_day": round(f.departures_day, 1),
+        "vehicles": round(f.vehicles, 2),
+        "vehicle_km_day": round(f.vehicle_km_day, 3),
+        "vehicle_h_day": round(f.vehicle_h_day, 3),
+        "riders": f.riders,
+        "riders_note": (f.riders == 0).then_some("no worker reaches the park today by bus within 60 minutes and quicker than on foot"),
+        "cost": cost,
+    })
+}
+
+/// `conventional` of `drt.json`: today's bus lines serving each park, costed alike, and how.
+fn today_bus_json(cx: &Ctx<'_>, today: Option<&TodayBus>) -> Value {
+    let Some(today) = today else {
+        return Value::Null;
+    };
+    let t = crate::commute::transit::TransitOptions::default();
+    let none = || json!({ "status": "no_bus_line_today", "reason": "no data: no bus line today has a stop within walking distance of the park" });
+    json!({
+        "source": today.source,
+        "method": format!("lines with a stop within {:.0} m (straight line) of the park outline, running in the commute window; departures a day = 2 x window / headway (GTFS: the timetable's headway in the window; OSM relations: the interval tag, else the commute stage's default of {:.0} min); vehicle-km = departures x route length (straight stop-to-stop distance x car_detour_factor); vehicle-hours = departures x trip time; vehicles = trip time / headway, each a full-size bus (the largest [cost] size); riders = the park's workers whom the bus gets there within 60 min and quicker than walking (bikes left out); the lines also carry other passengers", t.stop_walk_m, t.default_headway_s / 60.0),
+        "window_min": round(f64::from(today.window_s) / 60.0, 1),
+        "parks": today.parks.iter().map(|p| {
+            let mut v = p.figures.as_ref().map_or_else(none, today_figures_json);
+            v["park"] = json!(cx.park_code(p.park));
+            v
+        }).collect::<Vec<_>>(),
+        "total": today.total.as_ref().map_or_else(none, today_figures_json),
     })
 }
 
@@ -567,6 +612,7 @@ fn summary_json(cx: &Ctx<'_>, info: &DrtRunInfo<'_>) -> Value {
             },
         },
         "cost": plan_cost_json(plan),
+        "conventional": today_bus_json(cx, info.today_bus),
         "lines": plan.lines.iter().map(|l| line_json(cx, l)).collect::<Vec<_>>(),
         "vehicles": plan.vehicles.iter().map(|v| json!({
             "vehicle": v.code,

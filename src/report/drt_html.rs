@@ -123,6 +123,8 @@ pub(super) fn lines_table(
     }
     h.push_str("</tbody></table>\n");
     total_note(h, plan, lines, lang);
+    today_bus_table(h, bus, zone, lang);
+    cost_sources_note(h, plan, lang);
     unserved_note(h, plan, zone, lang);
 }
 
@@ -197,15 +199,160 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
             )
         );
     }
-    let _ = writeln!(
+    h.push_str("</p>\n");
+}
+
+/// One row of the comparison: the proposal or today's bus, of the park or of all parks.
+fn compare_row(h: &mut String, label: &str, f: Option<(&CostFigures, f64, f64, u32)>, lang: Lang) {
+    let Some((c, km, hours, riders)) = f else {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td colspan=\"5\" class=\"nodata\">{}</td></tr>",
+            esc(label),
+            tr(
+                lang,
+                "no bus line today (no data): no stop within walking distance of the park",
+                "现状无公交线路（无数据）：园区步行范围内无站点"
+            )
+        );
+        return;
+    };
+    let per = |x: f64| {
+        if riders == 0 {
+            "—".to_string()
+        } else {
+            money(x)
+        }
+    };
+    let _ = write!(
         h,
-        " {}</p>",
+        "<tr><td>{}</td><td>{:.1} / {:.1}</td><td>{riders}</td><td>{}</td><td>{} / {}</td><td>{}</td></tr>",
+        esc(label),
+        round(km, 1),
+        round(hours, 1),
+        round(c.annual_cost, 0),
+        per(c.cost_per_rider_trip),
+        per(c.subsidy_per_rider_trip),
+        if riders == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0}", round(c.co2_g_per_rider_trip, 0))
+        },
+    );
+}
+
+fn today_of(
+    f: Option<&crate::drt::conventional::TodayFigures>,
+) -> Option<(&CostFigures, f64, f64, u32)> {
+    f.map(|f| (&f.cost, f.vehicle_km_day, f.vehicle_h_day, f.riders))
+}
+
+/// The proposal beside today's conventional bus lines serving the park, costed alike, with
+/// how today's figures are made.
+pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang: Lang) {
+    let plan = &bus.plan;
+    let today = &bus.today_bus;
+    let cur = &plan.cost.options.currency;
+    let _ = write!(
+        h,
+        "<table class=\"lines today-bus\"><thead><tr><th></th><th>{}</th><th>{}</th><th>{} ({cur})</th><th>{} ({cur})</th><th>{}</th></tr></thead><tbody>",
+        tr(lang, "km / hours a day", "日车公里 / 车小时"),
+        tr(lang, "Workers carried", "乘车职工"),
+        tr(lang, "Cost a year", "年运营成本"),
+        tr(lang, "Cost / subsidy per rider trip", "每人次成本 / 补贴"),
+        tr(lang, "CO₂ per rider trip (g)", "每人次CO₂（克）"),
+    );
+    let t = &plan.cost.total;
+    let k = &plan.kpis;
+    compare_row(
+        h,
+        tr(lang, "Proposed lines (all parks)", "规划线路（全部园区）"),
+        Some((t, k.vehicle_km_day, k.vehicle_h_day, k.served)),
+        lang,
+    );
+    let park = today.parks.iter().find(|p| p.park == zone.id);
+    compare_row(
+        h,
         tr(
             lang,
-            "Today's conventional bus: cost not available (its km per park are not estimated).",
-            "现状常规公交：成本无数据（未估算其服务园区的车公里）。"
-        )
+            "Today's bus lines serving this park",
+            "现状服务本园区的常规公交",
+        ),
+        park.and_then(|p| today_of(p.figures.as_ref())),
+        lang,
     );
+    compare_row(
+        h,
+        tr(
+            lang,
+            "Today's bus lines serving any park planned for",
+            "现状服务各规划园区的常规公交",
+        ),
+        today_of(today.total.as_ref()),
+        lang,
+    );
+    let lines = park
+        .and_then(|p| p.figures.as_ref())
+        .map(|f| {
+            f.lines
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "</tbody></table>\n<p class=\"note\">{} {}{}</p>",
+        esc(&today.source),
+        tr(
+            lang,
+            "— today's lines with a stop within walking distance of the park, running in the commute window: departures = window ÷ headway (GTFS: the timetable's; OSM relations: their interval tag, else 15 min — an assumption) morning and evening, km = departures × stop-to-stop distance × the detour factor, vehicles = trip time ÷ headway, each a full-size bus at the same [cost] prices; workers carried = the same workers whom the bus gets there within 60 min and quicker than walking. These lines also carry other passengers. ",
+            "——现状线路：园区步行范围内有站点且在通勤时段运行；早晚班次 = 时段 ÷ 发车间隔（GTFS取时刻表；OSM线路取interval标签，缺省15分钟，为假设），车公里 = 班次 × 站间直线距离 × 绕行系数，车辆 = 单程时间 ÷ 发车间隔，均按标准大巴及相同成本参数计；乘车职工 = 同一批职工中乘公交60分钟内到达且快于步行者。这些线路同时服务其他乘客。"
+        ),
+        if lines.is_empty() {
+            String::new()
+        } else {
+            format!("{}: {}", tr(lang, "Lines", "线路"), esc(&lines))
+        }
+    );
+}
+
+/// Where the cost figures come from: the fare's source, and which figures are assumptions.
+fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
+    let o = &plan.cost.options;
+    let cur = &o.currency;
+    let text = match lang {
+        Lang::En => format!(
+            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {}); {} {cur} per vehicle-day by size ({} seats), {} {cur} per vehicle-km and {} {cur} per vehicle-hour are planning assumptions (no citable Chinese figure found): replace them with the operator's in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
+            money(o.fare_yuan),
+            crate::drt::cost::FARE_SOURCE,
+            o.vehicle_day_yuan
+                .iter()
+                .map(|&y| money(y))
+                .collect::<Vec<_>>()
+                .join("/"),
+            o.seats
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            money(o.per_vehicle_km_yuan),
+            money(o.per_vehicle_hour_yuan),
+        ),
+        Lang::Zh => format!(
+            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本（按车型 {} 座）、每车公里 {}{cur}、每车小时 {}{cur} 为规划假设（未找到可引用的国内公开数据），请在情景 [cost] 表中替换为运营方数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
+            money(o.fare_yuan),
+            o.seats
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            money(o.per_vehicle_km_yuan),
+            money(o.per_vehicle_hour_yuan),
+        ),
+    };
+    let _ = writeln!(h, "<p class=\"note cost-sources\">{}</p>", esc(&text));
 }
 
 /// Why some of the park's workers are not carried.

@@ -695,6 +695,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
     );
     if let Some((lc, _, a)) = &plan {
         actions::actions_html(h, &lc.profile, a, lang);
+        actions::no_data_html(h, &lc.profile, &lc.report.amenities_per_category, lang);
     }
     if bus_of(run, zone).is_some() {
         let overview = park_map(run, zone, lang, View::Overview, None);
@@ -1378,6 +1379,7 @@ pub fn plan_files(run: &PlanRun, lang: Lang) -> crate::error::Result<Vec<super::
             timezone: &run.scenario.bus.timezone,
             lang,
             no_line: &b.parks_without_line(),
+            today_bus: Some(&b.today_bus),
         };
         files.extend(super::drt::drt_files(parks, &b.bookings, &b.plan, &info));
     }

@@ -12,9 +12,13 @@
 //! Marching squares puts a vertex on every cell side a band crosses; the bands are then
 //! simplified to the grid's resolution (Visvalingam–Whyatt, topology-preserving, dropping
 //! vertices whose triangle is under (cell/4)²) as long as they stay nested: every vertex of a
-//! smaller band inside or on the next larger one, else they are kept as traced.
+//! smaller band inside or on the next larger one, else they are kept as traced. Both steps
+//! give geo's results (`SimplifyVwPreserve`, `Intersects<Coord>`) with bucketed segments and
+//! edges instead of an R-tree and a scan of every edge per vertex (see `nested`).
 
-use geo::{Coord, Intersects, MapCoords, MultiPolygon, SimplifyVwPreserve};
+mod nested;
+
+use geo::{Coord, MapCoords, MultiPolygon};
 
 use super::{Direction, SearchScratch, bounded_search};
 use crate::graph::{Mode, RoadGraph, VertexId};
@@ -329,9 +333,10 @@ fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>>
 /// next larger one.
 fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> Vec<MultiPolygon> {
     let area_m2 = (cell_m / 4.0).powi(2);
+    let mut segments = nested::SegmentGrid::default();
     let simplified: Vec<MultiPolygon> = traced
         .iter()
-        .map(|mp| mp.simplify_vw_preserve(area_m2))
+        .map(|mp| nested::simplify_vw_preserve(mp, area_m2, 2.0 * cell_m, &mut segments))
         .collect();
     let mut order: Vec<usize> = (0..simplified.len()).collect();
     order.sort_by(|&a, &b| minutes[a].total_cmp(&minutes[b]));
@@ -343,12 +348,7 @@ fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> V
 
 /// Whether every vertex of `inner` lies inside or on `outer`.
 pub fn bands_nested(inner: &MultiPolygon, outer: &MultiPolygon) -> bool {
-    inner.0.iter().all(|p| {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .flat_map(|ring| ring.0.iter())
-            .all(|c| outer.intersects(c))
-    })
+    nested::vertices_inside(inner, outer)
 }
 
 #[cfg(test)]

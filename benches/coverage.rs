@@ -1,7 +1,8 @@
 //! The life-circle stage: coverage of every park and category, all-vertex accessibility (for
 //! comparison with pandana, pgRouting, cityseer), and one 5/10/15-minute walking isochrone
 //! with polygons. Issue targets: coverage on liechtenstein-2015 ≤ 1 s including loading (see
-//! the README for the release-binary figure); one isochrone ≤ 1 ms.
+//! the README for the release-binary figure); one isochrone ≤ 0.14 ms and ≥ 10 × faster than
+//! Valhalla's warm one-band request (`../shared/peers/valhalla`) in the same run.
 
 mod common;
 

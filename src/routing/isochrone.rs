@@ -12,9 +12,13 @@
 //! Marching squares puts a vertex on every cell side a band crosses; the bands are then
 //! simplified to the grid's resolution (Visvalingam–Whyatt, topology-preserving, dropping
 //! vertices whose triangle is under (cell/4)²) as long as they stay nested: every vertex of a
-//! smaller band inside or on the next larger one, else they are kept as traced.
+//! smaller band inside or on the next larger one, else they are kept as traced. Both steps
+//! give geo's results (`SimplifyVwPreserve`, `Intersects<Coord>`) with bucketed segments and
+//! edges instead of an R-tree and a scan of every edge per vertex (see `nested`).
 
-use geo::{Coord, Intersects, MapCoords, MultiPolygon, SimplifyVwPreserve};
+mod nested;
+
+use geo::{Coord, MapCoords, MultiPolygon};
 
 use super::{Direction, SearchScratch, bounded_search};
 use crate::graph::{Mode, RoadGraph, VertexId};
@@ -156,6 +160,13 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
+/// `x.round() as usize` (half away from zero, 0 below zero) without a call to libm's `round`
+/// (one per sample otherwise): the fraction `x - trunc(x)` is exact for `0 <= x < 2^52`.
+fn nearest_index(x: f64) -> usize {
+    let i = x as usize;
+    if x - i as f64 >= 0.5 { i + 1 } else { i }
+}
+
 fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) -> TimeGrid {
     let cell = options.cell_m;
     let cap = options.off_network_cap_m;
@@ -186,8 +197,8 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
     // Off-network metres behind each cell's time.
     let mut off_m = vec![0.0f64; nx * ny];
     for &(x, y, t) in samples {
-        let i = ((x - origin[0]) / cell).round() as usize;
-        let j = ((y - origin[1]) / cell).round() as usize;
+        let i = nearest_index((x - origin[0]) / cell);
+        let j = nearest_index((y - origin[1]) / cell);
         let slot = &mut time_s[j * nx + i];
         // A cell counts as reached when the road through it is.
         if t < *slot {
@@ -329,9 +340,10 @@ fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>>
 /// next larger one.
 fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> Vec<MultiPolygon> {
     let area_m2 = (cell_m / 4.0).powi(2);
+    let mut segments = nested::SegmentGrid::default();
     let simplified: Vec<MultiPolygon> = traced
         .iter()
-        .map(|mp| mp.simplify_vw_preserve(area_m2))
+        .map(|mp| nested::simplify_vw_preserve(mp, area_m2, 2.0 * cell_m, &mut segments))
         .collect();
     let mut order: Vec<usize> = (0..simplified.len()).collect();
     order.sort_by(|&a, &b| minutes[a].total_cmp(&minutes[b]));
@@ -343,12 +355,7 @@ fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> V
 
 /// Whether every vertex of `inner` lies inside or on `outer`.
 pub fn bands_nested(inner: &MultiPolygon, outer: &MultiPolygon) -> bool {
-    inner.0.iter().all(|p| {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .flat_map(|ring| ring.0.iter())
-            .all(|c| outer.intersects(c))
-    })
+    nested::vertices_inside(inner, outer)
 }
 
 #[cfg(test)]
@@ -419,6 +426,27 @@ mod tests {
                 minutes[k - 1],
                 minutes[k]
             );
+        }
+    }
+
+    #[test]
+    fn nearest_index_rounds_as_f64_round_does() {
+        let mut values = vec![
+            -1.5,
+            -0.5,
+            -0.0,
+            0.0,
+            0.49999999999999994,
+            0.5,
+            1.5,
+            2.5,
+            2.4999999999999996,
+            1e6 + 0.5,
+            f64::NAN,
+        ];
+        values.extend((0..20_000).map(|k| k as f64 * 0.0137));
+        for x in values {
+            assert_eq!(nearest_index(x), x.round() as usize, "{x}");
         }
     }
 

@@ -1,0 +1,219 @@
+//! Issue 14 in a real browser: headless chromium loads the `serve` page from the real binary,
+//! waits for `#status` to say ready, adds a facility by clicking on the map with the
+//! add-facility tool, and sees the park's life-circle share follow the server's figures. The
+//! console stays clean and no request leaves 127.0.0.1.
+//!
+//! Skipped with a printed reason when chromium or chromedriver is missing, except under `CI`.
+#![cfg(unix)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Server;
+use common::webdriver::{Browser, browser_missing};
+use serde_json::{Value, json};
+
+/// Polls `script` (returning a value, `null` while not there yet) until it is not null.
+fn wait_for(browser: &mut Browser, script: &str, limit: Duration) -> Result<Value, String> {
+    let start = Instant::now();
+    loop {
+        let value = browser.call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )?;
+        if !value.is_null() {
+            return Ok(value);
+        }
+        if start.elapsed() > limit {
+            return Err(format!("not within {limit:?}: {script}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The park whose life-circle share is lowest below 1 and its required category with the
+/// lowest share.
+fn target(summary: &Value) -> (String, String) {
+    let required: Vec<&str> = summary["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["required"] == true)
+        .filter_map(|c| c["key"].as_str())
+        .collect();
+    let park = summary["parks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["life_circle_share"].as_f64().is_some_and(|s| s < 1.0))
+        .min_by(|a, b| {
+            let share = |p: &Value| p["life_circle_share"].as_f64().unwrap_or(1.0);
+            share(a).total_cmp(&share(b))
+        })
+        .expect("a park below 100 %");
+    let category = park["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| required.contains(&c["key"].as_str().unwrap_or("")))
+        .filter_map(|c| Some((c["share"].as_f64()?, c["key"].as_str()?)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("a required category with a share")
+        .1;
+    (
+        park["id"].as_str().unwrap().to_string(),
+        category.to_string(),
+    )
+}
+
+#[test]
+fn serve_page_adds_a_facility_by_clicking() {
+    if browser_missing() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let before = server.summary();
+    let (park, category) = target(&before);
+    let origin = format!("http://127.0.0.1:{}", server.port);
+
+    let mut browser = Browser::start();
+    browser
+        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
+        .unwrap();
+    let ready = "const s = document.querySelector('#status'); \
+                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
+    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+
+    let share_script = format!(
+        "const e = document.querySelector('[data-park=\"{park}\"] .life-circle-share'); \
+         return e ? e.textContent.trim() : null;"
+    );
+    // Select the park (the map goes to it) and the category, then the tool.
+    let select = format!(
+        "const p = document.querySelector('#park-select'); p.value = '{park}'; \
+         p.dispatchEvent(new Event('change', {{bubbles: true}})); \
+         const c = document.querySelector('#category-select'); c.value = '{category}'; \
+         c.dispatchEvent(new Event('change', {{bubbles: true}})); \
+         document.querySelector('[data-tool=\"add-facility\"]').click(); return true;"
+    );
+    browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": select, "args": [] }),
+        )
+        .unwrap();
+    let shown_before = wait_for(&mut browser, &share_script, Duration::from_secs(10))
+        .expect("no share shown for the park");
+    std::thread::sleep(Duration::from_millis(800)); // the map's move to the park
+    let panel = "return document.querySelector('#panel').textContent;";
+    let panel_before = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": panel, "args": [] }),
+        )
+        .unwrap();
+
+    // Click the middle of the map, where the selected park is.
+    let centre = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script":
+            "const r = document.querySelector('#map').getBoundingClientRect(); \
+             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+            "args": [] }),
+        )
+        .unwrap();
+    let actions = json!({ "actions": [{
+        "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
+        "actions": [
+            { "type": "pointerMove", "origin": "viewport", "x": centre[0], "y": centre[1] },
+            { "type": "pointerDown", "button": 0 },
+            { "type": "pointerUp", "button": 0 },
+        ],
+    }]});
+    browser.call("POST", "/actions", actions).unwrap();
+
+    let edited = {
+        let start = Instant::now();
+        loop {
+            let now = server.summary();
+            if now["edits"].as_u64() > before["edits"].as_u64() {
+                break now;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the click made no edit: {now}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let screen = |summary: &Value, key: &str| -> f64 {
+        let park = summary["parks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == park.as_str());
+        let categories = park.unwrap()["categories"].as_array().unwrap();
+        let found = categories.iter().find(|c| c["key"] == key).unwrap();
+        found["share"].as_f64().unwrap()
+    };
+    assert!(
+        screen(&edited, &category) > screen(&before, &category),
+        "a {category} facility clicked into {park} should raise its {category} share: {edited}"
+    );
+    // The panel shows the new figures: its text changes, and the park's life-circle share is
+    // the server's.
+    let life = edited["parks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == park.as_str())
+        .unwrap()["life_circle_share"]
+        .as_f64()
+        .unwrap();
+    let percent = format!("{}", (life * 100.0).round());
+    let changed = format!(
+        "const e = document.querySelector('[data-park=\"{park}\"] .life-circle-share'); \
+         const p = document.querySelector('#panel').textContent; \
+         return e && p !== {before} && e.textContent.includes('{percent}') ? p : null;",
+        before = panel_before,
+    );
+    wait_for(&mut browser, &changed, Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("the panel did not show the new figures ({shown_before}): {e}"));
+
+    let mut problems = Vec::new();
+    let log = browser
+        .call("POST", "/se/log", json!({ "type": "browser" }))
+        .unwrap();
+    for entry in log.as_array().into_iter().flatten() {
+        if entry["level"] == "SEVERE" || entry["level"] == "WARNING" {
+            problems.push(format!("console: {} {}", entry["level"], entry["message"]));
+        }
+    }
+    let urls = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script":
+            "return [location.href, ...performance.getEntriesByType('resource').map(e => e.name)];",
+            "args": [] }),
+        )
+        .unwrap();
+    for url in urls
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if !(url.starts_with(&format!("{origin}/")) || url.starts_with("data:")) {
+            problems.push(format!("a request left 127.0.0.1: {url}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

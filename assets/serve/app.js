@@ -257,7 +257,7 @@ const DRAW = {
   }),
   bands: (fc) => L.geoJSON({ type: 'FeatureCollection', features: fc.features.slice().sort((a, b) => b.properties.minutes - a.properties.minutes) }, {
     renderer: renderers.bands, interactive: false,
-    style: (f) => ({ stroke: true, weight: 0.8, color: BAND_STYLE[f.properties.minutes] || '#ccc', fillColor: BAND_STYLE[f.properties.minutes] || '#ccc', fillOpacity: 0.28 }),
+    style: (f) => ({ stroke: true, weight: 0.8, color: BAND_STYLE[f.properties.minutes] || '#ccc', fillColor: BAND_STYLE[f.properties.minutes] || '#ccc', fillOpacity: 0.16 }),
   }),
   gaps: (fc) => L.geoJSON(fc, {
     renderer: renderers.overlay, interactive: false,

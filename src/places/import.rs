@@ -12,6 +12,7 @@ use super::misplaced::CrsOption;
 use super::text::{LineEnds, TextEncoding, line_ends};
 use super::{Amenity, AmenityId, AmenityProfile, Source, Zone, ZoneId, ZoneKind, Zones, area_ha};
 use crate::error::{Error, Result};
+use crate::lang::RowProblem;
 
 /// A row that was skipped, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -20,8 +21,8 @@ pub struct RowWarning {
     pub path: String,
     /// CSV line or GeoJSON feature number, 1-based.
     pub line: usize,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong (its English text when displayed).
+    pub message: crate::lang::RowProblem,
 }
 
 impl fmt::Display for RowWarning {
@@ -86,10 +87,9 @@ impl RowWarnings {
             out.push(RowWarning {
                 path: first.path,
                 line: first.line,
-                message: format!(
-                    "… and {} more rows like this (from this line on)",
-                    thousands(self.left_out)
-                ),
+                message: crate::lang::RowProblem::MoreLikeThis {
+                    rows: self.left_out,
+                },
             });
         }
         out
@@ -262,17 +262,18 @@ pub(super) fn check_point(
     lat: f64,
     crs: Crs,
     bbox: [f64; 4],
-) -> std::result::Result<Coord, String> {
+) -> std::result::Result<Coord, RowProblem> {
     let valid = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
     if !valid {
-        return Err(format!("coordinates {lon},{lat} are not a lon,lat pair"));
+        return Err(RowProblem::NotLonLat {
+            pair: format!("{lon},{lat}"),
+        });
     }
     let p = to_wgs84(crs, Coord { x: lon, y: lat });
     if !super::misplaced::in_region(p, bbox) {
-        return Err(format!(
-            "point {:.6},{:.6} lies outside the region of the OSM data (swapped lon/lat, or wrong --poi-crs?)",
-            p.x, p.y
-        ));
+        return Err(RowProblem::OutsideRegion {
+            point: format!("{:.6},{:.6}", p.x, p.y),
+        });
     }
     Ok(p)
 }
@@ -353,14 +354,15 @@ pub fn read_pois_file(
                 kind.label(),
                 crs.name(),
                 profile.name
-            ),
+            )
+            .into(),
         });
     }
     let mut warnings = RowWarnings::default();
     let mut unmapped = UnmappedTypes::default();
     let known: Vec<&str> = profile.categories.iter().map(|c| c.id.as_str()).collect();
     for row in rows {
-        let warn = |message: String| RowWarning {
+        let warn = |message: RowProblem| RowWarning {
             path: path.display().to_string(),
             line: row.line,
             message,
@@ -382,12 +384,11 @@ pub fn read_pois_file(
         };
         let Some(category) = category else {
             if kind == PoiFileKind::Plain {
-                warnings.push(warn(format!(
-                    "unknown category '{}' (profile {} has: {})",
-                    row.category,
-                    profile.name,
-                    known.join(", ")
-                )));
+                warnings.push(warn(RowProblem::UnknownCategory {
+                    category: row.category.clone(),
+                    profile: profile.name.clone(),
+                    known: known.join(", "),
+                }));
             } else {
                 unmapped.add(row.line, &row.type_label);
             }
@@ -492,22 +493,19 @@ impl UnmappedTypes {
         Some(RowWarning {
             path: path.display().to_string(),
             line,
-            message: format!(
-                "{total} rows of types without a category in profile {profile} were skipped: {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more types")
-                } else {
-                    String::new()
-                }
-            ),
+            message: RowProblem::UnmappedTypes {
+                rows: total,
+                profile: profile.to_string(),
+                shown: shown.join(", "),
+                more_types: more,
+            },
         })
     }
 }
 
 struct Row {
     line: usize,
-    lon_lat: std::result::Result<(f64, f64), String>,
+    lon_lat: std::result::Result<(f64, f64), RowProblem>,
     /// The category, type code or industry tag (see [`PoiFileKind::category_columns`]).
     category: String,
     /// The type as people read it (an export's `type`), for the warning on unmapped rows.
@@ -586,11 +584,12 @@ pub(super) fn number(
     record: &csv::StringRecord,
     i: usize,
     what: &str,
-) -> std::result::Result<f64, String> {
+) -> std::result::Result<f64, RowProblem> {
     let field = record.get(i).unwrap_or("");
-    field
-        .parse::<f64>()
-        .map_err(|_| format!("{what} '{field}' is not a number"))
+    field.parse::<f64>().map_err(|_| RowProblem::NotANumber {
+        what: what.to_string(),
+        field: field.to_string(),
+    })
 }
 
 fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
@@ -624,7 +623,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
             .map(|(line, record)| match record {
                 Err(e) => Row {
                     line,
-                    lon_lat: Err(e),
+                    lon_lat: Err(e.into()),
                     category: String::new(),
                     type_label: String::new(),
                     name: None,
@@ -635,7 +634,8 @@ fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
                         Some((lon, lat)) => {
                             number(&r, lon, "lon").and_then(|x| Ok((x, number(&r, lat, "lat")?)))
                         }
-                        None => location_field(r.get(location.unwrap_or(0)).unwrap_or("")),
+                        None => location_field(r.get(location.unwrap_or(0)).unwrap_or(""))
+                            .map_err(RowProblem::from),
                     },
                     category: r.get(cat).unwrap_or("").to_string(),
                     type_label: r.get(type_label).unwrap_or("").to_string(),
@@ -733,12 +733,10 @@ fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
                 Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => {
                     Ok((coordinates[0], coordinates[1]))
                 }
-                Some(other) => Err(format!(
-                    "feature {} is a {}, not a Point",
-                    i + 1,
-                    other.type_name()
-                )),
-                None => Err(format!("feature {} has no geometry", i + 1)),
+                Some(other) => {
+                    Err(format!("feature {} is a {}, not a Point", i + 1, other.type_name()).into())
+                }
+                None => Err(format!("feature {} has no geometry", i + 1).into()),
             };
             let category = property(f, &["category", "type"]).unwrap_or_default();
             Row {
@@ -944,7 +942,7 @@ mod tests {
             w.push(RowWarning {
                 path: "p.csv".into(),
                 line,
-                message: "bad".into(),
+                message: "bad".to_string().into(),
             });
         }
         let out = w.finish();

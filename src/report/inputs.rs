@@ -18,16 +18,7 @@ pub const SHOWN_WARNINGS: usize = 5;
 /// How many rows a file's warnings stand for: one each, and the N of a closing "… and N more
 /// rows like this" (see [`crate::places::import::RowWarnings::finish`]).
 pub fn rows_skipped(warnings: &[RowWarning]) -> usize {
-    warnings
-        .iter()
-        .map(|w| {
-            w.message
-                .strip_prefix("… and ")
-                .and_then(|rest| rest.split(' ').next())
-                .and_then(|n| n.replace(',', "").parse::<usize>().ok())
-                .unwrap_or(1)
-        })
-        .sum()
+    warnings.iter().map(|w| w.message.rows()).sum()
 }
 
 fn from_file(source: &Source, path: &str) -> bool {
@@ -146,7 +137,8 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
 }
 
 /// What a file is, in `lang`.
-fn kind_label(kind: &str, lang: Lang) -> &str {
+/// What an input file is (`POI`, `demand`, …), in `lang`.
+pub fn kind_label(kind: &str, lang: Lang) -> &str {
     const ZH: [(&str, &str); 7] = [
         ("OSM extract", "OSM 数据"),
         ("parks", "园区边界"),
@@ -199,8 +191,8 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             let mut items = String::new();
             for w in f.warnings.iter().take(SHOWN_WARNINGS) {
                 let _ = match lang {
-                    Lang::En => write!(items, "<li>line {}: {}</li>", w.line, esc(&w.message)),
-                    Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message)),
+                    Lang::En => write!(items, "<li>line {}: {}</li>", w.line, esc(&w.message.en())),
+                    Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message.zh())),
                 };
             }
             let shown = f.warnings.len().min(SHOWN_WARNINGS);

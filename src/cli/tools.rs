@@ -36,7 +36,8 @@ pub fn inspection_text(i: &Inspection, lang: Lang) -> String {
     }
     let b = i.bbox;
     let line = |label: &str, text: String| format!("  {}{text}\n", pad(label, 20));
-    let mut out = format!("{}\n", i.source);
+    let source = lifecircle::lang::source_label(std::path::Path::new(&i.source), lang);
+    let mut out = format!("{source}\n");
     out += &line(
         "范围",
         format!(

@@ -39,7 +39,7 @@ section.park table.lines,section.park table.lines+p.note{display:none}
 .print-only{display:block}
 section.appendix,section.inputs{break-before:page;page-break-before:always}
 }
-.print-only{display:none}
+@media screen{.print-only{display:none}}
 ";
 
 /// In print, each park's page leaves out its bus-line table (a line may serve several parks,

@@ -60,7 +60,7 @@ fn bad_rows_are_named_in_chinese_on_the_terminal_and_in_the_report() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     for zh in [
-        "（设施点）：读取 3 行，跳过 2 行",
+        "（设施点）：读取 1 行，跳过 2 行",
         "第3行：未知类别“nosuchcat”",
         "第4行：点 47.150000,9.507000 位于 OSM 数据范围之外",
         "（预约需求）：读取 4 行，跳过 3 行",

@@ -75,6 +75,15 @@ pub enum RowProblem {
         /// The park's code.
         code: String,
     },
+    /// Not a problem but a note on line 1: how an Amap or Baidu export was recognised.
+    ReadAsExport {
+        /// A Baidu export (else Amap).
+        baidu: bool,
+        /// The coordinate system its points were read in.
+        crs: String,
+        /// The amenity profile mapping its types.
+        profile: String,
+    },
     /// The closing line of a capped list: this many more rows like the ones listed.
     MoreLikeThis {
         /// Rows not listed.
@@ -123,6 +132,18 @@ impl RowProblem {
             RowProblem::NotAmongBusParks { code } => {
                 format!("park {code} is not among [bus] parks")
             }
+            RowProblem::ReadAsExport {
+                baidu,
+                crs,
+                profile,
+            } => format!(
+                "read as {} (by its columns): coordinates in {crs}, types mapped by profile {profile}",
+                if *baidu {
+                    "a Baidu (百度) POI export"
+                } else {
+                    "an Amap (高德) POI export"
+                }
+            ),
             RowProblem::MoreLikeThis { rows } => format!(
                 "… and {} more rows like this (from this line on)",
                 thousands(*rows)
@@ -169,6 +190,14 @@ impl RowProblem {
             RowProblem::NotAmongBusParks { code } => {
                 format!("园区 {code} 不在情景文件 [bus] parks 之列")
             }
+            RowProblem::ReadAsExport {
+                baidu,
+                crs,
+                profile,
+            } => format!(
+                "按列识别为{} POI 导出文件：坐标系 {crs}，类型按设施配置 {profile} 对应类别",
+                if *baidu { "百度" } else { "高德" }
+            ),
             RowProblem::MoreLikeThis { rows } => {
                 format!("……自此行起另有 {} 行同类问题", thousands(*rows))
             }
@@ -401,6 +430,11 @@ mod tests {
                 max: 1000,
             },
             RowProblem::NotAmongBusParks { code: "P2".into() },
+            RowProblem::ReadAsExport {
+                baidu: true,
+                crs: "bd09".into(),
+                profile: "park".into(),
+            },
             RowProblem::MoreLikeThis { rows: 12345 },
         ]
     }
@@ -417,6 +451,7 @@ mod tests {
     fn every_row_problem_has_chinese_text_and_english_display() {
         let kept = [
             "lon", "abc", "karaoke", "park", "food", "parcel", "poi", "crs", "OSM", "HH", "MM",
+            "POI", "bd",
         ];
         for p in all_rows() {
             let zh = p.zh();

@@ -349,13 +349,11 @@ pub fn read_pois_file(
         notes.push(RowWarning {
             path: path.display().to_string(),
             line: 1,
-            message: format!(
-                "read as {} (by its columns): coordinates in {}, types mapped by profile {}",
-                kind.label(),
-                crs.name(),
-                profile.name
-            )
-            .into(),
+            message: RowProblem::ReadAsExport {
+                baidu: kind == PoiFileKind::Baidu,
+                crs: crs.name().to_string(),
+                profile: profile.name.clone(),
+            },
         });
     }
     let mut warnings = RowWarnings::default();
@@ -444,14 +442,6 @@ impl PoiFileKind {
             PoiFileKind::Plain => Crs::Wgs84,
             PoiFileKind::Amap => Crs::Gcj02,
             PoiFileKind::Baidu => Crs::Bd09,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            PoiFileKind::Plain => "a plain POI table",
-            PoiFileKind::Amap => "an Amap (高德) POI export",
-            PoiFileKind::Baidu => "a Baidu (百度) POI export",
         }
     }
 

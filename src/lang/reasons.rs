@@ -451,7 +451,7 @@ mod tests {
     fn every_row_problem_has_chinese_text_and_english_display() {
         let kept = [
             "lon", "abc", "karaoke", "park", "food", "parcel", "poi", "crs", "OSM", "HH", "MM",
-            "POI", "bd",
+            "POI", "bd", "bus", "parks",
         ];
         for p in all_rows() {
             let zh = p.zh();

@@ -10,6 +10,10 @@ use std::fmt;
 
 use crate::places::Zone;
 
+// Why a row was skipped and why a stage has no result, in either language (issue 12).
+mod reasons;
+pub use reasons::{RowProblem, StageFailure};
+
 /// Report language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {

@@ -19,7 +19,7 @@ use crate::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
 use crate::graph::{Mode, RoadGraph, build_graph};
-use crate::lang::RiderReason;
+use crate::lang::{RiderReason, RowProblem, StageFailure};
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
 use crate::places::demand::{Booking, GivenColumns, read_demand_file};
@@ -32,7 +32,7 @@ use crate::places::{
 use crate::scenario::Scenario;
 
 /// What a stage produced, or why it did not.
-pub type StageResult<T> = std::result::Result<T, String>;
+pub type StageResult<T> = std::result::Result<T, StageFailure>;
 
 /// Progress of a run, for a progress bar.
 pub trait Progress {
@@ -146,7 +146,9 @@ pub fn run_plan(scenario: &Scenario, progress: &dyn Progress) -> Result<PlanRun>
     let life_circle = if scenario.life_circle.enabled {
         life_circle(scenario, &extract, &graph, poi_crs, parks.as_ref().ok())
     } else {
-        Err("not asked for ([life_circle] enabled = false)".to_string())
+        Err(StageFailure::NotAsked {
+            section: "life_circle",
+        })
     };
 
     progress.stage(2, STAGES.len(), STAGES[2]);
@@ -229,14 +231,14 @@ fn load_region(
         scenario.region.parks.as_deref().map(|p| (p, parks_crs)),
         &ParkOptions::default(),
     )
-    .map_err(|e| e.to_string());
+    .map_err(|e| StageFailure::from_error(&e));
     if scenario.bus.enabled
         && let Ok(parks) = &parks
     {
         bus_parks(scenario, parks).map_err(|why| Error::InvalidValue {
             what: "bus.parks (--park)",
             value: scenario.bus.parks.join(", "),
-            hint: why,
+            hint: why.en(),
         })?;
     }
     let areas = residential_zones(&extract);
@@ -252,7 +254,7 @@ fn synthetic_sample(
     commute_options: &CommuteOptions,
 ) -> Option<StageResult<SyntheticDemand>> {
     (scenario.bus.enabled && scenario.bus.demand.is_none()).then(|| {
-        let parks = parks.as_ref().map_err(|_| "no parks".to_string())?;
+        let parks = parks.as_ref().map_err(|_| StageFailure::NoParks)?;
         Ok(SyntheticDemand {
             parks: bus_parks(scenario, parks)?,
             workers_per_park: scenario.bus.workers,
@@ -277,9 +279,9 @@ fn commute_stage(
     let mut drawn: Drawn = (Vec::new(), Vec::new());
     let commute = (|| {
         if !scenario.commute.enabled {
-            return Err("not asked for ([commute] enabled = false)".to_string());
+            return Err(StageFailure::NotAsked { section: "commute" });
         }
-        let parks = region.parks.as_ref().map_err(|_| "no parks".to_string())?;
+        let parks = region.parks.as_ref().map_err(|_| StageFailure::NoParks)?;
         let (lines, transit_graph, transit_warnings) =
             region.transit.as_ref().map_err(|e| e.to_string())?;
         let (residents, w, population_warnings) = load_residents(
@@ -343,9 +345,9 @@ fn bus_stage(
 ) -> StageResult<BusLines> {
     let scenario = region.scenario;
     if !scenario.bus.enabled {
-        return Err("not asked for ([bus] enabled = false)".to_string());
+        return Err(StageFailure::NotAsked { section: "bus" });
     }
-    let parks = region.parks.as_ref().map_err(|_| "no parks".to_string())?;
+    let parks = region.parks.as_ref().map_err(|_| StageFailure::NoParks)?;
     let (lines, transit_graph, _) = region.transit.as_ref().map_err(|e| e.to_string())?;
     scenario.arrive_s().map_err(|e| e.to_string())?;
     let mut file: Option<(FileRead, GivenColumns)> = None;
@@ -361,7 +363,7 @@ fn bus_stage(
                 .as_ref()
                 .map_err(Clone::clone)?;
             if let Err(e) = commute {
-                return Err(format!("needs the commute circle, which failed: {e}"));
+                return Err(StageFailure::NeedsCommute(Box::new(e.clone())));
             }
             (sample.parks.clone(), synthetic.0, Vec::new(), synthetic.1)
         }
@@ -487,25 +489,20 @@ fn supplied_bookings(
             not_selected.push(RowWarning {
                 path: path.clone(),
                 line: *line,
-                message: format!(
-                    "park {} is not among [bus] parks",
-                    parks.zones[booking.park.0 as usize].code
-                ),
-                rows: 1,
+                message: RowProblem::NotAmongBusParks {
+                    code: parks.zones[booking.park.0 as usize].code.clone(),
+                },
             });
         }
     }
     w.extend(not_selected.finish());
     w.sort_by_key(|w| w.line);
     if b.is_empty() {
-        return Err(format!(
-            "no usable booking in {}: {} rows skipped{}",
-            path.display(),
-            w.len(),
-            w.first()
-                .map(|w| format!(", the first: {w}"))
-                .unwrap_or_default()
-        ));
+        return Err(StageFailure::NoUsableBooking {
+            path: path.display().to_string(),
+            skipped: w.len(),
+            first: w.first().cloned().map(Box::new),
+        });
     }
     Ok(Supplied {
         selected,
@@ -570,23 +567,23 @@ impl BusLines {
 
 impl PlanRun {
     /// The stages the scenario asked for that produced no result, with the reason.
-    pub fn failed_stages(&self) -> Vec<(&'static str, &str)> {
+    pub fn failed_stages(&self) -> Vec<(&'static str, &StageFailure)> {
         let s = &self.scenario;
         let mut failed = Vec::new();
         if s.life_circle.enabled
             && let Err(e) = &self.life_circle
         {
-            failed.push(("life circle", e.as_str()));
+            failed.push(("life circle", e));
         }
         if s.commute.enabled
             && let Err(e) = &self.commute
         {
-            failed.push(("commute circle", e.as_str()));
+            failed.push(("commute circle", e));
         }
         if s.bus.enabled
             && let Err(e) = &self.bus
         {
-            failed.push(("bus lines", e.as_str()));
+            failed.push(("bus lines", e));
         }
         failed
     }
@@ -614,7 +611,7 @@ fn life_circle(
         profile = profile.with_minutes(m);
     }
     let zones = match profile.zones {
-        ZoneKind::Parks => parks.cloned().ok_or("no parks")?,
+        ZoneKind::Parks => parks.cloned().ok_or(StageFailure::NoParks)?,
         ZoneKind::Residential => select_zones(
             extract,
             ZoneKind::Residential,
@@ -678,7 +675,10 @@ fn bus_parks(scenario: &Scenario, parks: &Zones) -> StageResult<Vec<ZoneId>> {
                 parks
                     .find(name)
                     .map(|z| z.id)
-                    .ok_or_else(|| format!("no park '{name}'; parks are: {}", parks.listing()))
+                    .ok_or_else(|| StageFailure::NoSuchBusPark {
+                        name: name.clone(),
+                        listing: parks.listing(),
+                    })
             })
             .collect();
     }

@@ -116,8 +116,9 @@ fn a_given_report_in_a_browser() {
 }
 
 /// Issue 12, "Print": the default report laid out for print (A4, one park per page, the map
-/// never cut, its legend beside it), then printed to PDF through WebDriver: about one page per
-/// park plus the front matter, none blank. Also the map labels as the browser draws them: none
+/// never cut, its legend beside it), then printed to PDF through WebDriver: the front matter,
+/// then exactly one page per park, then the appendix (bus lines, inputs, assumptions), none
+/// blank and nothing wider than the page. Also the map labels as the browser draws them: none
 /// overlapping another.
 #[test]
 fn report_prints_on_a4_one_park_per_page() {
@@ -125,20 +126,7 @@ fn report_prints_on_a4_one_park_per_page() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["plan", "--out", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = dir.path().join("report.html").canonicalize().unwrap();
-    let mut browser = Browser::start();
-    let url = format!("file://{}", path.display());
-    browser.call("POST", "/url", json!({ "url": url })).unwrap();
-
+    let mut browser = print_ready(&plan_report(dir.path(), &[]));
     let labels = browser
         .call(
             "POST",
@@ -149,7 +137,76 @@ fn report_prints_on_a4_one_park_per_page() {
     let overlaps = labels["overlaps"].as_array().expect("overlaps");
     assert!(labels["labels"].as_u64().unwrap() > 0, "no map labels");
     assert!(overlaps.is_empty(), "overlapping map labels: {overlaps:#?}");
+    let codes = check_print_layout(&mut browser);
+    check_pages(&mut browser, &codes);
+}
 
+/// Issue 12, "Chinese throughout" on paper: under `--lang zh` the printed park pages carry
+/// their Chinese headings and the appendix its Chinese title, with the same one page per park.
+#[test]
+fn chinese_report_prints_one_park_per_page_with_chinese_labels() {
+    if browser_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut browser = print_ready(&plan_report(dir.path(), &["--lang", "zh"]));
+    let codes = check_print_layout(&mut browser);
+    let text = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": PRINTED_TEXT_SCRIPT, "args": [] }),
+        )
+        .unwrap();
+    for park in text["parks"].as_array().expect("parks") {
+        let park = park.as_str().unwrap();
+        for label in ["15分钟生活圈", "通勤圈", "预约响应式公交", "公顷"] {
+            assert!(park.contains(label), "{label} not printed in {park:.200}");
+        }
+        assert!(!park.contains("Industrial area"), "{park:.200}");
+    }
+    let appendix = text["appendix"].as_str().expect("an appendix");
+    assert!(appendix.contains("附录"), "{appendix:.200}");
+    check_pages(&mut browser, &codes);
+}
+
+/// Runs `plan` on the demo into `dir` with `args`; the report's path.
+fn plan_report(dir: &Path, args: &[&str]) -> std::path::PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["plan", "--out", dir.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("report.html").canonicalize().unwrap()
+}
+
+/// A browser showing `report`, laid out at the width of an A4 page's text (210 mm less two
+/// 9 mm margins), so that what the layout measures is what prints.
+fn print_ready(report: &Path) -> Browser {
+    let mut browser = Browser::start();
+    let url = format!("file://{}", report.display());
+    browser.call("POST", "/url", json!({ "url": url })).unwrap();
+    let width_px = (210.0 - 2.0 * 9.0) * 96.0 / 25.4;
+    browser
+        .call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width_px as u32, "height": 1100, "deviceScaleFactor": 1, "mobile": false } }),
+        )
+        .unwrap();
+    browser
+}
+
+/// Under print media: each park starts a page, keeps its map whole with the legend beside it,
+/// fits one page's height, and nothing is wider than the page (Chromium would shrink every
+/// page to fit it, hiding a park that is too long). The parks' codes.
+fn check_print_layout(browser: &mut Browser) -> Vec<String> {
     browser
         .call(
             "POST",
@@ -164,6 +221,9 @@ fn report_prints_on_a4_one_park_per_page() {
             json!({ "script": PRINT_SCRIPT, "args": [] }),
         )
         .unwrap();
+    let page_h = 297.0 - 2.0 * 9.0;
+    let (width, page_w) = (layout["widthMm"].as_f64().unwrap(), 210.0 - 2.0 * 9.0);
+    assert!(width <= page_w + 0.5, "the report is {width:.0} mm wide");
     let parks = layout["parks"].as_array().expect("parks");
     assert!(!parks.is_empty());
     for p in parks {
@@ -173,15 +233,77 @@ fn report_prints_on_a4_one_park_per_page() {
             p["mapBlock"], true,
             "{code}: the map and its legend in .map-block"
         );
-        let (map_h, page_h) = (p["mapHeightMm"].as_f64().unwrap(), 297.0 - 2.0 * 9.0);
+        let map_h = p["mapHeightMm"].as_f64().unwrap();
         assert!(
             map_h > 50.0 && map_h < page_h,
             "{code}: map {map_h} mm high"
         );
         assert_eq!(p["mapBreakInside"], "avoid", "{code}: a map is never cut");
         assert_eq!(p["legendBeside"], true, "{code}: the legend beside its map");
+        let park_h = p["heightMm"].as_f64().unwrap();
+        assert!(park_h < page_h, "{code}: {park_h:.0} mm, over one page");
     }
+    parks
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect()
+}
 
+/// Prints the report to PDF whole and in parts (the front matter alone, each park alone, the
+/// appendix alone): the whole has exactly the parts' pages, each park one, none blank.
+fn check_pages(browser: &mut Browser, codes: &[String]) {
+    let whole = print_pdf(browser, None);
+    for (i, p) in whole.iter().enumerate() {
+        assert!(
+            p.text_ops > 0 && p.content_bytes > 100,
+            "page {} is blank: {p:?}",
+            i + 1
+        );
+    }
+    let front = print_pdf(browser, Some(FRONT_MATTER)).len();
+    let appendix = print_pdf(browser, Some(APPENDIX)).len();
+    for code in codes {
+        let park = print_pdf(
+            browser,
+            Some(&format!("section.park[data-park=\"{code}\"]")),
+        );
+        assert_eq!(park.len(), 1, "park {code} prints on {} pages", park.len());
+    }
+    eprintln!(
+        "{} pages: {front} front matter, {} parks, {appendix} appendix",
+        whole.len(),
+        codes.len()
+    );
+    assert!(front >= 1 && appendix >= 1);
+    assert_eq!(
+        whole.len(),
+        front + codes.len() + appendix,
+        "pages: front matter {front} + one per park ({}) + appendix {appendix}",
+        codes.len()
+    );
+}
+
+/// What comes before the parks in print.
+const FRONT_MATTER: &str =
+    "body > header, main > section:not(.park):not(.appendix):not(.inputs):not(.assumptions)";
+
+/// What comes after the parks in print.
+const APPENDIX: &str = "section.appendix, section.inputs, section.assumptions, body > footer";
+
+/// The report printed to an A4 PDF, whole or (`only`) with only the elements of that selector.
+fn print_pdf(browser: &mut Browser, only: Option<&str>) -> Vec<PdfPage> {
+    let css = only.map_or(String::new(), |sel| {
+        format!(
+            "@media print{{body > header, body > footer, main > *{{display:none !important}} {sel}{{display:block !important}}}}"
+        )
+    });
+    browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": ONLY_SCRIPT, "args": [css] }),
+        )
+        .unwrap();
     let pdf = browser
         .call(
             "POST",
@@ -190,28 +312,31 @@ fn report_prints_on_a4_one_park_per_page() {
         )
         .unwrap();
     let pdf = base64_decode(pdf.as_str().expect("a PDF is a base64 string")).unwrap();
-    let pages = pdf_pages(&pdf);
-    let n = parks.len();
-    eprintln!("{} pages for {n} parks", pages.len());
-    assert!(
-        pages.len() > n && pages.len() <= 2 * n + 2,
-        "{} pages for {n} parks: expected one or two per park plus the front matter",
-        pages.len()
-    );
-    for (i, p) in pages.iter().enumerate() {
-        assert!(
-            p.text_ops > 0 && p.content_bytes > 100,
-            "page {} is blank: {p:?}",
-            i + 1
-        );
-    }
+    pdf_pages(&pdf)
 }
 
+/// Sets the text of a `<style id="only">` (made on first use) to `arguments[0]`.
+const ONLY_SCRIPT: &str = r#"
+let st = document.getElementById('only');
+if (!st) { st = document.createElement('style'); st.id = 'only'; document.head.appendChild(st); }
+st.textContent = arguments[0];
+"#;
+
+/// The text each park section and the appendix show in print.
+const PRINTED_TEXT_SCRIPT: &str = r#"
+const a = document.querySelector('section.appendix');
+return {
+  parks: [...document.querySelectorAll('section.park')].map(s => s.innerText),
+  appendix: a && getComputedStyle(a).display !== 'none' ? a.innerText : null,
+};
+"#;
+
 /// Under print media: per park section, its page break, whether map and legend sit in a
-/// `.map-block` with the legend to the right of the map, and the map's height in mm.
+/// `.map-block` with the legend to the right of the map, the map's and the park's height in
+/// mm; and the page's width in mm.
 const PRINT_SCRIPT: &str = r#"
 const mm = px => px * 25.4 / 96;
-return { parks: [...document.querySelectorAll('section.park')].map(s => {
+return { widthMm: mm(document.documentElement.scrollWidth), parks: [...document.querySelectorAll('section.park')].map(s => {
   const block = s.querySelector('.map-block');
   const map = block ? block.querySelector('svg.map') : s.querySelector('svg.map');
   const legend = block ? block.querySelector('.legend') : null;
@@ -223,6 +348,7 @@ return { parks: [...document.querySelectorAll('section.park')].map(s => {
     mapBlock: block !== null,
     mapBreakInside: block ? getComputedStyle(block).breakInside : getComputedStyle(map).breakInside,
     mapHeightMm: mm(m.height),
+    heightMm: mm(s.getBoundingClientRect().height),
     legendBeside: l !== null && l.left >= m.right - 1 && l.top < m.bottom,
   };
 }) };

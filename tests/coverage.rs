@@ -334,12 +334,15 @@ fn bad_poi_rows_are_reported_with_their_line() {
     assert_eq!(amenities[1].name.as_deref(), Some("Canteen B"));
     let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
     assert_eq!(lines, [3, 4, 5, 7], "{warnings:?}");
-    assert!(warnings[0].message.contains("'north' is not a number"));
+    assert!(warnings[0].message.en().contains("'north' is not a number"));
     assert!(
-        warnings[1].message.contains("unknown category 'karaoke'")
-            && warnings[1].message.contains("food")
+        warnings[1]
+            .message
+            .en()
+            .contains("unknown category 'karaoke'")
+            && warnings[1].message.en().contains("food")
     );
-    assert!(warnings[2].message.contains("outside the region"));
+    assert!(warnings[2].message.en().contains("outside the region"));
     assert!(
         warnings[0]
             .to_string()

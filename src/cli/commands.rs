@@ -11,7 +11,7 @@ use lifecircle::coverage::{CoverageOptions, VertexIndex};
 use lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
 use lifecircle::graph::{GraphOptions, Mode, RoadGraph, build_graph};
 use lifecircle::inspect::Inspection;
-use lifecircle::lang::Lang;
+use lifecircle::lang::{Lang, zone_name};
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::crs::Crs;
 use lifecircle::places::{ParkOptions, ZoneKind, select_zones};
@@ -81,14 +81,15 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
     }
     term::print_removed(&committed.removed, lang);
     print_park_notes(&run);
-    term::print_inputs(&run);
+    term::print_inputs(&run, lang);
     term::print_plan(&run, lang);
     term::print_plan_written(committed.written.len(), &scenario.report.out, start, lang);
-    plan_outcome(&run)
+    plan_outcome(&run, lang)
 }
 
 /// `inspect`: counts of the region and its routing graphs, optionally a snapped point.
-pub fn cmd_inspect(args: InspectArgs) -> anyhow::Result<()> {
+pub fn cmd_inspect(args: InspectArgs, lang: Option<String>) -> anyhow::Result<()> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let InspectArgs {
         pbf,
         json,
@@ -114,16 +115,11 @@ pub fn cmd_inspect(args: InspectArgs) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&value).context("serialising the summary")?
         );
     } else {
-        print!("{inspection}");
+        print!("{}", super::tools::inspection_text(&inspection, lang));
         for s in &snaps {
             let way = graph.edges[s.edge.index()].way.0;
-            println!(
-                "  snap {:<6} {:.6},{:.6}  {:.1} m away, on way/{way}",
-                s.mode.name(),
-                s.point.x,
-                s.point.y,
-                s.distance_m
-            );
+            let text = super::tools::snap_text(s.mode, s.point, s.distance_m, way, lang);
+            println!("{text}");
         }
     }
     Ok(())
@@ -417,7 +413,8 @@ fn report_config(
 }
 
 /// `isochrone`: nested walking (or other mode) bands from a point or a park.
-pub fn cmd_isochrone(args: IsochroneArgs) -> anyhow::Result<()> {
+pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Result<()> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let IsochroneArgs {
         common,
         from,
@@ -434,10 +431,11 @@ pub fn cmd_isochrone(args: IsochroneArgs) -> anyhow::Result<()> {
     let inputs: Vec<(&str, PathBuf)> = common.pbf.iter().map(|p| ("pbf", p.clone())).collect();
     let out_dir = outdir::prepare(&dir, &[file_name.as_str()], false, &inputs)?;
     let (extract, graph) = load_graph(&common)?;
-    let (label, seeds, extra) = match (from, park) {
+    let (label, human, seeds, extra) = match (from, park) {
         (Some(point), _) => {
             let snap = graph.snap(mode, point, DEFAULT_MAX_SNAP_M)?;
             (
+                format!("{:.6},{:.6}", point.x, point.y),
                 format!("{:.6},{:.6}", point.x, point.y),
                 snap.seeds(&graph, false),
                 vec![(snap.point, 0)],
@@ -460,6 +458,7 @@ pub fn cmd_isochrone(args: IsochroneArgs) -> anyhow::Result<()> {
             );
             (
                 format!("{} {}", zone.code, zone.name),
+                format!("{} {}", zone.code, zone_name(zone, lang)),
                 access.iter().map(|&v| (v, 0)).collect(),
                 Vec::new(),
             )
@@ -476,7 +475,12 @@ pub fn cmd_isochrone(args: IsochroneArgs) -> anyhow::Result<()> {
         .map(|b| {
             report::feature(
                 report::polygon_geometry(&b.polygon),
-                serde_json::json!({ "origin": label, "mode": mode.name(), "minutes": b.minutes }),
+                serde_json::json!({
+                    "origin": label,
+                    "mode": mode.name(),
+                    "minutes": b.minutes,
+                    "label": super::tools::band_label(mode, b.minutes, &human, lang),
+                }),
             )
         })
         .collect();
@@ -491,10 +495,11 @@ pub fn cmd_isochrone(args: IsochroneArgs) -> anyhow::Result<()> {
     let written = out_dir.commit(&[file])?.written;
     for b in &bands {
         let km2 = lifecircle::geom::area_m2(&b.polygon) / 1e6;
-        println!("{mode} {:>5} min from {label}: {km2:.2} km²", b.minutes);
+        let text = super::tools::band_text(mode, b.minutes, &human, km2, lang);
+        println!("{text}");
     }
     for path in &written {
-        println!("wrote {}", path.display());
+        println!("{}", super::tools::wrote_text(path, lang));
     }
     Ok(())
 }
@@ -581,7 +586,10 @@ fn defaults_modes() -> Vec<Mode> {
 
 /// A stage's result, or its failure as an error: the region's own error when there are no
 /// parks (it says what to do), else the stage's reason.
-fn stage<'a, T>(run: &PlanRun, result: Result<&'a T, &String>) -> anyhow::Result<&'a T> {
+fn stage<'a, T>(
+    run: &PlanRun,
+    result: Result<&'a T, &lifecircle::lang::StageFailure>,
+) -> anyhow::Result<&'a T> {
     result.map_err(|why| match &run.parks {
         Err(parks) => anyhow::anyhow!("{parks}"),
         Ok(_) => anyhow::anyhow!("{why}"),
@@ -605,30 +613,51 @@ impl std::error::Error for Partial {}
 
 /// Exit 0 when every requested stage has a result, 3 ([`Partial`]) when some have, 2 when
 /// none has: a plan that did nothing it was asked must not look like success to a script.
-fn plan_outcome(run: &PlanRun) -> anyhow::Result<()> {
+fn plan_outcome(run: &PlanRun, lang: Lang) -> anyhow::Result<()> {
     let failed = run.failed_stages();
     if failed.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = failed.iter().map(|(stage, _)| *stage).collect();
+    let names: Vec<&str> = failed
+        .iter()
+        .map(|(stage, _)| stage_name(stage, lang))
+        .collect();
+    let names = names.join(lang.t(", ", "、"));
     if failed.len() == run.requested_stages() {
         let (stage, why) = failed[0];
         let why = match &run.parks {
-            Err(parks) => parks.as_str(),
+            Err(parks) => parks,
             Ok(_) => why,
         };
-        anyhow::bail!(
-            "no requested stage produced a result ({}); {stage}: {why}",
-            names.join(", ")
-        );
+        let stage = stage_name(stage, lang);
+        match lang {
+            Lang::En => anyhow::bail!(
+                "no requested stage produced a result ({names}); {stage}: {}",
+                why.en()
+            ),
+            Lang::Zh => anyhow::bail!("要求的分析均无结果（{names}）；{stage}：{}", why.zh()),
+        }
     }
-    Err(Partial(format!(
-        "{} of {} requested stages produced no result ({}); see the lines above and report.html",
-        failed.len(),
-        run.requested_stages(),
-        names.join(", ")
-    ))
+    let (n, of) = (failed.len(), run.requested_stages());
+    Err(Partial(match lang {
+        Lang::En => format!(
+            "{n} of {of} requested stages produced no result ({names}); see the lines above and report.html"
+        ),
+        Lang::Zh => format!(
+            "要求的 {of} 项分析中有 {n} 项无结果（{names}）；见上方各行与 report.html"
+        ),
+    })
     .into())
+}
+
+/// A stage's name (as [`PlanRun::failed_stages`] gives it) in `lang`.
+fn stage_name(stage: &'static str, lang: Lang) -> &'static str {
+    match stage {
+        "life circle" => lang.t("life circle", "生活圈"),
+        "commute circle" => lang.t("commute circle", "通勤圈"),
+        "bus lines" => lang.t("bus lines", "预约公交"),
+        other => other,
+    }
 }
 
 /// A stage progress bar (on stderr; hidden when stderr is not a terminal).

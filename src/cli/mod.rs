@@ -7,6 +7,7 @@ pub mod commands;
 pub mod serve;
 pub mod table;
 pub mod term;
+pub mod tools;
 
 use args::{Cli, Command};
 
@@ -15,12 +16,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let lang = cli.lang;
     match cli.command {
         Command::Plan(args) => commands::cmd_plan(args, lang),
-        Command::Inspect(args) => commands::cmd_inspect(args),
+        Command::Inspect(args) => commands::cmd_inspect(args, lang),
         Command::Coverage(args) => commands::cmd_coverage(args, lang),
         Command::Commute(args) => commands::cmd_commute(args, lang),
         Command::Darp(args) => commands::cmd_darp(args),
         Command::Drt(args) => commands::cmd_drt(args, lang),
-        Command::Isochrone(args) => commands::cmd_isochrone(args),
+        Command::Isochrone(args) => commands::cmd_isochrone(args, lang),
         Command::Serve(args) => serve::cmd_serve(args, lang),
     }
 }

@@ -238,7 +238,7 @@ fn mode_zh(mode: Mode) -> &'static str {
 /// The end-of-run summary of `plan`: one line per park, what failed, then the bus lines.
 pub fn print_plan(run: &PlanRun, lang: Lang) {
     match &run.parks {
-        Err(e) => println!("{} {e}", lang.t("No parks:", "无园区：")),
+        Err(e) => println!("{} {}", lang.t("No parks:", "无园区："), e.text(lang)),
         Ok(parks) => print_plan_parks(run, parks, lang),
     }
     for (stage, result) in [
@@ -254,8 +254,8 @@ pub fn print_plan(run: &PlanRun, lang: Lang) {
     ] {
         if let Some(e) = result {
             match lang {
-                Lang::En => println!("{stage}: no result — {e}"),
-                Lang::Zh => println!("{stage}：无结果 — {e}"),
+                Lang::En => println!("{stage}: no result — {}", e.en()),
+                Lang::Zh => println!("{stage}：无结果 — {}", e.zh()),
             }
         }
     }
@@ -290,23 +290,36 @@ pub fn print_bus(bus: &lifecircle::plan::BusLines, parks: &Zones, lang: Lang) {
 }
 
 /// Every input file with rows skipped: the first few by the line a spreadsheet shows, then
-/// how many more (the report's Inputs section lists them too).
-pub fn print_inputs(run: &PlanRun) {
-    use lifecircle::report::inputs::{SHOWN_WARNINGS, input_files};
+/// how many more (the report's Inputs section lists them too), in `lang`.
+pub fn print_inputs(run: &PlanRun, lang: Lang) {
+    use lifecircle::report::inputs::{SHOWN_WARNINGS, input_files, kind_label};
     for f in input_files(run) {
         if f.rows_skipped == 0 {
             continue;
         }
-        eprintln!(
-            "warning: {} ({}): {} rows read, {} skipped",
-            f.path, f.kind, f.rows_read, f.rows_skipped
-        );
+        let kind = kind_label(&f.kind, lang);
+        match lang {
+            Lang::En => eprintln!(
+                "warning: {} ({kind}): {} rows read, {} skipped",
+                f.path, f.rows_read, f.rows_skipped
+            ),
+            Lang::Zh => eprintln!(
+                "警告：{}（{kind}）：读取 {} 行，跳过 {} 行",
+                f.path, f.rows_read, f.rows_skipped
+            ),
+        }
         for w in f.warnings.iter().take(SHOWN_WARNINGS) {
-            eprintln!("  line {}: {}", w.line, w.message);
+            match lang {
+                Lang::En => eprintln!("  line {}: {}", w.line, w.message.en()),
+                Lang::Zh => eprintln!("  第{}行：{}", w.line, w.message.zh()),
+            }
         }
         let rest = lifecircle::report::inputs::rows_not_shown(&f);
         if rest > 0 {
-            eprintln!("  … and {rest} more");
+            match lang {
+                Lang::En => eprintln!("  … and {rest} more"),
+                Lang::Zh => eprintln!("  ……另有 {rest} 行"),
+            }
         }
     }
 }

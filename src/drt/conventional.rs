@@ -267,6 +267,7 @@ mod tests {
                 (x: x0, y: y0 + 0.001), (x: x0, y: y0)
             ]]),
             area_ha: 1.0,
+            gates: Vec::new(),
             source: Source::Osm(Vec::new()),
         }
     }

@@ -19,6 +19,7 @@ use super::import::{
 use super::misplaced::CrsOption;
 use super::{Source, ZoneId, Zones};
 use crate::error::Result;
+use crate::lang::RowProblem;
 
 /// Most workers one row may stand for.
 pub const MAX_COUNT: u32 = 10_000;
@@ -179,25 +180,28 @@ pub fn read_demand_file(
                 skipped: None,
             },
         );
-        let parsed = record.and_then(|r| {
+        let parsed = record.map_err(RowProblem::from).and_then(|r| {
             let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
             let location = check_point(x, y, crs, bbox)?;
             let name = r.get(park).unwrap_or("");
-            let zone = parks.find(name).ok_or_else(|| {
-                format!("no park '{name}' (use a code such as P1 or a park's name)")
+            let zone = parks.find(name).ok_or_else(|| RowProblem::NoPark {
+                name: name.to_string(),
             })?;
             let time = r.get(arrive).unwrap_or("");
             let arrive_by_s = parse_clock(time)
                 .filter(|&s| s < 24 * 3600)
-                .ok_or_else(|| format!("arrive_by '{time}' is not a time of day HH:MM"))?;
+                .ok_or_else(|| RowProblem::NotATime {
+                    field: time.to_string(),
+                })?;
             let count = match count.and_then(|c| r.get(c)).filter(|s| !s.is_empty()) {
                 None => 1,
                 Some(s) => s
                     .parse::<u32>()
                     .ok()
                     .filter(|&n| n > 0 && n <= MAX_COUNT)
-                    .ok_or_else(|| {
-                        format!("count '{s}' is not a whole number from 1 to {MAX_COUNT}")
+                    .ok_or_else(|| RowProblem::BadCount {
+                        field: s.to_string(),
+                        max: MAX_COUNT,
                     })?,
             };
             Ok(Booking {
@@ -218,7 +222,7 @@ pub fn read_demand_file(
             }
             Err(message) => {
                 if given.rows.len() - bookings.len() < MAX_SKIPPED_KEPT {
-                    row.skipped = Some(message.clone());
+                    row.skipped = Some(message.en());
                     given.rows.insert(line, row);
                 } else {
                     given.skipped_not_kept += 1;
@@ -227,7 +231,6 @@ pub fn read_demand_file(
                     path: path.display().to_string(),
                     line,
                     message,
-                    rows: 1,
                 });
             }
         }

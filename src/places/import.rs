@@ -12,6 +12,7 @@ use super::misplaced::CrsOption;
 use super::text::{LineEnds, TextEncoding, line_ends};
 use super::{Amenity, AmenityId, AmenityProfile, Source, Zone, ZoneId, ZoneKind, Zones, area_ha};
 use crate::error::{Error, Result};
+use crate::lang::RowProblem;
 
 /// A row that was skipped, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -20,12 +21,8 @@ pub struct RowWarning {
     pub path: String,
     /// CSV line or GeoJSON feature number, 1-based.
     pub line: usize,
-    /// What is wrong.
-    pub message: String,
-    /// How many rows it stands for: 1 for a bad row, the rows counted by a summary ("… and N
-    /// more", "N rows of types without a category"), 0 for a note that skips nothing.
-    #[serde(skip)]
-    pub rows: usize,
+    /// What is wrong (its English text when displayed).
+    pub message: crate::lang::RowProblem,
 }
 
 impl fmt::Display for RowWarning {
@@ -91,11 +88,9 @@ impl RowWarnings {
             out.push(RowWarning {
                 path: first.path,
                 line: first.line,
-                message: format!(
-                    "… and {} more rows like this (from this line on)",
-                    thousands(self.left_out)
-                ),
-                rows: self.left_out,
+                message: crate::lang::RowProblem::MoreLikeThis {
+                    rows: self.left_out,
+                },
             });
         }
         out
@@ -268,17 +263,18 @@ pub(super) fn check_point(
     lat: f64,
     crs: Crs,
     bbox: [f64; 4],
-) -> std::result::Result<Coord, String> {
+) -> std::result::Result<Coord, RowProblem> {
     let valid = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
     if !valid {
-        return Err(format!("coordinates {lon},{lat} are not a lon,lat pair"));
+        return Err(RowProblem::NotLonLat {
+            pair: format!("{lon},{lat}"),
+        });
     }
     let p = to_wgs84(crs, Coord { x: lon, y: lat });
     if !super::misplaced::in_region(p, bbox) {
-        return Err(format!(
-            "point {:.6},{:.6} lies outside the region of the OSM data (swapped lon/lat, or wrong --poi-crs?)",
-            p.x, p.y
-        ));
+        return Err(RowProblem::OutsideRegion {
+            point: format!("{:.6},{:.6}", p.x, p.y),
+        });
     }
     Ok(p)
 }
@@ -354,24 +350,21 @@ pub fn read_pois_file(
         notes.push(RowWarning {
             path: path.display().to_string(),
             line: 1,
-            message: format!(
-                "read as {} (by its columns): coordinates in {}, types mapped by profile {}",
-                kind.label(),
-                crs.name(),
-                profile.name
-            ),
-            rows: 0,
+            message: RowProblem::ReadAsExport {
+                baidu: kind == PoiFileKind::Baidu,
+                crs: crs.name().to_string(),
+                profile: profile.name.clone(),
+            },
         });
     }
     let mut warnings = RowWarnings::default();
     let mut unmapped = UnmappedTypes::default();
     let known: Vec<&str> = profile.categories.iter().map(|c| c.id.as_str()).collect();
     for row in rows {
-        let warn = |message: String| RowWarning {
+        let warn = |message: RowProblem| RowWarning {
             path: path.display().to_string(),
             line: row.line,
             message,
-            rows: 1,
         };
         let location = match row
             .lon_lat
@@ -390,12 +383,11 @@ pub fn read_pois_file(
         };
         let Some(category) = category else {
             if kind == PoiFileKind::Plain {
-                warnings.push(warn(format!(
-                    "unknown category '{}' (profile {} has: {})",
-                    row.category,
-                    profile.name,
-                    known.join(", ")
-                )));
+                warnings.push(warn(RowProblem::UnknownCategory {
+                    category: row.category.clone(),
+                    profile: profile.name.clone(),
+                    known: known.join(", "),
+                }));
             } else {
                 unmapped.add(row.line, &row.type_label);
             }
@@ -454,14 +446,6 @@ impl PoiFileKind {
         }
     }
 
-    fn label(self) -> &'static str {
-        match self {
-            PoiFileKind::Plain => "a plain POI table",
-            PoiFileKind::Amap => "an Amap (高德) POI export",
-            PoiFileKind::Baidu => "a Baidu (百度) POI export",
-        }
-    }
-
     /// The column holding what the profile maps: category, type code or industry tag.
     fn category_columns(self) -> &'static [&'static str] {
         match self {
@@ -500,23 +484,19 @@ impl UnmappedTypes {
         Some(RowWarning {
             path: path.display().to_string(),
             line,
-            message: format!(
-                "{total} rows of types without a category in profile {profile} were skipped: {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more types")
-                } else {
-                    String::new()
-                }
-            ),
-            rows: total,
+            message: RowProblem::UnmappedTypes {
+                rows: total,
+                profile: profile.to_string(),
+                shown: shown.join(", "),
+                more_types: more,
+            },
         })
     }
 }
 
 struct Row {
     line: usize,
-    lon_lat: std::result::Result<(f64, f64), String>,
+    lon_lat: std::result::Result<(f64, f64), RowProblem>,
     /// The category, type code or industry tag (see [`PoiFileKind::category_columns`]).
     category: String,
     /// The type as people read it (an export's `type`), for the warning on unmapped rows.
@@ -595,11 +575,12 @@ pub(super) fn number(
     record: &csv::StringRecord,
     i: usize,
     what: &str,
-) -> std::result::Result<f64, String> {
+) -> std::result::Result<f64, RowProblem> {
     let field = record.get(i).unwrap_or("");
-    field
-        .parse::<f64>()
-        .map_err(|_| format!("{what} '{field}' is not a number"))
+    field.parse::<f64>().map_err(|_| RowProblem::NotANumber {
+        what: what.to_string(),
+        field: field.to_string(),
+    })
 }
 
 fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
@@ -633,7 +614,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
             .map(|(line, record)| match record {
                 Err(e) => Row {
                     line,
-                    lon_lat: Err(e),
+                    lon_lat: Err(e.into()),
                     category: String::new(),
                     type_label: String::new(),
                     name: None,
@@ -644,7 +625,8 @@ fn csv_rows(path: &Path, text: &str) -> Result<(PoiFileKind, Vec<Row>)> {
                         Some((lon, lat)) => {
                             number(&r, lon, "lon").and_then(|x| Ok((x, number(&r, lat, "lat")?)))
                         }
-                        None => location_field(r.get(location.unwrap_or(0)).unwrap_or("")),
+                        None => location_field(r.get(location.unwrap_or(0)).unwrap_or(""))
+                            .map_err(RowProblem::from),
                     },
                     category: r.get(cat).unwrap_or("").to_string(),
                     type_label: r.get(type_label).unwrap_or("").to_string(),
@@ -742,12 +724,10 @@ fn geojson_rows(path: &Path, text: &str) -> Result<Vec<Row>> {
                 Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => {
                     Ok((coordinates[0], coordinates[1]))
                 }
-                Some(other) => Err(format!(
-                    "feature {} is a {}, not a Point",
-                    i + 1,
-                    other.type_name()
-                )),
-                None => Err(format!("feature {} has no geometry", i + 1)),
+                Some(other) => {
+                    Err(format!("feature {} is a {}, not a Point", i + 1, other.type_name()).into())
+                }
+                None => Err(format!("feature {} has no geometry", i + 1).into()),
             };
             let category = property(f, &["category", "type"]).unwrap_or_default();
             Row {
@@ -1025,13 +1005,12 @@ mod tests {
             w.push(RowWarning {
                 path: "p.csv".into(),
                 line,
-                message: "bad".into(),
-                rows: 1,
+                message: "bad".to_string().into(),
             });
         }
         let out = w.finish();
         assert_eq!(out.len(), MAX_ROW_WARNINGS + 1);
-        let rows: usize = out.iter().map(|w| w.rows).sum();
+        let rows: usize = out.iter().map(|w| w.message.rows()).sum();
         assert_eq!(rows, 500_000, "the count travels with the warnings");
         assert_eq!(out[MAX_ROW_WARNINGS].line, 12);
         assert!(

@@ -795,8 +795,7 @@ pub fn read_population_file(
             Err(message) => warnings.push(RowWarning {
                 path: name.clone(),
                 line: row.line,
-                message,
-                rows: 1,
+                message: message.into(),
             }),
         }
     }
@@ -1165,10 +1164,26 @@ mod tests {
         assert_eq!(r.units[0].area, Some(z.id));
         let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
         assert_eq!(lines, [4, 5, 6, 7, 9, 10], "{warnings:?}");
-        assert!(warnings[4].message.contains("1.8e308"), "{}", warnings[4]);
-        assert!(warnings[0].message.contains("lat 'abc'"), "{}", warnings[0]);
-        assert!(warnings[1].message.contains("negative"), "{}", warnings[1]);
-        assert!(warnings[2].message.contains("outside"), "{}", warnings[2]);
+        assert!(
+            warnings[4].message.en().contains("1.8e308"),
+            "{}",
+            warnings[4]
+        );
+        assert!(
+            warnings[0].message.en().contains("lat 'abc'"),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[1].message.en().contains("negative"),
+            "{}",
+            warnings[1]
+        );
+        assert!(
+            warnings[2].message.en().contains("outside"),
+            "{}",
+            warnings[2]
+        );
         assert_eq!(
             r.units[1].source,
             Source::File {
@@ -1233,7 +1248,7 @@ mod tests {
         assert_eq!(r.units[1].location, Coord { x: 9.52, y: 47.14 });
         let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
         assert_eq!(lines, [3, 4], "{warnings:?}");
-        assert!(warnings[0].message.contains("LineString"));
+        assert!(warnings[0].message.en().contains("LineString"));
     }
 
     #[test]

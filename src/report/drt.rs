@@ -167,8 +167,10 @@ fn skipped_rider_rows(
     let reason_at = |line: usize| {
         info.skipped_rows
             .iter()
-            .find(|w| w.line == line && !w.message.starts_with('…'))
-            .map(|w| w.message.clone())
+            .find(|w| {
+                w.line == line && !matches!(w.message, crate::lang::RowProblem::MoreLikeThis { .. })
+            })
+            .map(|w| w.message.en())
     };
     let reason_col = RIDER_COLUMNS
         .iter()

@@ -123,7 +123,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
     );
 
     // Stages that failed or were not run.
-    let failures: Vec<(&str, &str)> = [
+    let failures: Vec<(&str, String)> = [
         (
             lang.t("15-minute life circle", "15分钟生活圈"),
             run.life_circle.as_ref().err(),
@@ -138,7 +138,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
         ),
     ]
     .into_iter()
-    .filter_map(|(name, e)| e.map(|e| (name, e.as_str())))
+    .filter_map(|(name, e)| e.map(|e| (name, e.text(lang))))
     .collect();
     if !failures.is_empty() {
         h.push_str("<section class=\"failed stages\"><h2>");
@@ -156,7 +156,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
                 h,
                 "<section class=\"no-parks\"><h2>{}</h2><p>{}</p><p>{}</p></section>",
                 lang.t("No industrial parks found", "未找到产业园区"),
-                esc(why),
+                esc(&why.text(lang)),
                 lang.t(
                     "Give the parks' outlines with --parks FILE.geojson (Polygon features with a name), or [region] parks = \"parks.geojson\" in the scenario file.",
                     "请用 --parks FILE.geojson（带 name 的面要素）或在情景文件中设置 [region] parks = \"parks.geojson\" 指定园区边界。"
@@ -183,6 +183,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
             for zone in shown {
                 park_section(&mut h, run, zone, lang);
             }
+            super::print::bus_lines_appendix(&mut h, run, shown, lang);
         }
     }
     super::inputs::inputs_section(&mut h, run, lang);
@@ -743,7 +744,7 @@ fn life_circle_table(
                 "生活圈按居住区评价",
             )
             .to_string(),
-            |e| e.clone(),
+            |e| e.text(lang),
         );
         let _ = writeln!(
             h,
@@ -861,8 +862,7 @@ fn commute_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 .commute
                 .as_ref()
                 .err()
-                .cloned()
-                .unwrap_or_else(|| "—".into());
+                .map_or_else(|| "—".into(), |e| e.text(lang));
             let _ = writeln!(
                 h,
                 "<tr><td colspan=\"5\">{}</td></tr></tbody></table></div></div>",
@@ -888,91 +888,7 @@ fn bus_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         }
         Some((bus, lines)) => {
             let k = bus.plan.park_kpis(zone.id);
-            let target = bus.plan.options.target_min;
-            let rows: [(String, String, String); 7] = [
-                (
-                    lang.t("Workers", "职工").into(),
-                    format!(
-                        "{} ({})",
-                        k.workers,
-                        if bus.plan.synthetic {
-                            lang.t("synthetic", "模拟")
-                        } else {
-                            lang.t("supplied", "实际")
-                        }
-                    ),
-                    k.workers.to_string(),
-                ),
-                (
-                    lang.t("Carried by bus / walk to the park", "乘车比例 / 步行到园")
-                        .into(),
-                    format!(
-                        "{} / {}",
-                        pct(k.served_share),
-                        pct(if k.workers == 0 {
-                            0.0
-                        } else {
-                            f64::from(k.on_foot) / f64::from(k.workers)
-                        })
-                    ),
-                    "—".into(),
-                ),
-                (
-                    format!(
-                        "{} {target:.0} {}",
-                        lang.t("Door to door ≤", "门到门 ≤"),
-                        lang.t("min", "分钟")
-                    ),
-                    pct(k.within_target_share),
-                    pct(k.existing_within_target_share),
-                ),
-                (
-                    lang.t(
-                        "Door to door of carried workers, mean / 95th pct, min",
-                        "乘车职工门到门 平均 / 95分位（分钟）",
-                    )
-                    .into(),
-                    format!(
-                        "{:.1} / {:.1}",
-                        k.door_to_door.mean_min, k.door_to_door.p95_min
-                    ),
-                    format!("{:.1} / {:.1}", k.existing.mean_min, k.existing.p95_min),
-                ),
-                (
-                    lang.t(
-                        "Walk to stop, mean / max, min",
-                        "步行到站 平均/最大（分钟）",
-                    )
-                    .into(),
-                    format!("{:.1} / {:.1}", k.walk.mean_min, k.walk.max_min),
-                    "—".into(),
-                ),
-                (
-                    lang.t("Lines (vehicles)", "线路（车辆）").into(),
-                    format!(
-                        "{} ({}) ({} {})",
-                        lines.len(),
-                        lines
-                            .iter()
-                            .map(|l| l.code.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        k.vehicles,
-                        lang.t("vehicles", "辆")
-                    ),
-                    "—".into(),
-                ),
-                (
-                    lang.t(
-                        "Vehicle-km (morning peak), load factor",
-                        "早高峰车公里，满载率",
-                    )
-                    .into(),
-                    format!("{:.1} km, {}", k.vehicle_km_morning, pct(k.load_factor)),
-                    "—".into(),
-                ),
-            ];
-            for (a, b, c) in rows {
+            for (a, b, c) in bus_kpi_rows(bus, &k, &lines, lang) {
                 let _ = write!(
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -982,51 +898,153 @@ fn bus_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
                 );
             }
             h.push_str("</tbody></table>\n");
-            if k.beyond_direct_bus > 0 {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"note\">{} {}: {}</p>",
-                    k.beyond_direct_bus,
-                    lang.t(
-                        "workers cannot be within the target even by a direct bus",
-                        "名职工即使直达公交也无法达标"
-                    ),
-                    lang.t(
-                        "their walk, wait and the direct ride already exceed it.",
-                        "步行、候车与直达行程已超过目标时间。"
-                    )
-                );
-            }
-            if bus.plan.synthetic {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"note\">{}</p>",
-                    lang.t(
-                        "The synthetic workers are residents who reach the park within the target only by car, so today's share without a car is 0 by construction; today's times are compared over the same carried workers.",
-                        "模拟职工取自仅小汽车可在目标时间内到达园区的居民，因此现状（不含小汽车）达标比例必然为0；现状时间按同一批乘车职工比较。"
-                    )
-                );
-            }
+            bus_notes(h, bus, &k, lang);
             let parks = run.parks.as_ref().ok();
             super::drt_html::lines_table(h, bus, (parks, &lines), zone, lang);
         }
-        None => {
-            let why = match run.bus.as_ref() {
-                Err(e) => e.clone(),
-                Ok(_) => lang
-                    .t(
-                        "No bus lines planned for this park (see [bus] parks / max_parks in the scenario).",
-                        "本园区未规划公交（见情景文件 [bus] parks / max_parks）。",
-                    )
-                    .to_string(),
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td colspan=\"3\">{}</td></tr></tbody></table>",
-                esc(&why)
-            );
-        }
+        None => no_bus_row(h, run, lang),
     }
+}
+
+/// The park's bus-line figures beside today's best mode: (what, bus lines, today).
+fn bus_kpi_rows(
+    bus: &BusLines,
+    k: &crate::drt::lines::Kpis,
+    lines: &[&Line],
+    lang: Lang,
+) -> [(String, String, String); 7] {
+    let target = bus.plan.options.target_min;
+    [
+        (
+            lang.t("Workers", "职工").into(),
+            format!(
+                "{} ({})",
+                k.workers,
+                if bus.plan.synthetic {
+                    lang.t("synthetic", "模拟")
+                } else {
+                    lang.t("supplied", "实际")
+                }
+            ),
+            k.workers.to_string(),
+        ),
+        (
+            lang.t("Carried by bus / walk to the park", "乘车比例 / 步行到园")
+                .into(),
+            format!(
+                "{} / {}",
+                pct(k.served_share),
+                pct(if k.workers == 0 {
+                    0.0
+                } else {
+                    f64::from(k.on_foot) / f64::from(k.workers)
+                })
+            ),
+            "—".into(),
+        ),
+        (
+            format!(
+                "{} {target:.0} {}",
+                lang.t("Door to door ≤", "门到门 ≤"),
+                lang.t("min", "分钟")
+            ),
+            pct(k.within_target_share),
+            pct(k.existing_within_target_share),
+        ),
+        (
+            lang.t(
+                "Door to door of carried workers, mean / 95th pct, min",
+                "乘车职工门到门 平均 / 95分位（分钟）",
+            )
+            .into(),
+            format!(
+                "{:.1} / {:.1}",
+                k.door_to_door.mean_min, k.door_to_door.p95_min
+            ),
+            format!("{:.1} / {:.1}", k.existing.mean_min, k.existing.p95_min),
+        ),
+        (
+            lang.t(
+                "Walk to stop, mean / max, min",
+                "步行到站 平均/最大（分钟）",
+            )
+            .into(),
+            format!("{:.1} / {:.1}", k.walk.mean_min, k.walk.max_min),
+            "—".into(),
+        ),
+        (
+            lang.t("Lines (vehicles)", "线路（车辆）").into(),
+            format!(
+                "{} ({}) ({} {})",
+                lines.len(),
+                lines
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                k.vehicles,
+                lang.t("vehicles", "辆")
+            ),
+            "—".into(),
+        ),
+        (
+            lang.t(
+                "Vehicle-km (morning peak), load factor",
+                "早高峰车公里，满载率",
+            )
+            .into(),
+            format!("{:.1} km, {}", k.vehicle_km_morning, pct(k.load_factor)),
+            "—".into(),
+        ),
+    ]
+}
+
+/// The notes under the park's bus table: workers no bus can bring within the target, and
+/// why today's share is 0 for synthetic workers.
+fn bus_notes(h: &mut String, bus: &BusLines, k: &crate::drt::lines::Kpis, lang: Lang) {
+    if k.beyond_direct_bus > 0 {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{} {}: {}</p>",
+            k.beyond_direct_bus,
+            lang.t(
+                "workers cannot be within the target even by a direct bus",
+                "名职工即使直达公交也无法达标"
+            ),
+            lang.t(
+                "their walk, wait and the direct ride already exceed it.",
+                "步行、候车与直达行程已超过目标时间。"
+            )
+        );
+    }
+    if bus.plan.synthetic {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{}</p>",
+            lang.t(
+                "The synthetic workers are residents who reach the park within the target only by car, so today's share without a car is 0 by construction; today's times are compared over the same carried workers.",
+                "模拟职工取自仅小汽车可在目标时间内到达园区的居民，因此现状（不含小汽车）达标比例必然为0；现状时间按同一批乘车职工比较。"
+            )
+        );
+    }
+}
+
+/// The bus table's one row when the park has no bus lines: why.
+fn no_bus_row(h: &mut String, run: &PlanRun, lang: Lang) {
+    let why = match run.bus.as_ref() {
+        Err(e) => e.text(lang),
+        Ok(_) => lang
+            .t(
+                "No bus lines planned for this park (see [bus] parks / max_parks in the scenario).",
+                "本园区未规划公交（见情景文件 [bus] parks / max_parks）。",
+            )
+            .to_string(),
+    };
+    let _ = writeln!(
+        h,
+        "<tr><td colspan=\"3\">{}</td></tr></tbody></table>",
+        esc(&why)
+    );
 }
 
 fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {
@@ -1155,10 +1173,42 @@ fn commute_chart(pc: &ParkCommute, lang: Lang) -> String {
     s
 }
 
+/// The report's "Assumptions" section: the data and speeds, then each stage's parameters.
 fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
-    let s = &run.scenario;
+    let mut rows = region_assumptions(run, lang);
+    if let Ok(lc) = &run.life_circle {
+        rows.push(life_circle_assumptions(lc, lang));
+    }
+    if let Ok(c) = &run.commute {
+        rows.extend(commute_assumptions(run, c, lang));
+    }
+    if let Ok(b) = &run.bus {
+        rows.push((
+            lang.t("Bus lines", "公交").into(),
+            bus_parameters(run, b, lang),
+        ));
+        rows.push((lang.t("Checker", "校验").into(), checker_text(b, lang)));
+    }
+    let _ = write!(
+        h,
+        "<section class=\"assumptions\"><h2>{}</h2><table class=\"assumptions\"><tbody>",
+        lang.t("Assumptions", "假设与参数")
+    );
+    for (k, v) in rows {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td style=\"text-align:left;white-space:normal\">{}</td></tr>",
+            esc(&k),
+            esc(&v)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+/// The rows every run has: where the data comes from and the speeds of the modes.
+fn region_assumptions(run: &PlanRun, lang: Lang) -> Vec<(String, String)> {
     let g = &run.graph.options;
-    let mut rows: Vec<(String, String)> = vec![
+    vec![
         (
             lang.t("Data", "数据").into(),
             format!(
@@ -1184,156 +1234,153 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
                 mode_label(lang, Mode::Car)
             ),
         ),
-    ];
-    if let Ok(lc) = &run.life_circle {
-        let cats: Vec<String> = lc
-            .profile
-            .categories
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} {}",
-                    lang.t(&c.en, &c.zh),
-                    crate::lang::threshold_label(c.minutes, c.metres, lang)
-                )
-            })
-            .collect();
-        rows.push((
-            lang.t("Life circle", "生活圈").into(),
+    ]
+}
+
+/// The amenity profile and each category's walking threshold.
+fn life_circle_assumptions(lc: &LifeCircle, lang: Lang) -> (String, String) {
+    let cats: Vec<String> = lc
+        .profile
+        .categories
+        .iter()
+        .map(|c| {
             format!(
-                "{}{} — {}",
-                lang.t("", "设施配置 "),
-                lc.profile.name,
-                cats.join(lang.t(", ", "，"))
-            ),
-        ));
-    }
-    if let Ok(c) = &run.commute {
-        rows.push((
-            lang.t("Commute circle", "通勤圈").into(),
-            format!(
-                "{} {:.0} {}; {} {:.0} ({}); {}: {}",
-                lang.t("target", "目标"),
-                c.report.options.target_min,
-                lang.t("min", "分钟"),
-                lang.t("residents", "居民"),
-                round(c.report.residents_total, 0),
-                residents_basis(run, lang),
-                lang.t("bus lines today", "现状公交"),
-                match c.report.mode_no_data(Mode::Bus) {
-                    Some(crate::reach::NoData::NoBusLines) => {
-                        super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
-                            .to_string()
-                    }
-                    _ => format!(
-                        "{} × {}",
-                        c.report.transit_lines,
-                        crate::lang::transit_source(&c.transit_source, lang)
-                    ),
+                "{} {}",
+                lang.t(&c.en, &c.zh),
+                crate::lang::threshold_label(c.minutes, c.metres, lang)
+            )
+        })
+        .collect();
+    (
+        lang.t("Life circle", "生活圈").into(),
+        format!(
+            "{}{} — {}",
+            lang.t("", "设施配置 "),
+            lc.profile.name,
+            cats.join(lang.t(", ", "，"))
+        ),
+    )
+}
+
+/// The commute circle's target, residents and today's bus lines, and how residents were
+/// estimated when no population file was given.
+fn commute_assumptions(
+    run: &PlanRun,
+    c: &crate::plan::Commute,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    rows.push((
+        lang.t("Commute circle", "通勤圈").into(),
+        format!(
+            "{} {:.0} {}; {} {:.0} ({}); {}: {}",
+            lang.t("target", "目标"),
+            c.report.options.target_min,
+            lang.t("min", "分钟"),
+            lang.t("residents", "居民"),
+            round(c.report.residents_total, 0),
+            residents_basis(run, lang),
+            lang.t("bus lines today", "现状公交"),
+            match c.report.mode_no_data(Mode::Bus) {
+                Some(crate::reach::NoData::NoBusLines) => {
+                    super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
+                        .to_string()
                 }
-            ),
-        ));
-        if !c.residents.supplied {
-            let o = &c.residents.options;
-            rows.push((
-                lang.t("Residents estimate", "居民估算").into(),
-                format!(
-                    "{:.0} m² {} · {} {} · {} {}/ha",
-                    1.0 / o.persons_per_m2,
-                    lang.t("floor area per person", "人均建筑面积"),
-                    o.default_levels,
-                    lang.t("levels when unknown", "层（未知层数时）"),
-                    o.area_density_per_ha,
-                    lang.t("residents", "人")
+                _ => format!(
+                    "{} × {}",
+                    c.report.transit_lines,
+                    crate::lang::transit_source(&c.transit_source, lang)
                 ),
-            ));
-        }
-    }
-    if let Ok(b) = &run.bus {
-        let o = &b.plan.options;
+            }
+        ),
+    ));
+    if !c.residents.supplied {
+        let o = &c.residents.options;
         rows.push((
-            lang.t("Bus lines", "公交").into(),
+            lang.t("Residents estimate", "居民估算").into(),
             format!(
-                "{}; {} {}{}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {} ({} {:.0} {}, {} {:.1} {}); {} {:.0} h; {} {:.0} {}; {} {}, {} {}",
-                if b.plan.synthetic {
-                    lang.t(
-                        "synthetic demand drawn from residents who reach the park within the target only by car",
-                        "模拟需求：从仅小汽车可在目标时间内到达园区的居民中抽样",
-                    )
-                } else {
-                    lang.t("supplied demand", "提供的需求数据")
-                },
-                o.fleet_seats
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("/"),
-                lang.t("seats", "座"),
-                if o.roads == Mode::Car {
-                    lang.t(", on every road open to cars", "，可行驶所有机动车道路")
-                } else {
-                    lang.t(", on roads open to buses", "，行驶公交可通行道路")
-                },
-                lang.t("walk to stop ≤", "步行到站 ≤"),
-                o.max_walk_m,
-                lang.t("arrive by", "到达"),
-                s.bus.arrive,
-                lang.t("up to", "最多提前"),
-                o.early_min,
-                lang.t("min early", "分钟"),
-                lang.t("door-to-door target", "门到门目标"),
-                o.target_min,
-                lang.t("min", "分钟"),
-                lang.t("wait at the stop", "站点候车"),
-                o.wait_min,
-                lang.t("min", "分钟"),
-                lang.t("dwell per stop", "每站停靠"),
-                o.dwell_min,
-                lang.t("min", "分钟"),
-                lang.t("shift length", "工作时长"),
-                o.shift_h,
-                lang.t("longest vehicle route", "每车次最长行程"),
-                o.max_route_min,
-                lang.t("min; vehicle-km and hours run from the first stop to the last (no driving to and from the depot)", "分钟；车公里与车时自首站至末站计（不含空驶往返车场）"),
-                lang.t("seed", "随机种子"),
-                o.search.seed,
-                b.plan.search.iterations,
-                lang.t("search iterations", "次搜索迭代")
-            ),
-        ));
-        rows.push((
-            lang.t("Checker", "校验").into(),
-            format!(
-                "{} {}, {} {}",
-                lang.t("morning", "早班"),
-                if b.plan.morning_check.feasible {
-                    lang.t("ok", "通过")
-                } else {
-                    lang.t("FAILED", "未通过")
-                },
-                lang.t("evening", "晚班"),
-                if b.plan.evening_check.feasible {
-                    lang.t("ok", "通过")
-                } else {
-                    lang.t("FAILED", "未通过")
-                },
+                "{:.0} m² {} · {} {} · {} {}/ha",
+                1.0 / o.persons_per_m2,
+                lang.t("floor area per person", "人均建筑面积"),
+                o.default_levels,
+                lang.t("levels when unknown", "层（未知层数时）"),
+                o.area_density_per_ha,
+                lang.t("residents", "人")
             ),
         ));
     }
-    let _ = write!(
-        h,
-        "<section class=\"assumptions\"><h2>{}</h2><table class=\"assumptions\"><tbody>",
-        lang.t("Assumptions", "假设与参数")
-    );
-    for (k, v) in rows {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td style=\"text-align:left;white-space:normal\">{}</td></tr>",
-            esc(&k),
-            esc(&v)
-        );
-    }
-    h.push_str("</tbody></table></section>\n");
+    rows
+}
+
+/// The bus-line search's demand, fleet, walking, timing and search parameters.
+fn bus_parameters(run: &PlanRun, b: &BusLines, lang: Lang) -> String {
+    let (s, o) = (&run.scenario, &b.plan.options);
+    format!(
+        "{}; {} {}{}; {} {:.0} m; {} {} ({} {:.0} {}); {} {:.0} {} ({} {:.0} {}, {} {:.1} {}); {} {:.0} h; {} {:.0} {}; {} {}, {} {}",
+        if b.plan.synthetic {
+            lang.t(
+                "synthetic demand drawn from residents who reach the park within the target only by car",
+                "模拟需求：从仅小汽车可在目标时间内到达园区的居民中抽样",
+            )
+        } else {
+            lang.t("supplied demand", "提供的需求数据")
+        },
+        o.fleet_seats
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/"),
+        lang.t("seats", "座"),
+        if o.roads == Mode::Car {
+            lang.t(", on every road open to cars", "，可行驶所有机动车道路")
+        } else {
+            lang.t(", on roads open to buses", "，行驶公交可通行道路")
+        },
+        lang.t("walk to stop ≤", "步行到站 ≤"),
+        o.max_walk_m,
+        lang.t("arrive by", "到达"),
+        s.bus.arrive,
+        lang.t("up to", "最多提前"),
+        o.early_min,
+        lang.t("min early", "分钟"),
+        lang.t("door-to-door target", "门到门目标"),
+        o.target_min,
+        lang.t("min", "分钟"),
+        lang.t("wait at the stop", "站点候车"),
+        o.wait_min,
+        lang.t("min", "分钟"),
+        lang.t("dwell per stop", "每站停靠"),
+        o.dwell_min,
+        lang.t("min", "分钟"),
+        lang.t("shift length", "工作时长"),
+        o.shift_h,
+        lang.t("longest vehicle route", "每车次最长行程"),
+        o.max_route_min,
+        lang.t("min; vehicle-km and hours run from the first stop to the last (no driving to and from the depot)", "分钟；车公里与车时自首站至末站计（不含空驶往返车场）"),
+        lang.t("seed", "随机种子"),
+        o.search.seed,
+        b.plan.search.iterations,
+        lang.t("search iterations", "次搜索迭代")
+    )
+}
+
+/// The independent checker's verdict on the morning and the evening plan.
+fn checker_text(b: &BusLines, lang: Lang) -> String {
+    format!(
+        "{} {}, {} {}",
+        lang.t("morning", "早班"),
+        if b.plan.morning_check.feasible {
+            lang.t("ok", "通过")
+        } else {
+            lang.t("FAILED", "未通过")
+        },
+        lang.t("evening", "晚班"),
+        if b.plan.evening_check.feasible {
+            lang.t("ok", "通过")
+        } else {
+            lang.t("FAILED", "未通过")
+        },
+    )
 }
 
 /// Every file of a plan run: each stage's files, `tables.xlsx` (their CSV tables), then `report.html` (last, so that it appears

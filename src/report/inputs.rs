@@ -15,11 +15,14 @@ use crate::plan::PlanRun;
 /// Skipped rows listed in full per file; the rest are "… and N more".
 pub const SHOWN_WARNINGS: usize = 5;
 
-/// How many rows a file's warnings stand for: each warning's [`RowWarning::rows`] (1 for a
+/// How many rows a file's warnings stand for: each warning's [`RowProblem::rows`] (1 for a
 /// bad row, N for a closing "… and N more rows like this" of
-/// [`crate::places::import::RowWarnings::finish`], 0 for a note).
+/// [`crate::places::import::RowWarnings::finish`] or a count of unmapped types, 0 for a
+/// note).
+///
+/// [`RowProblem::rows`]: crate::lang::RowProblem::rows
 pub fn rows_skipped(warnings: &[RowWarning]) -> usize {
-    warnings.iter().map(|w| w.rows).sum()
+    warnings.iter().map(|w| w.message.rows()).sum()
 }
 
 /// Skipped rows of `file` beyond the first [`SHOWN_WARNINGS`] warnings: the "… and N more"
@@ -149,7 +152,8 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
 }
 
 /// What a file is, in `lang`.
-fn kind_label(kind: &str, lang: Lang) -> &str {
+/// What an input file is (`POI`, `demand`, …), in `lang`.
+pub fn kind_label(kind: &str, lang: Lang) -> &str {
     const ZH: [(&str, &str); 8] = [
         ("scenario", "情景文件"),
         ("OSM extract", "OSM 数据"),
@@ -207,8 +211,8 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             let mut items = String::new();
             for w in f.warnings.iter().take(SHOWN_WARNINGS) {
                 let _ = match lang {
-                    Lang::En => write!(items, "<li>line {}: {}</li>", w.line, esc(&w.message)),
-                    Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message)),
+                    Lang::En => write!(items, "<li>line {}: {}</li>", w.line, esc(&w.message.en())),
+                    Lang::Zh => write!(items, "<li>第{}行：{}</li>", w.line, esc(&w.message.zh())),
                 };
             }
             let rest = rows_not_shown(&f);
@@ -237,14 +241,14 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::RowProblem;
     use crate::places::import::RowWarnings;
 
-    fn warning(line: usize, message: &str, rows: usize) -> RowWarning {
+    fn warning(line: usize, message: RowProblem) -> RowWarning {
         RowWarning {
             path: "poi.csv".into(),
             line,
-            message: message.into(),
-            rows,
+            message,
         }
     }
 
@@ -255,18 +259,25 @@ mod tests {
     fn rows_skipped_is_the_count_the_warnings_carry() {
         let mut bad = RowWarnings::default();
         for line in 2..40 {
-            bad.push(warning(line, "unknown category 'x'", 1));
+            bad.push(warning(line, "unknown category 'x'".to_string().into()));
         }
         let mut warnings = vec![
             warning(
                 1,
-                "read as an Amap export (by its columns): coordinates in gcj02",
-                0,
+                RowProblem::ReadAsExport {
+                    baidu: false,
+                    crs: "gcj02".into(),
+                    profile: "gb50180".into(),
+                },
             ),
             warning(
                 7,
-                "25 rows of types without a category in profile gb50180 were skipped",
-                25,
+                RowProblem::UnmappedTypes {
+                    rows: 25,
+                    profile: "gb50180".into(),
+                    shown: "汽车服务 (25)".into(),
+                    more_types: 0,
+                },
             ),
         ];
         warnings.extend(bad.finish());

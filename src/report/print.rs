@@ -1,6 +1,8 @@
 //! The report's styles for the park maps' labels, the verdict and action list, the map beside
-//! its legend, and print: A4, one park per page, maps and tables never cut, the legend beside
-//! its map, layers hidden on screen hidden on paper too.
+//! its legend, and print: A4, one park per page (its bus-line table moved to an appendix
+//! printed after the parks), nothing wider than the page (Chromium would shrink every page to
+//! fit it), maps and tables never cut, the legend beside its map, layers hidden on screen
+//! hidden on paper too.
 
 /// Appended to the report's `<style>`.
 pub(super) const CSS: &str = "
@@ -29,5 +31,60 @@ th,td{padding:.3mm 1.5mm}table{margin:.5mm 0}.note{font-size:6.5pt;margin:.5mm 0
 .row{flex-wrap:nowrap;gap:3mm}svg.chart{width:55mm;height:auto}
 ol.actions{margin:.5mm 0}
 nav,.legend-item{cursor:auto}
+.map-block svg.map{max-height:84mm}
+table{font-size:6.5pt;line-height:1.15}th,td{padding:.15mm 1.2mm}th{white-space:normal}h3{margin:1mm 0 .3mm}
+ol.actions{columns:2;column-gap:4mm;font-size:6.8pt}
+table.lines td,table.lines th,table.inputs td{white-space:normal;overflow-wrap:anywhere}
+section.park table.lines,section.park table.lines+p.note{display:none}
+.print-only{display:block}
+section.appendix,section.inputs{break-before:page;page-break-before:always}
 }
+@media screen{.print-only{display:none}}
 ";
+
+/// In print, each park's page leaves out its bus-line table (a line may serve several parks,
+/// and a long table would push the park onto a second page); this appendix, printed after the
+/// parks and hidden on screen (where each park shows its own), lists them park by park.
+pub(super) fn bus_lines_appendix(
+    h: &mut String,
+    run: &crate::plan::PlanRun,
+    shown: &[&crate::places::Zone],
+    lang: super::html::Lang,
+) {
+    use std::fmt::Write;
+    let Ok(bus) = &run.bus else { return };
+    let parks = run.parks.as_ref().ok();
+    let mut body = String::new();
+    for zone in shown {
+        if !bus.parks.contains(&zone.id) || bus.no_line(zone.id).is_some() {
+            continue;
+        }
+        let lines: Vec<&crate::drt::lines::Line> = bus
+            .plan
+            .lines
+            .iter()
+            .filter(|l| l.parks.contains(&zone.id))
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            body,
+            "<h3>{} {}</h3>",
+            super::svg::escape(&zone.code),
+            super::svg::escape(&crate::lang::zone_name(zone, lang))
+        );
+        super::drt_html::lines_table(&mut body, bus, (parks, &lines), zone, lang);
+    }
+    if body.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<section class=\"appendix print-only\" id=\"appendix-lines\"><h2>{}</h2>{body}</section>",
+        lang.t(
+            "Appendix: reservation bus lines by park",
+            "附录：各园区预约公交线路明细"
+        )
+    );
+}

@@ -324,12 +324,13 @@ impl Session {
 
     /// The life circle, or why an edit of it is refused.
     fn life_circle_mut(&mut self) -> std::result::Result<&mut crate::plan::LifeCircle, EditError> {
+        let lang = self.lang;
         self.run
             .life_circle
             .as_mut()
             .map_err(|why| EditError::StageMissing {
                 stage: "life circle",
-                why: why.clone(),
+                why: why.text(lang),
             })
     }
 
@@ -489,7 +490,7 @@ impl Session {
             .as_ref()
             .map_err(|why| EditError::StageMissing {
                 stage: "parks",
-                why: why.clone(),
+                why: why.text(self.lang),
             })
     }
 

@@ -324,6 +324,7 @@ fn warning_classes(warnings: &[lifecircle::places::import::RowWarning]) -> Strin
         .iter()
         .map(|w| {
             w.message
+                .en()
                 .chars()
                 .filter(|c| !c.is_ascii_digit())
                 .take(40)

@@ -18,7 +18,7 @@ use geo::{Coord, InteriorPoint};
 use lifecircle::graph::{EdgeId, GraphOptions, Mode, build_graph};
 use lifecircle::osm::{AreaKind, OsmExtract};
 use lifecircle::places::crs::{Crs, from_wgs84};
-use lifecircle::places::datum::{DatumContext, GivenPoint, check_datum, clearly_better};
+use lifecircle::places::datum::{DatumContext, GivenPoint, PointKind, check_datum, clearly_better};
 
 /// A small fixed-seed generator (xorshift), so that runs repeat.
 struct Rng(u64);
@@ -46,7 +46,12 @@ fn main() -> anyhow::Result<()> {
     let outlines = std::env::args().nth(2).is_some_and(|a| a == "outlines");
     let extract = OsmExtract::from_pbf(&pbf)?;
     let graph = build_graph(&extract, &GraphOptions::default())?;
-    let context = DatumContext::new(&extract, &graph);
+    let kind = if outlines {
+        PointKind::Outlines
+    } else {
+        PointKind::Places
+    };
+    let context = DatumContext::new(&extract, &graph, kind);
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let truth = if outlines {
         outline_vertices(&extract)
@@ -98,7 +103,11 @@ fn main() -> anyhow::Result<()> {
                         e[0].in_buildings,
                         e[1].in_buildings,
                         e[2].in_buildings,
-                        if verdict.starts_with(file_crs.name()) { "OK" } else { "MISS" },
+                        if verdict.starts_with(file_crs.name()) {
+                            "OK"
+                        } else {
+                            "MISS"
+                        },
                     );
                     let _ = truth_vs_wgs;
                 }

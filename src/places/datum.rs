@@ -25,14 +25,18 @@
 //! ones 2–4 times as far.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
-use super::crs::{Crs, to_wgs84};
-use super::import::thousands;
+use super::crs::{Crs, from_wgs84, to_wgs84};
+use super::demand::{Booking, DEMAND_CRS_OPTION};
+use super::import::{PARKS_CRS_OPTION, POI_CRS_OPTION, PoiFile, RowWarning, invalid, thousands};
 use super::misplaced::CrsOption;
+use super::{Amenity, Zones};
+use crate::error::Result;
 use crate::geom::{haversine_m, multipolygon_contains};
 use crate::graph::{Mode, RoadGraph};
 use crate::osm::{AreaKind, OsmExtract};
@@ -80,8 +84,9 @@ pub struct DatumContext<'a> {
 }
 
 impl<'a> DatumContext<'a> {
-    /// Indexes the named points of interest, bus stops and buildings of `extract` by name.
-    pub fn new(extract: &'a OsmExtract, graph: &'a RoadGraph) -> Self {
+    /// Indexes the named points of interest, bus stops and buildings of `extract` by name,
+    /// and (for [`PointKind::Places`]) the buildings' outlines.
+    pub fn new(extract: &'a OsmExtract, graph: &'a RoadGraph, kind: PointKind) -> Self {
         let mut names: HashMap<&'a str, Vec<Coord>> = HashMap::new();
         let mut add = |name: Option<&'a str>, at: Coord| {
             if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -98,6 +103,9 @@ impl<'a> DatumContext<'a> {
         for a in extract.areas_of(AreaKind::Building) {
             if let (Some(n), Some(p)) = (a.tags.name(), a.polygon.interior_point()) {
                 add(Some(n), p.0);
+            }
+            if kind == PointKind::Outlines {
+                continue;
             }
             if let Some(r) = a.polygon.bounding_rect() {
                 let (lo, hi) = (r.min(), r.max());
@@ -129,10 +137,7 @@ impl<'a> DatumContext<'a> {
             .count();
         road_m.sort_by(f64::total_cmp);
         let median_road_m = road_m.get(road_m.len() / 2).copied().unwrap_or(ROAD_CAP_M);
-        let name_matches = points
-            .iter()
-            .filter(|p| self.matches_name(p, crs))
-            .count();
+        let name_matches = points.iter().filter(|p| self.matches_name(p, crs)).count();
         Evidence {
             crs,
             points: points.len(),
@@ -229,6 +234,14 @@ impl DatumMismatch {
             g.median_road_m,
             thousands(g.points)
         );
+        if b.in_buildings > 0 || g.in_buildings > 0 {
+            s.push_str(&format!(
+                ", {} of {} inside an OSM building instead of {}",
+                thousands(b.in_buildings),
+                thousands(b.sampled),
+                thousands(g.in_buildings)
+            ));
+        }
         if b.name_matches > 0 || g.name_matches > 0 {
             s.push_str(&format!(
                 ", and {} named points match OSM features within {NAME_MATCH_M:.0} m instead of {}",
@@ -294,5 +307,152 @@ fn label(crs: Crs) -> &'static str {
         Crs::Wgs84 => "WGS-84",
         Crs::Gcj02 => "GCJ-02 (Amap/Tencent)",
         Crs::Bd09 => "BD-09 (Baidu)",
+    }
+}
+
+/// What a file's points are: places (shops, homes: on streets, often in buildings) or the
+/// vertices of outlines (parks: along streets, not inside buildings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointKind {
+    /// Facilities, homes, bookings.
+    Places,
+    /// Outline vertices: the building evidence does not apply.
+    Outlines,
+}
+
+/// The datum check of one file: an error when its datum was assumed (`given` false) and
+/// another fits clearly better; a note when it was given (the planner decided); `None` else.
+///
+/// # Errors
+/// [`crate::Error::InvalidValue`] naming the file, the evidence and the flag to pass.
+pub fn check_file(
+    context: &DatumContext<'_>,
+    path: &Path,
+    points: &[GivenPoint<'_>],
+    crs: Crs,
+    given: bool,
+    option: CrsOption,
+) -> Result<Option<String>> {
+    match check_datum(context, points, crs) {
+        None => Ok(None),
+        Some(m) if given => Ok(Some(m.note(option))),
+        Some(m) => Err(invalid(path, m.refusal(option))),
+    }
+}
+
+/// WGS-84 locations back to the file's own coordinates, with their names.
+fn given_points<'a>(
+    located: impl Iterator<Item = (Coord, Option<&'a str>)>,
+    crs: Crs,
+) -> Vec<GivenPoint<'a>> {
+    located
+        .map(|(c, name)| {
+            let raw = from_wgs84(crs, c);
+            GivenPoint {
+                lon: raw.x,
+                lat: raw.y,
+                name,
+            }
+        })
+        .collect()
+}
+
+/// Checks a POI file's datum ([`check_file`]); a note goes to its warnings (line 1).
+/// `given`: the CRS came from `--poi-crs` / `[life_circle] poi_crs`, not the file's kind.
+///
+/// # Errors
+/// As [`check_file`].
+pub fn check_poi_file(
+    context: &DatumContext<'_>,
+    path: &Path,
+    file: &mut PoiFile,
+    given: bool,
+) -> Result<()> {
+    let points = given_points(
+        file.amenities
+            .iter()
+            .map(|a: &Amenity| (a.location, a.name.as_deref())),
+        file.input.crs,
+    );
+    if let Some(note) = check_file(
+        context,
+        path,
+        &points,
+        file.input.crs,
+        given,
+        POI_CRS_OPTION,
+    )? {
+        file.warnings.insert(0, file_note(path, note));
+    }
+    Ok(())
+}
+
+/// Checks the datum of parks read from a file, by their outline vertices ([`check_file`]);
+/// a note goes to the parks' notes. `context` is made for [`PointKind::Outlines`].
+///
+/// # Errors
+/// As [`check_file`].
+pub fn check_parks(
+    context: &DatumContext<'_>,
+    path: &Path,
+    parks: &mut Zones,
+    crs: Crs,
+    given: bool,
+) -> Result<()> {
+    let vertices = parks.zones.iter().flat_map(|z| {
+        z.polygon
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.iter().map(|&c| (c, None)))
+    });
+    let points = given_points(vertices, crs);
+    if let Some(note) = check_file(context, path, &points, crs, given, PARKS_CRS_OPTION)? {
+        parks.notes.push(format!("{}: {note}", path.display()));
+    }
+    Ok(())
+}
+
+/// [`check_parks`] for parks read from `path` (none: OSM's own parks, nothing to check),
+/// with a context of its own ([`PointKind::Outlines`]).
+///
+/// # Errors
+/// As [`check_file`].
+pub fn checked_parks(
+    extract: &OsmExtract,
+    graph: &RoadGraph,
+    path: Option<&Path>,
+    mut parks: Zones,
+    crs: Crs,
+    given: bool,
+) -> Result<Zones> {
+    if let Some(path) = path {
+        let context = DatumContext::new(extract, graph, PointKind::Outlines);
+        check_parks(&context, path, &mut parks, crs, given)?;
+    }
+    Ok(parks)
+}
+
+/// Checks a booking file's datum by its homes ([`check_file`]); a note is returned as a
+/// warning (line 1).
+///
+/// # Errors
+/// As [`check_file`].
+pub fn check_bookings(
+    context: &DatumContext<'_>,
+    path: &Path,
+    bookings: &[Booking],
+    crs: Crs,
+    given: bool,
+) -> Result<Option<RowWarning>> {
+    let points = given_points(bookings.iter().map(|b| (b.location, None)), crs);
+    let note = check_file(context, path, &points, crs, given, DEMAND_CRS_OPTION)?;
+    Ok(note.map(|n| file_note(path, n)))
+}
+
+fn file_note(path: &Path, message: String) -> RowWarning {
+    RowWarning {
+        path: path.display().to_string(),
+        line: 1,
+        message,
     }
 }

@@ -456,3 +456,67 @@ fn file_note(path: &Path, message: String) -> RowWarning {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(median_road_m: f64, name_matches: usize, in_buildings: usize) -> Evidence {
+        Evidence {
+            crs: Crs::Wgs84,
+            points: 100,
+            sampled: 100,
+            median_road_m,
+            name_matches,
+            in_buildings,
+        }
+    }
+
+    #[test]
+    fn roads_decide_only_with_a_clear_ratio_and_gap() {
+        let given = evidence(40.0, 0, 10);
+        assert!(clearly_better(&evidence(20.0, 0, 10), &given));
+        // 0.75 of the given median: not clear.
+        assert!(!clearly_better(&evidence(30.0, 0, 10), &given));
+        // Half, but only 10 m shorter: not clear.
+        assert!(!clearly_better(
+            &evidence(10.0, 0, 10),
+            &evidence(20.0, 0, 10)
+        ));
+        // Fewer names than as given: the roads alone do not overrule them.
+        assert!(!clearly_better(
+            &evidence(20.0, 0, 10),
+            &evidence(40.0, 3, 10)
+        ));
+    }
+
+    #[test]
+    fn names_and_buildings_decide_unless_the_roads_say_the_opposite() {
+        let given = evidence(30.0, 1, 10);
+        assert!(clearly_better(&evidence(30.0, 6, 10), &given));
+        assert!(
+            !clearly_better(&evidence(30.0, 5, 10), &given),
+            "5 < 3 × (1 + 1)"
+        );
+        assert!(
+            !clearly_better(&evidence(60.0, 6, 10), &given),
+            "roads twice as far"
+        );
+        assert!(clearly_better(&evidence(30.0, 1, 30), &given));
+        assert!(
+            !clearly_better(&evidence(30.0, 1, 19), &given),
+            "less than twice"
+        );
+        assert!(
+            !clearly_better(&evidence(60.0, 1, 30), &given),
+            "roads twice as far"
+        );
+    }
+
+    #[test]
+    fn too_few_points_say_nothing() {
+        let mut given = evidence(100.0, 0, 0);
+        given.points = MIN_POINTS - 1;
+        assert!(!clearly_better(&evidence(5.0, 19, 19), &given));
+    }
+}

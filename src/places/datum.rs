@@ -21,8 +21,9 @@
 //!
 //! The thresholds come from shifting OSM's own features of Nanjing (Xinjiekou) and Shanghai
 //! by the public GCJ-02 and BD-09 formulas (`examples/datum_experiment.rs`; the figures are in
-//! the session note): true positions sit a median 20–60 m from the mapped streets, shifted
-//! ones 2–4 times as far.
+//! the session note). On Nanjing the roads alone separate BD-09 but not GCJ-02 (its ~500 m
+//! shift runs along the main streets: medians 26 vs 25 m); the names (all vs none) and the
+//! share inside buildings (about 60 % vs 17 %) do. No WGS-84 sample was ever called wrong.
 
 use std::collections::HashMap;
 use std::path::Path;

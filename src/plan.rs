@@ -22,6 +22,7 @@ use crate::graph::{Mode, RoadGraph, build_graph};
 use crate::lang::{RiderReason, RowProblem, StageFailure};
 use crate::osm::OsmExtract;
 use crate::places::crs::Crs;
+use crate::places::datum::{self, DatumContext, PointKind};
 use crate::places::demand::{Booking, GivenColumns, read_demand_file};
 use crate::places::import::{self, FileRead, RowWarning};
 use crate::places::residents::{self, ResidentOptions, Residents};
@@ -231,6 +232,16 @@ fn load_region(
         scenario.region.parks.as_deref().map(|p| (p, parks_crs)),
         &ParkOptions::default(),
     )
+    .and_then(|z| {
+        datum::checked_parks(
+            &extract,
+            &graph,
+            scenario.region.parks.as_deref(),
+            z,
+            parks_crs,
+            scenario.crs_given()[0],
+        )
+    })
     .map_err(|e| StageFailure::from_error(&e));
     if scenario.bus.enabled
         && let Ok(parks) = &parks
@@ -353,7 +364,11 @@ fn bus_stage(
     let mut file: Option<(FileRead, GivenColumns)> = None;
     let (selected, bookings, skipped, samples) = match &scenario.bus.demand {
         Some(path) => {
-            let s = supplied_bookings(scenario, path, demand_crs, parks, region.extract.bbox)?;
+            let mut s = supplied_bookings(scenario, path, demand_crs, parks, region.extract.bbox)?;
+            let context = DatumContext::new(region.extract, region.graph, PointKind::Places);
+            let given = scenario.crs_given()[1];
+            let note = datum::check_bookings(&context, path, &s.bookings, demand_crs, given);
+            s.skipped.splice(0..0, note.map_err(|e| e.to_string())?);
             file = Some((s.input, s.given));
             (s.selected, s.bookings, s.skipped, Vec::new())
         }
@@ -628,7 +643,7 @@ fn life_circle(
     let mut warnings = Vec::new();
     let mut inputs = Vec::new();
     for path in &lc.poi {
-        let file = import::read_pois_file(
+        let mut file = import::read_pois_file(
             path,
             poi_crs,
             &profile,
@@ -636,6 +651,9 @@ fn life_circle(
             amenities.len() as u32,
         )
         .map_err(|e| e.to_string())?;
+        let context = DatumContext::new(extract, graph, PointKind::Places);
+        datum::check_poi_file(&context, path, &mut file, poi_crs.is_some())
+            .map_err(|e| e.to_string())?;
         amenities.extend(file.amenities);
         warnings.extend(file.warnings);
         inputs.push(file.input);

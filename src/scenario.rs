@@ -44,7 +44,8 @@ pub struct RegionConfig {
     pub pbf: Option<PathBuf>,
     /// Park outlines (GeoJSON) instead of landuse=industrial areas.
     pub parks: Option<PathBuf>,
-    /// Their coordinate system: wgs84, gcj02 (drawn on Amap or Tencent) or bd09 (Baidu).
+    /// Their coordinate system: wgs84, gcj02 (drawn on Amap or Tencent) or bd09 (Baidu);
+    /// `auto` (the default): WGS-84, checked against the map (`places::datum`).
     pub parks_crs: String,
     /// Walking speed, km/h.
     pub walk_kmh: f64,
@@ -119,7 +120,8 @@ pub struct BusConfig {
     pub enabled: bool,
     /// Bookings or worker homes (CSV: lon, lat, park, arrive_by, count).
     pub demand: Option<PathBuf>,
-    /// Its coordinate system.
+    /// Its coordinate system; `auto` (the default): WGS-84, checked against the map
+    /// (`places::datum`).
     pub demand_crs: String,
     /// Parks to plan for (codes or names); empty: the `max_parks` largest.
     pub parks: Vec<String>,
@@ -186,7 +188,7 @@ impl Default for RegionConfig {
         RegionConfig {
             pbf: None,
             parks: None,
-            parks_crs: "wgs84".into(),
+            parks_crs: "auto".into(),
             walk_kmh: g.walk_kmh,
             bike_kmh: g.bike_kmh,
             ebike_kmh: g.ebike_kmh,
@@ -237,7 +239,7 @@ impl Default for BusConfig {
         BusConfig {
             enabled: true,
             demand: None,
-            demand_crs: "wgs84".into(),
+            demand_crs: "auto".into(),
             parks: Vec::new(),
             max_parks: 3,
             workers: 200,
@@ -657,15 +659,27 @@ impl Scenario {
     }
 
     fn crs(&self, value: &str, key: &'static str) -> Result<Crs> {
+        if is_auto(value) {
+            return Ok(Crs::Wgs84);
+        }
         value
             .parse::<Crs>()
-            .map_err(|_| invalid(key, value, "wgs84, gcj02 or bd09"))
+            .map_err(|_| invalid(key, value, "auto, wgs84, gcj02 or bd09"))
+    }
+
+    /// Whether the parks' and the demand file's CRS were given (not `auto`): a file whose
+    /// datum was assumed is refused when another fits clearly better (`places::datum`).
+    pub fn crs_given(&self) -> [bool; 2] {
+        [
+            !is_auto(&self.region.parks_crs),
+            !is_auto(&self.bus.demand_crs),
+        ]
     }
 
     /// The POI files' coordinate system; `None` for `auto` (each file's own).
     pub fn poi_crs(&self) -> Result<Option<Crs>> {
         let value = &self.life_circle.poi_crs;
-        if value.trim().eq_ignore_ascii_case("auto") {
+        if is_auto(value) {
             return Ok(None);
         }
         value
@@ -742,6 +756,11 @@ impl Scenario {
             area_density_per_ha: self.commute.area_density_per_ha,
         }
     }
+}
+
+/// `auto`: the CRS is assumed, not given.
+fn is_auto(value: &str) -> bool {
+    value.trim().eq_ignore_ascii_case("auto")
 }
 
 #[cfg(test)]

@@ -250,9 +250,9 @@ pub struct DrtArgs {
     /// Bookings or worker homes: CSV with lon, lat, park, arrive_by (HH:MM), optional count.
     #[arg(long, value_name = "FILE.csv")]
     pub demand: Option<PathBuf>,
-    /// Coordinate system of --demand.
-    #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
-    pub demand_crs: Crs,
+    /// Coordinate system of --demand (default: WGS-84, checked against the map).
+    #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+    pub demand_crs: Option<Crs>,
     /// Without --demand: synthetic workers per park, drawn from residents outside the
     /// target by every existing mode but the car.
     #[arg(long, default_value_t = 200, conflicts_with = "demand")]

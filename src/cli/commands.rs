@@ -380,7 +380,7 @@ fn drt_scenario(args: DrtArgs, lang: Option<String>) -> Scenario {
         bus: BusConfig {
             enabled: true,
             demand,
-            demand_crs: demand_crs.name().to_string(),
+            demand_crs: demand_crs.map_or("auto", Crs::name).to_string(),
             max_parks: if only_parks.is_empty() { usize::MAX } else { 0 },
             parks: only_parks,
             workers,

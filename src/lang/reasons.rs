@@ -89,6 +89,9 @@ pub enum RowProblem {
         /// Rows not listed.
         rows: usize,
     },
+    /// A note on the whole file that skips no row (e.g. the datum check's evidence for a
+    /// coordinate system the planner gave): its English text.
+    FileNote(String),
     /// A problem without a key of its own yet: its English text.
     Other(String),
 }
@@ -148,7 +151,7 @@ impl RowProblem {
                 "… and {} more rows like this (from this line on)",
                 thousands(*rows)
             ),
-            RowProblem::Other(text) => text.clone(),
+            RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
         }
     }
 
@@ -201,7 +204,7 @@ impl RowProblem {
             RowProblem::MoreLikeThis { rows } => {
                 format!("……自此行起另有 {} 行同类问题", thousands(*rows))
             }
-            RowProblem::Other(text) => text.clone(),
+            RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
         }
     }
 
@@ -218,7 +221,7 @@ impl RowProblem {
     pub fn rows(&self) -> usize {
         match self {
             RowProblem::MoreLikeThis { rows } | RowProblem::UnmappedTypes { rows, .. } => *rows,
-            RowProblem::ReadAsExport { .. } => 0,
+            RowProblem::ReadAsExport { .. } | RowProblem::FileNote(_) => 0,
             _ => 1,
         }
     }

@@ -10,6 +10,7 @@
 //! (`import::read_pois`).
 
 pub mod crs;
+pub mod datum;
 pub mod demand;
 pub mod districts;
 pub mod import;

@@ -88,7 +88,8 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         let read = run.parks.as_ref().map_or(0, |z| {
             z.zones.iter().filter(|z| from_file(&z.source, &p)).count()
         });
-        files.push(file("parks", path, &s.region.parks_crs, read, Vec::new()));
+        let crs = s.crs_of().map_or("wgs84", |[parks, ..]| parks.name());
+        files.push(file("parks", path, crs, read, Vec::new()));
     }
     if let Ok(lc) = &run.life_circle {
         if !crate::places::profile::EMBEDDED

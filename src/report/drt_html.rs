@@ -304,7 +304,7 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
     let _ = writeln!(
         h,
         "</tbody></table>\n<p class=\"note\">{} {}{}</p>",
-        esc(&today.source),
+        esc(&crate::lang::transit_source(&today.source, lang)),
         tr(
             lang,
             "— today's lines with a stop within walking distance of the park, running in the commute window: departures = window ÷ headway (GTFS: the timetable's; OSM relations: their interval tag, else 15 min — an assumption) morning and evening, km = departures × stop-to-stop distance × the detour factor, vehicles = trip time ÷ headway, each a full-size bus at the same [cost] prices; workers carried = the same workers whom the bus gets there within 60 min and quicker than walking. These lines also carry other passengers. ",

@@ -1,5 +1,6 @@
 // lifecircle serve: the what-if page. Plain JavaScript over Leaflet's canvas renderer (no
-// WebGL, no build step). Talks only to the server that sent it (/api/*, see SERVE_CONTRACT.md).
+// WebGL, no build step). Talks only to the server that sent it (/api/*: the README,
+// "What-if in the browser").
 'use strict';
 
 // ---- UI strings: one table per language, keyed by message id -------------------------------

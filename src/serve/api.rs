@@ -1,4 +1,4 @@
-//! The routes of `lifecircle serve`: the JSON API of SERVE_CONTRACT.md and the embedded page.
+//! The routes of `lifecircle serve`: the JSON API (README, "What-if in the browser") and the embedded page.
 //!
 //! Every request body is checked here before the engine sees it: JSON (a parse error names the
 //! field it is in), an object with exactly the fields of its route, longitudes and latitudes

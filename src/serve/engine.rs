@@ -47,7 +47,7 @@ impl ApiError {
 }
 
 /// The scenario being edited, as the server drives it. Every method that changes it is atomic:
-/// on `Err` nothing changed. Summaries and layers are the JSON of the API (SERVE_CONTRACT).
+/// on `Err` nothing changed. Summaries and layers are the JSON of the API (README, "What-if in the browser").
 pub trait Engine: Send {
     /// The summary: baseline beside edited figures, undo/redo state, `version`.
     fn summary(&self) -> Value;

@@ -1,5 +1,5 @@
-//! A WebDriver client for Debian's chromium through chromedriver (the same as
-//! `tests/browser.rs`), for the `serve` browser test: every HTTP call has a timeout, and the
+//! A WebDriver client for Debian's chromium through chromedriver (the one
+//! `tests/browser.rs` and `tests/serve_browser.rs` use): every HTTP call has a timeout, and the
 //! driver's process group is killed when the `Browser` is dropped.
 
 use std::io::{Read, Write};

@@ -300,7 +300,7 @@ fn commute_stage(
             region.areas,
             region.graph,
             scenario.commute.population.as_deref(),
-            population_crs,
+            (population_crs, scenario.crs_given()[2]),
             &scenario.resident_options(),
             scenario.commute.residents_total,
         )
@@ -740,7 +740,7 @@ fn load_residents(
     areas: &Zones,
     graph: &RoadGraph,
     population: Option<&std::path::Path>,
-    crs: Crs,
+    (crs, crs_given): (Crs, bool),
     options: &ResidentOptions,
     total: Option<f64>,
 ) -> Result<(Residents, Vec<String>, Vec<RowWarning>)> {
@@ -755,7 +755,11 @@ fn load_residents(
         ));
     }
     if let Some(path) = population {
-        let (r, w, input) = residents::read_population_file(path, crs, areas, extract.bbox)?;
+        let (r, mut w, input) = residents::read_population_file(path, crs, areas, extract.bbox)?;
+        let context = DatumContext::new(extract, graph, PointKind::Places);
+        if let Some(note) = datum::check_population(&context, path, &r, crs, crs_given)? {
+            w.insert(0, note);
+        }
         let mut notes: Vec<String> = std::iter::once(input.to_string())
             .chain(w.iter().map(ToString::to_string))
             .collect();

@@ -223,7 +223,7 @@ impl Default for CommuteConfig {
                 .map(String::from)
                 .to_vec(),
             population: None,
-            population_crs: "wgs84".into(),
+            population_crs: "auto".into(),
             persons_per_m2: r.persons_per_m2,
             levels: r.default_levels,
             area_density_per_ha: r.area_density_per_ha,
@@ -667,12 +667,13 @@ impl Scenario {
             .map_err(|_| invalid(key, value, "auto, wgs84, gcj02 or bd09"))
     }
 
-    /// Whether the parks' and the demand file's CRS were given (not `auto`): a file whose
+    /// Whether the parks', the demand file's and the population file's CRS were given (not `auto`): a file whose
     /// datum was assumed is refused when another fits clearly better (`places::datum`).
-    pub fn crs_given(&self) -> [bool; 2] {
+    pub fn crs_given(&self) -> [bool; 3] {
         [
             !is_auto(&self.region.parks_crs),
             !is_auto(&self.bus.demand_crs),
+            !is_auto(&self.commute.population_crs),
         ]
     }
 

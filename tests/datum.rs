@@ -201,3 +201,40 @@ fn a_bd09_booking_list_is_refused_without_demand_crs() {
     assert!(!stderr.contains("look like"), "{stderr}");
     assert_ne!(code, Some(2), "{stderr}");
 }
+
+/// A population table (经度,纬度,人口) of GCJ-02 points read as WGS-84: refused naming
+/// `--population-crs`; the same points in WGS-84 are read without complaint.
+#[test]
+fn a_gcj02_population_table_is_refused_without_population_crs() {
+    let Some(pbf) = nanjing() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let parks = fixture("xinjiekou_parks_gcj02.geojson");
+    let commute = |population: &str, out: &str| {
+        let out = dir.path().join(out);
+        let o = lifecircle(&[
+            "commute",
+            &pbf,
+            "--parks",
+            &parks,
+            "--parks-crs",
+            "gcj02",
+            "--population",
+            &fixture(population),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        (o.status.code(), stderr)
+    };
+    let (code, stderr) = commute("xinjiekou_population_gcj02.csv", "a");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("xinjiekou_population_gcj02.csv")
+            && stderr.contains("look like GCJ-02 (Amap/Tencent) read as WGS-84")
+            && stderr.contains("Pass --population-crs gcj02"),
+        "{stderr}"
+    );
+    let (code, stderr) = commute("xinjiekou_population_wgs84.csv", "b");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("look like"), "{stderr}");
+}

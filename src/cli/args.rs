@@ -54,9 +54,9 @@ pub struct PopulationArgs {
     /// Scale the estimate to this known population (its distribution is kept).
     #[arg(long, value_name = "N")]
     pub residents_total: Option<f64>,
-    /// Coordinate system of --population.
-    #[arg(long, default_value = "wgs84", value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
-    pub population_crs: Crs,
+    /// Coordinate system of --population (default: WGS-84, checked against the map).
+    #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+    pub population_crs: Option<Crs>,
 }
 
 /// Where the existing bus lines come from.

@@ -552,7 +552,10 @@ fn commute_config(
         minutes,
         modes: modes.iter().map(|m| m.name().to_string()).collect(),
         population: population.population,
-        population_crs: population.population_crs.name().to_string(),
+        population_crs: population
+            .population_crs
+            .map_or("auto", Crs::name)
+            .to_string(),
         persons_per_m2: population.persons_per_m2,
         levels: population.levels,
         area_density_per_ha: population.area_density,

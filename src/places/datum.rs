@@ -36,6 +36,7 @@ use super::crs::{Crs, from_wgs84, to_wgs84};
 use super::demand::{Booking, DEMAND_CRS_OPTION};
 use super::import::{PARKS_CRS_OPTION, POI_CRS_OPTION, PoiFile, RowWarning, invalid, thousands};
 use super::misplaced::CrsOption;
+use super::residents::{POPULATION_CRS_OPTION, ResidentUnit, Residents};
 use super::{Amenity, Zones};
 use crate::error::Result;
 use crate::geom::{haversine_m, multipolygon_contains};
@@ -447,6 +448,34 @@ pub fn check_bookings(
 ) -> Result<Option<RowWarning>> {
     let points = given_points(bookings.iter().map(|b| (b.location, None)), crs);
     let note = check_file(context, path, &points, crs, given, DEMAND_CRS_OPTION)?;
+    Ok(note.map(|n| file_note(path, n)))
+}
+
+/// Checks a population file's datum by its points ([`check_file`]): rows with a point, not the
+/// districts drawn as polygons (their interior points say nothing about roads). A note is
+/// returned as a warning (line 1).
+///
+/// # Errors
+/// As [`check_file`].
+pub fn check_population(
+    context: &DatumContext<'_>,
+    path: &Path,
+    residents: &Residents,
+    crs: Crs,
+    given: bool,
+) -> Result<Option<RowWarning>> {
+    let drawn = |u: &ResidentUnit| {
+        u.district
+            .and_then(|d| residents.districts.get(d.0 as usize))
+            .is_some_and(|d| d.polygon.is_some())
+    };
+    let located = residents
+        .units
+        .iter()
+        .filter(|u| !drawn(u))
+        .map(|u| (u.location, None));
+    let points = given_points(located, crs);
+    let note = check_file(context, path, &points, crs, given, POPULATION_CRS_OPTION)?;
     Ok(note.map(|n| file_note(path, n)))
 }
 

@@ -127,13 +127,10 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
     }
     if let (Some(path), Ok(c)) = (&s.commute.population, &run.commute) {
         let w = c.population_warnings.clone();
-        files.push(file(
-            "population",
-            path,
-            &s.commute.population_crs,
-            c.residents.units.len(),
-            w,
-        ));
+        let crs = s
+            .crs_of()
+            .map_or("wgs84", |[_, population, _]| population.name());
+        files.push(file("population", path, crs, c.residents.units.len(), w));
     }
     if let Some(path) = &s.commute.gtfs {
         let lines = run.commute.as_ref().map_or(0, |c| c.report.transit_lines);

@@ -72,6 +72,7 @@ fn plan_in_chinese_prints_chinese_tables_aligned_by_display_width() {
         "工业区 1",
         "校验：早班通过",
         "已写入",
+        "年运营成本",
     ] {
         assert!(stdout.contains(heading), "{heading:?} missing:\n{stdout}");
     }
@@ -81,6 +82,8 @@ fn plan_in_chinese_prints_chinese_tables_aligned_by_display_width() {
         "wrote ",
         "best mode today",
         "park ",
+        " a year",
+        "per rider trip",
     ] {
         assert!(!stdout.contains(english), "{english:?} in:\n{stdout}");
     }
@@ -197,6 +200,7 @@ fn english_output_keeps_its_words_and_has_no_zero_workers_line() {
         out.to_str().unwrap(),
     ]));
     assert!(stdout.contains("Industrial area 1") && stdout.contains("checker: morning ok"));
+    assert!(stdout.contains(" a year, ") && stdout.contains(" per rider trip ("));
     assert!(!stdout.contains("0 workers cannot"), "{stdout}");
     let html = read(&out, "report.html");
     assert!(

@@ -528,7 +528,7 @@ fn print_drt_notes(plan: &LinePlan, lang: Lang) {
             "vehicle-km {km_m:.1} morning, {km_d:.1} a day; vehicle-hours {h_m:.1} morning; load factor {lf}"
         );
     }
-    println!("{}", plan.cost_summary());
+    println!("{}", cost_line(plan, zh));
     let ok = |feasible: bool| match (feasible, zh) {
         (true, false) => "ok",
         (false, false) => "FAILED",
@@ -557,4 +557,55 @@ fn print_drt_notes(plan: &LinePlan, lang: Lang) {
             s.requests, s.iterations, s.elapsed_s
         );
     }
+}
+
+/// One line: lines, vehicles, sizes, annual cost, cost and subsidy per rider trip, CO₂ against
+/// driving, and the fleet choice, in the run's language.
+fn cost_line(plan: &LinePlan, zh: bool) -> String {
+    if plan.lines.is_empty() {
+        return if zh {
+            "未规划公交线路，无成本".into()
+        } else {
+            "no bus lines planned, so no costs".into()
+        };
+    }
+    let c = &plan.cost;
+    let t = &c.total;
+    let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
+    let (lines, vehicles, seats) = (plan.lines.len(), plan.vehicles.len(), sizes.join("+"));
+    let cur = &c.options.currency;
+    let (year, per_trip) = (round(t.annual_cost, 0), round(t.cost_per_rider_trip, 2));
+    let (subsidy, fare) = (round(t.subsidy_per_rider_trip, 2), c.options.fare_yuan);
+    let (co2, car) = (
+        round(t.co2_g_per_rider_trip, 0),
+        round(t.car_co2_g_per_rider_trip, 0),
+    );
+    let mut s = if zh {
+        format!(
+            "{lines} 条线路，{vehicles} 辆车（{seats} 座）；年运营成本 {year:.0} {cur}，每人次 {per_trip:.2} {cur}（票价 {fare:.2} {cur} 后补贴 {subsidy:.2} {cur}）；每人次 CO₂ {co2:.0} 克（小汽车 {car:.0} 克）"
+        )
+    } else {
+        format!(
+            "{lines} lines, {vehicles} vehicles ({seats} seats); {year:.0} {cur} a year, {per_trip:.2} {cur} per rider trip ({subsidy:.2} {cur} subsidy after a {fare:.2} {cur} fare); CO₂ {co2:.0} g per rider trip (by car {car:.0} g)"
+        )
+    };
+    if let Some(a) = &c.alternative {
+        let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
+        let (other, alt) = (other.join("+"), round(a.cost_per_rider_trip, 2));
+        s += &match (zh, c.mixed_fleet_chosen) {
+            (false, true) => format!(
+                "; mixed fleet kept; the largest size alone, {other} seats: {alt:.2} {cur} per rider trip"
+            ),
+            (false, false) => format!(
+                "; mixed fleet not kept; the mix, {other} seats: {alt:.2} {cur} per rider trip"
+            ),
+            (true, true) => {
+                format!("；采用混合车型；仅用最大车型（{other} 座）每人次 {alt:.2} {cur}")
+            }
+            (true, false) => {
+                format!("；未采用混合车型；混合车型（{other} 座）每人次 {alt:.2} {cur}")
+            }
+        };
+    }
+    s
 }

@@ -1771,45 +1771,6 @@ fn kpis(
 }
 
 impl LinePlan {
-    /// One line for the terminal: lines, vehicles, sizes, annual cost, cost and subsidy per
-    /// rider trip, CO₂ against driving, and the fleet choice.
-    pub fn cost_summary(&self) -> String {
-        if self.lines.is_empty() {
-            return "no bus lines planned, so no costs".into();
-        }
-        let c = &self.cost;
-        let t = &c.total;
-        let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
-        let mut s = format!(
-            "{} lines, {} vehicles ({} seats); {:.0} {cur} a year, {:.2} {cur} per rider trip ({:.2} {cur} subsidy after a {:.2} {cur} fare); CO₂ {:.0} g per rider trip (by car {:.0} g)",
-            self.lines.len(),
-            self.vehicles.len(),
-            sizes.join("+"),
-            crate::report::round(t.annual_cost, 0),
-            crate::report::round(t.cost_per_rider_trip, 2),
-            crate::report::round(t.subsidy_per_rider_trip, 2),
-            c.options.fare_yuan,
-            crate::report::round(t.co2_g_per_rider_trip, 0),
-            crate::report::round(t.car_co2_g_per_rider_trip, 0),
-            cur = c.options.currency,
-        );
-        if let Some(a) = &c.alternative {
-            let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
-            s += &format!(
-                "; {} {} seats: {:.2} {} per rider trip",
-                if c.mixed_fleet_chosen {
-                    "mixed fleet kept; the largest size alone,"
-                } else {
-                    "mixed fleet not kept; the mix,"
-                },
-                other.join("+"),
-                crate::report::round(a.cost_per_rider_trip, 2),
-                c.options.currency
-            );
-        }
-        s
-    }
-
     /// Key figures of one park's riders and of the vehicles that serve it (a vehicle serving
     /// two parks counts for both; [`LinePlan::kpis`] counts it once).
     pub fn park_kpis(&self, park: ZoneId) -> Kpis {

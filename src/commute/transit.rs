@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::lines::{LineStop, TransitLine, TransitLines};
 use crate::graph::{Arc, EdgeId, Mode, RoadGraph, Snap, VertexId, compress};
-use crate::osm::{OsmExtract, OsmWayId, RouteStop};
+use crate::osm::{BusRoute, OsmExtract, OsmWayId, RouteStop};
 use crate::routing::{Direction, SearchGraph, SearchScratch, bounded_search, bounded_search_where};
 
 /// Settings of the bus layer.
@@ -169,7 +169,6 @@ pub fn osm_lines(
     graph: &RoadGraph,
     options: &TransitOptions,
 ) -> (TransitLines, OsmLineStats) {
-    let bus = graph.profile(Mode::Bus);
     let mut stats = OsmLineStats {
         relations: extract.bus_routes.len(),
         ..OsmLineStats::default()
@@ -216,12 +215,7 @@ pub fn osm_lines(
                 continue;
             }
             let own: HashSet<OsmWayId> = route.ways.iter().copied().collect();
-            let name = match (route.tags.get("ref"), route.tags.name()) {
-                (Some(r), Some(n)) => format!("{r} {n}"),
-                (Some(r), None) => r.to_string(),
-                (None, Some(n)) => n.to_string(),
-                (None, None) => format!("relation/{}", route.id),
-            };
+            let name = route_name(route);
             let headway_s = route
                 .tags
                 .get("interval")
@@ -248,39 +242,7 @@ pub fn osm_lines(
             };
             let mut piece = 1;
             for w in snapped.windows(2) {
-                let (from, to) = (w[0].1, w[1].1);
-                let target = to.seeds(graph, true);
-                let leg = |scratch: &mut SearchScratch, only_own: bool| {
-                    let seeds = from.seeds(graph, false);
-                    let limit = 3_600_000;
-                    if only_own {
-                        bounded_search_where(
-                            bus,
-                            Direction::Forward,
-                            &seeds,
-                            limit,
-                            scratch,
-                            |a| own.contains(&graph.edges[a.edge.index()].way),
-                        );
-                    } else {
-                        bounded_search(bus, Direction::Forward, &seeds, limit, scratch);
-                    }
-                    target
-                        .iter()
-                        .filter_map(|&(u, t)| scratch.time_ms(u).map(|x| x + t))
-                        .min()
-                };
-                let ms = match leg(&mut scratch, true) {
-                    Some(ms) => Some(ms),
-                    None => {
-                        let ms = leg(&mut scratch, false);
-                        if ms.is_some() {
-                            stats.legs_off_route += 1;
-                        }
-                        ms
-                    }
-                };
-                match ms {
+                match leg_ms(graph, &own, (w[0].1, w[1].1), &mut scratch, &mut stats) {
                     Some(ms) => {
                         part.ride_s.push(f64::from(ms) / 1000.0 + options.dwell_s);
                         part.stops.push(stop_of(w[1].0));
@@ -326,6 +288,49 @@ pub fn osm_lines(
         },
         stats,
     )
+}
+
+/// A line's name from its relation: `ref` and `name`, else either, else the relation id.
+fn route_name(route: &BusRoute) -> String {
+    match (route.tags.get("ref"), route.tags.name()) {
+        (Some(r), Some(n)) => format!("{r} {n}"),
+        (Some(r), None) => r.to_string(),
+        (None, Some(n)) => n.to_string(),
+        (None, None) => format!("relation/{}", route.id),
+    }
+}
+
+/// The bus ride between two snapped stops, ms: along the relation's own ways, else anywhere
+/// on the bus network (counted as a leg off the route); `None` when no bus path joins them.
+fn leg_ms(
+    graph: &RoadGraph,
+    own: &HashSet<OsmWayId>,
+    (from, to): (Snap, Snap),
+    scratch: &mut SearchScratch,
+    stats: &mut OsmLineStats,
+) -> Option<u32> {
+    let bus = graph.profile(Mode::Bus);
+    let target = to.seeds(graph, true);
+    let mut leg = |only_own: bool| {
+        let seeds = from.seeds(graph, false);
+        let limit = 3_600_000;
+        if only_own {
+            bounded_search_where(bus, Direction::Forward, &seeds, limit, scratch, |a| {
+                own.contains(&graph.edges[a.edge.index()].way)
+            });
+        } else {
+            bounded_search(bus, Direction::Forward, &seeds, limit, scratch);
+        }
+        target
+            .iter()
+            .filter_map(|&(u, t)| scratch.time_ms(u).map(|x| x + t))
+            .min()
+    };
+    leg(true).or_else(|| {
+        let ms = leg(false);
+        stats.legs_off_route += usize::from(ms.is_some());
+        ms
+    })
 }
 
 /// The walk network plus stops and lines, searchable like a road graph.

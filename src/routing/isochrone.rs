@@ -91,27 +91,75 @@ pub fn time_grid(
     limit_ms: u32,
     options: &IsochroneOptions,
 ) -> TimeGrid {
+    // Each vertex's least time, to sample an edge with both ends settled once.
+    let mut by_vertex: Vec<(u32, u32)> = settled.iter().map(|&(v, t)| (v.0, t)).collect();
+    by_vertex.sort_unstable();
+    by_vertex.dedup_by_key(|&mut (v, _)| v);
+    let time_of = |v: VertexId| {
+        by_vertex
+            .binary_search_by_key(&v.0, |&(w, _)| w)
+            .ok()
+            .map(|k| by_vertex[k].1)
+    };
+    let search = Search {
+        direction,
+        settled,
+        limit_ms,
+    };
+    grid_of_search(graph, mode, &search, time_of, extra, options)
+}
+
+/// A finished search: its direction, the vertices it settled with their times, its limit.
+struct Search<'a> {
+    direction: Direction,
+    settled: &'a [(VertexId, u32)],
+    limit_ms: u32,
+}
+
+/// [`time_grid`] with each settled vertex's least time given by `time_of` (`None` for a vertex
+/// the search did not settle).
+fn grid_of_search(
+    graph: &RoadGraph,
+    mode: Mode,
+    search: &Search,
+    time_of: impl Fn(VertexId) -> Option<u32>,
+    extra: &[(Coord, u32)],
+    options: &IsochroneOptions,
+) -> TimeGrid {
     let proj = graph.projection();
     let profile = graph.profile(mode);
-    let step = options.cell_m / 2.0;
-    let limit_s = f64::from(limit_ms) / 1000.0;
-    // Samples: (x, y, seconds).
-    let mut samples: Vec<(f64, f64, f64)> = extra
-        .iter()
-        .map(|&(c, t)| {
-            let [x, y] = proj.project(c);
-            (x, y, f64::from(t) / 1000.0)
-        })
-        .collect();
+    let arcs_of = |v: VertexId| match search.direction {
+        Direction::Forward => profile.out_arcs(v),
+        Direction::Reverse => profile.in_arcs(v),
+    };
+    let mut samples = Samples::new(options.cell_m / 2.0, f64::from(search.limit_ms) / 1000.0);
+    for &(c, t) in extra {
+        let [x, y] = proj.project(c);
+        samples.push(x, y, f64::from(t) / 1000.0);
+    }
     let mut pts: Vec<[f64; 2]> = Vec::new();
-    for &(v, t_ms) in settled {
-        let t0 = f64::from(t_ms) / 1000.0;
-        let arcs = match direction {
-            Direction::Forward => profile.out_arcs(v),
-            Direction::Reverse => profile.in_arcs(v),
-        };
-        for arc in arcs {
-            let edge = &graph.edges[arc.edge.index()];
+    for &(v, t_ms) in search.settled {
+        // A repeated entry with a larger time samples its edges alone, as every entry did.
+        let least = time_of(v) == Some(t_ms);
+        for arc in arcs_of(v) {
+            let w = arc.vertex;
+            // The same edge in the search's direction from its other end, if that end was
+            // settled: the edge is sampled once, from the end settled first, each point taking
+            // the earlier of the times through either end.
+            let other = (least && w != v)
+                .then(|| time_of(w))
+                .flatten()
+                .and_then(|t_w| {
+                    arcs_of(w)
+                        .iter()
+                        .find(|b| b.edge == arc.edge && b.vertex == v)
+                        .map(|b| (t_w, b.time_ms))
+                });
+            if let Some((t_w, _)) = other
+                && (t_w, w.0) < (t_ms, v.0)
+            {
+                continue;
+            }
             pts.clear();
             pts.extend(
                 graph
@@ -119,41 +167,76 @@ pub fn time_grid(
                     .iter()
                     .map(|&c| proj.project(c)),
             );
-            if edge.from != v {
+            if graph.edges[arc.edge.index()].from != v {
                 pts.reverse();
             }
-            let arc_s = f64::from(arc.time_ms) / 1000.0;
-            let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
-            let mut along = 0.0;
-            samples.push((pts[0][0], pts[0][1], t0));
-            for w in pts.windows(2) {
-                let seg = dist(w[0], w[1]);
-                let n = (seg / step).ceil().max(1.0) as usize;
-                for k in 1..=n {
-                    let f = k as f64 / n as f64;
-                    let d = along + f * seg;
-                    let t = if total > 0.0 {
-                        t0 + arc_s * d / total
-                    } else {
-                        t0
-                    };
-                    if t > limit_s {
-                        break;
-                    }
-                    samples.push((
-                        w[0][0] + f * (w[1][0] - w[0][0]),
-                        w[0][1] + f * (w[1][1] - w[0][1]),
-                        t,
-                    ));
-                }
-                along += seg;
-                if t0 + arc_s * along / total.max(f64::MIN_POSITIVE) > limit_s {
-                    break;
-                }
-            }
+            let ms_to_s = |ms: u32| f64::from(ms) / 1000.0;
+            let near = (ms_to_s(t_ms), ms_to_s(arc.time_ms));
+            samples.edge(&pts, near, other.map(|(t, a)| (ms_to_s(t), ms_to_s(a))));
         }
     }
-    splat(&samples, limit_s, options)
+    splat(&samples, options)
+}
+
+/// Points along the reached roads with their times, and their bounding box.
+struct Samples {
+    /// `(x, y, seconds)`.
+    points: Vec<(f64, f64, f64)>,
+    lo: [f64; 2],
+    hi: [f64; 2],
+    step_m: f64,
+    limit_s: f64,
+}
+
+impl Samples {
+    fn new(step_m: f64, limit_s: f64) -> Self {
+        Samples {
+            points: Vec::new(),
+            lo: [f64::MAX; 2],
+            hi: [f64::MIN; 2],
+            step_m,
+            limit_s,
+        }
+    }
+
+    fn push(&mut self, x: f64, y: f64, t: f64) {
+        self.lo = [self.lo[0].min(x), self.lo[1].min(y)];
+        self.hi = [self.hi[0].max(x), self.hi[1].max(y)];
+        self.points.push((x, y, t));
+    }
+
+    /// Samples an edge (`pts` from the near end to the far end) every half cell or closer:
+    /// `near` is the near end's time and the edge's time from it (seconds); `far`, when the
+    /// far end was settled too, the same from the far end. A point takes the earlier of the
+    /// two (time linear along the edge) and is kept within the limit.
+    fn edge(&mut self, pts: &[[f64; 2]], near: (f64, f64), far: Option<(f64, f64)>) {
+        let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+        let rate = |arc_s: f64| if total > 0.0 { arc_s / total } else { 0.0 };
+        let (t0, rate0) = (near.0, rate(near.1));
+        let (t1, rate1) = far.map_or((f64::INFINITY, 0.0), |(t, arc_s)| (t, rate(arc_s)));
+        self.push(pts[0][0], pts[0][1], t0.min(t1 + rate1 * total));
+        let mut along = 0.0;
+        for w in pts.windows(2) {
+            let seg = dist(w[0], w[1]);
+            let n = (seg / self.step_m).ceil().max(1.0) as usize;
+            let inv_n = 1.0 / n as f64;
+            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+            for k in 1..=n {
+                let f = k as f64 * inv_n;
+                let d = along + f * seg;
+                let t = (t0 + rate0 * d).min(t1 + rate1 * (total - d));
+                if t > self.limit_s {
+                    if far.is_none() {
+                        // Times only grow from here.
+                        return;
+                    }
+                    continue;
+                }
+                self.push(w[0][0] + f * dx, w[0][1] + f * dy, t);
+            }
+            along += seg;
+        }
+    }
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -167,15 +250,11 @@ fn nearest_index(x: f64) -> usize {
     if x - i as f64 >= 0.5 { i + 1 } else { i }
 }
 
-fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) -> TimeGrid {
+fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
     let cell = options.cell_m;
     let cap = options.off_network_cap_m;
-    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-    for &(x, y, _) in samples {
-        lo = [lo[0].min(x), lo[1].min(y)];
-        hi = [hi[0].max(x), hi[1].max(y)];
-    }
-    if samples.is_empty() {
+    let (lo, hi) = (samples.lo, samples.hi);
+    if samples.points.is_empty() {
         return TimeGrid {
             origin: [0.0, 0.0],
             cell_m: cell,
@@ -194,59 +273,18 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
     let nx = ((hi[0] + margin - origin[0]) / cell).ceil() as usize + 1;
     let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
     let mut time_s = vec![UNREACHED_S; nx * ny];
-    // Off-network metres behind each cell's time.
-    let mut off_m = vec![0.0f64; nx * ny];
-    for &(x, y, t) in samples {
-        let i = nearest_index((x - origin[0]) / cell);
-        let j = nearest_index((y - origin[1]) / cell);
+    let inv_cell = 1.0 / cell;
+    for &(x, y, t) in &samples.points {
+        let i = nearest_index((x - origin[0]) * inv_cell);
+        let j = nearest_index((y - origin[1]) * inv_cell);
         let slot = &mut time_s[j * nx + i];
         // A cell counts as reached when the road through it is.
         if t < *slot {
             *slot = t;
         }
     }
-    // Spread off the network: a two-pass chamfer distance transform (8 neighbours, steps of
-    // one cell and one diagonal), stopping at the off-network cap.
     let speed = options.off_network_mps;
-    let steps = [
-        (cell, cell / speed),
-        (
-            cell * std::f64::consts::SQRT_2,
-            cell * std::f64::consts::SQRT_2 / speed,
-        ),
-    ];
-    let mut relax = |i: usize, j: usize, di: isize, dj: isize, diagonal: usize| {
-        let (ni, nj) = (i as isize + di, j as isize + dj);
-        if ni < 0 || nj < 0 || ni >= nx as isize || nj >= ny as isize {
-            return;
-        }
-        let (from, to) = (nj as usize * nx + ni as usize, j * nx + i);
-        let (step_m, step_s) = steps[diagonal];
-        let t = time_s[from] + step_s;
-        if t < time_s[to] && off_m[from] + step_m <= cap {
-            time_s[to] = t;
-            off_m[to] = off_m[from] + step_m;
-        }
-    };
-    for j in 0..ny {
-        for i in 0..nx {
-            for (di, dj, d) in [(-1, 0, 0), (-1, -1, 1), (0, -1, 0), (1, -1, 1)] {
-                relax(i, j, di, dj, d);
-            }
-        }
-    }
-    for j in (0..ny).rev() {
-        for i in (0..nx).rev() {
-            for (di, dj, d) in [(1, 0, 0), (1, 1, 1), (0, 1, 0), (-1, 1, 1)] {
-                relax(i, j, di, dj, d);
-            }
-        }
-    }
-    for t in &mut time_s {
-        if *t > limit_s {
-            *t = UNREACHED_S;
-        }
-    }
+    chamfer(&mut time_s, nx, cell, speed, cap, samples.limit_s);
     TimeGrid {
         origin,
         cell_m: cell,
@@ -254,6 +292,76 @@ fn splat(samples: &[(f64, f64, f64)], limit_s: f64, options: &IsochroneOptions) 
         ny,
         time_s,
         cell_crossing_s: cell / speed,
+    }
+}
+
+/// Spreads the times off the network: a two-pass chamfer distance transform (8 neighbours,
+/// steps of one cell and one diagonal at `speed_mps`), each cell at most `cap_m` off the
+/// network, then drops times over `limit_s`. The grid (`nx` columns) has a border of cells
+/// the spreading never reaches, so only inner cells are visited, each with all 8 neighbours.
+fn chamfer(time_s: &mut [f64], nx: usize, cell_m: f64, speed_mps: f64, cap_m: f64, limit_s: f64) {
+    let ny = time_s.len() / nx.max(1);
+    if nx < 3 || ny < 3 {
+        return;
+    }
+    let diagonal_m = cell_m * std::f64::consts::SQRT_2;
+    let (straight, diagonal) = (
+        (cell_m, cell_m / speed_mps),
+        (diagonal_m, diagonal_m / speed_mps),
+    );
+    // Off-network metres behind each cell's time.
+    let mut off_m = vec![0.0f64; time_s.len()];
+    // One cell from its four neighbours already final in this pass's order, `near` first.
+    let relax = |t: &mut f64, o: &mut f64, from: [(f64, f64); 4]| {
+        for (k, (t_from, o_from)) in from.into_iter().enumerate() {
+            let (step_m, step_s) = if k % 2 == 0 { straight } else { diagonal };
+            let candidate = t_from + step_s;
+            if candidate < *t && o_from + step_m <= cap_m {
+                *t = candidate;
+                *o = o_from + step_m;
+            }
+        }
+    };
+    for j in 1..ny - 1 {
+        let (before, rest) = time_s.split_at_mut(j * nx);
+        let (prev_t, row_t) = (&before[(j - 1) * nx..], &mut rest[..nx]);
+        let (before, rest) = off_m.split_at_mut(j * nx);
+        let (prev_o, row_o) = (&before[(j - 1) * nx..], &mut rest[..nx]);
+        for i in 1..nx - 1 {
+            let (mut t, mut o) = (row_t[i], row_o[i]);
+            relax(
+                &mut t,
+                &mut o,
+                [
+                    (row_t[i - 1], row_o[i - 1]),
+                    (prev_t[i - 1], prev_o[i - 1]),
+                    (prev_t[i], prev_o[i]),
+                    (prev_t[i + 1], prev_o[i + 1]),
+                ],
+            );
+            (row_t[i], row_o[i]) = (t, o);
+        }
+    }
+    for j in (1..ny - 1).rev() {
+        let (rest, after) = time_s.split_at_mut((j + 1) * nx);
+        let (row_t, next_t) = (&mut rest[j * nx..], &after[..nx]);
+        let (rest, after) = off_m.split_at_mut((j + 1) * nx);
+        let (row_o, next_o) = (&mut rest[j * nx..], &after[..nx]);
+        for i in (1..nx - 1).rev() {
+            let (mut t, mut o) = (row_t[i], row_o[i]);
+            relax(
+                &mut t,
+                &mut o,
+                [
+                    (row_t[i + 1], row_o[i + 1]),
+                    (next_t[i + 1], next_o[i + 1]),
+                    (next_t[i], next_o[i]),
+                    (next_t[i - 1], next_o[i - 1]),
+                ],
+            );
+            // Final now: a time over the limit could only give its neighbours later ones.
+            (row_t[i], row_o[i]) = (if t > limit_s { UNREACHED_S } else { t }, o);
+        }
     }
 }
 
@@ -268,20 +376,25 @@ pub fn isochrones(
     scratch: &mut SearchScratch,
 ) -> Vec<Isochrone> {
     let limit_ms = (minutes.iter().fold(0.0f64, |a, &b| a.max(b)) * 60_000.0).round() as u32;
-    let settled = bounded_search(
+    bounded_search(
         graph.profile(mode),
         Direction::Forward,
         seeds,
         limit_ms,
         scratch,
     );
-    let grid = time_grid(
+    let scratch = &*scratch;
+    let search = Search {
+        direction: Direction::Forward,
+        settled: scratch.settled(),
+        limit_ms,
+    };
+    let grid = grid_of_search(
         graph,
         mode,
-        Direction::Forward,
-        settled,
+        &search,
+        |v| scratch.time_ms(v),
         extra,
-        limit_ms,
         &IsochroneOptions::for_mode(mode),
     );
     contour_bands(graph, &grid, minutes)
@@ -310,6 +423,11 @@ pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec
 }
 
 /// The bands as marching squares traces them, in grid metres (`None`: no grid to contour).
+///
+/// Each band is traced on its own window of the grid: its reached cells plus one unreached
+/// cell around them (outside the window every cell is outside the band, so the rings are the
+/// ones the whole grid gives, found in the same order), so a 5-minute band costs its own area,
+/// not the 15-minute one's.
 fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>> {
     if grid.nx < 2 || grid.ny < 2 {
         return None;
@@ -318,21 +436,54 @@ fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>>
     // cells count as reached one cell-crossing after the largest limit, so the boundary next
     // to them falls between cells instead of collapsing onto the reached cells' centres.
     let far = -(minutes.iter().fold(0.0f64, |a, &b| a.max(b)) + grid.cell_crossing_s / 60.0);
-    let values: Vec<f64> = grid
-        .time_s
+    let value = |t: f64| if t.is_finite() { -t / 60.0 } else { far };
+    let mut values = Vec::new();
+    minutes
         .iter()
-        .map(|&t| if t.is_finite() { -t / 60.0 } else { far })
-        .collect();
-    let thresholds: Vec<f64> = minutes.iter().map(|m| -m).collect();
-    // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell corners;
-    // a half-cell shift puts it at our cell centres.
-    let builder = contour::ContourBuilder::new(grid.nx, grid.ny, true)
-        .x_origin(grid.origin[0] - grid.cell_m / 2.0)
-        .y_origin(grid.origin[1] - grid.cell_m / 2.0)
-        .x_step(grid.cell_m)
-        .y_step(grid.cell_m);
-    let contours = builder.contours(&values, &thresholds).ok()?;
-    Some(contours.into_iter().map(|c| c.into_inner().0).collect())
+        .map(|&m| {
+            let threshold = -m;
+            let Some([i0, i1, j0, j1]) = band_window(grid, |t| value(t) >= threshold) else {
+                return Some(MultiPolygon(vec![]));
+            };
+            let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
+            values.clear();
+            for j in j0..=j1 {
+                let row = &grid.time_s[j * grid.nx + i0..=j * grid.nx + i1];
+                values.extend(row.iter().map(|&t| value(t)));
+            }
+            // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell
+            // corners; a half-cell shift puts it at our cell centres.
+            let builder = contour::ContourBuilder::new(nx, ny, true)
+                .x_origin(grid.origin[0] - grid.cell_m / 2.0 + i0 as f64 * grid.cell_m)
+                .y_origin(grid.origin[1] - grid.cell_m / 2.0 + j0 as f64 * grid.cell_m)
+                .x_step(grid.cell_m)
+                .y_step(grid.cell_m);
+            let contour = builder.contours(&values, &[threshold]).ok()?.pop()?;
+            Some(contour.into_inner().0)
+        })
+        .collect()
+}
+
+/// The columns `[i0, i1]` and rows `[j0, j1]` of the cells whose time is `inside` a band, one
+/// cell wider on every side where the grid allows (`None`: no cell is inside).
+fn band_window(grid: &TimeGrid, inside: impl Fn(f64) -> bool) -> Option<[usize; 4]> {
+    let (mut i0, mut i1, mut j0, mut j1) = (usize::MAX, 0, usize::MAX, 0);
+    for (j, row) in grid.time_s.chunks_exact(grid.nx).enumerate() {
+        let Some(first) = row.iter().position(|&t| inside(t)) else {
+            continue;
+        };
+        let last = row.iter().rposition(|&t| inside(t)).unwrap_or(first);
+        (i0, i1) = (i0.min(first), i1.max(last));
+        (j0, j1) = (j0.min(j), j1.max(j));
+    }
+    (i0 != usize::MAX).then(|| {
+        [
+            i0.saturating_sub(1),
+            (i1 + 1).min(grid.nx - 1),
+            j0.saturating_sub(1),
+            (j1 + 1).min(grid.ny - 1),
+        ]
+    })
 }
 
 /// Simplifies the bands (grid metres, one per limit in `minutes`) to the resolution of a grid
@@ -457,7 +608,9 @@ mod tests {
             off_network_mps: 1.0,
             off_network_cap_m: 50.0,
         };
-        let grid = splat(&[(1000.0, 2000.0, 0.0)], 60.0, &options);
+        let mut samples = Samples::new(options.cell_m / 2.0, 60.0);
+        samples.push(1000.0, 2000.0, 0.0);
+        let grid = splat(&samples, &options);
         // The sample's own cell has time 0; cells 50 m away about 50 s; beyond the cap none.
         let at = |x: f64, y: f64| {
             let i = ((x - grid.origin[0]) / grid.cell_m).round() as usize;
@@ -468,5 +621,164 @@ mod tests {
         assert!((at(1050.0, 2000.0) - 50.0).abs() < 1e-9);
         assert!((at(1030.0, 2030.0) - 30.0 * std::f64::consts::SQRT_2).abs() < 1e-9);
         assert!(at(1060.0, 2000.0).is_infinite());
+    }
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::*;
+    use crate::graph::{GraphOptions, build_graph};
+    use crate::osm::OsmExtract;
+
+    /// The grid as it was built before each edge was sampled once: every arc leaving a
+    /// settled vertex sampled from that vertex alone, the samples kept, then splatted and
+    /// spread by the chamfer with bounds-checked neighbours.
+    fn two_ended_grid(
+        graph: &RoadGraph,
+        mode: Mode,
+        direction: Direction,
+        settled: &[(VertexId, u32)],
+        limit_ms: u32,
+        options: &IsochroneOptions,
+    ) -> (Vec<f64>, [f64; 2], usize) {
+        let proj = graph.projection();
+        let profile = graph.profile(mode);
+        let step = options.cell_m / 2.0;
+        let limit_s = f64::from(limit_ms) / 1000.0;
+        let mut samples: Vec<(f64, f64, f64)> = Vec::new();
+        for &(v, t_ms) in settled {
+            let t0 = f64::from(t_ms) / 1000.0;
+            let arcs = match direction {
+                Direction::Forward => profile.out_arcs(v),
+                Direction::Reverse => profile.in_arcs(v),
+            };
+            for arc in arcs {
+                let mut pts: Vec<[f64; 2]> = graph
+                    .edge_geometry(arc.edge)
+                    .iter()
+                    .map(|&c| proj.project(c))
+                    .collect();
+                if graph.edges[arc.edge.index()].from != v {
+                    pts.reverse();
+                }
+                let arc_s = f64::from(arc.time_ms) / 1000.0;
+                let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+                let mut along = 0.0;
+                samples.push((pts[0][0], pts[0][1], t0));
+                'edge: for w in pts.windows(2) {
+                    let seg = dist(w[0], w[1]);
+                    let n = (seg / step).ceil().max(1.0) as usize;
+                    for k in 1..=n {
+                        let f = k as f64 / n as f64;
+                        let t = if total > 0.0 {
+                            t0 + arc_s * (along + f * seg) / total
+                        } else {
+                            t0
+                        };
+                        if t > limit_s {
+                            break 'edge;
+                        }
+                        samples.push((
+                            w[0][0] + f * (w[1][0] - w[0][0]),
+                            w[0][1] + f * (w[1][1] - w[0][1]),
+                            t,
+                        ));
+                    }
+                    along += seg;
+                }
+            }
+        }
+        let (cell, cap) = (options.cell_m, options.off_network_cap_m);
+        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+        for &(x, y, _) in &samples {
+            lo = [lo[0].min(x), lo[1].min(y)];
+            hi = [hi[0].max(x), hi[1].max(y)];
+        }
+        let margin = cap + 2.0 * cell;
+        let origin = [
+            (lo[0] - margin).div_euclid(cell) * cell,
+            (lo[1] - margin).div_euclid(cell) * cell,
+        ];
+        let nx = ((hi[0] + margin - origin[0]) / cell).ceil() as usize + 1;
+        let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
+        let mut time_s = vec![UNREACHED_S; nx * ny];
+        let mut off_m = vec![0.0f64; nx * ny];
+        for &(x, y, t) in &samples {
+            let i = ((x - origin[0]) / cell).round() as usize;
+            let j = ((y - origin[1]) / cell).round() as usize;
+            time_s[j * nx + i] = time_s[j * nx + i].min(t);
+        }
+        let speed = options.off_network_mps;
+        let d = cell * std::f64::consts::SQRT_2;
+        let steps = [(cell, cell / speed), (d, d / speed)];
+        let mut relax = |i: usize, j: usize, di: isize, dj: isize, diagonal: usize| {
+            let (ni, nj) = (i as isize + di, j as isize + dj);
+            if ni < 0 || nj < 0 || ni >= nx as isize || nj >= ny as isize {
+                return;
+            }
+            let (from, to) = (nj as usize * nx + ni as usize, j * nx + i);
+            let (step_m, step_s) = steps[diagonal];
+            let t = time_s[from] + step_s;
+            if t < time_s[to] && off_m[from] + step_m <= cap {
+                time_s[to] = t;
+                off_m[to] = off_m[from] + step_m;
+            }
+        };
+        for j in 0..ny {
+            for i in 0..nx {
+                for (di, dj, d) in [(-1, 0, 0), (-1, -1, 1), (0, -1, 0), (1, -1, 1)] {
+                    relax(i, j, di, dj, d);
+                }
+            }
+        }
+        for j in (0..ny).rev() {
+            for i in (0..nx).rev() {
+                for (di, dj, d) in [(1, 0, 0), (1, 1, 1), (0, 1, 0), (-1, 1, 1)] {
+                    relax(i, j, di, dj, d);
+                }
+            }
+        }
+        for t in &mut time_s {
+            if *t > limit_s {
+                *t = UNREACHED_S;
+            }
+        }
+        (time_s, origin, nx)
+    }
+
+    #[test]
+    fn edges_sampled_once_give_the_grid_of_both_ends() {
+        let graph = build_graph(&OsmExtract::demo(), &GraphOptions::default()).unwrap();
+        let mut scratch = SearchScratch::new(&graph);
+        for mode in [Mode::Walk, Mode::Bike, Mode::Car] {
+            let options = IsochroneOptions::for_mode(mode);
+            let profile = graph.profile(mode);
+            let starts: Vec<VertexId> = (0..graph.vertices.len() as u32)
+                .map(VertexId)
+                .filter(|&v| profile.contains(v))
+                .step_by(97)
+                .collect();
+            for &start in &starts {
+                for direction in [Direction::Forward, Direction::Reverse] {
+                    let limit_ms = 600_000;
+                    let settled =
+                        bounded_search(profile, direction, &[(start, 0)], limit_ms, &mut scratch)
+                            .to_vec();
+                    let old = two_ended_grid(&graph, mode, direction, &settled, limit_ms, &options);
+                    let new = time_grid(&graph, mode, direction, &settled, &[], limit_ms, &options);
+                    assert_eq!(
+                        (new.origin, new.nx),
+                        (old.1, old.2),
+                        "{mode} from {start:?}"
+                    );
+                    for (k, (a, b)) in new.time_s.iter().zip(&old.0).enumerate() {
+                        assert!(
+                            a == b || (a - b).abs() < 1e-9,
+                            "{mode} {direction:?} from {start:?}: cell {k}: {a} s, both ends {b} s"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -17,6 +17,9 @@
 //! edges instead of an R-tree and a scan of every edge per vertex (see `nested`).
 
 mod nested;
+mod trace;
+
+use std::cell::RefCell;
 
 use geo::{Coord, MapCoords, MultiPolygon};
 
@@ -423,11 +426,8 @@ pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec
 }
 
 /// The bands as marching squares traces them, in grid metres (`None`: no grid to contour).
-///
-/// Each band is traced on its own window of the grid: its reached cells plus one unreached
-/// cell around them (outside the window every cell is outside the band, so the rings are the
-/// ones the whole grid gives, found in the same order), so a 5-minute band costs its own area,
-/// not the 15-minute one's.
+/// Each band is traced on its own window of the grid, with the whole grid's result (see
+/// `trace`).
 fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>> {
     if grid.nx < 2 || grid.ny < 2 {
         return None;
@@ -440,50 +440,8 @@ fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>>
     let mut values = Vec::new();
     minutes
         .iter()
-        .map(|&m| {
-            let threshold = -m;
-            let Some([i0, i1, j0, j1]) = band_window(grid, |t| value(t) >= threshold) else {
-                return Some(MultiPolygon(vec![]));
-            };
-            let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
-            values.clear();
-            for j in j0..=j1 {
-                let row = &grid.time_s[j * grid.nx + i0..=j * grid.nx + i1];
-                values.extend(row.iter().map(|&t| value(t)));
-            }
-            // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell
-            // corners; a half-cell shift puts it at our cell centres.
-            let builder = contour::ContourBuilder::new(nx, ny, true)
-                .x_origin(grid.origin[0] - grid.cell_m / 2.0 + i0 as f64 * grid.cell_m)
-                .y_origin(grid.origin[1] - grid.cell_m / 2.0 + j0 as f64 * grid.cell_m)
-                .x_step(grid.cell_m)
-                .y_step(grid.cell_m);
-            let contour = builder.contours(&values, &[threshold]).ok()?.pop()?;
-            Some(contour.into_inner().0)
-        })
+        .map(|&m| trace::traced_band(grid, value, -m, &mut values))
         .collect()
-}
-
-/// The columns `[i0, i1]` and rows `[j0, j1]` of the cells whose time is `inside` a band, one
-/// cell wider on every side where the grid allows (`None`: no cell is inside).
-fn band_window(grid: &TimeGrid, inside: impl Fn(f64) -> bool) -> Option<[usize; 4]> {
-    let (mut i0, mut i1, mut j0, mut j1) = (usize::MAX, 0, usize::MAX, 0);
-    for (j, row) in grid.time_s.chunks_exact(grid.nx).enumerate() {
-        let Some(first) = row.iter().position(|&t| inside(t)) else {
-            continue;
-        };
-        let last = row.iter().rposition(|&t| inside(t)).unwrap_or(first);
-        (i0, i1) = (i0.min(first), i1.max(last));
-        (j0, j1) = (j0.min(j), j1.max(j));
-    }
-    (i0 != usize::MAX).then(|| {
-        [
-            i0.saturating_sub(1),
-            (i1 + 1).min(grid.nx - 1),
-            j0.saturating_sub(1),
-            (j1 + 1).min(grid.ny - 1),
-        ]
-    })
 }
 
 /// Simplifies the bands (grid metres, one per limit in `minutes`) to the resolution of a grid
@@ -491,11 +449,16 @@ fn band_window(grid: &TimeGrid, inside: impl Fn(f64) -> bool) -> Option<[usize; 
 /// next larger one.
 fn simplify_nested(traced: Vec<MultiPolygon>, minutes: &[f64], cell_m: f64) -> Vec<MultiPolygon> {
     let area_m2 = (cell_m / 4.0).powi(2);
-    let mut segments = nested::SegmentGrid::default();
-    let simplified: Vec<MultiPolygon> = traced
-        .iter()
-        .map(|mp| nested::simplify_vw_preserve(mp, area_m2, 2.0 * cell_m, &mut segments))
-        .collect();
+    thread_local! {
+        /// Segment buckets kept between bands and isochrones: no allocation once warm.
+        static SEGMENTS: RefCell<nested::SegmentGrid> = RefCell::default();
+    }
+    let simplified: Vec<MultiPolygon> = SEGMENTS.with_borrow_mut(|segments| {
+        traced
+            .iter()
+            .map(|mp| nested::simplify_vw_preserve(mp, area_m2, 2.0 * cell_m, segments))
+            .collect()
+    });
     let mut order: Vec<usize> = (0..simplified.len()).collect();
     order.sort_by(|&a, &b| minutes[a].total_cmp(&minutes[b]));
     let nested = order

@@ -237,3 +237,54 @@ fn plan_with_scenario_bookings_gives_the_same_comparison_and_lists_skipped_rows(
     }
 }
 
+/// The report's cost note cites the sources of the default vehicle-day and vehicle-hour costs,
+/// and claims none for a figure the scenario sets.
+#[test]
+fn report_cites_the_cost_defaults_and_not_the_scenarios_own_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bookings.csv"), BOOKINGS).unwrap();
+    let pbf = fixture();
+    let note = |scenario: &str, out: &str| {
+        std::fs::write(dir.path().join("scenario.toml"), scenario).unwrap();
+        let args = [
+            "plan",
+            pbf.to_str().unwrap(),
+            "--config",
+            "scenario.toml",
+            "--out",
+            out,
+        ];
+        lifecircle(&args, dir.path());
+        let html = std::fs::read_to_string(dir.path().join(out).join("report.html")).unwrap();
+        let start = html
+            .find("<p class=\"note cost-sources\">")
+            .unwrap_or_else(|| panic!("no cost note in {out}/report.html"));
+        let end = start + html[start..].find("</p>").unwrap();
+        html[start..end].to_string()
+    };
+    let bookings = "[bus]\ndemand = \"bookings.csv\"\n";
+    let defaults = note(bookings, "defaults");
+    for cited in [
+        "citiesclimatefinance.org",
+        "1 800 000 ÷ 8 ÷ 250",
+        "shanting.gov.cn",
+        "280.0/450.0/675.0/900.0",
+    ] {
+        assert!(defaults.contains(cited), "{cited}: {defaults}");
+    }
+    let own = note(
+        &format!("{bookings}[cost]\nper_vehicle_hour_yuan = 80.0\n"),
+        "own",
+    );
+    assert!(
+        own.contains("80.0 元 per vehicle-hour (set in the scenario)"),
+        "{own}"
+    );
+    assert!(!own.contains("shanting.gov.cn"), "{own}");
+    assert!(own.contains("citiesclimatefinance.org"), "{own}");
+    let zh = note(&format!("{bookings}[report]\nlang = \"zh\"\n"), "zh");
+    assert!(
+        zh.contains("人车比1.3") && zh.contains("12米纯电动公交车"),
+        "{zh}"
+    );
+}

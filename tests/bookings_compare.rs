@@ -273,7 +273,7 @@ fn report_cites_the_cost_defaults_and_not_the_scenarios_own_figures() {
         assert!(defaults.contains(cited), "{cited}: {defaults}");
     }
     let own = note(
-        &format!("{bookings}[cost]\nper_vehicle_hour_yuan = 80.0\n"),
+        &format!("{bookings}[cost]\nper_vehicle_hour_yuan = 80.0\noperating_days = 300.0\n"),
         "own",
     );
     assert!(
@@ -281,7 +281,12 @@ fn report_cites_the_cost_defaults_and_not_the_scenarios_own_figures() {
         "{own}"
     );
     assert!(!own.contains("shanting.gov.cn"), "{own}");
-    assert!(own.contains("citiesclimatefinance.org"), "{own}");
+    assert!(
+        own.contains("300 operating days a year (set in the scenario)"),
+        "{own}"
+    );
+    // The vehicle-day derivation divides by 250 operating days: not claimed with 300.
+    assert!(!own.contains("1 800 000"), "{own}");
     let zh = note(&format!("{bookings}[report]\nlang = \"zh\"\n"), "zh");
     assert!(
         zh.contains("人车比1.3") && zh.contains("12米纯电动公交车"),

@@ -357,12 +357,17 @@ fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
     );
     let km = basis(
         o.per_vehicle_km_yuan == d.per_vehicle_km_yuan,
-        "an assumption on the high side (what was found suggests about 1.4 元 for an electric bus: 1 元 of electricity, 0.4 元 of maintenance)",
-        "假设值，偏高（检索到的资料显示纯电动公交约1.4元：电费约1元、维修约0.4元）",
+        "an assumption on the high side: what was found suggests about 1.4 元 for an electric bus, 1 元 of electricity and 0.4 元 of maintenance",
+        "假设值，偏高：检索到的资料显示纯电动公交约1.4元，其中电费约1元、维修约0.4元",
+    );
+    let days = basis(
+        o.operating_days == d.operating_days,
+        "365 − 104 weekend days − 11 public holidays",
+        "365 − 104 个周末日 − 11 个法定节假日",
     );
     let text = if zh {
         format!(
-            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本 {}{cur}（按车型 {seats} 座；{day}）；每车小时 {}{cur}（{hour}）；每车公里 {}{cur}（{km}）；年运营 {} 天（365 − 104 个周末日 − 11 个法定节假日）。请在情景 [cost] 表中替换为运营方或本市成本规制数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
+            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本 {}{cur}（按车型 {seats} 座；{day}）；每车小时 {}{cur}（{hour}）；每车公里 {}{cur}（{km}）；年运营 {} 天（{days}）。请在情景 [cost] 表中替换为运营方或本市成本规制数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
             money(o.fare_yuan),
             join(&o.vehicle_day_yuan),
             money(o.per_vehicle_hour_yuan),
@@ -371,7 +376,7 @@ fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
         )
     } else {
         format!(
-            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {FARE_SOURCE}); {} {cur} per vehicle-day by size ({seats} seats; {day}); {} {cur} per vehicle-hour ({hour}); {} {cur} per vehicle-km ({km}); {} operating days a year (365 − 104 weekend days − 11 public holidays). Replace them with the operator's or the city's cost-regulation figures in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
+            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {FARE_SOURCE}); {} {cur} per vehicle-day by size ({seats} seats; {day}); {} {cur} per vehicle-hour ({hour}); {} {cur} per vehicle-km ({km}); {} operating days a year ({days}). Replace them with the operator's or the city's cost-regulation figures in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
             money(o.fare_yuan),
             join(&o.vehicle_day_yuan),
             money(o.per_vehicle_hour_yuan),

@@ -295,69 +295,51 @@ fn runs_on_no_day(gtfs: &Gtfs, service_id: &str) -> bool {
     }) && no_dates
 }
 
-/// The lines of a parsed feed that run in the window.
+/// The lines of a parsed feed that run in the window: trips grouped into stop patterns (steps
+/// 1–3 of the module docs), one line per pattern (4–6), numbered per route, and the warnings.
 fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> TransitLines {
     let mut skipped = Skipped::default();
+    let patterns = patterns_in_window(gtfs, window, &mut skipped);
+    let mut dropped = Dropped::default();
+    let lines = patterns
+        .into_iter()
+        .filter_map(|((route_id, _), pattern)| {
+            pattern_line(gtfs, route_id, pattern, window, &mut skipped, &mut dropped)
+        })
+        .collect();
+    let numbered = number_lines(lines);
+    let warnings = window_warnings(gtfs, window, &skipped, &dropped, numbered.is_empty());
+    TransitLines {
+        source,
+        lines: numbered,
+        warnings,
+    }
+}
+
+/// Stop patterns left out while turning them into lines, for the warnings.
+#[derive(Default)]
+struct Dropped<'a> {
+    /// Stops without coordinates, and in how many patterns each was left out.
+    no_coordinates: BTreeMap<&'a str, usize>,
+    /// Patterns with no trip in the window that has times at both ends.
+    no_times: usize,
+    /// Patterns with fewer than two stops with coordinates.
+    short: usize,
+}
+
+/// The weekday trips of the feed that depart in the window, grouped by `(route_id, stop_ids)`
+/// (steps 1–3 of the module docs); trips left out are counted in `skipped`.
+fn patterns_in_window<'a>(
+    gtfs: &'a Gtfs,
+    window: DepartureWindow,
+    skipped: &mut Skipped,
+) -> BTreeMap<(&'a str, Vec<&'a str>), Pattern<'a>> {
     let mut patterns: BTreeMap<(&str, Vec<&str>), Pattern> = BTreeMap::new();
     for trip in gtfs.trips.values() {
-        if !gtfs.calendar.contains_key(&trip.service_id)
-            && !gtfs.calendar_dates.contains_key(&trip.service_id)
-        {
-            skipped.unknown_service += 1;
+        if !usable_trip(gtfs, trip, skipped) {
             continue;
         }
-        if runs_on_no_day(gtfs, &trip.service_id) {
-            skipped.no_service_day += 1;
-            continue;
-        }
-        if !runs_on_weekday(gtfs, &trip.service_id) {
-            continue; // weekend-only service: expected, not worth a warning
-        }
-        let absurd = |t: Option<u32>| t.is_some_and(|t| t > LAST_TIME_S);
-        if trip
-            .stop_times
-            .iter()
-            .any(|st| absurd(st.arrival_time) || absurd(st.departure_time))
-        {
-            skipped.absurd_time += 1;
-            continue;
-        }
-        if trip.stop_times.len() < 2 {
-            skipped.too_few_stops += 1;
-            continue;
-        }
-        let mut first_departure_s = None::<u32>;
-        let mut scheduled = 0;
-        let mut min_headway_s = None::<u32>;
-        if trip.frequencies.is_empty() {
-            let Some(departure_s) = trip.stop_times[0]
-                .departure_time
-                .or(trip.stop_times[0].arrival_time)
-            else {
-                skipped.no_first_time += 1;
-                continue;
-            };
-            if window.contains(departure_s) {
-                first_departure_s = Some(departure_s % DAY_S);
-                scheduled = 1;
-            }
-        } else {
-            for frequency in &trip.frequencies {
-                if frequency.headway_secs == 0 {
-                    skipped.zero_headway += 1;
-                    continue;
-                }
-                if let Some(from_s) = window.overlap_start(frequency.start_time, frequency.end_time)
-                {
-                    first_departure_s = Some(first_departure_s.map_or(from_s, |s| s.min(from_s)));
-                    min_headway_s = Some(
-                        min_headway_s
-                            .map_or(frequency.headway_secs, |h| h.min(frequency.headway_secs)),
-                    );
-                }
-            }
-        }
-        let Some(departure_s) = first_departure_s else {
+        let Some(departures) = trip_departures(trip, window, skipped) else {
             continue;
         };
         let stop_ids = trip
@@ -368,79 +350,189 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
         let pattern = patterns
             .entry((trip.route_id.as_str(), stop_ids))
             .or_default();
-        pattern.trips.push((departure_s, trip));
-        pattern.scheduled_departures += scheduled;
-        if let Some(h) = min_headway_s {
+        pattern.trips.push((departures.first_s, trip));
+        pattern.scheduled_departures += departures.scheduled;
+        if let Some(h) = departures.min_headway_s {
             pattern.min_headway_s = Some(pattern.min_headway_s.map_or(h, |m| m.min(h)));
         }
     }
+    patterns
+}
 
-    let mut no_coordinates: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut dropped_no_times = 0;
-    let mut dropped_short = 0;
-    let mut lines: Vec<(&str, &str, TransitLine)> = Vec::new();
-    for ((route_id, _), mut pattern) in patterns {
-        pattern
-            .trips
-            .sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-        let Some((trip, times)) = pattern
-            .trips
-            .iter()
-            .find_map(|(_, trip)| Some((*trip, stop_times_s(&trip.stop_times)?)))
-        else {
-            dropped_no_times += 1;
-            continue;
-        };
-        let mut stops = Vec::new();
-        let mut kept_times = Vec::new();
-        for (stop_time, time) in trip.stop_times.iter().zip(times) {
-            let stop = &stop_time.stop;
-            let coordinates = stop.longitude.zip(stop.latitude);
-            let Some((lon, lat)) = coordinates.filter(|(x, y)| x.is_finite() && y.is_finite())
-            else {
-                *no_coordinates.entry(stop.id.as_str()).or_default() += 1;
-                continue;
-            };
-            stops.push(LineStop {
-                id: stop.id.clone(),
-                name: stop.name.clone().filter(|name| !name.trim().is_empty()),
-                location: Coord { x: lon, y: lat },
-                pickup: stop_time.pickup_type != PickupDropOffType::NotAvailable,
-                drop_off: stop_time.drop_off_type != PickupDropOffType::NotAvailable,
-            });
-            kept_times.push(time);
-        }
-        if stops.len() < 2 {
-            dropped_short += 1;
-            continue;
-        }
-        let ride_s = kept_times
-            .windows(2)
-            .map(|pair| {
-                let leg_s = pair[1].0 - pair[0].1;
-                if leg_s < 0.0 {
-                    skipped.negative_legs += 1;
-                }
-                leg_s.max(0.0)
-            })
-            .collect();
-        let scheduled_headway_s = (pattern.scheduled_departures > 0)
-            .then(|| f64::from(window.len_s()) / f64::from(pattern.scheduled_departures));
-        let frequency_headway_s = pattern.min_headway_s.map(f64::from);
-        let headway_s = match (scheduled_headway_s, frequency_headway_s) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(h), None) | (None, Some(h)) => h,
-            (None, None) => f64::from(window.len_s()),
-        };
-        let line = TransitLine {
-            id: String::new(),
-            name: line_name(gtfs, route_id),
-            stops,
-            ride_s,
-            headway_s,
-        };
-        lines.push((route_id, trip.id.as_str(), line));
+/// Whether a trip runs on a weekday, has no absurd time and at least two stop times; the
+/// reason it does not is counted in `skipped` (weekend-only service is expected, not counted).
+fn usable_trip(gtfs: &Gtfs, trip: &Trip, skipped: &mut Skipped) -> bool {
+    if !gtfs.calendar.contains_key(&trip.service_id)
+        && !gtfs.calendar_dates.contains_key(&trip.service_id)
+    {
+        skipped.unknown_service += 1;
+        return false;
     }
+    if runs_on_no_day(gtfs, &trip.service_id) {
+        skipped.no_service_day += 1;
+        return false;
+    }
+    if !runs_on_weekday(gtfs, &trip.service_id) {
+        return false; // weekend-only service: expected, not worth a warning
+    }
+    let absurd = |t: Option<u32>| t.is_some_and(|t| t > LAST_TIME_S);
+    if trip
+        .stop_times
+        .iter()
+        .any(|st| absurd(st.arrival_time) || absurd(st.departure_time))
+    {
+        skipped.absurd_time += 1;
+        return false;
+    }
+    if trip.stop_times.len() < 2 {
+        skipped.too_few_stops += 1;
+        return false;
+    }
+    true
+}
+
+/// How one trip departs in the window.
+struct TripDepartures {
+    /// Its first departure in the window, seconds after midnight (below 24 h).
+    first_s: u32,
+    /// 1 for a scheduled trip departing in the window, 0 for a frequency-based one.
+    scheduled: u32,
+    /// The smallest `headway_secs` of its frequency entries overlapping the window.
+    min_headway_s: Option<u32>,
+}
+
+/// When a trip departs in the window (step 3 of the module docs); `None` when it does not.
+fn trip_departures(
+    trip: &Trip,
+    window: DepartureWindow,
+    skipped: &mut Skipped,
+) -> Option<TripDepartures> {
+    if trip.frequencies.is_empty() {
+        let Some(departure_s) = trip.stop_times[0]
+            .departure_time
+            .or(trip.stop_times[0].arrival_time)
+        else {
+            skipped.no_first_time += 1;
+            return None;
+        };
+        return window.contains(departure_s).then_some(TripDepartures {
+            first_s: departure_s % DAY_S,
+            scheduled: 1,
+            min_headway_s: None,
+        });
+    }
+    let mut first_s = None::<u32>;
+    let mut min_headway_s = None::<u32>;
+    for frequency in &trip.frequencies {
+        if frequency.headway_secs == 0 {
+            skipped.zero_headway += 1;
+            continue;
+        }
+        if let Some(from_s) = window.overlap_start(frequency.start_time, frequency.end_time) {
+            first_s = Some(first_s.map_or(from_s, |s| s.min(from_s)));
+            min_headway_s = Some(
+                min_headway_s.map_or(frequency.headway_secs, |h| h.min(frequency.headway_secs)),
+            );
+        }
+    }
+    Some(TripDepartures {
+        first_s: first_s?,
+        scheduled: 0,
+        min_headway_s,
+    })
+}
+
+/// The line of one stop pattern (steps 4–6 of the module docs), with its route id and the id
+/// of the trip its ride times come from; `None` (counted in `dropped`) when no trip has times
+/// at both ends or fewer than two stops have coordinates.
+fn pattern_line<'a>(
+    gtfs: &Gtfs,
+    route_id: &'a str,
+    mut pattern: Pattern<'a>,
+    window: DepartureWindow,
+    skipped: &mut Skipped,
+    dropped: &mut Dropped<'a>,
+) -> Option<(&'a str, &'a str, TransitLine)> {
+    pattern
+        .trips
+        .sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    let Some((trip, times)) = pattern
+        .trips
+        .iter()
+        .find_map(|(_, trip)| Some((*trip, stop_times_s(&trip.stop_times)?)))
+    else {
+        dropped.no_times += 1;
+        return None;
+    };
+    let (stops, kept_times) = located_stops(trip, times, &mut dropped.no_coordinates);
+    if stops.len() < 2 {
+        dropped.short += 1;
+        return None;
+    }
+    let ride_s = kept_times
+        .windows(2)
+        .map(|pair| {
+            let leg_s = pair[1].0 - pair[0].1;
+            if leg_s < 0.0 {
+                skipped.negative_legs += 1;
+            }
+            leg_s.max(0.0)
+        })
+        .collect();
+    let line = TransitLine {
+        id: String::new(),
+        name: line_name(gtfs, route_id),
+        stops,
+        ride_s,
+        headway_s: pattern_headway_s(&pattern, window),
+    };
+    Some((route_id, trip.id.as_str(), line))
+}
+
+/// The trip's stops that have coordinates, with their `(arrival, departure)` times; stops
+/// without are counted in `no_coordinates`.
+fn located_stops<'a>(
+    trip: &'a Trip,
+    times: Vec<(f64, f64)>,
+    no_coordinates: &mut BTreeMap<&'a str, usize>,
+) -> (Vec<LineStop>, Vec<(f64, f64)>) {
+    let mut stops = Vec::new();
+    let mut kept_times = Vec::new();
+    for (stop_time, time) in trip.stop_times.iter().zip(times) {
+        let stop = &stop_time.stop;
+        let coordinates = stop.longitude.zip(stop.latitude);
+        let Some((lon, lat)) = coordinates.filter(|(x, y)| x.is_finite() && y.is_finite()) else {
+            *no_coordinates.entry(stop.id.as_str()).or_default() += 1;
+            continue;
+        };
+        stops.push(LineStop {
+            id: stop.id.clone(),
+            name: stop.name.clone().filter(|name| !name.trim().is_empty()),
+            location: Coord { x: lon, y: lat },
+            pickup: stop_time.pickup_type != PickupDropOffType::NotAvailable,
+            drop_off: stop_time.drop_off_type != PickupDropOffType::NotAvailable,
+        });
+        kept_times.push(time);
+    }
+    (stops, kept_times)
+}
+
+/// A pattern's headway, seconds (step 4 of the module docs): the smaller of the window over
+/// its scheduled departures and its smallest frequency headway; the window when it has neither.
+fn pattern_headway_s(pattern: &Pattern, window: DepartureWindow) -> f64 {
+    let scheduled_headway_s = (pattern.scheduled_departures > 0)
+        .then(|| f64::from(window.len_s()) / f64::from(pattern.scheduled_departures));
+    let frequency_headway_s = pattern.min_headway_s.map(f64::from);
+    match (scheduled_headway_s, frequency_headway_s) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(h), None) | (None, Some(h)) => h,
+        (None, None) => f64::from(window.len_s()),
+    }
+}
+
+/// The lines sorted by `(route_id, trip_id)` and given the ids `gtfs:{route_id}:{n}`, `n`
+/// counting from 1 within each route.
+fn number_lines(mut lines: Vec<(&str, &str, TransitLine)>) -> Vec<TransitLine> {
     lines.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut numbered = Vec::with_capacity(lines.len());
     let mut previous_route = None;
@@ -455,56 +547,68 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
         line.id = format!("gtfs:{route_id}:{n}");
         numbered.push(line);
     }
+    numbered
+}
 
+/// One warning per kind of thing left out, and one when no line runs in the window.
+fn window_warnings(
+    gtfs: &Gtfs,
+    window: DepartureWindow,
+    skipped: &Skipped,
+    dropped: &Dropped,
+    no_line: bool,
+) -> Vec<String> {
     let mut warnings = Vec::new();
-    for (stop_id, count) in no_coordinates {
+    for (stop_id, count) in &dropped.no_coordinates {
         warnings.push(format!(
             "GTFS stop {stop_id} has no coordinates (stop_lat/stop_lon); left out of {count} \
              stop pattern(s)"
         ));
     }
-    let mut note = |count: usize, what: &str| {
+    let notes = [
+        (
+            skipped.unknown_service,
+            "GTFS trip(s) skipped: service_id in neither calendar.txt nor calendar_dates.txt",
+        ),
+        (
+            skipped.too_few_stops,
+            "GTFS trip(s) skipped: fewer than two stop times",
+        ),
+        (
+            skipped.no_first_time,
+            "GTFS trip(s) skipped: no time at the first stop",
+        ),
+        (
+            skipped.zero_headway,
+            "GTFS frequency entries skipped: headway_secs is 0",
+        ),
+        (
+            dropped.no_times,
+            "GTFS stop pattern(s) dropped: no trip in the window has times at both ends",
+        ),
+        (
+            dropped.short,
+            "GTFS stop pattern(s) dropped: fewer than two stops with coordinates",
+        ),
+        (
+            skipped.negative_legs,
+            "GTFS leg(s) arrive before they leave; ride time set to 0 s",
+        ),
+        (
+            skipped.absurd_time,
+            "GTFS trip(s) skipped: a stop time after 48:00:00 (a slip such as 99:99:99)",
+        ),
+        (
+            skipped.no_service_day,
+            "GTFS trip(s) skipped: their calendar.txt service runs on no day and has no calendar_dates.txt dates",
+        ),
+    ];
+    for (count, what) in notes {
         if count > 0 {
             warnings.push(format!("{count} {what}"));
         }
-    };
-    note(
-        skipped.unknown_service,
-        "GTFS trip(s) skipped: service_id in neither calendar.txt nor calendar_dates.txt",
-    );
-    note(
-        skipped.too_few_stops,
-        "GTFS trip(s) skipped: fewer than two stop times",
-    );
-    note(
-        skipped.no_first_time,
-        "GTFS trip(s) skipped: no time at the first stop",
-    );
-    note(
-        skipped.zero_headway,
-        "GTFS frequency entries skipped: headway_secs is 0",
-    );
-    note(
-        dropped_no_times,
-        "GTFS stop pattern(s) dropped: no trip in the window has times at both ends",
-    );
-    note(
-        dropped_short,
-        "GTFS stop pattern(s) dropped: fewer than two stops with coordinates",
-    );
-    note(
-        skipped.negative_legs,
-        "GTFS leg(s) arrive before they leave; ride time set to 0 s",
-    );
-    note(
-        skipped.absurd_time,
-        "GTFS trip(s) skipped: a stop time after 48:00:00 (a slip such as 99:99:99)",
-    );
-    note(
-        skipped.no_service_day,
-        "GTFS trip(s) skipped: their calendar.txt service runs on no day and has no calendar_dates.txt dates",
-    );
-    if numbered.is_empty() {
+    }
+    if no_line {
         warnings.push(format!(
             "no GTFS line runs on a weekday in the window {window}: {} trip(s) in the feed{}",
             gtfs.trips.len(),
@@ -515,11 +619,7 @@ fn lines_in_window(gtfs: &Gtfs, source: String, window: DepartureWindow) -> Tran
             }
         ));
     }
-    TransitLines {
-        source,
-        lines: numbered,
-        warnings,
-    }
+    warnings
 }
 
 /// The route's short and long names, joined by a space (its id when it has neither).

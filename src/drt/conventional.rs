@@ -412,7 +412,8 @@ mod tests {
         );
         assert!(close(f.vehicle_h_day, 2.0));
         assert_eq!(f.riders, 3);
-        let per_day = 800.0 + 12.0 * length_km * 3.0 + 2.0 * 60.0;
+        // A full-size bus: the day cost of the largest size (900 元), 3 元/km, 60 元/h.
+        let per_day = 900.0 + 12.0 * length_km * 3.0 + 2.0 * 60.0;
         assert!(close(f.cost.annual_cost, per_day * 250.0));
         assert!(close(f.cost.annual_rider_trips, 1500.0));
         assert!(close(f.cost.cost_per_rider_trip, per_day / 6.0));

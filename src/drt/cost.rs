@@ -10,22 +10,52 @@
 //! departures by their hours, so the lines' costs add up to the total exactly.
 //!
 //! **Defaults, their sources, and which are assumptions** (replace them with the operator's
-//! figures):
+//! figures). The pages below were found with a web search while writing this; they are news
+//! items, an official notice and Q&A pages, not a cost survey: a city's 公交成本规制 / 成本监审
+//! figures (元 per vehicle-km) beat every default here.
 //!
-//! * `fare_yuan` = 2 元: the common flat fare of Chinese city buses. Customised commuter buses
-//!   (定制公交) charge more: Beijing's first 24 customised lines (2013) charged 8–32 元 a trip,
-//!   and Shenyang planned its fare "not below cost", about 10 元 a day on a monthly card
-//!   (ChinaBus.Info / 中国客车网, "沈阳将推定制公交", 2014-07-04, as reproduced at
-//!   <http://lx176.com/news/2014/0704/52175.shtml>). 2 元 is kept as the default so that the
-//!   subsidy is not understated; a park bus charging 8–10 元 is a `[cost] fare_yuan` away.
-//! * `vehicle_day_yuan`, `per_vehicle_km_yuan`, `per_vehicle_hour_yuan`: **assumptions**. No
-//!   citable published Chinese figure (交通运输部, a city's 公交成本监审 / 成本规制 report, or a
-//!   paper on 定制公交 costs) was found with the search tools used while writing this; the
-//!   pages found were unsourced Q&A (a standard city bus costs about 200 万元 to buy; fuel,
-//!   maintenance and wages are the main running costs). The defaults are round planning
-//!   figures, about 10 元 per vehicle-km all in for a 10–12 m bus, split into day, km and hour
-//!   parts.
-//! * `operating_days` = 250: working days a year (an assumption).
+//! * `fare_yuan` = 2 元: the common flat fare of Chinese city buses (Changsha charges its
+//!   electric buses "the same rate as the ordinary air-conditioned buses — 2 Yuan",
+//!   <http://chinaautoweb.com/2013/07/byd-delivered-30-k9-electric-buses-to-changsha/>).
+//!   Customised commuter buses (定制公交) charge more: Beijing's first 24 customised lines
+//!   (2013) charged 8–32 元 a trip, and Shenyang planned its fare "not below cost", about 10 元
+//!   a day on a monthly card (ChinaBus.Info / 中国客车网, "沈阳将推定制公交", 2014-07-04, as
+//!   reproduced at <http://lx176.com/news/2014/0704/52175.shtml>). 2 元 is kept as the default
+//!   so that the subsidy is not understated; a park bus charging 8–10 元 is a `[cost]
+//!   fare_yuan` away.
+//! * `vehicle_day_yuan` = 280 / 450 / 675 / 900 元 for 8 / 19 / 33 / 50 seats. **Sourced for
+//!   the largest size (a 12 m bus), vehicle purchase only**: a 12 m electric city bus costs
+//!   about 1.8 million 元 (Shenzhen Bus Group, quoted from The Guardian at
+//!   <https://yingyu.chazidian.com/show-272484-3>; Changsha paid 2 million 元 for a 12 m BYD
+//!   K9 in 2013, chinaautoweb.com above) and lasts 8 years (Shenzhen Bus Group leases its
+//!   buses for 8 years, "the leasing period equals the total life of the buses",
+//!   <https://citiesclimatefinance.org/financial-instruments/cases/leasing_model_for_electric_buses_and_charging_infrastructure_in_shenzhen_china>).
+//!   A park bus runs on `operating_days` = 250 days a year, so 1 800 000 元 ÷ 8 years ÷ 250
+//!   days = 900 元 per operating day — in nominal 元 of the quotes (2013–2018), undiscounted,
+//!   before purchase subsidies (Shenzhen's operator says more than half of a bus's price is
+//!   subsidised; the subsidy is still a public cost). Insurance, garage and management are not
+//!   in it. The smaller sizes are **assumptions**: the same ratios to the largest as before
+//!   (0.31, 0.5, 0.75), no price of an 8-, 19- or 33-seat bus was found.
+//! * `per_vehicle_hour_yuan` = 60 元 (driver), **an assumption checked against found figures**:
+//!   a city-bus driver earns about 7 000 元 a month in total (the low end of the 2024 table for
+//!   Beijing and Shenzhen, 7 000–9 500 元, and the high end of Chengdu's, 5 000–7 000 元, on the
+//!   unsourced Q&A page <http://www.tynfd.cn/qicwd/202507/240922.html>); a month has 21.75 paid
+//!   days, (365 − 104 rest days) ÷ 12 (<http://www.qiuxuequan.com/xue-ke/173024.html>), so 174 h
+//!   at 8 h a day: 7 000 ÷ 174 = 40.2 元 an hour. An operator keeps 1.3 drivers per vehicle
+//!   and 0.6 other staff per vehicle (the staffing standard of 山亭区公交企业客运成本规制,
+//!   <http://www.shanting.gov.cn/zwgk/xxgkml/qzbm/qzfbgs/202508/t20250829_2147255.html>):
+//!   40.2 × 1.3 = 52 元 for the drivers, 76 元 with the other staff at a driver's wage; 60 元 lies
+//!   between. Employer social insurance is not in these wages.
+//! * `per_vehicle_km_yuan` = 3 元 (energy, tyres, maintenance): **an assumption**, on the high
+//!   side. What was found suggests about 1.4 元 for an electric bus: about 1 元 of electricity
+//!   per km (a Changchun driver: 15 km on 15 元 of charge, 2010,
+//!   <https://chinabuses.org/news/2010/0827/article_3572.html>) and maintenance of 2 000 元 a
+//!   month per bus (unsourced, <https://vknj.top/content/19>) over about 5 000 km a month (the
+//!   60 000 km a year above which Shenzhen pays its operating subsidy, The Guardian as quoted
+//!   above). A diesel bus costs more per km (Changsha: an electric bus's daily running expense
+//!   is a third of a diesel bus's); 3 元 covers both.
+//! * `operating_days` = 250: working days a year, 365 − 104 weekend days − 11 public holidays
+//!   (the holiday count quoted at qiuxuequan.com above; check the current one).
 //! * CO₂: an average car 204.2 g CO₂ per vehicle-km (UK DEFRA 2007 GHG conversion factors,
 //!   table 6, combined petrol and diesel; as quoted at sthc.co.uk/portals/shared/calcs.html)
 //!   and a full-size diesel bus 822 g per vehicle-km (UK bus fleet average: 4.3 Mt CO₂ over
@@ -38,6 +68,19 @@ use crate::error::{Error, Result};
 
 /// Where the default fare comes from, for the report (see the module docs).
 pub const FARE_SOURCE: &str = "ChinaBus.Info, 2014-07-04: Beijing's first customised bus lines 8–32 元 a trip, Shenyang about 10 元 a day (http://lx176.com/news/2014/0704/52175.shtml)";
+
+/// Where the default vehicle-day cost of the largest size comes from, for the report (see the
+/// module docs).
+pub const VEHICLE_DAY_SOURCE: &str = "a 12 m electric bus costs about 1.8 million 元 (Shenzhen Bus Group in The Guardian, https://yingyu.chazidian.com/show-272484-3) and lasts 8 years (Shenzhen's 8-year leases, https://citiesclimatefinance.org/financial-instruments/cases/leasing_model_for_electric_buses_and_charging_infrastructure_in_shenzhen_china): 1 800 000 ÷ 8 ÷ 250 operating days = 900 元, purchase only";
+
+/// The same in Chinese.
+pub const VEHICLE_DAY_SOURCE_ZH: &str = "12米纯电动公交车购价约180万元（深圳巴士集团，《卫报》报道，https://yingyu.chazidian.com/show-272484-3），使用8年（深圳公交车融资租赁期8年即车辆寿命，https://citiesclimatefinance.org/financial-instruments/cases/leasing_model_for_electric_buses_and_charging_infrastructure_in_shenzhen_china）：1 800 000 ÷ 8 ÷ 250 运营日 = 900元，仅含购车";
+
+/// Where the default cost per vehicle-hour is checked against, for the report.
+pub const VEHICLE_HOUR_SOURCE: &str = "a driver's about 7 000 元 a month (2024 wage table, unsourced Q&A page http://www.tynfd.cn/qicwd/202507/240922.html) ÷ 174 h (21.75 paid days × 8 h) = 40 元/h, × 1.3 drivers per vehicle (山亭区公交成本规制 staffing standard, shanting.gov.cn 2025) = 52 元, 76 元 with 0.6 other staff per vehicle";
+
+/// The same in Chinese.
+pub const VEHICLE_HOUR_SOURCE_ZH: &str = "驾驶员月收入约7000元（2024年工资表，无出处的问答页 http://www.tynfd.cn/qicwd/202507/240922.html）÷ 174小时（21.75计薪日 × 8小时）= 40元/小时，× 人车比1.3（山亭区公交企业客运成本规制，shanting.gov.cn 2025）= 52元，含管理人员（人车比0.6）为76元";
 
 /// The `[cost]` table of the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,7 +115,7 @@ impl Default for CostOptions {
         CostOptions {
             currency: "元".into(),
             seats: vec![8, 19, 33, 50],
-            vehicle_day_yuan: vec![250.0, 400.0, 600.0, 800.0],
+            vehicle_day_yuan: vec![280.0, 450.0, 675.0, 900.0],
             per_vehicle_km_yuan: 3.0,
             per_vehicle_hour_yuan: 60.0,
             fare_yuan: 2.0,
@@ -245,10 +288,27 @@ mod tests {
     fn defaults_are_valid_and_sizes_round_up() {
         let c = CostOptions::default();
         c.validate().unwrap();
-        assert_eq!(c.vehicle_day(8), 250.0);
-        assert_eq!(c.vehicle_day(9), 400.0);
-        assert_eq!(c.vehicle_day(60), 800.0);
+        assert_eq!(c.vehicle_day(8), 280.0);
+        assert_eq!(c.vehicle_day(9), 450.0);
+        assert_eq!(c.vehicle_day(60), 900.0);
         assert_eq!(c.bus_co2_g_per_km(33), 822.0);
+    }
+
+    #[test]
+    fn largest_size_day_cost_is_the_cited_price_over_its_life() {
+        // 1.8 million 元 for a 12 m electric bus, 8 years, spread over the operating days.
+        let c = CostOptions::default();
+        let cited = 1_800_000.0 / 8.0 / c.operating_days;
+        assert_eq!(cited, 900.0);
+        assert_eq!(c.vehicle_day(50), cited);
+        assert!(VEHICLE_DAY_SOURCE.contains("1 800 000 ÷ 8 ÷ 250"));
+        // The smaller sizes keep their ratios to the largest (an assumption).
+        for (seats, ratio) in [(8, 0.31), (19, 0.5), (33, 0.75)] {
+            assert!(
+                (c.vehicle_day(seats) / cited - ratio).abs() < 0.005,
+                "{seats}"
+            );
+        }
     }
 
     #[test]

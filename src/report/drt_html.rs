@@ -318,39 +318,71 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
     );
 }
 
-/// Where the cost figures come from: the fare's source, and which figures are assumptions.
+/// Where the cost figures come from: each default's source or check, which remain
+/// assumptions, and which the scenario replaced (see `drt::cost`'s module docs).
 fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
+    use crate::drt::cost::{
+        CostOptions, FARE_SOURCE, VEHICLE_DAY_SOURCE, VEHICLE_DAY_SOURCE_ZH, VEHICLE_HOUR_SOURCE,
+        VEHICLE_HOUR_SOURCE_ZH,
+    };
     let o = &plan.cost.options;
+    let d = CostOptions::default();
     let cur = &o.currency;
-    let text = match lang {
-        Lang::En => format!(
-            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {}); {} {cur} per vehicle-day by size ({} seats), {} {cur} per vehicle-km and {} {cur} per vehicle-hour are planning assumptions (no citable Chinese figure found): replace them with the operator's in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
+    let join = |v: &[f64]| v.iter().map(|&y| money(y)).collect::<Vec<_>>().join("/");
+    let seats = o
+        .seats
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("/");
+    let zh = lang == Lang::Zh;
+    // A figure the scenario set is the planner's own: no source is claimed for it.
+    let basis = |default: bool, en: &str, zh_text: &str| match (default, zh) {
+        (false, false) => "set in the scenario".to_string(),
+        (false, true) => "情景文件设定".to_string(),
+        (true, false) => en.to_string(),
+        (true, true) => zh_text.to_string(),
+    };
+    let day = basis(
+        o.seats == d.seats
+            && o.vehicle_day_yuan == d.vehicle_day_yuan
+            && o.operating_days == d.operating_days,
+        &format!("largest size: {VEHICLE_DAY_SOURCE}; smaller sizes scaled from it, an assumption"),
+        &format!("最大车型：{VEHICLE_DAY_SOURCE_ZH}；较小车型按比例折算，为假设"),
+    );
+    let hour = basis(
+        o.per_vehicle_hour_yuan == d.per_vehicle_hour_yuan,
+        &format!("an assumption checked against {VEHICLE_HOUR_SOURCE}"),
+        &format!("假设值，核对依据：{VEHICLE_HOUR_SOURCE_ZH}"),
+    );
+    let km = basis(
+        o.per_vehicle_km_yuan == d.per_vehicle_km_yuan,
+        "an assumption on the high side: what was found suggests about 1.4 元 for an electric bus, 1 元 of electricity and 0.4 元 of maintenance",
+        "假设值，偏高：检索到的资料显示纯电动公交约1.4元，其中电费约1元、维修约0.4元",
+    );
+    let days = basis(
+        o.operating_days == d.operating_days,
+        "365 − 104 weekend days − 11 public holidays",
+        "365 − 104 个周末日 − 11 个法定节假日",
+    );
+    let text = if zh {
+        format!(
+            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本 {}{cur}（按车型 {seats} 座；{day}）；每车小时 {}{cur}（{hour}）；每车公里 {}{cur}（{km}）；年运营 {} 天（{days}）。请在情景 [cost] 表中替换为运营方或本市成本规制数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
             money(o.fare_yuan),
-            crate::drt::cost::FARE_SOURCE,
-            o.vehicle_day_yuan
-                .iter()
-                .map(|&y| money(y))
-                .collect::<Vec<_>>()
-                .join("/"),
-            o.seats
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join("/"),
-            money(o.per_vehicle_km_yuan),
+            join(&o.vehicle_day_yuan),
             money(o.per_vehicle_hour_yuan),
-        ),
-        Lang::Zh => format!(
-            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本（按车型 {} 座）、每车公里 {}{cur}、每车小时 {}{cur} 为规划假设（未找到可引用的国内公开数据），请在情景 [cost] 表中替换为运营方数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
+            money(o.per_vehicle_km_yuan),
+            o.operating_days,
+        )
+    } else {
+        format!(
+            "Cost figures: fare {} {cur} a trip (the usual city-bus fare; customised buses charge more — {FARE_SOURCE}); {} {cur} per vehicle-day by size ({seats} seats; {day}); {} {cur} per vehicle-hour ({hour}); {} {cur} per vehicle-km ({km}); {} operating days a year ({days}). Replace them with the operator's or the city's cost-regulation figures in the scenario's [cost] table. CO₂: UK DEFRA 2007 (car), UK bus fleet average (33 seats).",
             money(o.fare_yuan),
-            o.seats
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join("/"),
-            money(o.per_vehicle_km_yuan),
+            join(&o.vehicle_day_yuan),
             money(o.per_vehicle_hour_yuan),
-        ),
+            money(o.per_vehicle_km_yuan),
+            o.operating_days,
+        )
     };
     let _ = writeln!(h, "<p class=\"note cost-sources\">{}</p>", esc(&text));
 }

@@ -698,26 +698,37 @@ fn write_files(
 }
 
 async fn index() -> Response {
-    asset_response(assets::INDEX)
+    file_response(assets::INDEX, assets::index_html(), NO_CACHE)
 }
+
+/// `Cache-Control` of the page and unversioned files: ask again every time.
+const NO_CACHE: &str = "no-cache";
+/// `Cache-Control` of a file under this binary's version: its bytes never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 async fn asset(Path(path): Path<String>) -> Response {
-    asset_response(&path)
-}
-
-/// An embedded file with its content type, or a 404.
-fn asset_response(path: &str) -> Response {
-    let Some(bytes) = assets::get(path) else {
-        return ApiError::with_status(404, None, format!("no embedded file assets/{path}"))
+    let (file, version) = assets::unversioned(&path);
+    let Some(bytes) = assets::get(file) else {
+        return ApiError::with_status(404, None, format!("no embedded file assets/{file}"))
             .into_response();
     };
+    let cache = if version == Some(true) {
+        IMMUTABLE
+    } else {
+        NO_CACHE
+    };
+    file_response(file, bytes, cache)
+}
+
+/// An embedded file with its content type and caching.
+fn file_response(path: &str, bytes: &'static [u8], cache: &'static str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(assets::content_type(path)),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

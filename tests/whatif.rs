@@ -338,3 +338,187 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     );
     assert!(s.scenario_files("../up").unwrap_err().field() == Some("name"));
 }
+
+// ---- Bus stops ----------------------------------------------------------------------------
+
+/// A session on the demo with the bus lines planned.
+fn bus_session() -> Session {
+    let run = run_plan(&Scenario::default(), &Quiet).unwrap();
+    assert!(run.bus.is_ok(), "the demo plans bus lines");
+    Session::new(run, lifecircle::lang::Lang::En).unwrap()
+}
+
+/// Per park: (workers, who can walk to a stop).
+fn stop_reach(s: &Summary) -> Vec<(String, u32, u32)> {
+    let bus = s.bus.as_ref().expect("summary.bus");
+    bus.parks
+        .iter()
+        .map(|p| (p.park.clone(), p.workers, p.stop_reach))
+        .collect()
+}
+
+/// The stops' ids and places.
+fn stop_places(s: &Session) -> Vec<(String, f64, f64)> {
+    s.bus_stops()
+        .iter()
+        .map(|st| (st.code.clone(), st.location.x, st.location.y))
+        .collect()
+}
+
+#[test]
+fn stop_edits_answer_exact_walk_figures_and_undo() {
+    let mut s = bus_session();
+    let base = s.summary();
+    let base_reach = stop_reach(&base);
+    let stops = stop_places(&s);
+    assert!(!stops.is_empty());
+    assert!(base.bus.as_ref().unwrap().stale_lines.is_empty());
+    assert!(stops.iter().all(|st| st.0.starts_with('S')), "{stops:?}");
+    // The baseline: every worker the plan carries boards at a stop within walking distance.
+    let bus = s.run().bus.as_ref().unwrap();
+    for (park, _, reach) in &base_reach {
+        let z = s.run().parks.as_ref().unwrap().find(park).unwrap().id;
+        let boarding: u32 = bus
+            .plan
+            .riders
+            .iter()
+            .filter(|r| r.park == z && r.stop.is_some() && !r.on_foot)
+            .map(|r| r.count)
+            .sum();
+        assert!(*reach >= boarding, "{park}: {reach} < {boarding}");
+    }
+    // Delete every stop: nobody can walk to one; each delete under 100 ms.
+    for (id, _, _) in &stops {
+        let after = s.apply(Edit::DeleteStop { id: id.clone() }).unwrap();
+        assert!(after.elapsed_ms < 100.0, "{} ms", after.elapsed_ms);
+    }
+    let none = s.summary();
+    assert!(stop_reach(&none).iter().all(|p| p.2 == 0), "{none:?}");
+    assert_eq!(none.bus.as_ref().unwrap().stops, 0);
+    let stale = &none.bus.as_ref().unwrap().stale_lines;
+    let lines = s.run().bus.as_ref().unwrap().plan.lines.len();
+    assert_eq!(stale.len(), lines, "every line lost its stops: {stale:?}");
+    let layers = s.layers(None);
+    assert!(
+        layers["bus_lines"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["stale"] == true)
+    );
+    assert!(
+        layers["bus_stops"]["features"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Adding them back where they stood gives the baseline figures exactly.
+    for (_, lon, lat) in &stops {
+        s.apply(Edit::AddStop {
+            line: None,
+            lon: *lon,
+            lat: *lat,
+        })
+        .unwrap();
+    }
+    assert_eq!(stop_reach(&s.summary()), base_reach);
+    // Undo everything: the baseline, stale marks gone; redo one delete: its figures again.
+    for _ in 0..2 * stops.len() {
+        s.undo();
+    }
+    let back = s.summary();
+    assert_eq!(back.bus, base.bus);
+    assert_eq!(stop_places(&s), stops);
+    let one = s.redo();
+    assert_eq!(one.bus.as_ref().unwrap().stops, stops.len() - 1);
+    assert!(
+        stop_reach(&one)
+            .iter()
+            .zip(&base_reach)
+            .all(|(a, b)| a.2 <= b.2)
+    );
+}
+
+#[test]
+fn bad_stop_edits_name_their_field_and_change_nothing() {
+    let mut s = bus_session();
+    let before = s.summary();
+    let layers = s.layers(None);
+    let stops = stop_places(&s);
+    let (_, lon, lat) = stops[0].clone();
+    let lines = s.run().bus.as_ref().unwrap().plan.lines.len();
+    assert!(lines > 0);
+    // A point of the region no bus road passes within the stop snapping distance.
+    let run = s.run();
+    let options = &run.bus.as_ref().unwrap().plan.options;
+    let [w, so, e, n] = run.extract.bbox;
+    let off_road = (1..20)
+        .flat_map(|i| (1..20).map(move |j| (i, j)))
+        .map(|(i, j)| geo::Coord {
+            x: w + (e - w) * f64::from(i) / 20.0,
+            y: so + (n - so) * f64::from(j) / 20.0,
+        })
+        .find(|&c| lifecircle::whatif::stops::snap_stop(&run.graph, c, options).is_none())
+        .expect("a point off the bus roads");
+    let mut cases: Vec<(Edit, &str)> = vec![
+        (
+            Edit::AddStop {
+                line: None,
+                lon: f64::NAN,
+                lat,
+            },
+            "lon",
+        ),
+        (
+            Edit::AddStop {
+                line: None,
+                lon,
+                lat: 89.0,
+            },
+            "lat",
+        ),
+        (
+            Edit::AddStop {
+                line: Some("L999".into()),
+                lon,
+                lat,
+            },
+            "line",
+        ),
+        // Where stop S1 already boards.
+        (
+            Edit::AddStop {
+                line: None,
+                lon,
+                lat,
+            },
+            "lon",
+        ),
+        (
+            Edit::MoveStop {
+                id: "S99999".into(),
+                lon,
+                lat,
+            },
+            "id",
+        ),
+        (Edit::DeleteStop { id: "G1".into() }, "id"),
+    ];
+    if let Some((id, _, _)) = stops.get(1).cloned() {
+        cases.push((Edit::MoveStop { id, lon, lat }, "lon"));
+    }
+    cases.push((
+        Edit::AddStop {
+            line: None,
+            lon: off_road.x,
+            lat: off_road.y,
+        },
+        "lon",
+    ));
+    for (edit, field) in cases {
+        let err = s.apply(edit.clone()).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{edit:?}: {err}");
+    }
+    assert_eq!(s.summary(), before);
+    assert_eq!(s.layers(None), layers);
+}

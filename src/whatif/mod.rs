@@ -15,14 +15,21 @@
 //!   kept searches) and its commute circle ([`crate::commute::incremental::ParkCommuter`],
 //!   the per-park step of the commute circle with the kept resident index). A park's figures
 //!   read only its own outline and gates;
-//! - **bus stops**: not yet editable (refused); bus lines are re-planned on request.
+//! - **bus stops** add / move / delete: the workers of the bus sample who can walk to a stop,
+//!   per park, from each booking's walk to the bus roads kept since the session started
+//!   ([`stops`]); the lines the edit may change are marked stale until they are re-planned on
+//!   request ([`Session::replan_lines`], the bus stage of `plan` with the edited stops, parks
+//!   and gates).
 //!
 //! Undo and redo swap the parts of the state an edit replaced (facility lists, one search,
 //! the per-park results) with the values kept in the history, so they cost no
 //! recomputation and restore the exact numbers.
 
+pub mod bus;
 pub mod edit;
 mod layers;
+mod stop_edits;
+pub mod stops;
 pub mod summary;
 
 use std::time::Instant;
@@ -73,6 +80,8 @@ pub struct Session {
     version: u64,
     elapsed_ms: f64,
     changed: Vec<ZoneId>,
+    /// The bus stops as edited, when the bus stage planned lines.
+    bus: Option<stop_edits::BusEditor>,
 }
 
 /// The parts of the state an edit replaced, with their other values: applying it swaps them
@@ -88,6 +97,10 @@ struct Delta {
     parks: Option<(Zones, Vec<Vec<String>>)>,
     commute: Option<Vec<ParkCommute>>,
     changed: Vec<ZoneId>,
+    /// The bus stops and stale lines.
+    stops: Option<stops::StopState>,
+    /// The bus stage (a re-plan replaced it).
+    bus: Option<crate::plan::StageResult<crate::plan::BusLines>>,
 }
 
 impl Session {
@@ -144,6 +157,7 @@ impl Session {
             version: 1,
             elapsed_ms: 0.0,
             changed: Vec::new(),
+            bus: stop_edits::BusEditor::new(&run),
             lang,
             run,
         };
@@ -193,6 +207,7 @@ impl Session {
                 .map(|z| z.code.clone())
                 .collect(),
             replan: summary::Replan::default(),
+            bus: self.bus_summary(),
         }
     }
 
@@ -239,13 +254,12 @@ impl Session {
             Edit::DeleteGate { id } => self.delete_gate(&id)?,
             Edit::SetOutline { park, ring } => self.set_outline(&park, &ring)?,
             Edit::AddPark { name, ring } => self.add_park(&name, &ring)?,
-            Edit::AddStop { .. } | Edit::MoveStop { .. } | Edit::DeleteStop { .. } => {
-                return Err(EditError::StageMissing {
-                    stage: "bus-stop editor",
-                    why: "bus stops cannot be edited yet; re-plan the lines instead".into(),
-                });
-            }
+            Edit::AddStop { line, lon, lat } => self.add_stop(line.as_deref(), lon, lat)?,
+            Edit::MoveStop { id, lon, lat } => self.move_stop(&id, lon, lat)?,
+            Edit::DeleteStop { id } => self.delete_stop(&id)?,
         };
+        let mut delta = delta;
+        self.mark_parks_stale(&mut delta);
         self.changed = delta.changed.clone();
         self.undo.push(delta);
         self.redo.clear();
@@ -277,8 +291,9 @@ impl Session {
 
     fn finish(&mut self, start: Instant) {
         self.now = summary::figures(&self.run);
+        self.refresh_bus();
         self.version += 1;
-        self.elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+        self.elapsed_ms = Self::ms_since(start);
     }
 
     /// Swaps every part `d` holds with the state; returns the values swapped out.
@@ -318,6 +333,12 @@ impl Session {
         }
         if let (Some(parks), Ok(c)) = (&mut d.commute, &mut self.run.commute) {
             std::mem::swap(parks, &mut c.report.parks);
+        }
+        if let Some(bus) = &mut d.bus {
+            std::mem::swap(bus, &mut self.run.bus);
+        }
+        if let (Some(state), Some(editor)) = (&mut d.stops, &mut self.bus) {
+            std::mem::swap(state, &mut editor.state);
         }
         d
     }

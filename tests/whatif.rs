@@ -522,3 +522,106 @@ fn bad_stop_edits_name_their_field_and_change_nothing() {
     assert_eq!(s.summary(), before);
     assert_eq!(s.layers(None), layers);
 }
+
+/// Records the re-plan's progress.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<f64>>);
+
+impl lifecircle::drt::lines::LineProgress for Recorder {
+    fn progress(&self, share: f64, _step: &str) {
+        self.0.lock().unwrap().push(share);
+    }
+}
+
+/// The bus KPIs a saved scenario must reproduce.
+fn bus_kpis(run: &PlanRun) -> (u32, String, usize, usize, Vec<String>) {
+    let plan = &run.bus.as_ref().unwrap().plan;
+    let k = &plan.kpis;
+    let stops = plan.stops.iter().map(|s| s.code.clone()).collect();
+    (
+        k.served,
+        format!("{:.9}", k.within_target_share),
+        k.vehicles,
+        k.lines,
+        stops,
+    )
+}
+
+#[test]
+fn replanned_stops_are_saved_and_reproduced_by_plan() {
+    let mut s = bus_session();
+    let base = bus_kpis(s.run());
+    let stops = stop_places(&s);
+    assert!(stops.len() >= 3, "{stops:?}");
+    let line = s.run().bus.as_ref().unwrap().plan.lines[0].code.clone();
+    s.apply(Edit::DeleteStop {
+        id: stops[0].0.clone(),
+    })
+    .unwrap();
+    s.apply(Edit::DeleteStop {
+        id: stops[2].0.clone(),
+    })
+    .unwrap();
+    s.apply(Edit::MoveStop {
+        id: stops[1].0.clone(),
+        lon: stops[0].1,
+        lat: stops[0].2,
+    })
+    .unwrap();
+    let added = s
+        .apply(Edit::AddStop {
+            line: Some(line.clone()),
+            lon: stops[2].1,
+            lat: stops[2].2,
+        })
+        .unwrap();
+    assert!(!added.bus.as_ref().unwrap().stale_lines.is_empty());
+    let new_code = s.bus_stops().last().unwrap().code.clone();
+    assert_eq!(
+        s.layers(None)["bus_stops"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == new_code.as_str())
+            .unwrap()["properties"]["line"],
+        line.as_str()
+    );
+
+    let progress = Recorder::default();
+    let after = s.replan_lines(&progress).unwrap();
+    let shares = progress.0.lock().unwrap().clone();
+    assert!(shares.len() > 2, "{shares:?}");
+    assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
+    assert!(shares.iter().all(|x| (0.0..=1.0).contains(x)));
+    let bus = after.bus.as_ref().unwrap();
+    assert!(bus.stale_lines.is_empty(), "{bus:?}");
+    let now = bus_kpis(s.run());
+    assert_eq!(bus.served, now.0);
+    assert_eq!(bus.baseline_served, base.0);
+    // The lines board only at the session's stops (and the gates).
+    let codes: Vec<String> = s.bus_stops().iter().map(|st| st.code.clone()).collect();
+    let plan = &s.run().bus.as_ref().unwrap().plan;
+    for st in plan.stops.iter().filter(|st| st.gate_of.is_none()) {
+        assert!(codes.contains(&st.code), "{} not among {codes:?}", st.code);
+    }
+    assert!(!now.4.contains(&stops[0].0), "{:?}", now.4);
+
+    let files = s.scenario_files("stops-edited").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for f in &files {
+        std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"stops.csv"), "{names:?}");
+    let toml = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
+    assert!(toml.contains("stops = \"stops.csv\""), "{toml}");
+    let saved = Scenario::load(&dir.path().join("scenario.toml")).unwrap();
+    let fresh = run_plan(&saved, &Quiet).unwrap();
+    assert_eq!(bus_kpis(&fresh), now);
+
+    // Undo the re-plan: the old lines, the edited stops, stale again.
+    let undone = s.undo();
+    assert_eq!(bus_kpis(s.run()), base);
+    assert!(!undone.bus.as_ref().unwrap().stale_lines.is_empty());
+    assert_eq!(s.bus_stops().len(), stops.len() - 1);
+}

@@ -47,7 +47,7 @@ use crate::coverage::{
 use crate::error::Result;
 use crate::lang::Lang;
 use crate::places::{Amenity, AmenityId, Source, ZoneId, Zones};
-use crate::plan::{PlanRun, Progress};
+use crate::plan::PlanRun;
 use crate::report::OutputFile;
 use crate::routing::TravelTimes;
 
@@ -693,18 +693,6 @@ impl Session {
         }
     }
 
-    /// Re-plans the bus lines for the edited scenario (the bus stage of `plan`).
-    pub fn replan_lines(
-        &mut self,
-        progress: &dyn Progress,
-    ) -> std::result::Result<Summary, EditError> {
-        let _ = progress;
-        Err(EditError::StageMissing {
-            stage: "bus-line re-planner",
-            why: "not built yet; save the scenario and run plan".into(),
-        })
-    }
-
     /// The planner files of the edited scenario, named `name`: a scenario TOML and the files
     /// it references (see [`crate::report::scenario_files`]).
     ///
@@ -713,7 +701,8 @@ impl Session {
     /// 80 characters) is refused.
     pub fn scenario_files(&self, name: &str) -> std::result::Result<Vec<OutputFile>, EditError> {
         edit::check_scenario_name(name)?;
-        crate::report::scenario_files::scenario_files(&self.run, name)
+        let stops = self.stops_given().then(|| self.stop_rows());
+        crate::report::scenario_files::scenario_files_with_stops(&self.run, name, stops.as_deref())
             .map_err(|e| EditError::Save { why: e.to_string() })
     }
 }

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use super::bus::{self, BusFigures, BusSummary};
 use super::stops::{self, StopAccess, StopState};
-use super::{Delta, EditError, Session, edit};
-use crate::drt::lines::LinePlan;
+use super::{Delta, EditError, Session, Summary, edit};
+use crate::drt::lines::{LinePlan, LineProgress};
 use crate::places::ZoneId;
 
 /// The bus part of a session: the stops as edited, each booking's walk to the bus roads, and
@@ -25,7 +25,7 @@ impl BusEditor {
     pub(super) fn new(run: &crate::plan::PlanRun) -> Option<BusEditor> {
         let bus = run.bus.as_ref().ok()?;
         let access = StopAccess::new(&run.graph, &bus.bookings, &bus.plan.options);
-        let state = StopState::of_plan(&bus.plan);
+        let state = StopState::of_plan(&run.graph, &bus.plan, bus.given_stops.as_deref());
         let baseline = bus::figures(run, bus, &access, &state);
         Some(BusEditor {
             next_stop: state.max_number(),
@@ -249,11 +249,55 @@ impl Session {
         self.bus.as_ref().is_some_and(|e| e.state.given)
     }
 
+    /// The stops as the saved stops file lists them: code, name, location, line.
+    pub(super) fn stop_rows(&self) -> Vec<crate::report::scenario_files::StopRow> {
+        self.bus_stops()
+            .iter()
+            .map(|s| (s.code.clone(), s.name.clone(), s.location, s.line.clone()))
+            .collect()
+    }
+
     /// Whether line `code` is stale (an edit since it was planned may change it).
     pub fn line_stale(&self, code: &str) -> bool {
         self.bus
             .as_ref()
             .is_some_and(|e| e.state.stale.contains(code))
+    }
+
+    /// Re-plans the bus lines (the bus stage of `plan`, [`crate::plan::replan_bus`]) for the
+    /// scenario as edited: its parks and gates, and its stops when they were edited (else the
+    /// planner chooses them); the stale marks are cleared. Undo puts the old lines back.
+    pub fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Summary, EditError> {
+        let start = Instant::now();
+        let (editor, _) = self.bus_parts()?;
+        let given = editor.state.given.then(|| editor.state.given_stops());
+        let lang = self.lang;
+        let bus =
+            crate::plan::replan_bus(&self.run, given.as_deref(), progress).map_err(|why| {
+                EditError::StageMissing {
+                    stage: "bus-line planner",
+                    why: why.text(lang),
+                }
+            })?;
+        let state = StopState::of_plan(&self.run.graph, &bus.plan, bus.given_stops.as_deref());
+        let old_bus = std::mem::replace(&mut self.run.bus, Ok(bus));
+        let mut delta = Delta {
+            bus: Some(old_bus),
+            ..Delta::default()
+        };
+        if let Some(editor) = &mut self.bus {
+            let mut state = state;
+            // Keep the stops as edited (their added-to-line marks too) when they were given.
+            if state.given {
+                state.stops.clone_from(&editor.state.stops);
+            }
+            delta.stops = Some(std::mem::replace(&mut editor.state, state));
+        }
+        self.changed = delta.changed.clone();
+        self.undo.push(delta);
+        self.redo.clear();
+        self.finish(start);
+        Ok(self.summary())
     }
 
     /// Time spent since `start`, ms.

@@ -19,8 +19,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use geo::Coord;
 
+use crate::drt::given_stops::{GivenStop, check_given_stops};
 use crate::drt::lines::{LineOptions, LinePlan};
-use crate::geom::haversine_m;
 use crate::graph::{Mode, RoadGraph, VertexId};
 use crate::places::ZoneId;
 use crate::places::demand::Booking;
@@ -54,25 +54,53 @@ pub struct StopState {
 }
 
 impl StopState {
-    /// The pick-up stops of a plan (gate stops excluded).
-    pub fn of_plan(plan: &LinePlan) -> StopState {
-        let stops = plan
-            .stops
+    /// The pick-up stops of a plan (gate stops excluded); when the plan was made from given
+    /// stops, all of those (a given stop nobody walks to is still the planner's).
+    pub fn of_plan(graph: &RoadGraph, plan: &LinePlan, given: Option<&[GivenStop]>) -> StopState {
+        let stops = match given {
+            Some(given) => check_given_stops(graph, given, &plan.options)
+                .into_iter()
+                .zip(given)
+                .filter_map(|(v, g)| {
+                    Some(EditStop {
+                        code: g.code.clone(),
+                        name: g.name.clone(),
+                        location: g.location,
+                        vertex: v.ok()?,
+                        line: None,
+                    })
+                })
+                .collect(),
+            None => plan
+                .stops
+                .iter()
+                .filter(|s| s.gate_of.is_none())
+                .map(|s| EditStop {
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    location: s.location,
+                    vertex: s.vertex,
+                    line: None,
+                })
+                .collect(),
+        };
+        StopState {
+            stops,
+            given: given.is_some(),
+            stale: BTreeSet::new(),
+        }
+    }
+
+    /// The stops as the planner takes them.
+    pub fn given_stops(&self) -> Vec<GivenStop> {
+        self.stops
             .iter()
-            .filter(|s| s.gate_of.is_none())
-            .map(|s| EditStop {
+            .map(|s| GivenStop {
                 code: s.code.clone(),
                 name: s.name.clone(),
                 location: s.location,
-                vertex: s.vertex,
-                line: None,
             })
-            .collect();
-        StopState {
-            stops,
-            given: false,
-            stale: BTreeSet::new(),
-        }
+            .collect()
     }
 
     /// The stop with this id (case-insensitive), by index.
@@ -92,20 +120,19 @@ impl StopState {
     }
 }
 
-/// The bus vertex a stop at `at` boards at: the nearer end of the bus road within
-/// `osm_stop_m` (as the planner snaps OSM and given stops), when that end is within
-/// `osm_stop_m` of the stop (or of the road).
+/// The bus vertex a stop at `at` boards at, by the rule the planner applies to given stops
+/// ([`crate::drt::given_stops::check_given_stops`]: the nearer end of a bus road within
+/// `osm_stop_m`); `None` off the bus network.
 pub fn snap_stop(graph: &RoadGraph, at: Coord, options: &LineOptions) -> Option<VertexId> {
-    let snap = graph.snap(options.roads, at, options.osm_stop_m).ok()?;
-    let edge = &graph.edges[snap.edge.index()];
-    let v = if snap.fraction < 0.5 {
-        edge.from
-    } else {
-        edge.to
+    let probe = GivenStop {
+        code: String::new(),
+        name: String::new(),
+        location: at,
     };
-    let close =
-        haversine_m(graph.vertices[v.index()].coord, at) <= options.osm_stop_m.max(snap.distance_m);
-    (close && graph.profile(options.roads).contains(v)).then_some(v)
+    check_given_stops(graph, std::slice::from_ref(&probe), options)
+        .into_iter()
+        .next()?
+        .ok()
 }
 
 /// Which bus vertices each booking of the bus sample can walk to within `max_walk_m`.

@@ -473,3 +473,84 @@ fn a_stop_added_over_http_is_replanned_with_progress() {
     assert!(!lines.is_empty());
     assert!(lines.iter().all(|f| f["properties"]["stale"] == false));
 }
+
+/// The embedded files as `build.rs` lists them: path under `assets/`, bytes, in path order.
+fn files_on_disk() -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.push((rel.replace('\\', "/"), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets"));
+    let mut files = Vec::new();
+    for dir in ["serve", "vendor"] {
+        walk(&root.join(dir), root, &mut files);
+    }
+    files.sort();
+    files
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[test]
+fn assets_are_served_under_a_version_of_their_bytes() {
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let (status, headers, page) = request(server.port, "GET", "/", None, &[]);
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), "no-cache");
+    let page = String::from_utf8(page).unwrap();
+    let disk = files_on_disk();
+    let listed: Vec<(&str, &[u8])> = disk
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let version = lifecircle::serve::assets::version_of(&listed);
+    let app = format!("/assets/v-{version}/serve/app.js");
+    assert!(
+        page.contains(&format!("src=\"{app}\"")),
+        "the page should load {app}: {page}"
+    );
+    // Every file the page names is served, for good, with the bytes on disk.
+    let urls: Vec<&str> = page
+        .split("\"/assets/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(urls.len() >= 4, "{urls:?}");
+    for url in urls {
+        let url = format!("/assets/{url}");
+        let (status, headers, bytes) = request(server.port, "GET", &url, None, &[]);
+        assert_eq!(status, 200, "{url}");
+        assert!(
+            header(&headers, "cache-control").contains("immutable"),
+            "{url}: {headers:?}"
+        );
+        let file = url.trim_start_matches(&format!("/assets/v-{version}/"));
+        let on_disk = disk.iter().find(|(n, _)| n == file).expect("on disk");
+        assert_eq!(bytes, on_disk.1, "{url}");
+    }
+    // An older binary's URL still answers, but is not kept; a plain path neither.
+    for url in [
+        "/assets/v-0000000000000000/serve/app.js",
+        "/assets/serve/app.js",
+    ] {
+        let (status, headers, _) = request(server.port, "GET", url, None, &[]);
+        assert_eq!(status, 200, "{url}");
+        assert_eq!(header(&headers, "cache-control"), "no-cache", "{url}");
+    }
+}

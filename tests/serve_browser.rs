@@ -187,6 +187,11 @@ fn serve_page_adds_a_facility_by_clicking() {
     wait_for(&mut browser, &changed, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("the panel did not show the new figures ({shown_before}): {e}"));
 
+    assert_clean(&mut browser, &origin);
+}
+
+/// The console has no warning or error and no request left `origin`.
+fn assert_clean(browser: &mut Browser, origin: &str) {
     let mut problems = Vec::new();
     let log = browser
         .call("POST", "/se/log", json!({ "type": "browser" }))
@@ -216,4 +221,194 @@ fn serve_page_adds_a_facility_by_clicking() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Runs `script` in the page.
+fn exec(browser: &mut Browser, script: &str) -> Value {
+    browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// The mouse through `points` (viewport pixels): pressed at the first, released at the last.
+fn mouse_drag(browser: &mut Browser, points: &[(i64, i64)]) {
+    let mut steps = vec![json!({ "type": "pointerMove", "origin": "viewport",
+        "x": points[0].0, "y": points[0].1 })];
+    steps.push(json!({ "type": "pointerDown", "button": 0 }));
+    for &(x, y) in &points[1..] {
+        steps.push(
+            json!({ "type": "pointerMove", "duration": 50, "origin": "viewport", "x": x, "y": y }),
+        );
+    }
+    steps.push(json!({ "type": "pointerUp", "button": 0 }));
+    let actions = json!({ "actions": [{
+        "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
+        "actions": steps,
+    }]});
+    browser.call("POST", "/actions", actions).unwrap();
+    browser.call("DELETE", "/actions", Value::Null).unwrap();
+}
+
+/// Waits until the server's summary counts `edits` edits.
+fn wait_edits(server: &Server, edits: u64) -> Value {
+    let start = Instant::now();
+    loop {
+        let now = server.summary();
+        if now["edits"].as_u64() == Some(edits) {
+            return now;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "expected {edits} edits: {now}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The `[lon, lat]` of facility `id` on the server.
+fn facility_at(server: &Server, id: &str) -> Value {
+    let (_, layers) = server.call("GET", "/api/layers", None);
+    let features = layers["facilities"]["features"].as_array().unwrap();
+    let found = features.iter().find(|f| f["properties"]["id"] == id);
+    found.expect("the facility")["geometry"]["coordinates"].clone()
+}
+
+/// Waits until `path` exists.
+fn wait_file(path: &std::path::Path) {
+    let start = Instant::now();
+    while !path.is_file() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{} was not written",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_page_drags_draws_undoes_saves_exports_in_chinese() {
+    if browser_missing() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let (park, _) = target(&server.summary());
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let mut browser = Browser::start();
+    browser
+        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
+        .unwrap();
+    let ready = "const s = document.querySelector('#status'); \
+                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
+    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    exec(
+        &mut browser,
+        &format!(
+            "const p = document.querySelector('#park-select'); p.value = '{park}'; \
+             p.dispatchEvent(new Event('change', {{bubbles: true}})); \
+             const s = document.querySelector('#show-sites'); \
+             if (s.checked) s.click(); \
+             document.querySelector('[data-tool=\"move-facility\"]').click(); return true;"
+        ),
+    );
+    std::thread::sleep(Duration::from_millis(800)); // the map's move to the park
+
+    // Drag a facility that no other marker overlaps, 60 px right and 30 px down.
+    let pick = "const size = map.getSize(); const r = document.querySelector('#map').getBoundingClientRect(); \
+        const pts = []; for (const k of ['facilities', 'gates', 'bus_stops']) for (const f of (data[k] || {features: []}).features) { \
+          const [x, y] = f.geometry.coordinates; const p = map.latLngToContainerPoint([y, x]); pts.push([k, f.properties.id, p]); } \
+        for (const [k, id, p] of pts) { \
+          if (k !== 'facilities' || p.x < 80 || p.y < 80 || p.x > size.x - 120 || p.y > size.y - 80) continue; \
+          if (pts.some(([k2, id2, q]) => (k2 !== k || id2 !== id) && q.distanceTo(p) < 16)) continue; \
+          return [id, Math.round(r.left + p.x), Math.round(r.top + p.y)]; } return null;";
+    let picked = wait_for(&mut browser, pick, Duration::from_secs(10))
+        .expect("a facility on screen with no marker near it");
+    let id = picked[0].as_str().unwrap().to_string();
+    let (x, y) = (picked[1].as_i64().unwrap(), picked[2].as_i64().unwrap());
+    let from = facility_at(&server, &id);
+    mouse_drag(
+        &mut browser,
+        &[(x, y), (x + 10, y + 5), (x + 30, y + 15), (x + 60, y + 30)],
+    );
+    wait_edits(&server, 1);
+    let to = facility_at(&server, &id);
+    assert!(
+        to[0].as_f64() > from[0].as_f64() && to[1].as_f64() < from[1].as_f64(),
+        "{id} dragged right and down: {from} → {to}"
+    );
+
+    // Undo and redo buttons.
+    exec(
+        &mut browser,
+        "document.querySelector('#undo').click(); return true;",
+    );
+    wait_edits(&server, 0);
+    assert_eq!(facility_at(&server, &id), from);
+    exec(
+        &mut browser,
+        "document.querySelector('#redo').click(); return true;",
+    );
+    wait_edits(&server, 1);
+    assert_eq!(facility_at(&server, &id), to);
+
+    // Draw the selected park's outline: four clicks, then Finish.
+    exec(
+        &mut browser,
+        "document.querySelector('[data-tool=\"draw-outline\"]').click(); return true;",
+    );
+    let centre = exec(
+        &mut browser,
+        "const r = document.querySelector('#map').getBoundingClientRect(); \
+         return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+    );
+    let (cx, cy) = (centre[0].as_i64().unwrap(), centre[1].as_i64().unwrap());
+    for (dx, dy) in [(-70, -50), (70, -50), (70, 50), (-70, 50)] {
+        mouse_drag(&mut browser, &[(cx + dx, cy + dy)]);
+    }
+    exec(
+        &mut browser,
+        "document.querySelector('#finish-drawing').click(); return true;",
+    );
+    let drawn = wait_edits(&server, 2);
+    assert_eq!(drawn["changed_parks"], json!([park]), "{drawn}");
+
+    // 中文: the status, the buttons and the panel follow the language.
+    exec(
+        &mut browser,
+        "const l = document.querySelector('#lang-select'); l.value = 'zh'; \
+         l.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+    );
+    let chinese = "const s = document.querySelector('#status').textContent; \
+        const u = document.querySelector('#undo').textContent; \
+        const e = document.querySelector('#export').textContent; \
+        return s === '就绪' && u === '撤销' && e === '导出报告' ? [s, u, e] : null;";
+    wait_for(&mut browser, chinese, Duration::from_secs(10))
+        .expect("the page did not switch to Chinese");
+    assert_eq!(server.summary()["lang"], "zh");
+
+    // Save as a scenario, then export the report.
+    exec(
+        &mut browser,
+        "window.prompt = () => 'browser-scenario'; document.querySelector('#save').click(); return true;",
+    );
+    let toml = out.path().join("scenarios/browser-scenario/scenario.toml");
+    wait_file(&toml);
+    let said = "const t = document.querySelector('#result').textContent; \
+        return t.includes('已保存到') && t.includes('lifecircle plan --config') ? t : null;";
+    wait_for(&mut browser, said, Duration::from_secs(10)).expect("the saved command is not shown");
+    exec(
+        &mut browser,
+        "document.querySelector('#export').click(); return true;",
+    );
+    wait_file(&out.path().join("report/report.html"));
+    let said = "const t = document.querySelector('#result').textContent; \
+        return t.includes('报告已写入') ? t : null;";
+    wait_for(&mut browser, said, Duration::from_secs(30)).expect("the export is not shown");
+
+    assert_clean(&mut browser, &origin);
 }

@@ -262,6 +262,28 @@ fn layers_hold_every_kind() {
     );
 }
 
+/// Every figure of a commute circle: per park and mode the residents within the target and
+/// the median, and per mode and resident unit the time to the nearest park.
+fn commute_figures(c: &lifecircle::plan::Commute) -> Vec<String> {
+    let mut out: Vec<String> = c
+        .report
+        .parks
+        .iter()
+        .flat_map(|p| {
+            p.modes.iter().map(move |m| {
+                format!(
+                    "{:?} {:?} {} {:?}",
+                    p.zone, m.mode, m.residents_within_target, m.residents_within
+                )
+            })
+        })
+        .collect();
+    for (m, times) in c.report.nearest_park_ms.iter().enumerate() {
+        out.push(format!("nearest {m}: {times:?}"));
+    }
+    out
+}
+
 /// A ring around `c`, `d` degrees across.
 fn square(c: geo::Coord, d: f64) -> Vec<[f64; 2]> {
     vec![
@@ -315,10 +337,8 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     })
     .unwrap();
     let after = run_figures(s.run());
-    assert_ne!(
-        after,
-        run_figures(&run_plan(&demo_scenario(), &Quiet).unwrap())
-    );
+    let base = run_plan(&demo_scenario(), &Quiet).unwrap();
+    assert_ne!(after, run_figures(&base));
 
     let files = s.scenario_files("east-canteen").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -335,6 +355,18 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     assert_eq!(
         coverage_figures(&lc.report),
         coverage_figures(&s.run().life_circle.as_ref().unwrap().report)
+    );
+    // Every park's commute circle and every resident's minutes to the nearest park (the
+    // living areas' figures), after an outline edit and a new park over another.
+    let nearest = |run: &PlanRun| run.commute.as_ref().unwrap().report.nearest_park_ms.clone();
+    assert_ne!(
+        nearest(&fresh),
+        nearest(&base),
+        "the edits change a nearest park"
+    );
+    assert_eq!(
+        commute_figures(fresh.commute.as_ref().unwrap()),
+        commute_figures(s.run().commute.as_ref().unwrap())
     );
     assert!(s.scenario_files("../up").unwrap_err().field() == Some("name"));
 }
@@ -624,4 +656,64 @@ fn replanned_stops_are_saved_and_reproduced_by_plan() {
     assert_eq!(bus_kpis(s.run()), base);
     assert!(!undone.bus.as_ref().unwrap().stale_lines.is_empty());
     assert_eq!(s.bus_stops().len(), stops.len() - 1);
+}
+
+/// A point of the region farther than the gate snapping radius from any way open to walking.
+fn off_network_point(s: &Session) -> geo::Coord {
+    let run = s.run();
+    let [w, so, e, n] = run.extract.bbox;
+    let max_m = lifecircle::graph::snap::DEFAULT_MAX_SNAP_M;
+    (0..=40)
+        .flat_map(|i| (0..=40).map(move |j| (i, j)))
+        .map(|(i, j)| geo::Coord {
+            x: w + (e - w) * f64::from(i) / 40.0,
+            y: so + (n - so) * f64::from(j) / 40.0,
+        })
+        .find(|&c| {
+            run.graph
+                .snap(lifecircle::graph::Mode::Walk, c, max_m)
+                .is_err()
+        })
+        .expect("the demo region has a spot far from any footway")
+}
+
+#[test]
+fn a_gate_off_the_walk_network_is_refused_naming_lon() {
+    let mut s = session();
+    let before = s.summary();
+    let layers = s.layers(None);
+    let far = off_network_point(&s);
+    let park = s.run().parks.as_ref().unwrap().zones[0].code.clone();
+    let err = s
+        .apply(Edit::AddGate {
+            park,
+            lon: far.x,
+            lat: far.y,
+        })
+        .unwrap_err();
+    assert_eq!(err.field(), Some("lon"), "{err}");
+    assert!(err.to_string().contains("footway"), "{err}");
+    // An existing gate moved there is refused the same way (after adding one on the network).
+    let p1 = s.run().parks.as_ref().unwrap().zones[0].clone();
+    let c = geo::InteriorPoint::interior_point(&p1.polygon).unwrap().0;
+    s.apply(Edit::AddGate {
+        park: p1.code.clone(),
+        lon: c.x,
+        lat: c.y,
+    })
+    .unwrap();
+    let with_gate = s.summary();
+    let gate = s.gate_ids(0).last().unwrap().clone();
+    let err = s
+        .apply(Edit::MoveGate {
+            id: gate,
+            lon: far.x,
+            lat: far.y,
+        })
+        .unwrap_err();
+    assert_eq!(err.field(), Some("lon"), "{err}");
+    assert_eq!(s.summary(), with_gate);
+    s.undo();
+    assert_eq!(figures(&s.summary()), figures(&before));
+    assert_eq!(s.layers(None), layers);
 }

@@ -19,15 +19,15 @@ const STRINGS = {
     ask_name: 'Scenario name (letters, digits, - and _):', ask_park: 'Name of the new park:',
     saved: 'Saved to {dir}. Reproduce with:', exported: 'Report written to {dir}',
     hint_add_facility: 'Click the map to add a facility of the chosen category.',
-    hint_move_facility: 'Click a facility, then click where it goes.',
+    hint_move_facility: 'Drag a facility to where it goes (or click it, then click the place).',
     hint_delete_facility: 'Click a facility to delete it.',
     hint_add_gate: 'Click the map to add a gate to the selected park.',
-    hint_move_gate: 'Click a gate, then click where it goes.',
+    hint_move_gate: 'Drag a gate to where it goes (or click it, then click the place).',
     hint_delete_gate: 'Click a gate to delete it.',
     hint_draw_outline: 'Click the corners of the selected park; Finish (or double-click) when done.',
     hint_add_park: 'Click the corners of the new park; Finish (or double-click) when done.',
     hint_add_stop: 'Click the map to add a stop to the chosen line.',
-    hint_move_stop: 'Click a stop, then click where it goes.',
+    hint_move_stop: 'Drag a stop to where it goes (or click it, then click the place).',
     hint_delete_stop: 'Click a stop to delete it.',
     hint_picked: 'Now click where it goes.', no_park: 'Select a park first.',
     need_ring: 'An outline needs at least 3 corners.', offline: 'The server did not answer: {msg}',
@@ -47,15 +47,15 @@ const STRINGS = {
     ask_name: '方案名称（字母、数字、- 和 _）：', ask_park: '新园区名称：',
     saved: '已保存到 {dir}。复现命令：', exported: '报告已写入 {dir}',
     hint_add_facility: '在地图上点击，添加所选类别的设施。',
-    hint_move_facility: '先点击设施，再点击新位置。',
+    hint_move_facility: '将设施拖到新位置（或先点击设施，再点击新位置）。',
     hint_delete_facility: '点击设施将其删除。',
     hint_add_gate: '在地图上点击，为所选园区添加出入口。',
-    hint_move_gate: '先点击出入口，再点击新位置。',
+    hint_move_gate: '将出入口拖到新位置（或先点击出入口，再点击新位置）。',
     hint_delete_gate: '点击出入口将其删除。',
     hint_draw_outline: '依次点击所选园区的边界拐点，完成后点“完成”（或双击）。',
     hint_add_park: '依次点击新园区的边界拐点，完成后点“完成”（或双击）。',
     hint_add_stop: '在地图上点击，为所选线路添加站点。',
-    hint_move_stop: '先点击站点，再点击新位置。',
+    hint_move_stop: '将站点拖到新位置（或先点击站点，再点击新位置）。',
     hint_delete_stop: '点击站点将其删除。',
     hint_picked: '现在点击新位置。', no_park: '请先选择园区。',
     need_ring: '边界至少需要 3 个拐点。', offline: '服务器没有响应：{msg}',
@@ -186,8 +186,10 @@ async function edit(method, path, body) {
   try {
     const { json, ms } = await api(method, path, body);
     await applySummary(json, ms);
+    return true;
   } catch (e) {
     showError(e);
+    return false;
   }
 }
 
@@ -298,6 +300,7 @@ function pointLayer(fc, kind, style, tip) {
       const text = tip(f.properties);
       if (text) l.bindTooltip(String(text));
       l.on('click', (e) => featureClicked(kind, f, e));
+      l.on('mousedown', (e) => startDrag(kind, f, l, e));
     },
   });
 }
@@ -599,11 +602,44 @@ function featureClicked(kind, f, e) {
   const id = encodeURIComponent(f.properties.id);
   if (tool.startsWith('delete-')) {
     edit('DELETE', '/api/' + MOVABLE[kind] + '/' + id);
-  } else if (tool.startsWith('move-')) {
-    picked = { kind, id };
-    renderHint();
   }
+  // move-: picking and dropping happen on mousedown / mouseup (startDrag, endDrag).
 }
+
+// ---- Drag to move ----------------------------------------------------------------------------------
+// With a move tool, a facility, gate or stop is dragged to its new place: one PUT on drop. A
+// press without a drag picks it instead, and the next click on the map moves it there.
+let dragging = null;        // {kind, id, layer, from, start, moved} while the mouse is down on a marker
+const DRAG_MIN_PX = 4;
+function startDrag(kind, f, layer, e) {
+  if (tool !== 'move-' + kind || e.originalEvent.button !== 0) return;
+  L.DomEvent.stop(e.originalEvent);
+  map.dragging.disable();
+  dragging = { kind, id: encodeURIComponent(f.properties.id), layer, from: e.containerPoint, start: layer.getLatLng(), moved: false };
+}
+map.on('mousemove', (e) => {
+  if (!dragging) return;
+  if (!dragging.moved && e.containerPoint.distanceTo(dragging.from) < DRAG_MIN_PX) return;
+  dragging.moved = true;
+  dragging.layer.setLatLng(e.latlng);
+});
+function endDrag(latlng) {
+  const d = dragging;
+  dragging = null;
+  map.dragging.enable();
+  if (!d) return;
+  if (!d.moved) {
+    picked = { kind: d.kind, id: d.id };
+    return renderHint();
+  }
+  if (!latlng) return d.layer.setLatLng(d.start); // dropped outside the map: nothing moves
+  picked = null;
+  renderHint();
+  edit('PUT', '/api/' + MOVABLE[d.kind] + '/' + d.id, { lon: +latlng.lng.toFixed(7), lat: +latlng.lat.toFixed(7) })
+    .then((ok) => { if (!ok) d.layer.setLatLng(d.start); });
+}
+map.on('mouseup', (e) => endDrag(e.latlng));
+document.addEventListener('mouseup', () => { if (dragging) endDrag(null); });
 map.on('click', (e) => {
   if (!tool) return;
   const lon = +e.latlng.lng.toFixed(7), lat = +e.latlng.lat.toFixed(7);
@@ -622,9 +658,9 @@ map.on('click', (e) => {
     edit('PUT', '/api/' + MOVABLE[kind] + '/' + id, { lon, lat });
   } else if (tool === 'draw-outline' || tool === 'add-park') {
     drawing.push([lon, lat]);
-    groups.draft.clearLayers();
-    groups.draft.addLayer(L.polyline(drawing.map(([x, y]) => [y, x]), { renderer: renderers.sites, color: '#2f6fd6', weight: 2, dashArray: '5 4', interactive: false }));
-    for (const [x, y] of drawing) groups.draft.addLayer(L.circleMarker([y, x], { renderer: renderers.sites, radius: 3, color: '#2f6fd6', interactive: false }));
+    groups.draft.clearLayers(); // drawn on the labels pane, which takes no clicks (a canvas there would hide the markers below)
+    groups.draft.addLayer(L.polyline(drawing.map(([x, y]) => [y, x]), { renderer: renderers.labels, color: '#2f6fd6', weight: 2, dashArray: '5 4', interactive: false }));
+    for (const [x, y] of drawing) groups.draft.addLayer(L.circleMarker([y, x], { renderer: renderers.labels, radius: 3, color: '#2f6fd6', interactive: false }));
   }
 });
 map.on('dblclick', () => { if (drawing.length) finishDrawing(); });

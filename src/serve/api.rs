@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection, RawPathParamsRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawPathParams, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodFilter, MethodRouter, get, on, post};
 use serde_json::{Map, Value, json};
 
 use super::assets;
@@ -32,6 +32,10 @@ pub const BODY_LIMIT_BYTES: usize = 4 << 20;
 /// The content security policy of every answer: the page may load nothing from another host.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                    connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const POST: MethodFilter = MethodFilter::POST;
+const PUT: MethodFilter = MethodFilter::PUT;
+const DELETE: MethodFilter = MethodFilter::DELETE;
 
 /// What every handler shares.
 pub struct AppState {
@@ -129,20 +133,31 @@ pub fn router(state: AppState) -> Router {
         .route("/summary", get(summary))
         .route("/layers", get(layers))
         .route("/basemap", get(basemap))
-        .route("/facilities", post(add_facility))
+        .route("/facilities", edit_route(POST, "add_facility"))
         .route(
             "/facilities/{id}",
-            put(move_facility).delete(delete_facility),
+            edit_route(PUT, "move_facility").merge(edit_route(DELETE, "delete_facility")),
         )
-        .route("/gates", post(add_gate))
-        .route("/gates/{id}", put(move_gate).delete(delete_gate))
-        .route("/parks", post(add_park))
-        .route("/parks/{id}/outline", put(set_outline))
-        .route("/stops", post(add_stop))
-        .route("/stops/{id}", put(move_stop).delete(delete_stop))
-        .route("/undo", post(undo))
-        .route("/redo", post(redo))
-        .route("/lang", post(set_lang))
+        .route("/gates", edit_route(POST, "add_gate"))
+        .route(
+            "/gates/{id}",
+            edit_route(PUT, "move_gate").merge(edit_route(DELETE, "delete_gate")),
+        )
+        .route("/parks", edit_route(POST, "add_park"))
+        .route("/parks/{park}/outline", edit_route(PUT, "set_outline"))
+        .route("/stops", edit_route(POST, "add_stop"))
+        .route(
+            "/stops/{id}",
+            edit_route(PUT, "move_stop").merge(edit_route(DELETE, "delete_stop")),
+        )
+        .route("/undo", engine_route(POST, &[], |e, _| Ok(e.undo())))
+        .route("/redo", engine_route(POST, &[], |e, _| Ok(e.redo())))
+        .route(
+            "/lang",
+            engine_route(POST, &[("lang", Kind::Text)], |e, body| {
+                Ok(e.set_lang(lang_of(&body)?))
+            }),
+        )
         .route("/replan", post(replan))
         .route("/save", post(save))
         .route("/export", post(export))
@@ -328,119 +343,57 @@ fn edit_fields(op: &str) -> &'static [(&'static str, Kind)] {
     }
 }
 
-/// One edit: the body checked against its route's fields, `op` and the path's id added, then
-/// applied by the engine.
-async fn edit(
-    state: Shared,
-    op: &'static str,
-    id: Option<(&'static str, Result<Path<String>, PathRejection>)>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    not_replanning(&state)?;
-    let mut fields = checked_body(headers, body, edit_fields(op))?;
-    if let Some((key, id)) = id {
-        let Path(id) = id.map_err(|e| ApiError::bad(Some(key), e.body_text()))?;
-        fields.insert(key.into(), Value::String(id));
+/// A route under `method` that checks the body against `fields`, adds each path parameter
+/// (`{id}`, `{park}`) under its own name, and hands the object to `work` on the engine; the
+/// answer is the new summary. Refused while the bus lines are re-planned.
+fn engine_route<F>(
+    method: MethodFilter,
+    fields: &'static [(&'static str, Kind)],
+    work: F,
+) -> MethodRouter<Shared>
+where
+    F: Fn(&mut dyn Engine, Map<String, Value>) -> Result<Value, ApiError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    on(
+        method,
+        move |State(state): State<Shared>,
+              params: Result<RawPathParams, RawPathParamsRejection>,
+              headers: HeaderMap,
+              body: Result<Bytes, BytesRejection>| async move {
+            not_replanning(&state)?;
+            let mut object = checked_body(&headers, body, fields)?;
+            let params = params.map_err(|e| ApiError::bad(Some("id"), e.body_text()))?;
+            for (key, value) in &params {
+                object.insert(key.into(), Value::String(value.into()));
+            }
+            let summary = with_engine(&state, move |engine| work(engine, object)).await??;
+            Ok::<_, ApiError>(answer_summary(&state, summary))
+        },
+    )
+}
+
+/// The route of the edit `op` (the contract's `Edit`, `{"op": op, …}`) under `method`.
+fn edit_route(method: MethodFilter, op: &'static str) -> MethodRouter<Shared> {
+    engine_route(method, edit_fields(op), move |engine, mut edit| {
+        edit.insert("op".into(), Value::String(op.into()));
+        engine.apply(Value::Object(edit))
+    })
+}
+
+/// `{"lang": "en" | "zh"}`.
+fn lang_of(body: &Map<String, Value>) -> Result<Lang, ApiError> {
+    match body.get("lang").and_then(Value::as_str) {
+        Some("en") => Ok(Lang::En),
+        Some("zh") => Ok(Lang::Zh),
+        other => Err(ApiError::bad(
+            Some("lang"),
+            format!("lang = {other:?}: give \"en\" or \"zh\""),
+        )),
     }
-    fields.insert("op".into(), Value::String(op.into()));
-    let summary = with_engine(&state, move |engine| engine.apply(Value::Object(fields))).await??;
-    Ok(answer_summary(&state, summary))
-}
-
-async fn add_facility(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "add_facility", None, &headers, body).await
-}
-
-async fn move_facility(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "move_facility", Some(("id", id)), &headers, body).await
-}
-
-async fn delete_facility(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "delete_facility", Some(("id", id)), &headers, body).await
-}
-
-async fn add_gate(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "add_gate", None, &headers, body).await
-}
-
-async fn move_gate(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "move_gate", Some(("id", id)), &headers, body).await
-}
-
-async fn delete_gate(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "delete_gate", Some(("id", id)), &headers, body).await
-}
-
-async fn add_park(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "add_park", None, &headers, body).await
-}
-
-async fn set_outline(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "set_outline", Some(("park", id)), &headers, body).await
-}
-
-async fn add_stop(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "add_stop", None, &headers, body).await
-}
-
-async fn move_stop(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "move_stop", Some(("id", id)), &headers, body).await
-}
-
-async fn delete_stop(
-    State(state): State<Shared>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    edit(state, "delete_stop", Some(("id", id)), &headers, body).await
 }
 
 /// The body as a JSON object holding exactly `fields`, each of its kind. An empty body is an
@@ -614,49 +567,6 @@ fn check_ring(name: &str, value: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn undo(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    not_replanning(&state)?;
-    checked_body(&headers, body, &[])?;
-    let summary = with_engine(&state, |engine| engine.undo()).await?;
-    Ok(answer_summary(&state, summary))
-}
-
-async fn redo(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    not_replanning(&state)?;
-    checked_body(&headers, body, &[])?;
-    let summary = with_engine(&state, |engine| engine.redo()).await?;
-    Ok(answer_summary(&state, summary))
-}
-
-async fn set_lang(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    not_replanning(&state)?;
-    let body = checked_body(&headers, body, &[("lang", Kind::Text)])?;
-    let lang = match body.get("lang").and_then(Value::as_str) {
-        Some("en") => Lang::En,
-        Some("zh") => Lang::Zh,
-        other => {
-            return Err(ApiError::bad(
-                Some("lang"),
-                format!("lang = {other:?}: give \"en\" or \"zh\""),
-            ));
-        }
-    };
-    let summary = with_engine(&state, move |engine| engine.set_lang(lang)).await?;
-    Ok(answer_summary(&state, summary))
-}
-
 /// Starts re-planning the bus lines in the background; `GET /api/summary` shows its progress.
 async fn replan(
     State(state): State<Shared>,
@@ -792,26 +702,37 @@ fn write_files(
 }
 
 async fn index() -> Response {
-    asset_response(assets::INDEX)
+    file_response(assets::INDEX, assets::index_html(), NO_CACHE)
 }
+
+/// `Cache-Control` of the page and unversioned files: ask again every time.
+const NO_CACHE: &str = "no-cache";
+/// `Cache-Control` of a file under this binary's version: its bytes never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 async fn asset(Path(path): Path<String>) -> Response {
-    asset_response(&path)
-}
-
-/// An embedded file with its content type, or a 404.
-fn asset_response(path: &str) -> Response {
-    let Some(bytes) = assets::get(path) else {
-        return ApiError::with_status(404, None, format!("no embedded file assets/{path}"))
+    let (file, version) = assets::unversioned(&path);
+    let Some(bytes) = assets::get(file) else {
+        return ApiError::with_status(404, None, format!("no embedded file assets/{file}"))
             .into_response();
     };
+    let cache = if version == Some(true) {
+        IMMUTABLE
+    } else {
+        NO_CACHE
+    };
+    file_response(file, bytes, cache)
+}
+
+/// An embedded file with its content type and caching.
+fn file_response(path: &str, bytes: &'static [u8], cache: &'static str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(assets::content_type(path)),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

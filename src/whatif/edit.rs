@@ -107,6 +107,19 @@ pub enum EditError {
         /// The region's box: west, south, east, north.
         bbox: [f64; 4],
     },
+    /// A gate too far from any way open to walking: no walk could start there, so the park
+    /// would silently keep its other access points.
+    #[error(
+        "the gate at lon {lon:.6}, lat {lat:.6} is more than {max_m:.0} m from any footway or road open to walking; put it where a path or street meets the park"
+    )]
+    GateOffNetwork {
+        /// Longitude given.
+        lon: f64,
+        /// Latitude given.
+        lat: f64,
+        /// The snapping radius, metres.
+        max_m: f64,
+    },
     /// A category key the profile does not have.
     #[error("no category '{given}'; categories are: {known}")]
     UnknownCategory {
@@ -193,6 +206,7 @@ impl EditError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             EditError::OutOfRegion { field, .. } => Some(field),
+            EditError::GateOffNetwork { .. } => Some("lon"),
             EditError::UnknownCategory { .. } => Some("category"),
             EditError::UnknownId { .. } => Some("id"),
             EditError::UnknownPark { .. } => Some("park"),
@@ -226,6 +240,20 @@ pub(crate) fn check_point(lon: f64, lat: f64, bbox: [f64; 4]) -> Result<geo::Coo
         });
     }
     Ok(geo::Coord { x: lon, y: lat })
+}
+
+/// Checks a gate: `at` snaps to the walk network within the radius the life and commute
+/// circles snap gates with ([`crate::coverage::gate_vertices`]).
+pub(crate) fn check_gate(graph: &crate::graph::RoadGraph, at: geo::Coord) -> Result<(), EditError> {
+    let max_m = crate::graph::snap::DEFAULT_MAX_SNAP_M;
+    match graph.snap(crate::graph::Mode::Walk, at, max_m) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(EditError::GateOffNetwork {
+            lon: at.x,
+            lat: at.y,
+            max_m,
+        }),
+    }
 }
 
 /// Checks an outline ring: at least 3 corners, every point in the region; closes it.

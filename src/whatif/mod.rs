@@ -28,6 +28,7 @@
 pub mod bus;
 pub mod edit;
 mod layers;
+mod nearest;
 mod stop_edits;
 pub mod stops;
 pub mod summary;
@@ -67,6 +68,8 @@ pub struct Session {
     transit: Option<(TransitLines, TransitGraph)>,
     bikeshare: Vec<Coord>,
     commuter: Option<ParkCommuter>,
+    /// Parks' per-unit commute times, for the nearest-park minutes ([`nearest`]).
+    park_times: nearest::ParkTimes,
     /// Per amenity of the life circle: its id (`F1`, …).
     facility_ids: Vec<String>,
     /// Per park: its gates' ids (`G1`, …).
@@ -96,6 +99,7 @@ struct Delta {
     zone_slots: Vec<(usize, ZoneCoverage)>,
     parks: Option<(Zones, Vec<Vec<String>>)>,
     commute: Option<Vec<ParkCommute>>,
+    nearest: Option<nearest::Saved>,
     changed: Vec<ZoneId>,
     /// The bus stops and stale lines.
     stops: Option<stops::StopState>,
@@ -146,6 +150,7 @@ impl Session {
             transit,
             bikeshare,
             commuter: None,
+            park_times: nearest::ParkTimes::default(),
             facility_ids: (1..=n_amenities).map(|i| format!("F{i}")).collect(),
             gate_ids,
             next_facility: n_amenities as u32,
@@ -162,6 +167,11 @@ impl Session {
             run,
         };
         session.commuter = session.make_commuter();
+        if let Ok(c) = &session.run.commute {
+            let units = c.report.nearest_park_ms.first().map_or(0, Vec::len);
+            session.park_times =
+                nearest::ParkTimes::new(n_parks, c.report.options.modes.len(), units);
+        }
         Ok(session)
     }
 
@@ -178,11 +188,12 @@ impl Session {
             transit,
             transit_source: &lines.source,
         };
-        Some(ParkCommuter::new(
-            &self.run.graph,
-            &inputs,
-            &commute.report.options,
-        ))
+        // Per-unit times kept: the nearest-park minutes are brought up to date from them.
+        let options = crate::commute::CommuteOptions {
+            keep_unit_times: true,
+            ..commute.report.options.clone()
+        };
+        Some(ParkCommuter::new(&self.run.graph, &inputs, &options))
     }
 
     /// The figures now, beside the baseline.
@@ -339,6 +350,9 @@ impl Session {
         }
         if let (Some(state), Some(editor)) = (&mut d.stops, &mut self.bus) {
             std::mem::swap(state, &mut editor.state);
+        }
+        if let (Some(saved), Ok(c)) = (&mut d.nearest, &mut self.run.commute) {
+            saved.swap(&mut c.report.nearest_park_ms, &mut self.park_times);
         }
         d
     }
@@ -539,6 +553,7 @@ impl Session {
     ) -> std::result::Result<Delta, EditError> {
         let p = self.park_index(park)?;
         let at = edit::check_point(lon, lat, self.run.extract.bbox)?;
+        edit::check_gate(&self.run.graph, at)?;
         let mut zones = self.parks()?.clone();
         let mut ids = self.gate_ids.clone();
         zones.zones[p].gates.push(at);
@@ -550,6 +565,7 @@ impl Session {
     fn move_gate(&mut self, id: &str, lon: f64, lat: f64) -> std::result::Result<Delta, EditError> {
         let (p, g) = self.gate_index(id)?;
         let at = edit::check_point(lon, lat, self.run.extract.bbox)?;
+        edit::check_gate(&self.run.graph, at)?;
         let mut zones = self.parks()?.clone();
         zones.zones[p].gates[g] = at;
         let ids = self.gate_ids.clone();
@@ -684,8 +700,21 @@ impl Session {
             transit,
             transit_source: &lines.source,
         };
-        for &p in changed {
-            let pc = commuter.park(&self.run.graph, &inputs, &parks.zones[p]);
+        let mut run = nearest::Commuting {
+            graph: &self.run.graph,
+            inputs: &inputs,
+            commuter,
+            keep_in_report: commute.report.options.keep_unit_times,
+        };
+        let old = delta.parks.as_ref().map(|(zones, _)| zones);
+        let (circles, saved) = nearest::refresh(
+            &mut run,
+            &mut self.park_times,
+            &mut commute.report.nearest_park_ms,
+            (parks, old, changed),
+        );
+        delta.nearest = Some(saved);
+        for pc in circles {
             match commute.report.parks.iter_mut().find(|x| x.zone == pc.zone) {
                 Some(slot) => *slot = pc,
                 None => commute.report.parks.push(pc),

@@ -1,7 +1,10 @@
 //! Edit-to-answer latency of `lifecircle serve` over HTTP: runs the plan of a region, serves it
 //! on a free port in this process, then sends 200 random edits (add / move / delete facility,
-//! add / move / delete gate, undo, redo; fixed seed) and prints p50 / p95 / max per kind and
-//! overall. The time is the client's: connect, send, the server's work, the whole answer read.
+//! add / move / delete gate, add / move / delete bus stop, undo, redo; fixed seed) and prints
+//! p50 / p95 / max per kind and overall, then the time of one re-plan of the bus lines
+//! (`POST /api/replan`, polled until done). The time is the client's: connect, send, the
+//! server's work, the whole answer read. Stops are added and moved to places a deleted stop
+//! stood (on the bus roads), so that they are accepted.
 //!
 //! `cargo run --release --example serve_latency -- [PBF] [EDITS]`
 //! (default: the embedded demo region, 200 edits).
@@ -68,6 +71,20 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!("refused (4xx, not timed): {refused}");
+    if summary["bus"].is_object() {
+        let t = Instant::now();
+        let (status, _) = call(port, "POST", "/api/replan", Some(&json!({})));
+        loop {
+            let s = call(port, "GET", "/api/summary", None).1;
+            if s["replan"]["running"] != true {
+                let error = s.get("replan_error").cloned().unwrap_or(Value::Null);
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                println!("re-plan of the bus lines: {ms:.0} ms (status {status}, error {error})");
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
     std::process::exit(0);
 }
 
@@ -77,6 +94,9 @@ struct Bench {
     parks: Vec<(String, f64, f64)>,
     categories: Vec<String>,
     facilities: Vec<String>,
+    /// Bus stops (id, lon, lat) and the places of deleted ones.
+    stops: Vec<(String, f64, f64)>,
+    free: Vec<(f64, f64)>,
 }
 
 impl Bench {
@@ -104,6 +124,20 @@ impl Bench {
             parks,
             categories,
             facilities: ids(&layers["facilities"]),
+            stops: layers["bus_stops"]["features"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| {
+                    let at = &f["geometry"]["coordinates"];
+                    Some((
+                        f["properties"]["id"].as_str()?.to_string(),
+                        at[0].as_f64()?,
+                        at[1].as_f64()?,
+                    ))
+                })
+                .collect(),
+            free: Vec::new(),
         }
     }
 
@@ -126,7 +160,13 @@ impl Bench {
 
     fn next_edit(&mut self, port: u16) -> (&'static str, &'static str, String, Option<Value>) {
         let (park, lon, lat) = self.point();
-        match self.below(8) {
+        let kind = self.below(11);
+        if kind >= 8
+            && let Some(edit) = self.stop_edit(kind)
+        {
+            return edit;
+        }
+        match kind {
             0 | 1 => {
                 let i = self.below(self.categories.len());
                 let category = self.categories[i].clone();
@@ -178,6 +218,41 @@ impl Bench {
             }
             7 if self.below(2) == 0 => ("redo", "POST", "/api/redo".into(), None),
             _ => ("undo", "POST", "/api/undo".into(), None),
+        }
+    }
+}
+
+impl Bench {
+    /// A stop edit: delete one (its place becomes free), add one at a free place, or move one
+    /// to a free place.
+    fn stop_edit(
+        &mut self,
+        kind: usize,
+    ) -> Option<(&'static str, &'static str, String, Option<Value>)> {
+        match kind {
+            8 if !self.stops.is_empty() => {
+                let i = self.below(self.stops.len());
+                let (id, lon, lat) = self.stops.swap_remove(i);
+                self.free.push((lon, lat));
+                Some(("delete_stop", "DELETE", format!("/api/stops/{id}"), None))
+            }
+            9 if !self.free.is_empty() => {
+                let i = self.below(self.free.len());
+                let (lon, lat) = self.free.swap_remove(i);
+                let body = json!({ "line": null, "lon": lon, "lat": lat });
+                Some(("add_stop", "POST", "/api/stops".into(), Some(body)))
+            }
+            10 if !self.free.is_empty() && !self.stops.is_empty() => {
+                let i = self.below(self.free.len());
+                let (lon, lat) = self.free.swap_remove(i);
+                let j = self.below(self.stops.len());
+                let (id, old_lon, old_lat) = self.stops[j].clone();
+                self.stops[j] = (id.clone(), lon, lat);
+                self.free.push((old_lon, old_lat));
+                let body = json!({ "lon": lon, "lat": lat });
+                Some(("move_stop", "PUT", format!("/api/stops/{id}"), Some(body)))
+            }
+            _ => None,
         }
     }
 }

@@ -15,7 +15,8 @@ use crate::coverage::{CoverageOptions, CoverageReport, compute_coverage};
 use crate::drt::demand::{
     NoLine, ParkSample, SyntheticDemand, bookings_as_residents, servable_units,
 };
-use crate::drt::lines::{LineInputs, LineOptions, LinePlan, plan_lines};
+use crate::drt::given_stops::{GivenStop, check_given_stops};
+use crate::drt::lines::{LineInputs, LineOptions, LinePlan, LineProgress, plan_lines_with};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
 use crate::graph::{Mode, RoadGraph, build_graph};
@@ -102,6 +103,21 @@ pub struct BusLines {
     pub bus_vertices: usize,
     /// Today's conventional bus lines serving the same parks, costed alike.
     pub today_bus: crate::drt::conventional::TodayBus,
+    /// The planner's pick-up stops the plan used (`None`: the planner chose them): the
+    /// usable rows of `[bus] stops`, or the stops given to [`replan_bus`].
+    pub given_stops: Option<Vec<GivenStop>>,
+    /// The stops file as read and its skipped rows, by line (`None` without one).
+    pub stops_file: Option<StopsRead>,
+}
+
+/// A stops file (`[bus] stops`) as read.
+#[derive(Clone, Debug)]
+pub struct StopsRead {
+    /// Encoding, rows, CRS.
+    pub input: FileRead,
+    /// Rows not used (bad values, off the bus network, a point taken by another stop) and
+    /// the datum check's note, by line.
+    pub warnings: Vec<RowWarning>,
 }
 
 /// Everything a run produced.
@@ -359,7 +375,7 @@ fn bus_stage(
         return Err(StageFailure::NotAsked { section: "bus" });
     }
     let parks = region.parks.as_ref().map_err(|_| StageFailure::NoParks)?;
-    let (lines, transit_graph, _) = region.transit.as_ref().map_err(|e| e.to_string())?;
+    region.transit.as_ref().map_err(|e| e.to_string())?;
     scenario.arrive_s().map_err(|e| e.to_string())?;
     let mut file: Option<(FileRead, GivenColumns)> = None;
     let (selected, bookings, skipped, samples) = match &scenario.bus.demand {
@@ -383,6 +399,51 @@ fn bus_stage(
             (sample.parks.clone(), synthetic.0, Vec::new(), synthetic.1)
         }
     };
+    let stops = match &scenario.bus.stops {
+        Some(path) => Some(given_stops_file(region, path)?),
+        None => None,
+    };
+    let demand = Demand {
+        selected,
+        bookings,
+        skipped,
+        file,
+        samples,
+    };
+    let given = stops.as_ref().map(|(s, _)| s.as_slice());
+    let mut bus = plan_bus(region, parks, commute_options, demand, given, &())?;
+    bus.stops_file = stops.map(|(_, read)| read);
+    Ok(bus)
+}
+
+/// The bookings the bus lines are planned for, and where they come from.
+struct Demand {
+    selected: Vec<ZoneId>,
+    bookings: Vec<Booking>,
+    skipped: Vec<RowWarning>,
+    file: Option<(FileRead, GivenColumns)>,
+    samples: Vec<ParkSample>,
+}
+
+/// The bus lines for `demand`: today's modes for the same workers, the plan (from the given
+/// stops, if any), today's conventional buses.
+fn plan_bus(
+    region: &Region<'_>,
+    parks: &Zones,
+    commute_options: &CommuteOptions,
+    demand: Demand,
+    given_stops: Option<&[GivenStop]>,
+    progress: &dyn LineProgress,
+) -> StageResult<BusLines> {
+    let scenario = region.scenario;
+    let (lines, transit_graph, _) = region.transit.as_ref().map_err(|e| e.to_string())?;
+    let Demand {
+        selected,
+        bookings,
+        skipped,
+        file,
+        samples,
+    } = demand;
     let as_residents = bookings_as_residents(&bookings);
     // Today's modes for the same workers: only the parks planned for, with every
     // booking's times (bookings are few).
@@ -414,7 +475,7 @@ fn bus_stage(
     );
     let options = line_options(scenario);
     let bus_vertices = region.graph.profile(options.roads).stats.vertices;
-    let plan = plan_lines(
+    let plan = plan_lines_with(
         region.graph,
         &LineInputs {
             parks,
@@ -423,8 +484,10 @@ fn bus_stage(
             osm_stops: &region.extract.bus_stops,
             streets: &region.extract.highways,
             existing: &existing,
+            given_stops,
         },
         &options,
+        progress,
     )
     .map_err(|e| e.to_string())?;
     let today_bus = today_bus(scenario, lines, &planned, &existing, &plan, &bookings);
@@ -442,7 +505,123 @@ fn bus_stage(
         samples,
         bus_vertices,
         today_bus,
+        given_stops: given_stops.map(<[GivenStop]>::to_vec),
+        stops_file: None,
     })
+}
+
+/// The usable stops of a stops file: rows with bad values, off the bus network or at the
+/// point of an earlier stop are skipped and reported by line; a datum that fits clearly
+/// worse than another, or a file with no usable stop, fails the stage.
+fn given_stops_file(
+    region: &Region<'_>,
+    path: &std::path::Path,
+) -> StageResult<(Vec<GivenStop>, StopsRead)> {
+    let scenario = region.scenario;
+    let (crs, crs_given) = scenario.stops_crs().map_err(|e| e.to_string())?;
+    let file = crate::places::stops::read_stops_file(path, crs, region.extract.bbox)
+        .map_err(|e| e.to_string())?;
+    let context = DatumContext::new(region.extract, region.graph, PointKind::Places);
+    let note = crate::places::stops::check_stops_datum(&context, path, &file.stops, crs, crs_given)
+        .map_err(|e| e.to_string())?;
+    let options = line_options(scenario);
+    let mut warnings = import::RowWarnings::default();
+    let mut stops = Vec::with_capacity(file.stops.len());
+    let checked = check_given_stops(region.graph, &file.stops, &options);
+    for ((stop, line), result) in file.stops.into_iter().zip(file.lines).zip(checked) {
+        match result {
+            Ok(_) => stops.push(stop),
+            Err(problem) => warnings.push(RowWarning {
+                path: path.display().to_string(),
+                line,
+                message: problem.row_problem(&stop.code),
+            }),
+        }
+    }
+    let mut all: Vec<RowWarning> = note.into_iter().chain(file.warnings).collect();
+    all.extend(warnings.finish());
+    all.sort_by_key(|w| w.line);
+    if stops.is_empty() {
+        return Err(StageFailure::from(format!(
+            "{}: no usable bus stop ({} rows skipped{}); fix the rows or leave out [bus] stops / --stops to let the planner choose",
+            path.display(),
+            file.input.rows_read,
+            all.first().map_or(String::new(), |w| format!(
+                "; first: line {}: {}",
+                w.line, w.message
+            ))
+        )));
+    }
+    let mut input = file.input;
+    input.rows_skipped = input.rows_read.saturating_sub(stops.len());
+    Ok((
+        stops,
+        StopsRead {
+            input,
+            warnings: all,
+        },
+    ))
+}
+
+/// The bus stage again on `run` (its parks and gates as they are now, e.g. edited in
+/// `lifecircle serve`), for the same workers: pick-up stops from `given_stops`, or chosen by
+/// the planner when `None`. Today's bus lines come from the run's extract (GTFS or OSM
+/// relations, rebuilt: tens of milliseconds); `progress` hears the planner's steps
+/// ([`LineProgress`]). The run's bus stage itself is left as it is.
+///
+/// # Errors
+/// The run's bus stage failure if it had no result (there are no workers to plan for), no
+/// parks, or a given stop off the bus network or at the point of another (naming its code).
+pub fn replan_bus(
+    run: &PlanRun,
+    given_stops: Option<&[GivenStop]>,
+    progress: &dyn LineProgress,
+) -> StageResult<BusLines> {
+    let scenario = &run.scenario;
+    if !scenario.bus.enabled {
+        return Err(StageFailure::NotAsked { section: "bus" });
+    }
+    let parks = run.parks.as_ref().map_err(|_| StageFailure::NoParks)?;
+    let before = run.bus.as_ref().map_err(Clone::clone)?;
+    let transit = load_transit(
+        &run.extract,
+        &run.graph,
+        &scenario.commute.gtfs,
+        &scenario.commute.depart,
+    );
+    let region = Region {
+        scenario,
+        extract: &run.extract,
+        graph: &run.graph,
+        parks: &run.parks,
+        areas: &run.areas,
+        transit: &transit,
+        bikeshare: bikeshare_points(&run.extract),
+    };
+    let commute_options = CommuteOptions {
+        modes: scenario.modes().map_err(|e| e.to_string())?,
+        target_min: scenario.commute.minutes,
+        ..CommuteOptions::default()
+    };
+    let demand = Demand {
+        selected: before.parks.clone(),
+        bookings: before.bookings.clone(),
+        skipped: before.skipped.clone(),
+        file: before.inputs.first().cloned().zip(before.given.clone()),
+        samples: before.samples.clone(),
+    };
+    let mut bus = plan_bus(
+        &region,
+        parks,
+        &commute_options,
+        demand,
+        given_stops,
+        progress,
+    )?;
+    if given_stops.is_some() && bus.given_stops == before.given_stops {
+        bus.stops_file.clone_from(&before.stops_file);
+    }
+    Ok(bus)
 }
 
 /// Today's conventional bus lines serving the parks planned for, costed with the plan's

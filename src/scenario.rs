@@ -123,6 +123,11 @@ pub struct BusConfig {
     /// Its coordinate system; `auto` (the default): WGS-84, checked against the map
     /// (`places::datum`).
     pub demand_crs: String,
+    /// The planner's pick-up stops (CSV: code, name, lon, lat; `drt_stops.csv` reads back):
+    /// riders board only at these. None: the planner chooses them.
+    pub stops: Option<PathBuf>,
+    /// Its coordinate system; `auto` (the default): WGS-84, checked against the map.
+    pub stops_crs: String,
     /// Parks to plan for (codes or names); empty: the `max_parks` largest.
     pub parks: Vec<String>,
     /// Without `parks`: this many parks, largest first.
@@ -240,6 +245,8 @@ impl Default for BusConfig {
             enabled: true,
             demand: None,
             demand_crs: "auto".into(),
+            stops: None,
+            stops_crs: "auto".into(),
             parks: Vec::new(),
             max_parks: 3,
             workers: 200,
@@ -524,6 +531,7 @@ impl Scenario {
         fix_opt(&mut self.commute.population);
         fix_opt(&mut self.commute.gtfs);
         fix_opt(&mut self.bus.demand);
+        fix_opt(&mut self.bus.stops);
         if self.life_circle.profile.ends_with(".toml") {
             let mut p = PathBuf::from(&self.life_circle.profile);
             fix(&mut p);
@@ -562,6 +570,7 @@ impl Scenario {
         }
         let b = &self.bus;
         self.crs(&b.demand_crs, "bus.demand_crs")?;
+        self.stops_crs()?;
         if b.parks.is_empty() {
             MAX_PARKS.check(b.max_parks as f64)?;
         }
@@ -610,6 +619,7 @@ impl Scenario {
             ("commute.population", self.commute.population.as_ref()),
             ("commute.gtfs", self.commute.gtfs.as_ref()),
             ("bus.demand", self.bus.demand.as_ref()),
+            ("bus.stops", self.bus.stops.as_ref()),
         ];
         let poi = self
             .life_circle
@@ -638,6 +648,7 @@ impl Scenario {
             ("commute.population", &self.commute.population),
             ("commute.gtfs", &self.commute.gtfs),
             ("bus.demand", &self.bus.demand),
+            ("bus.stops", &self.bus.stops),
         ];
         let mut paths: Vec<(&'static str, PathBuf)> = optional
             .into_iter()
@@ -727,6 +738,12 @@ impl Scenario {
             ));
         }
         Ok(s)
+    }
+
+    /// The stops file's coordinate system, and whether it was given (not `auto`).
+    pub fn stops_crs(&self) -> Result<(Crs, bool)> {
+        let value = &self.bus.stops_crs;
+        Ok((self.crs(value, "bus.stops_crs")?, !is_auto(value)))
     }
 
     /// Coordinate systems of the planner's files: POIs, population, demand.

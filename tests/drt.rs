@@ -53,13 +53,13 @@ fn synthetic_plan_is_checked_deterministic_and_consistent() {
         "{stdout}"
     );
     assert!(drt(SMALL, b.path(), "1").status.success());
-    // All 13 files (the bus-line files, the GTFS feed and tables.xlsx), byte for byte.
+    // All 14 files (the bus-line files, the GTFS feed and tables.xlsx), byte for byte.
     let written: Vec<&str> = lifecircle::report::PLAN_FILES
         .iter()
         .copied()
         .filter(|f| a.path().join(f).exists())
         .collect();
-    assert_eq!(written.len(), 13, "{written:?}");
+    assert_eq!(written.len(), 14, "{written:?}");
     for f in written {
         assert!(
             std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),

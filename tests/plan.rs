@@ -96,14 +96,14 @@ fn default_plan_writes_every_stage_and_the_report_identically_on_one_and_two_thr
         "{text}"
     );
     ok(&plan(&["--out", b.path().to_str().unwrap()], "1"));
-    // All 28 files (every stage's files, the two FlatGeobuf layers, tables.xlsx and the
+    // All 29 files (every stage's files, the two FlatGeobuf layers, tables.xlsx and the
     // report), byte for byte.
     let written: Vec<&str> = lifecircle::report::PLAN_FILES
         .iter()
         .copied()
         .filter(|f| a.path().join(f).exists())
         .collect();
-    assert_eq!(written.len(), 28, "{written:?}");
+    assert_eq!(written.len(), 29, "{written:?}");
     for f in written {
         assert!(
             std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),

@@ -390,6 +390,90 @@ fn a_saved_scenario_reproduces_the_figures_on_screen() {
     assert!(share(&edited, &park, &category) > 0.0);
 }
 
+#[test]
+fn a_stop_added_over_http_is_replanned_with_progress() {
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    let before = server.summary();
+    assert!(
+        before["bus"].is_object(),
+        "the demo plans bus lines: {before}"
+    );
+    let (_, layers) = server.call("GET", "/api/layers", None);
+    let stop = &layers["bus_stops"]["features"][0];
+    let id = stop["properties"]["id"]
+        .as_str()
+        .expect("a stop")
+        .to_string();
+    let at = &stop["geometry"]["coordinates"];
+    let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+
+    let (status, deleted) = server.call("DELETE", &format!("/api/stops/{id}"), None);
+    assert_eq!(status, 200, "{deleted}");
+    assert_eq!(
+        deleted["bus"]["stops"].as_u64().unwrap() + 1,
+        before["bus"]["stops"].as_u64().unwrap()
+    );
+    assert_refused(
+        server.call("DELETE", &format!("/api/stops/{id}"), None),
+        404,
+        Some("id"),
+    );
+    assert_refused(
+        server.call(
+            "POST",
+            "/api/stops",
+            Some(&json!({"line": "no-such-line", "lon": lon, "lat": lat}).to_string()),
+        ),
+        400,
+        Some("line"),
+    );
+    let body = json!({ "line": null, "lon": lon, "lat": lat }).to_string();
+    let (status, added) = server.call("POST", "/api/stops", Some(&body));
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(added["bus"]["stops"], before["bus"]["stops"]);
+    assert!(!added["bus"]["stale_lines"].as_array().unwrap().is_empty());
+    for (a, b) in added["bus"]["parks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(before["bus"]["parks"].as_array().unwrap())
+    {
+        assert_eq!(a["stop_reach"], b["stop_reach"], "{a} {b}");
+    }
+
+    let (status, started) = server.call("POST", "/api/replan", Some("{}"));
+    assert_eq!(status, 202, "{started}");
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(300);
+    let done = loop {
+        let s = server.summary();
+        let progress = s["replan"]["progress"].as_f64().unwrap();
+        seen.push(progress);
+        if s["replan"]["running"] == false {
+            break s;
+        }
+        // Edits wait for the re-plan (409); one that lands just after it is an unknown id.
+        let point = json!({ "lon": lon, "lat": lat }).to_string();
+        let (status, _) = server.call("PUT", "/api/stops/S999999", Some(&point));
+        assert!(matches!(status, 409 | 404), "{status}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "re-plan still running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(done["replan"]["progress"], 1.0, "{done}");
+    assert!(done.get("replan_error").is_none(), "{done}");
+    assert_eq!(done["bus"]["stale_lines"], json!([]), "{done}");
+    assert!(done["version"].as_u64() > added["version"].as_u64());
+    let (_, layers) = server.call("GET", "/api/layers", None);
+    let lines = layers["bus_lines"]["features"].as_array().unwrap();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|f| f["properties"]["stale"] == false));
+}
+
 /// The embedded files as `build.rs` lists them: path under `assets/`, bytes, in path order.
 fn files_on_disk() -> Vec<(String, Vec<u8>)> {
     fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {

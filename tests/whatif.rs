@@ -371,6 +371,293 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     assert!(s.scenario_files("../up").unwrap_err().field() == Some("name"));
 }
 
+// ---- Bus stops ----------------------------------------------------------------------------
+
+/// A session on the demo with the bus lines planned.
+fn bus_session() -> Session {
+    let run = run_plan(&Scenario::default(), &Quiet).unwrap();
+    assert!(run.bus.is_ok(), "the demo plans bus lines");
+    Session::new(run, lifecircle::lang::Lang::En).unwrap()
+}
+
+/// Per park: (workers, who can walk to a stop).
+fn stop_reach(s: &Summary) -> Vec<(String, u32, u32)> {
+    let bus = s.bus.as_ref().expect("summary.bus");
+    bus.parks
+        .iter()
+        .map(|p| (p.park.clone(), p.workers, p.stop_reach))
+        .collect()
+}
+
+/// The stops' ids and places.
+fn stop_places(s: &Session) -> Vec<(String, f64, f64)> {
+    s.bus_stops()
+        .iter()
+        .map(|st| (st.code.clone(), st.location.x, st.location.y))
+        .collect()
+}
+
+#[test]
+fn stop_edits_answer_exact_walk_figures_and_undo() {
+    let mut s = bus_session();
+    let base = s.summary();
+    let base_reach = stop_reach(&base);
+    let stops = stop_places(&s);
+    assert!(!stops.is_empty());
+    assert!(base.bus.as_ref().unwrap().stale_lines.is_empty());
+    assert!(stops.iter().all(|st| st.0.starts_with('S')), "{stops:?}");
+    // The baseline: every worker the plan carries boards at a stop within walking distance.
+    let bus = s.run().bus.as_ref().unwrap();
+    for (park, _, reach) in &base_reach {
+        let z = s.run().parks.as_ref().unwrap().find(park).unwrap().id;
+        let boarding: u32 = bus
+            .plan
+            .riders
+            .iter()
+            .filter(|r| r.park == z && r.stop.is_some() && !r.on_foot)
+            .map(|r| r.count)
+            .sum();
+        assert!(*reach >= boarding, "{park}: {reach} < {boarding}");
+    }
+    // Delete every stop: nobody can walk to one; each delete under 100 ms.
+    for (id, _, _) in &stops {
+        let after = s.apply(Edit::DeleteStop { id: id.clone() }).unwrap();
+        assert!(after.elapsed_ms < 100.0, "{} ms", after.elapsed_ms);
+    }
+    let none = s.summary();
+    assert!(stop_reach(&none).iter().all(|p| p.2 == 0), "{none:?}");
+    assert_eq!(none.bus.as_ref().unwrap().stops, 0);
+    let stale = &none.bus.as_ref().unwrap().stale_lines;
+    let lines = s.run().bus.as_ref().unwrap().plan.lines.len();
+    assert_eq!(stale.len(), lines, "every line lost its stops: {stale:?}");
+    let layers = s.layers(None);
+    assert!(
+        layers["bus_lines"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["stale"] == true)
+    );
+    assert!(
+        layers["bus_stops"]["features"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Adding them back where they stood gives the baseline figures exactly.
+    for (_, lon, lat) in &stops {
+        s.apply(Edit::AddStop {
+            line: None,
+            lon: *lon,
+            lat: *lat,
+        })
+        .unwrap();
+    }
+    assert_eq!(stop_reach(&s.summary()), base_reach);
+    // Undo everything: the baseline, stale marks gone; redo one delete: its figures again.
+    for _ in 0..2 * stops.len() {
+        s.undo();
+    }
+    let back = s.summary();
+    assert_eq!(back.bus, base.bus);
+    assert_eq!(stop_places(&s), stops);
+    let one = s.redo();
+    assert_eq!(one.bus.as_ref().unwrap().stops, stops.len() - 1);
+    assert!(
+        stop_reach(&one)
+            .iter()
+            .zip(&base_reach)
+            .all(|(a, b)| a.2 <= b.2)
+    );
+}
+
+#[test]
+fn bad_stop_edits_name_their_field_and_change_nothing() {
+    let mut s = bus_session();
+    let before = s.summary();
+    let layers = s.layers(None);
+    let stops = stop_places(&s);
+    let (_, lon, lat) = stops[0].clone();
+    let lines = s.run().bus.as_ref().unwrap().plan.lines.len();
+    assert!(lines > 0);
+    // A point of the region no bus road passes within the stop snapping distance.
+    let run = s.run();
+    let options = &run.bus.as_ref().unwrap().plan.options;
+    let [w, so, e, n] = run.extract.bbox;
+    let off_road = (1..20)
+        .flat_map(|i| (1..20).map(move |j| (i, j)))
+        .map(|(i, j)| geo::Coord {
+            x: w + (e - w) * f64::from(i) / 20.0,
+            y: so + (n - so) * f64::from(j) / 20.0,
+        })
+        .find(|&c| lifecircle::whatif::stops::snap_stop(&run.graph, c, options).is_none())
+        .expect("a point off the bus roads");
+    let mut cases: Vec<(Edit, &str)> = vec![
+        (
+            Edit::AddStop {
+                line: None,
+                lon: f64::NAN,
+                lat,
+            },
+            "lon",
+        ),
+        (
+            Edit::AddStop {
+                line: None,
+                lon,
+                lat: 89.0,
+            },
+            "lat",
+        ),
+        (
+            Edit::AddStop {
+                line: Some("L999".into()),
+                lon,
+                lat,
+            },
+            "line",
+        ),
+        // Where stop S1 already boards.
+        (
+            Edit::AddStop {
+                line: None,
+                lon,
+                lat,
+            },
+            "lon",
+        ),
+        (
+            Edit::MoveStop {
+                id: "S99999".into(),
+                lon,
+                lat,
+            },
+            "id",
+        ),
+        (Edit::DeleteStop { id: "G1".into() }, "id"),
+    ];
+    if let Some((id, _, _)) = stops.get(1).cloned() {
+        cases.push((Edit::MoveStop { id, lon, lat }, "lon"));
+    }
+    cases.push((
+        Edit::AddStop {
+            line: None,
+            lon: off_road.x,
+            lat: off_road.y,
+        },
+        "lon",
+    ));
+    for (edit, field) in cases {
+        let err = s.apply(edit.clone()).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{edit:?}: {err}");
+    }
+    assert_eq!(s.summary(), before);
+    assert_eq!(s.layers(None), layers);
+}
+
+/// Records the re-plan's progress.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<f64>>);
+
+impl lifecircle::drt::lines::LineProgress for Recorder {
+    fn progress(&self, share: f64, _step: &str) {
+        self.0.lock().unwrap().push(share);
+    }
+}
+
+/// The bus KPIs a saved scenario must reproduce.
+fn bus_kpis(run: &PlanRun) -> (u32, String, usize, usize, Vec<String>) {
+    let plan = &run.bus.as_ref().unwrap().plan;
+    let k = &plan.kpis;
+    let stops = plan.stops.iter().map(|s| s.code.clone()).collect();
+    (
+        k.served,
+        format!("{:.9}", k.within_target_share),
+        k.vehicles,
+        k.lines,
+        stops,
+    )
+}
+
+#[test]
+fn replanned_stops_are_saved_and_reproduced_by_plan() {
+    let mut s = bus_session();
+    let base = bus_kpis(s.run());
+    let stops = stop_places(&s);
+    assert!(stops.len() >= 3, "{stops:?}");
+    let line = s.run().bus.as_ref().unwrap().plan.lines[0].code.clone();
+    s.apply(Edit::DeleteStop {
+        id: stops[0].0.clone(),
+    })
+    .unwrap();
+    s.apply(Edit::DeleteStop {
+        id: stops[2].0.clone(),
+    })
+    .unwrap();
+    s.apply(Edit::MoveStop {
+        id: stops[1].0.clone(),
+        lon: stops[0].1,
+        lat: stops[0].2,
+    })
+    .unwrap();
+    let added = s
+        .apply(Edit::AddStop {
+            line: Some(line.clone()),
+            lon: stops[2].1,
+            lat: stops[2].2,
+        })
+        .unwrap();
+    assert!(!added.bus.as_ref().unwrap().stale_lines.is_empty());
+    let new_code = s.bus_stops().last().unwrap().code.clone();
+    assert_eq!(
+        s.layers(None)["bus_stops"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == new_code.as_str())
+            .unwrap()["properties"]["line"],
+        line.as_str()
+    );
+
+    let progress = Recorder::default();
+    let after = s.replan_lines(&progress).unwrap();
+    let shares = progress.0.lock().unwrap().clone();
+    assert!(shares.len() > 2, "{shares:?}");
+    assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
+    assert!(shares.iter().all(|x| (0.0..=1.0).contains(x)));
+    let bus = after.bus.as_ref().unwrap();
+    assert!(bus.stale_lines.is_empty(), "{bus:?}");
+    let now = bus_kpis(s.run());
+    assert_eq!(bus.served, now.0);
+    assert_eq!(bus.baseline_served, base.0);
+    // The lines board only at the session's stops (and the gates).
+    let codes: Vec<String> = s.bus_stops().iter().map(|st| st.code.clone()).collect();
+    let plan = &s.run().bus.as_ref().unwrap().plan;
+    for st in plan.stops.iter().filter(|st| st.gate_of.is_none()) {
+        assert!(codes.contains(&st.code), "{} not among {codes:?}", st.code);
+    }
+    assert!(!now.4.contains(&stops[0].0), "{:?}", now.4);
+
+    let files = s.scenario_files("stops-edited").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for f in &files {
+        std::fs::write(dir.path().join(&f.name), &f.bytes).unwrap();
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"stops.csv"), "{names:?}");
+    let toml = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
+    assert!(toml.contains("stops = \"stops.csv\""), "{toml}");
+    let saved = Scenario::load(&dir.path().join("scenario.toml")).unwrap();
+    let fresh = run_plan(&saved, &Quiet).unwrap();
+    assert_eq!(bus_kpis(&fresh), now);
+
+    // Undo the re-plan: the old lines, the edited stops, stale again.
+    let undone = s.undo();
+    assert_eq!(bus_kpis(s.run()), base);
+    assert!(!undone.bus.as_ref().unwrap().stale_lines.is_empty());
+    assert_eq!(s.bus_stops().len(), stops.len() - 1);
+}
+
 /// A point of the region farther than the gate snapping radius from any way open to walking.
 fn off_network_point(s: &Session) -> geo::Coord {
     let run = s.run();

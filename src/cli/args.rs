@@ -133,6 +133,10 @@ pub struct PlanArgs {
     /// bd09 (Baidu). Default: the scenario's, wgs84.
     #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
     pub parks_crs: Option<Crs>,
+    /// Pick-up stops of the bus lines (CSV: code, name, lon, lat; a drt_stops.csv reads
+    /// back) instead of letting the planner choose them. Default: the scenario's.
+    #[arg(long, value_name = "FILE.csv")]
+    pub stops: Option<PathBuf>,
     /// Print each stage's wall time, CPU time and peak memory (on stderr).
     #[arg(long)]
     pub verbose: bool,
@@ -253,6 +257,13 @@ pub struct DrtArgs {
     /// Coordinate system of --demand (default: WGS-84, checked against the map).
     #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
     pub demand_crs: Option<Crs>,
+    /// Pick-up stops to use (CSV: code, name, lon, lat; a drt_stops.csv reads back) instead
+    /// of letting the planner choose them.
+    #[arg(long, value_name = "FILE.csv")]
+    pub stops: Option<PathBuf>,
+    /// Coordinate system of --stops (default: WGS-84, checked against the map).
+    #[arg(long, value_parser = |s: &str| s.parse::<Crs>().map_err(|e| e.to_string()))]
+    pub stops_crs: Option<Crs>,
     /// Without --demand: synthetic workers per park, drawn from residents outside the
     /// target by every existing mode but the car.
     #[arg(long, default_value_t = 200, conflicts_with = "demand")]

@@ -41,6 +41,7 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
         out,
         parks,
         parks_crs,
+        stops,
         verbose,
     } = args;
     let start = Instant::now();
@@ -50,6 +51,7 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
     };
     scenario.region.pbf = pbf.or(scenario.region.pbf);
     scenario.region.parks = parks.or(scenario.region.parks);
+    scenario.bus.stops = stops.or(scenario.bus.stops);
     if let Some(crs) = parks_crs {
         scenario.region.parks_crs = crs.name().to_string();
     }
@@ -317,6 +319,12 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
     for w in &bus.skipped {
         eprintln!("warning: {w}");
     }
+    if let Some(stops) = &bus.stops_file {
+        eprintln!("{}", stops.input);
+        for w in &stops.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     let parks = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
     let source = run.extract.source.display().to_string();
     let demand_name = scenario
@@ -353,6 +361,8 @@ fn drt_scenario(args: DrtArgs, lang: Option<String>) -> Scenario {
         only_parks,
         demand,
         demand_crs,
+        stops,
+        stops_crs,
         workers,
         seed,
         capacity,
@@ -381,6 +391,8 @@ fn drt_scenario(args: DrtArgs, lang: Option<String>) -> Scenario {
             enabled: true,
             demand,
             demand_crs: demand_crs.map_or("auto", Crs::name).to_string(),
+            stops,
+            stops_crs: stops_crs.map_or("auto", Crs::name).to_string(),
             max_parks: if only_parks.is_empty() { usize::MAX } else { 0 },
             parks: only_parks,
             workers,

@@ -41,6 +41,7 @@ use geo::Coord;
 
 use super::check::{self, CheckReport};
 use super::cost::{CostFigures, CostOptions};
+use super::given_stops::GivenStop;
 use super::instance::{
     LocationId, Matrix, Node, NodeId, Problem, Request, RequestId, RoutePlan, Schedule, Solution,
     TimeWindow, Vehicle as FleetVehicle,
@@ -190,6 +191,22 @@ pub struct LineInputs<'a> {
     /// The commute stage run on the bookings as population (one unit per booking): how the same
     /// workers travel today.
     pub existing: &'a CommuteReport,
+    /// The planner's pick-up stops: when given, riders board only at these
+    /// ([`super::given_stops`]); `None`: the planner chooses them.
+    pub given_stops: Option<&'a [GivenStop]>,
+}
+
+/// Progress of [`plan_lines_with`], for a progress bar: `share` runs from 0 to 1 and never
+/// goes back; `step` names the step (`stops`, `matrix`, `morning search`, `evening`,
+/// `fleet alternative`, `check`, `done`).
+pub trait LineProgress: Sync {
+    /// The plan is `share` (0..1) done; `step` runs now.
+    fn progress(&self, share: f64, step: &str);
+}
+
+/// No progress display.
+impl LineProgress for () {
+    fn progress(&self, _: f64, _: &str) {}
 }
 
 /// Index of a stop in [`LinePlan::stops`].
@@ -510,7 +527,7 @@ struct Chunk {
 }
 
 /// Where a booking can board: `(vertex, walk ms)`, or why it cannot.
-type Candidates = std::result::Result<Vec<(VertexId, u32)>, RiderReason>;
+pub(super) type Candidates = std::result::Result<Vec<(VertexId, u32)>, RiderReason>;
 
 fn minutes_to_s(min: f64) -> u32 {
     (min * 60.0).round().max(0.0) as u32
@@ -527,6 +544,20 @@ pub fn plan_lines(
     inputs: &LineInputs<'_>,
     options: &LineOptions,
 ) -> Result<LinePlan> {
+    plan_lines_with(graph, inputs, options, &())
+}
+
+/// [`plan_lines`], telling `progress` how far it is ([`LineProgress`]); the plan is the same.
+///
+/// # Errors
+/// As [`plan_lines`], and a given stop ([`LineInputs::given_stops`]) off the bus network or
+/// at the point of another ([`Error::InvalidValue`] naming its code).
+pub fn plan_lines_with(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    options: &LineOptions,
+    progress: &dyn LineProgress,
+) -> Result<LinePlan> {
     options.validate()?;
     let workers: u64 = inputs.bookings.iter().map(|b| u64::from(b.count)).sum();
     if workers > MAX_WORKERS {
@@ -536,16 +567,53 @@ pub fn plan_lines(
             hint: format!("at most {MAX_WORKERS} per plan; plan fewer parks or times at once"),
         });
     }
-    let prepared = prepare(graph, inputs, options);
+    let prepared = prepare(graph, inputs, options, progress)?;
     let mut sizes = options.fleet_seats.clone();
     sizes.sort_unstable();
     sizes.dedup();
-    let plan = solve_plan(graph, inputs, options, &prepared, &sizes)?;
-    let Some(&largest) = sizes.last().filter(|_| sizes.len() > 1) else {
+    let mixed = sizes.len() > 1;
+    let first = Span {
+        progress,
+        from: PREPARED_SHARE,
+        to: if mixed { MIXED_SHARE } else { SOLVED_SHARE },
+    };
+    let plan = solve_plan(graph, inputs, options, &prepared, &sizes, &first)?;
+    let Some(&largest) = sizes.last().filter(|_| mixed) else {
+        progress.progress(1.0, "done");
         return Ok(plan);
     };
-    let single = solve_plan(graph, inputs, options, &prepared, &[largest])?;
+    let second = Span {
+        progress,
+        from: MIXED_SHARE,
+        to: SOLVED_SHARE,
+    };
+    second.at(0.0, "fleet alternative");
+    let single = solve_plan(graph, inputs, options, &prepared, &[largest], &second)?;
+    progress.progress(1.0, "done");
     Ok(choose_fleet(plan, single))
+}
+
+/// Share of [`plan_lines_with`] done when the stops, riders and matrix are ready.
+const PREPARED_SHARE: f64 = 0.15;
+/// With a mixed fleet: share done when the first fleet is planned.
+const MIXED_SHARE: f64 = 0.55;
+/// Share done when every plan is solved (the rest: choosing the fleet).
+const SOLVED_SHARE: f64 = 0.98;
+
+/// A part `[from, to]` of the whole plan's progress.
+struct Span<'a> {
+    progress: &'a dyn LineProgress,
+    from: f64,
+    to: f64,
+}
+
+impl Span<'_> {
+    /// The part is `share` (0..1) done.
+    fn at(&self, share: f64, step: &str) {
+        let share = share.clamp(0.0, 1.0);
+        self.progress
+            .progress(self.from + (self.to - self.from) * share, step);
+    }
 }
 
 /// The mixed-fleet plan if it carries at least as many workers at a lower cost per rider
@@ -580,24 +648,42 @@ struct Prepared {
 }
 
 /// Steps 1–3: gates, walks to candidate stops, the stop cover, riders, matrix, requests.
-fn prepare(graph: &RoadGraph, inputs: &LineInputs<'_>, options: &LineOptions) -> Prepared {
+fn prepare(
+    graph: &RoadGraph,
+    inputs: &LineInputs<'_>,
+    options: &LineOptions,
+    progress: &dyn LineProgress,
+) -> Result<Prepared> {
+    progress.progress(0.0, "stops");
     let gates = find_gates(graph, inputs.parks, options.roads);
     let access = walk_access(graph, inputs, &gates, options);
     let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
-    let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
-    let boarding = choose_stops(inputs, &candidates, &osm_at);
-    let (mut stops, stop_of) = pickup_stops(graph, &boarding, &osm_at);
+    let (boarding, (mut stops, stop_of)) = match inputs.given_stops {
+        Some(given) => {
+            let given_at = super::given_stops::given_stop_vertices(graph, given, options)?;
+            let boarding = super::given_stops::board_at_given(&candidates, &given_at);
+            let pickups = super::given_stops::given_pickup_stops(&boarding, &given_at, given);
+            (boarding, pickups)
+        }
+        None => {
+            let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
+            let boarding = choose_stops(inputs, &candidates, &osm_at);
+            let pickups = pickup_stops(graph, &boarding, &osm_at);
+            (boarding, pickups)
+        }
+    };
     let gate_stop = add_gates(graph, inputs, &gates, &boarding, &mut stops, &stop_of);
     super::names::name_stops(graph, inputs, &mut stops);
     let mut riders = initial_riders(inputs, &access, &candidates, &boarding, &stop_of, options);
+    progress.progress(0.1, "matrix");
     let rows = stop_matrix(graph, options.roads, &stops);
     let chunks = make_requests(&mut riders, inputs.bookings, &gate_stop, &rows, options);
-    Prepared {
+    Ok(Prepared {
         stops,
         riders,
         chunks,
         rows,
-    }
+    })
 }
 
 /// The gate of each park: the bus vertex nearest its inside among those within 50 m of it
@@ -686,7 +772,7 @@ fn walk_access(
 }
 
 /// Bus vertices that carry an OSM stop (the first stop snapped to each).
-fn osm_stop_vertices<'a>(
+pub(super) fn osm_stop_vertices<'a>(
     graph: &RoadGraph,
     osm_stops: &'a [BusStop],
     options: &LineOptions,
@@ -1104,6 +1190,7 @@ fn fleet(
 fn solve_morning(
     morning: &Problem,
     options: &LineOptions,
+    span: &Span<'_>,
 ) -> Result<(Solution, SearchSummary, CheckReport)> {
     let (mut solution, search) = if morning.requests.is_empty() {
         let search = SearchSummary {
@@ -1112,7 +1199,8 @@ fn solve_morning(
         };
         (Solution::default(), search)
     } else {
-        let outcome = optimise::optimise(morning, &options.search)
+        let on_epoch = |share: f64| span.at(SEARCH_SHARE * share, "morning search");
+        let outcome = optimise::optimise_with(morning, &options.search, &on_epoch)
             .map_err(|e| Error::Plan(format!("bus lines: {e}")))?;
         let search = SearchSummary {
             requests: morning.requests.len(),
@@ -1129,6 +1217,7 @@ fn solve_morning(
         (outcome.solution, search)
     };
     shift_late(morning, &mut solution);
+    span.at(SEARCH_SHARE, "check");
     let report = checked(morning, &solution, "morning")?;
     Ok((solution, search, report))
 }
@@ -1162,6 +1251,13 @@ fn solve_evening(
     Ok((outcome.solution, report, false))
 }
 
+/// Share of one fleet's plan when the morning search is done (within its [`Span`]).
+const SEARCH_SHARE: f64 = 0.8;
+/// Share of one fleet's plan when the evening starts.
+const EVENING_SHARE: f64 = 0.85;
+/// Share of one fleet's plan when both periods are checked (the rest: runs, lines, KPIs).
+const LINES_SHARE: f64 = 0.95;
+
 /// One period's problem, plan and the checker's schedule.
 struct Solved<'a> {
     problem: &'a Problem,
@@ -1177,7 +1273,9 @@ fn solve_plan(
     options: &LineOptions,
     prepared: &Prepared,
     sizes: &[u32],
+    span: &Span<'_>,
 ) -> Result<LinePlan> {
+    span.at(0.0, "morning search");
     let mut riders = prepared.riders.clone();
     let mut stops = prepared.stops.clone();
     let morning = morning_problem(
@@ -1187,9 +1285,11 @@ fn solve_plan(
         options,
         sizes,
     );
-    let (solution, mut search, morning_report) = solve_morning(&morning, options)?;
+    let (solution, mut search, morning_report) = solve_morning(&morning, options, span)?;
+    span.at(EVENING_SHARE, "evening");
     let evening = mirror_problem(&morning, options);
     let (evening_solution, evening_report, mirrored) = solve_evening(&evening, &solution, options)?;
+    span.at(LINES_SHARE, "check");
     search.evening_mirrored = mirrored;
     let am = Solved {
         problem: &morning,

@@ -4,6 +4,7 @@
 //!
 //! * [`demand`]: synthetic workers from the commute stage; bookings as a population.
 //! * [`lines`]: the bus-line planner ([`lines::plan_lines`]).
+//! * [`given_stops`]: pick-up stops a planner gives (a stops file, `serve`) instead of chosen ones.
 //! * [`instance`]: the generic problem model ([`instance::Problem`]) and
 //!   solution types ([`instance::Solution`]).
 //! * [`cordeau`]: parser for the Cordeau (2006) benchmark format.
@@ -29,6 +30,7 @@ pub mod conventional;
 pub mod cordeau;
 pub mod cost;
 pub mod demand;
+pub mod given_stops;
 pub mod instance;
 pub mod lines;
 pub mod names;

@@ -180,6 +180,17 @@ pub struct Outcome {
 
 /// Runs the ALNS on `problem` and returns the best solution found.
 pub fn optimise(problem: &Problem, config: &Config) -> Result<Outcome, OptimiseError> {
+    optimise_with(problem, config, &|_| {})
+}
+
+/// [`optimise`], calling `on_epoch` after each synchronisation of the workers with the share
+/// of the budget used (0..1, never decreasing: the larger of the iterations' and the time
+/// limit's share). The search is the same: a progress display does not change the result.
+pub fn optimise_with(
+    problem: &Problem,
+    config: &Config,
+    on_epoch: &(dyn Fn(f64) + Sync),
+) -> Result<Outcome, OptimiseError> {
     problem.validate()?;
     if config.workers == 0 {
         return Err(OptimiseError::NoWorkers);
@@ -189,7 +200,7 @@ pub fn optimise(problem: &Problem, config: &Config) -> Result<Outcome, OptimiseE
     if !time_ok && !iter_ok {
         return Err(OptimiseError::NoLimit);
     }
-    let run = || search(problem, config);
+    let run = || search(problem, config, on_epoch);
     match config.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -1996,7 +2007,7 @@ impl Worker {
 // ---------------------------------------------------------------------------
 // Driver.
 
-fn search(problem: &Problem, cfg: &Config) -> Outcome {
+fn search(problem: &Problem, cfg: &Config, on_epoch: &(dyn Fn(f64) + Sync)) -> Outcome {
     let started = Instant::now();
     let deadline = cfg
         .time_limit_s
@@ -2028,6 +2039,7 @@ fn search(problem: &Problem, cfg: &Config) -> Outcome {
             .par_iter_mut()
             .for_each(|w| w.run(&data, cfg, remaining, deadline));
         done += remaining;
+        on_epoch(budget_used(cfg, done, started.elapsed().as_secs_f64()));
         // Deterministic synchronisation: lowest cost, then lowest index.
         let (bi, _) = workers
             .iter()
@@ -2057,6 +2069,19 @@ fn search(problem: &Problem, cfg: &Config) -> Outcome {
         iterations,
         elapsed_s: started.elapsed().as_secs_f64(),
     }
+}
+
+/// Share of the search budget used after `done` iterations per worker and `elapsed_s`.
+fn budget_used(cfg: &Config, done: u64, elapsed_s: f64) -> f64 {
+    let by_iterations = cfg
+        .max_iterations
+        .filter(|&m| m > 0)
+        .map_or(0.0, |m| done as f64 / m as f64);
+    let by_time = cfg
+        .time_limit_s
+        .filter(|&t| t > 0.0)
+        .map_or(0.0, |t| elapsed_s / t);
+    by_iterations.max(by_time).clamp(0.0, 1.0)
 }
 
 fn to_solution(data: &Data, state: &State, sc: &mut Scratch) -> (Solution, ObjectiveBreakdown) {

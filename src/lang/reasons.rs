@@ -89,6 +89,20 @@ pub enum RowProblem {
         /// Rows not listed.
         rows: usize,
     },
+    /// A given bus stop with no bus road within the snapping distance.
+    StopOffBusNetwork {
+        /// The stop's code.
+        code: String,
+        /// The snapping distance, metres.
+        max_m: u32,
+    },
+    /// A given bus stop at the same point of the bus network as an earlier one.
+    StopSamePoint {
+        /// The stop's code.
+        code: String,
+        /// The earlier stop's code.
+        other: String,
+    },
     /// A note on the whole file that skips no row (e.g. the datum check's evidence for a
     /// coordinate system the planner gave): its English text.
     FileNote(String),
@@ -151,6 +165,12 @@ impl RowProblem {
                 "… and {} more rows like this (from this line on)",
                 thousands(*rows)
             ),
+            RowProblem::StopOffBusNetwork { code, max_m } => format!(
+                "stop {code} lies more than {max_m} m from any road buses can use: move it onto a bus road (or use --roads car)"
+            ),
+            RowProblem::StopSamePoint { code, other } => format!(
+                "stop {code} is at the same point of the bus roads as stop {other}: move it, or delete one of them"
+            ),
             RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
         }
     }
@@ -203,6 +223,12 @@ impl RowProblem {
             ),
             RowProblem::MoreLikeThis { rows } => {
                 format!("……自此行起另有 {} 行同类问题", thousands(*rows))
+            }
+            RowProblem::StopOffBusNetwork { code, max_m } => format!(
+                "站点 {code} 距公交可行驶道路超过 {max_m} 米：请移到公交道路上（或使用 --roads car）"
+            ),
+            RowProblem::StopSamePoint { code, other } => {
+                format!("站点 {code} 与站点 {other} 落在公交道路的同一点：请移动其一或删除其一")
             }
             RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
         }

@@ -19,6 +19,7 @@ pub mod names;
 pub mod profile;
 pub mod raster;
 pub mod residents;
+pub mod stops;
 pub mod text;
 
 use geo::{BooleanOps, Coord, Distance, Euclidean, InteriorPoint, MultiPolygon};

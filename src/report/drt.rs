@@ -1,5 +1,6 @@
 //! Files of the bus-line stage: `drt_routes.geojson` (each departure of each line along the
-//! roads), `drt_stops.geojson`, `drt_timetable.csv` (line, departure, stop calls),
+//! roads), `drt_stops.geojson`, `drt_stops.csv` (the pick-up stops, readable back as a
+//! stops file), `drt_timetable.csv` (line, departure, stop calls),
 //! `drt_riders.csv` (every booking: stop, line, times, or why it is not carried), `drt.json`
 //! (KPIs beside the best existing mode, every line with its named stops in order, departures,
 //! vehicles, km, hours and costs, the assumptions, the checker's verdict) and a GTFS feed in
@@ -67,6 +68,7 @@ fn departures(plan: &LinePlan) -> impl Iterator<Item = (&Line, &Departure)> {
 pub const DRT_FILES: &[&str] = &[
     "drt_routes.geojson",
     "drt_stops.geojson",
+    "drt_stops.csv",
     "drt_timetable.csv",
     "drt_riders.csv",
     "drt.json",
@@ -256,6 +258,10 @@ pub fn drt_files(
         feature_collection("drt_routes", route_features(&cx)),
         feature_collection("drt_stops", stop_features(&cx)),
         OutputFile {
+            name: "drt_stops.csv".into(),
+            bytes: stops_csv(&cx),
+        },
+        OutputFile {
             name: "drt_timetable.csv".into(),
             bytes: timetable_csv(&cx),
         },
@@ -333,6 +339,50 @@ fn stop_features(cx: &Ctx<'_>) -> Vec<Value> {
             )
         })
         .collect()
+}
+
+/// Columns of `drt_stops.csv`: the first four are what a stops file needs
+/// ([`crate::places::stops`]), so the planner can edit it and run again with `--stops`.
+pub const STOP_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "lon",
+    "lat",
+    "boardings",
+    "lines",
+    "name_from",
+    "osm_node",
+];
+
+/// The pick-up stops (not the park gates, which follow the parks), in plan order.
+fn stops_csv(cx: &Ctx<'_>) -> Vec<u8> {
+    let rows = cx
+        .plan
+        .stops
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.gate_of.is_none())
+        .map(|(s, st)| {
+            let lines: Vec<&str> = cx
+                .plan
+                .lines
+                .iter()
+                .filter(|l| l.stops.iter().any(|c| c.0 as usize == s))
+                .map(|l| l.code.as_str())
+                .collect();
+            vec![
+                st.code.clone(),
+                st.name.clone(),
+                format!("{}", round(st.location.x, 7)),
+                format!("{}", round(st.location.y, 7)),
+                st.boardings.to_string(),
+                lines.join(" "),
+                st.name_from.clone(),
+                st.osm.map_or(String::new(), |id| id.to_string()),
+            ]
+        })
+        .collect();
+    csv_bytes(STOP_COLUMNS, rows)
 }
 
 /// One row per stop call of every departure.

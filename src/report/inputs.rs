@@ -1,5 +1,5 @@
 //! The report's "Inputs" section and the list `plan` prints: every file a run used (the OSM
-//! extract with its date, parks, POI, population, demand, GTFS, the amenity profile), its
+//! extract with its date, parks, POI, population, demand, stops, GTFS, the amenity profile), its
 //! coordinate system, rows read and rows skipped, with the first skipped rows by the line a
 //! spreadsheet shows and why.
 
@@ -146,13 +146,20 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         );
         files.push(as_read(demand, b.inputs.first()));
     }
+    if let (Some(path), Ok(b)) = (&s.bus.stops, &run.bus) {
+        let used = b.given_stops.as_ref().map_or(0, Vec::len);
+        let read = b.stops_file.as_ref();
+        let w = read.map_or_else(Vec::new, |r| r.warnings.clone());
+        let stops = file("stops", path, &s.bus.stops_crs, used, w);
+        files.push(as_read(stops, read.map(|r| &r.input)));
+    }
     files
 }
 
 /// What a file is, in `lang`.
 /// What an input file is (`POI`, `demand`, …), in `lang`.
 pub fn kind_label(kind: &str, lang: Lang) -> &str {
-    const ZH: [(&str, &str); 8] = [
+    const ZH: [(&str, &str); 9] = [
         ("scenario", "情景文件"),
         ("OSM extract", "OSM 数据"),
         ("parks", "园区边界"),
@@ -161,6 +168,7 @@ pub fn kind_label(kind: &str, lang: Lang) -> &str {
         ("population", "人口"),
         ("GTFS", "公交时刻表（GTFS）"),
         ("demand", "预约需求"),
+        ("stops", "公交站点"),
     ];
     match lang {
         Lang::En => kind,

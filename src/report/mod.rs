@@ -60,6 +60,7 @@ pub const PLAN_FILES: &[&str] = &[
     "drt.json",
     "drt_routes.geojson",
     "drt_stops.geojson",
+    "drt_stops.csv",
     "drt_timetable.csv",
     "drt_riders.csv",
     "gtfs/agency.txt",

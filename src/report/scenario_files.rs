@@ -10,7 +10,10 @@
 //!   read back to the same numbers;
 //! - `parks.geojson`: every park's outline (`name`), then its gates as Point features with
 //!   `"kind": "gate"` and `"park": <code>`;
-//! - `scenario.toml`: the run's scenario with these two files (WGS-84) and every other input
+//! - `stops.csv` (`code,name,lon,lat,line`), when the bus stops were edited: the pick-up
+//!   stops the bus lines are planned from (`[bus] stops`), read back by
+//!   [`crate::places::stops`];
+//! - `scenario.toml`: the run's scenario with these files (WGS-84) and every other input
 //!   as an absolute path.
 //!
 //! File names are relative to the scenario's own folder (`<out>/scenarios/<name>/`).
@@ -27,12 +30,35 @@ pub const SCENARIO_TOML: &str = "scenario.toml";
 pub const FACILITIES_CSV: &str = "facilities.csv";
 /// The parks file's name.
 pub const PARKS_GEOJSON: &str = "parks.geojson";
+/// The stops file's name.
+pub const STOPS_CSV: &str = "stops.csv";
+
+/// One row of the stops file: code, name, location (WGS-84), the line it was added to.
+pub type StopRow = (String, String, geo::Coord, Option<String>);
 
 /// The files of `run`'s scenario (as edited), titled `name`.
 pub fn scenario_files(run: &PlanRun, name: &str) -> Result<Vec<OutputFile>> {
+    scenario_files_with_stops(run, name, None)
+}
+
+/// As [`scenario_files`], with the bus lines' pick-up stops `stops` (code, name, location,
+/// line) written as [`STOPS_CSV`] and named in `[bus] stops`.
+pub fn scenario_files_with_stops(
+    run: &PlanRun,
+    name: &str,
+    stops: Option<&[StopRow]>,
+) -> Result<Vec<OutputFile>> {
     let mut scenario = run.scenario.clone();
     absolute_inputs(&mut scenario);
     let mut files = Vec::new();
+    if let Some(stops) = stops {
+        files.push(OutputFile {
+            name: STOPS_CSV.into(),
+            bytes: stops_csv(stops)?,
+        });
+        scenario.bus.stops = Some(STOPS_CSV.into());
+        scenario.bus.stops_crs = "wgs84".into();
+    }
     if let Ok(lc) = &run.life_circle {
         files.push(OutputFile {
             name: FACILITIES_CSV.into(),
@@ -77,6 +103,7 @@ fn absolute_inputs(s: &mut crate::scenario::Scenario) {
         &mut s.commute.population,
         &mut s.commute.gtfs,
         &mut s.bus.demand,
+        &mut s.bus.stops,
     ]
     .into_iter()
     .flatten()
@@ -120,6 +147,29 @@ fn facilities_csv(run: &PlanRun, lc: &crate::plan::LifeCircle) -> Result<Vec<u8>
         value: FACILITIES_CSV.into(),
         hint: e.to_string(),
     })
+}
+
+/// `code,name,lon,lat,line`, coordinates with every digit.
+fn stops_csv(stops: &[StopRow]) -> Result<Vec<u8>> {
+    let err = |e: String| Error::InvalidValue {
+        what: "stops file",
+        value: STOPS_CSV.into(),
+        hint: e,
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["code", "name", "lon", "lat", "line"])
+        .map_err(|e| err(e.to_string()))?;
+    for (code, name, at, line) in stops {
+        w.write_record([
+            code.clone(),
+            name.clone(),
+            at.x.to_string(),
+            at.y.to_string(),
+            line.clone().unwrap_or_default(),
+        ])
+        .map_err(|e| err(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| err(e.to_string()))
 }
 
 fn coords(ls: &geo::LineString) -> Value {

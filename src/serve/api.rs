@@ -22,8 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::assets;
 use super::engine::{ApiError, BasemapSource, Engine};
+use crate::drt::lines::LineProgress;
 use crate::lang::Lang;
-use crate::plan::Progress;
 use crate::report::outdir;
 
 /// Largest request body: a park outline of ~100 000 points fits.
@@ -115,9 +115,13 @@ struct Replan {
     progress: AtomicU64,
 }
 
-impl Progress for Replan {
-    fn stage(&self, index: usize, total: usize, _name: &str) {
-        let share = index as f64 / total.max(1) as f64;
+impl LineProgress for Replan {
+    fn progress(&self, share: f64, _step: &str) {
+        let share = if share.is_finite() {
+            share.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         self.progress.store(share.to_bits(), Ordering::Relaxed);
     }
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::drt::lines::LineProgress;
 use crate::lang::Lang;
-use crate::plan::Progress;
 use crate::report::OutputFile;
 
 /// A request the server refuses: the HTTP status, a message for people and the field it is
@@ -62,7 +62,7 @@ pub trait Engine: Send {
     /// Switches the language of names and labels; the new summary.
     fn set_lang(&mut self, lang: Lang) -> Value;
     /// Re-plans the bus lines of the edited scenario, reporting progress.
-    fn replan_lines(&mut self, progress: &dyn Progress) -> Result<Value, ApiError>;
+    fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Value, ApiError>;
     /// The planner files and scenario TOML of the edited scenario, saved as `name`.
     fn scenario_files(&self, name: &str) -> Result<Vec<OutputFile>, ApiError>;
     /// The files of `plan` (report.html last) for the edited scenario.

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use super::basemap::Basemap;
 use super::engine::{ApiError, BasemapSource, Engine};
+use crate::drt::lines::LineProgress;
 use crate::lang::Lang;
-use crate::plan::{PlanRun, Progress};
+use crate::plan::PlanRun;
 use crate::report::OutputFile;
 use crate::whatif::{Edit, EditError, Session, Summary};
 
@@ -80,7 +81,7 @@ impl Engine for Session {
         json(Session::summary(self))
     }
 
-    fn replan_lines(&mut self, progress: &dyn Progress) -> Result<Value, ApiError> {
+    fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Value, ApiError> {
         Session::replan_lines(self, progress)
             .map(json)
             .map_err(refused)

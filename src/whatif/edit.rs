@@ -131,7 +131,7 @@ pub enum EditError {
     /// An id that names nothing of its kind.
     #[error("no {what} with id '{id}'")]
     UnknownId {
-        /// `facility`, `gate` or `stop`.
+        /// `facility`, `gate` or `bus stop`.
         what: &'static str,
         /// The id given.
         id: String,
@@ -180,11 +180,29 @@ pub enum EditError {
         /// What is wrong.
         why: &'static str,
     },
+    /// A bus line code or name that names no planned line.
+    #[error("no bus line '{given}'; lines are: {known} (or none, for a stop of its own)")]
+    UnknownLine {
+        /// What was given.
+        given: String,
+        /// The planned lines' codes.
+        known: String,
+    },
+    /// A bus stop placed where no bus road is, or where another stop already boards.
+    #[error("no bus stop can stand at {lon:.6},{lat:.6}: {why}")]
+    BadStop {
+        /// Longitude given.
+        lon: f64,
+        /// Latitude given.
+        lat: f64,
+        /// What is wrong and what to do.
+        why: String,
+    },
 }
 
 impl EditError {
-    /// The request field at fault (`lon`, `lat`, `category`, `id`, `park`, `ring`, `name`),
-    /// when one is.
+    /// The request field at fault (`lon`, `lat`, `category`, `id`, `park`, `ring`, `name`,
+    /// `line`), when one is.
     pub fn field(&self) -> Option<&'static str> {
         match self {
             EditError::OutOfRegion { field, .. } => Some(field),
@@ -194,6 +212,8 @@ impl EditError {
             EditError::UnknownPark { .. } => Some("park"),
             EditError::BadRing { .. } => Some("ring"),
             EditError::BadName { .. } | EditError::BadScenarioName { .. } => Some("name"),
+            EditError::UnknownLine { .. } => Some("line"),
+            EditError::BadStop { .. } => Some("lon"),
             EditError::StageMissing { .. } | EditError::Save { .. } => None,
         }
     }

@@ -124,7 +124,8 @@ pub fn layers(s: &Session, park: Option<&str>) -> Value {
     })
 }
 
-/// The planned bus lines (their stops in order) and their stops.
+/// The planned bus lines (their stops in order, `stale` when an edit since they were planned
+/// may change them) and the session's pick-up stops (gate stops are the lines' ends).
 fn bus_layers(s: &Session, zones: &[Zone]) -> (Vec<Value>, Vec<Value>) {
     let (mut lines, mut stops) = (Vec::new(), Vec::new());
     let Ok(bus) = &s.run().bus else {
@@ -145,16 +146,16 @@ fn bus_layers(s: &Session, zones: &[Zone]) -> (Vec<Value>, Vec<Value>) {
             .collect();
         lines.push(feature(
             json!({"type": "LineString", "coordinates": coords}),
-            json!({"id": line.code, "name": line.name, "park": park.join(",")}),
+            json!({"id": line.code, "name": line.name, "park": park.join(","),
+                   "stale": s.line_stale(&line.code)}),
         ));
-        for id in &line.stops {
-            if let Some(st) = plan.stops.get(id.0 as usize) {
-                stops.push(feature(
-                    point(st.location),
-                    json!({"id": st.code, "name": st.name, "line": line.code}),
-                ));
-            }
-        }
+    }
+    for stop in s.bus_stops() {
+        stops.push(feature(
+            point(stop.location),
+            json!({"id": stop.code, "name": stop.name,
+                   "line": super::stops::line_of(plan, stop)}),
+        ));
     }
     (lines, stops)
 }

@@ -15,15 +15,22 @@
 //!   kept searches) and its commute circle ([`crate::commute::incremental::ParkCommuter`],
 //!   the per-park step of the commute circle with the kept resident index). A park's figures
 //!   read only its own outline and gates;
-//! - **bus stops**: not yet editable (refused); bus lines are re-planned on request.
+//! - **bus stops** add / move / delete: the workers of the bus sample who can walk to a stop,
+//!   per park, from each booking's walk to the bus roads kept since the session started
+//!   ([`stops`]); the lines the edit may change are marked stale until they are re-planned on
+//!   request ([`Session::replan_lines`], the bus stage of `plan` with the edited stops, parks
+//!   and gates).
 //!
 //! Undo and redo swap the parts of the state an edit replaced (facility lists, one search,
 //! the per-park results) with the values kept in the history, so they cost no
 //! recomputation and restore the exact numbers.
 
+pub mod bus;
 pub mod edit;
 mod layers;
 mod nearest;
+mod stop_edits;
+pub mod stops;
 pub mod summary;
 
 use std::time::Instant;
@@ -41,7 +48,7 @@ use crate::coverage::{
 use crate::error::Result;
 use crate::lang::Lang;
 use crate::places::{Amenity, AmenityId, Source, ZoneId, Zones};
-use crate::plan::{PlanRun, Progress};
+use crate::plan::PlanRun;
 use crate::report::OutputFile;
 use crate::routing::TravelTimes;
 
@@ -76,6 +83,8 @@ pub struct Session {
     version: u64,
     elapsed_ms: f64,
     changed: Vec<ZoneId>,
+    /// The bus stops as edited, when the bus stage planned lines.
+    bus: Option<stop_edits::BusEditor>,
 }
 
 /// The parts of the state an edit replaced, with their other values: applying it swaps them
@@ -92,6 +101,10 @@ struct Delta {
     commute: Option<Vec<ParkCommute>>,
     nearest: Option<nearest::Saved>,
     changed: Vec<ZoneId>,
+    /// The bus stops and stale lines.
+    stops: Option<stops::StopState>,
+    /// The bus stage (a re-plan replaced it).
+    bus: Option<crate::plan::StageResult<crate::plan::BusLines>>,
 }
 
 impl Session {
@@ -149,6 +162,7 @@ impl Session {
             version: 1,
             elapsed_ms: 0.0,
             changed: Vec::new(),
+            bus: stop_edits::BusEditor::new(&run),
             lang,
             run,
         };
@@ -204,6 +218,7 @@ impl Session {
                 .map(|z| z.code.clone())
                 .collect(),
             replan: summary::Replan::default(),
+            bus: self.bus_summary(),
         }
     }
 
@@ -250,13 +265,12 @@ impl Session {
             Edit::DeleteGate { id } => self.delete_gate(&id)?,
             Edit::SetOutline { park, ring } => self.set_outline(&park, &ring)?,
             Edit::AddPark { name, ring } => self.add_park(&name, &ring)?,
-            Edit::AddStop { .. } | Edit::MoveStop { .. } | Edit::DeleteStop { .. } => {
-                return Err(EditError::StageMissing {
-                    stage: "bus-stop editor",
-                    why: "bus stops cannot be edited yet; re-plan the lines instead".into(),
-                });
-            }
+            Edit::AddStop { line, lon, lat } => self.add_stop(line.as_deref(), lon, lat)?,
+            Edit::MoveStop { id, lon, lat } => self.move_stop(&id, lon, lat)?,
+            Edit::DeleteStop { id } => self.delete_stop(&id)?,
         };
+        let mut delta = delta;
+        self.mark_parks_stale(&mut delta);
         self.changed = delta.changed.clone();
         self.undo.push(delta);
         self.redo.clear();
@@ -288,8 +302,9 @@ impl Session {
 
     fn finish(&mut self, start: Instant) {
         self.now = summary::figures(&self.run);
+        self.refresh_bus();
         self.version += 1;
-        self.elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+        self.elapsed_ms = Self::ms_since(start);
     }
 
     /// Swaps every part `d` holds with the state; returns the values swapped out.
@@ -329,6 +344,12 @@ impl Session {
         }
         if let (Some(parks), Ok(c)) = (&mut d.commute, &mut self.run.commute) {
             std::mem::swap(parks, &mut c.report.parks);
+        }
+        if let Some(bus) = &mut d.bus {
+            std::mem::swap(bus, &mut self.run.bus);
+        }
+        if let (Some(state), Some(editor)) = (&mut d.stops, &mut self.bus) {
+            std::mem::swap(state, &mut editor.state);
         }
         if let (Some(saved), Ok(c)) = (&mut d.nearest, &mut self.run.commute) {
             saved.swap(&mut c.report.nearest_park_ms, &mut self.park_times);
@@ -701,18 +722,6 @@ impl Session {
         }
     }
 
-    /// Re-plans the bus lines for the edited scenario (the bus stage of `plan`).
-    pub fn replan_lines(
-        &mut self,
-        progress: &dyn Progress,
-    ) -> std::result::Result<Summary, EditError> {
-        let _ = progress;
-        Err(EditError::StageMissing {
-            stage: "bus-line re-planner",
-            why: "not built yet; save the scenario and run plan".into(),
-        })
-    }
-
     /// The planner files of the edited scenario, named `name`: a scenario TOML and the files
     /// it references (see [`crate::report::scenario_files`]).
     ///
@@ -721,7 +730,8 @@ impl Session {
     /// 80 characters) is refused.
     pub fn scenario_files(&self, name: &str) -> std::result::Result<Vec<OutputFile>, EditError> {
         edit::check_scenario_name(name)?;
-        crate::report::scenario_files::scenario_files(&self.run, name)
+        let stops = self.stops_given().then(|| self.stop_rows());
+        crate::report::scenario_files::scenario_files_with_stops(&self.run, name, stops.as_deref())
             .map_err(|e| EditError::Save { why: e.to_string() })
     }
 }

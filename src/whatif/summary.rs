@@ -90,6 +90,8 @@ pub struct Summary {
     pub changed_parks: Vec<String>,
     /// Bus-line re-planning.
     pub replan: Replan,
+    /// The bus stops and lines, baseline beside edited (`null`: the bus stage planned none).
+    pub bus: Option<super::bus::BusSummary>,
 }
 
 /// A category of the profile.

@@ -1,0 +1,166 @@
+//! Pick-up stops the planner gives (a stops file, or the stops edited in `lifecircle serve`)
+//! instead of the ones the bus-line planner would choose itself.
+//!
+//! Each given stop is snapped to the bus network by the rule OSM stops follow (a bus vertex
+//! within [`LineOptions::osm_stop_m`], see `lines::osm_stop_vertices`). A stop that does not
+//! snap, or snaps to the vertex of an earlier given stop, is a problem of that stop
+//! ([`GivenStopProblem`]): a stops file reports it with its line and skips it
+//! ([`check_given_stops`]); [`super::lines::plan_lines`] refuses it, naming the stop code.
+//! Riders then board at the given stop they walk to quickest; the stops keep their code and
+//! name (`name_from = "given"`). Given stops nobody walks to are not in the plan.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::lines::{LineOptions, PlanStop, StopId};
+use crate::error::{Error, Result};
+use crate::graph::{RoadGraph, VertexId};
+use crate::lang::RowProblem;
+use crate::osm::{BusStop, OsmNodeId, Tags};
+pub use crate::places::stops::GivenStop;
+
+/// Why a given stop cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GivenStopProblem {
+    /// No vertex of the bus network lies within the snapping distance.
+    OffNetwork {
+        /// The snapping distance, metres.
+        max_m: u32,
+    },
+    /// It snaps to the same bus vertex as an earlier given stop.
+    SamePointAs {
+        /// The earlier stop's code.
+        other: String,
+    },
+}
+
+impl GivenStopProblem {
+    /// The problem as a row problem of a stops file, for the stop `code`.
+    pub fn row_problem(&self, code: &str) -> RowProblem {
+        match self {
+            GivenStopProblem::OffNetwork { max_m } => RowProblem::StopOffBusNetwork {
+                code: code.to_string(),
+                max_m: *max_m,
+            },
+            GivenStopProblem::SamePointAs { other } => RowProblem::StopSamePoint {
+                code: code.to_string(),
+                other: other.clone(),
+            },
+        }
+    }
+}
+
+/// The bus vertex of every given stop, or why it has none (in the order given).
+///
+/// # Complexity
+/// One snap per stop.
+pub fn check_given_stops(
+    graph: &RoadGraph,
+    stops: &[GivenStop],
+    options: &LineOptions,
+) -> Vec<std::result::Result<VertexId, GivenStopProblem>> {
+    let mut taken: BTreeMap<VertexId, usize> = BTreeMap::new();
+    stops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let as_osm = BusStop {
+                id: OsmNodeId(0),
+                location: s.location,
+                tags: Tags::default(),
+            };
+            let at = super::lines::osm_stop_vertices(graph, std::slice::from_ref(&as_osm), options);
+            let Some(&v) = at.keys().next() else {
+                return Err(GivenStopProblem::OffNetwork {
+                    max_m: options.osm_stop_m.round() as u32,
+                });
+            };
+            match taken.get(&v) {
+                Some(&j) => Err(GivenStopProblem::SamePointAs {
+                    other: stops[j].code.clone(),
+                }),
+                None => {
+                    taken.insert(v, i);
+                    Ok(v)
+                }
+            }
+        })
+        .collect()
+}
+
+/// The given stops by bus vertex; the first problem is an error naming the stop.
+pub(super) fn given_stop_vertices(
+    graph: &RoadGraph,
+    stops: &[GivenStop],
+    options: &LineOptions,
+) -> Result<BTreeMap<VertexId, usize>> {
+    let mut at = BTreeMap::new();
+    for (i, checked) in check_given_stops(graph, stops, options)
+        .into_iter()
+        .enumerate()
+    {
+        match checked {
+            Ok(v) => {
+                at.insert(v, i);
+            }
+            Err(problem) => {
+                return Err(Error::InvalidValue {
+                    what: "bus stop",
+                    value: stops[i].code.clone(),
+                    hint: problem.row_problem(&stops[i].code).en(),
+                });
+            }
+        }
+    }
+    Ok(at)
+}
+
+/// Each booking boards at the given stop it walks to quickest: `(vertex, walk ms)`.
+pub(super) fn board_at_given(
+    candidates: &[super::lines::Candidates],
+    given_at: &BTreeMap<VertexId, usize>,
+) -> Vec<Option<(VertexId, u32)>> {
+    candidates
+        .iter()
+        .map(|c| {
+            c.as_ref().ok().and_then(|list| {
+                list.iter()
+                    .filter(|(v, _)| given_at.contains_key(v))
+                    .min_by_key(|&&(v, t)| (t, v))
+                    .copied()
+            })
+        })
+        .collect()
+}
+
+/// The given stops somebody boards at, in vertex order (as the planner's own stops are),
+/// with their code, name and location.
+pub(super) fn given_pickup_stops(
+    boarding: &[Option<(VertexId, u32)>],
+    given_at: &BTreeMap<VertexId, usize>,
+    given: &[GivenStop],
+) -> (Vec<PlanStop>, BTreeMap<VertexId, StopId>) {
+    let used: BTreeSet<VertexId> = boarding.iter().flatten().map(|&(v, _)| v).collect();
+    let mut stops: Vec<PlanStop> = Vec::new();
+    let mut stop_of: BTreeMap<VertexId, StopId> = BTreeMap::new();
+    for v in used {
+        let Some(s) = given_at.get(&v).map(|&i| &given[i]) else {
+            continue;
+        };
+        stop_of.insert(v, StopId(stops.len() as u32));
+        stops.push(PlanStop {
+            code: s.code.clone(),
+            name: if s.name.is_empty() {
+                s.code.clone()
+            } else {
+                s.name.clone()
+            },
+            name_from: "given".into(),
+            vertex: v,
+            location: s.location,
+            osm: None,
+            gate_of: None,
+            boardings: 0,
+        });
+    }
+    (stops, stop_of)
+}

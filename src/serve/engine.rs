@@ -66,7 +66,7 @@ pub trait Engine: Send {
     /// The planner files and scenario TOML of the edited scenario, saved as `name`.
     fn scenario_files(&self, name: &str) -> Result<Vec<OutputFile>, ApiError>;
     /// The files of `plan` (report.html last) for the edited scenario.
-    fn report_files(&self) -> Result<Vec<OutputFile>, ApiError>;
+    fn report_files(&mut self) -> Result<Vec<OutputFile>, ApiError>;
     /// The scenario's input files (option or key, path): no output may replace one.
     fn input_paths(&self) -> Vec<(&'static str, PathBuf)>;
 }

@@ -91,7 +91,8 @@ impl Engine for Session {
         Session::scenario_files(self, name).map_err(refused)
     }
 
-    fn report_files(&self) -> Result<Vec<OutputFile>, ApiError> {
+    fn report_files(&mut self) -> Result<Vec<OutputFile>, ApiError> {
+        self.settle_nearest();
         crate::report::html::plan_files(self.run(), self.lang())
             .map_err(|e| ApiError::with_status(500, None, e.to_string()))
     }

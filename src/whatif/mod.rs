@@ -722,6 +722,42 @@ impl Session {
         }
     }
 
+    /// Finds the nearest-park minutes that park edits left pending ([`nearest`]): every park's
+    /// per-unit times are needed, so this is done only before a full report is written.
+    pub fn settle_nearest(&mut self) {
+        if !nearest::is_pending(&self.park_times) {
+            return;
+        }
+        let (Ok(commute), Some((lines, transit)), Some(commuter), Ok(parks)) = (
+            &mut self.run.commute,
+            &self.transit,
+            &mut self.commuter,
+            &self.run.parks,
+        ) else {
+            return;
+        };
+        let inputs = CommuteInputs {
+            parks,
+            areas: &self.run.areas,
+            residents: &commute.residents,
+            bikeshare: &self.bikeshare,
+            transit,
+            transit_source: &lines.source,
+        };
+        let mut run = nearest::Commuting {
+            graph: &self.run.graph,
+            inputs: &inputs,
+            commuter,
+            keep_in_report: commute.report.options.keep_unit_times,
+        };
+        nearest::settle(
+            &mut run,
+            &mut self.park_times,
+            &mut commute.report.nearest_park_ms,
+            parks,
+        );
+    }
+
     /// The planner files of the edited scenario, named `name`: a scenario TOML and the files
     /// it references (see [`crate::report::scenario_files`]).
     ///

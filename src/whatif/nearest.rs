@@ -7,9 +7,12 @@
 //! a unit's minimum only where `p`'s time was or becomes it:
 //! - `p`'s new time at or below the minimum: the new time;
 //! - `p`'s old time above the minimum: it stays (another park attains it);
-//! - `p`'s old time equal to the minimum and its new time above: the minimum over `p`'s new
-//!   time and every other park's time, read from their per-unit times (computed the first
-//!   time they are needed, kept while all parks' times fit in [`KEEP_ENTRIES`]).
+//! - `p`'s old time equal to the minimum and its new time above: the minimum over every park,
+//!   which needs every park's times. Such units are only marked *pending*; [`settle`] finds
+//!   their minimum when a full report is written (export), from the parks' per-unit times
+//!   (computed then, kept while all parks' times fit in [`KEEP_ENTRIES`]). The page shows no
+//!   nearest-park minutes, so an edit stays one park's work (a gate edit on the 4 × 4 tiling
+//!   took 15 s when it settled at once).
 //!
 //! The edited park's times are kept, so that its next edit knows its old times; the first
 //! time, they are computed from its zone before the edit.
@@ -19,6 +22,7 @@ use crate::commute::{CommuteInputs, ParkCommute};
 use crate::graph::RoadGraph;
 use crate::places::{Zone, Zones};
 use crate::routing::UNREACHED;
+use std::collections::BTreeSet;
 
 /// Per mode, per resident unit: ms from a park (or from the nearest park).
 pub(crate) type UnitTimes = Vec<Vec<u32>>;
@@ -32,11 +36,14 @@ pub(crate) struct ParkTimes {
     slots: Vec<Option<UnitTimes>>,
     /// Whether the times of parks that were not edited are kept too.
     keep_all: bool,
+    /// (mode, unit) pairs whose nearest-park minimum is to be found again over every park.
+    pending: BTreeSet<(usize, usize)>,
 }
 
 /// What a park edit replaced: the nearest-park times and the edited parks' kept times.
 pub(crate) struct Saved {
     nearest: UnitTimes,
+    pending: BTreeSet<(usize, usize)>,
     slots: Vec<(usize, Option<UnitTimes>)>,
 }
 
@@ -46,6 +53,7 @@ impl ParkTimes {
         ParkTimes {
             slots: Vec::new(),
             keep_all: parks.saturating_mul(modes).saturating_mul(units) <= KEEP_ENTRIES,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -61,6 +69,7 @@ impl Saved {
     /// Puts the saved values in place and keeps those they replace (undo / redo).
     pub(crate) fn swap(&mut self, nearest: &mut UnitTimes, kept: &mut ParkTimes) {
         std::mem::swap(&mut self.nearest, nearest);
+        std::mem::swap(&mut self.pending, &mut kept.pending);
         for (p, slot) in &mut self.slots {
             std::mem::swap(slot, kept.slot_mut(*p));
         }
@@ -108,6 +117,7 @@ pub(crate) fn refresh(
 ) -> (Vec<ParkCommute>, Saved) {
     let mut saved = Saved {
         nearest: nearest.clone(),
+        pending: kept.pending.clone(),
         slots: Vec::new(),
     };
     let mut circles = Vec::with_capacity(changed.len());
@@ -120,10 +130,8 @@ pub(crate) fn refresh(
         };
         let (pc, after) = run.park(&parks.zones[p]);
         circles.push(pc);
-        let orphans = update(nearest, before.as_deref(), &after);
-        if !orphans.is_empty() {
-            settle(run, kept, nearest, (parks, p, &orphans));
-        }
+        kept.pending
+            .extend(update(nearest, before.as_deref(), &after));
         saved.slots.push((p, before));
         *kept.slot_mut(p) = Some(after);
     }
@@ -154,26 +162,31 @@ fn update(
     orphans
 }
 
-/// The minimum over every park but `p` (whose time is already in `nearest`) at the orphaned
-/// units.
-fn settle(
+/// Whether some nearest-park minimum waits for [`settle`].
+pub(crate) fn is_pending(kept: &ParkTimes) -> bool {
+    !kept.pending.is_empty()
+}
+
+/// The minimum over every park of `parks` at the pending units: `nearest` exact again.
+pub(crate) fn settle(
     run: &mut Commuting<'_, '_>,
     kept: &mut ParkTimes,
     nearest: &mut UnitTimes,
-    (parks, p, orphans): (&Zones, usize, &[(usize, usize)]),
+    parks: &Zones,
 ) {
+    let pending: Vec<(usize, usize)> = std::mem::take(&mut kept.pending).into_iter().collect();
+    for &(m, u) in &pending {
+        nearest[m][u] = UNREACHED;
+    }
     for (q, zone) in parks.zones.iter().enumerate() {
-        if q == p {
-            continue;
-        }
-        if kept.slot_mut(q).is_none() {
+        if let Some(times) = kept.slots.get(q).and_then(Option::as_ref) {
+            lower(nearest, times, &pending);
+        } else {
             let times = run.park(zone).1;
-            lower(nearest, &times, orphans);
+            lower(nearest, &times, &pending);
             if kept.keep_all {
                 *kept.slot_mut(q) = Some(times);
             }
-        } else if let Some(times) = &kept.slots[q] {
-            lower(nearest, times, orphans);
         }
     }
 }

@@ -47,6 +47,7 @@ use super::instance::{
 };
 use super::optimise::{self, Config};
 pub use super::service::{Departure, Line, Period};
+use super::stop_sites::StopSites;
 use crate::commute::CommuteReport;
 use crate::coverage::VertexIndex;
 use crate::error::{Error, Result};
@@ -582,15 +583,16 @@ struct Prepared {
 /// Steps 1–3: gates, walks to candidate stops, the stop cover, riders, matrix, requests.
 fn prepare(graph: &RoadGraph, inputs: &LineInputs<'_>, options: &LineOptions) -> Prepared {
     let gates = find_gates(graph, inputs.parks, options.roads);
-    let access = walk_access(graph, inputs, &gates, options);
-    let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
     let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
+    let sites = StopSites::new(graph, &osm_at, options.roads, options.osm_stop_m);
+    let access = walk_access(graph, inputs, &gates, &sites, options);
+    let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
     let boarding = choose_stops(inputs, &candidates, &osm_at);
     let (mut stops, stop_of) = pickup_stops(graph, &boarding, &osm_at);
     let gate_stop = add_gates(graph, inputs, &gates, &boarding, &mut stops, &stop_of);
     super::names::name_stops(graph, inputs, &mut stops);
     let mut riders = initial_riders(inputs, &access, &candidates, &boarding, &stop_of, options);
-    let rows = stop_matrix(graph, options.roads, &stops);
+    let rows = stop_matrix(graph, options.roads, &stops, &sites);
     let chunks = make_requests(&mut riders, inputs.bookings, &gate_stop, &rows, options);
     Prepared {
         stops,
@@ -626,11 +628,13 @@ fn find_gates(graph: &RoadGraph, parks: &Zones, roads: Mode) -> Vec<Option<Verte
 }
 
 /// Step 1: candidate stops of every booking, or its walk to the gate (ms) when that is short
-/// enough.
+/// enough. The walk starts at the home's point on the road and ends at an OSM stop's own
+/// point ([`StopSites::walks`]), at any other bus vertex itself.
 fn walk_access(
     graph: &RoadGraph,
     inputs: &LineInputs<'_>,
     gates: &[Option<VertexId>],
+    sites: &StopSites,
     options: &LineOptions,
 ) -> Vec<(Candidates, Option<u32>)> {
     let bus = graph.profile(options.roads);
@@ -670,8 +674,9 @@ fn walk_access(
         let mut found: Vec<(VertexId, u32)> = reached
             .iter()
             .copied()
-            .filter(|&(v, _)| bus.contains(v))
+            .filter(|&(v, _)| bus.contains(v) && !sites.walked_to_exactly(v))
             .collect();
+        found.extend(sites.walks(graph, &snap, offset_ms, scratch, max_walk_ms));
         if found.is_empty() {
             return (
                 Err(RiderReason::NoBusStopInReach {
@@ -887,17 +892,35 @@ fn initial_riders(
         .collect()
 }
 
-/// Bus minutes between every pair of stops.
-fn stop_matrix(graph: &RoadGraph, roads: Mode, stops: &[PlanStop]) -> Vec<Vec<f64>> {
+/// Bus minutes between every pair of stops, from an OSM stop's own point on its edge (the
+/// edge split there, [`StopSites::bus_seeds`]) and straight along an edge two stops share.
+fn stop_matrix(
+    graph: &RoadGraph,
+    roads: Mode,
+    stops: &[PlanStop],
+    sites: &StopSites,
+) -> Vec<Vec<f64>> {
     let bus = graph.profile(roads);
-    let locations: Vec<VertexId> = stops.iter().map(|s| s.vertex).collect();
-    par_map(graph, &locations, |scratch, &from| {
-        bounded_search(bus, Direction::Forward, &[(from, 0)], u32::MAX - 1, scratch);
-        locations
+    let arrive: Vec<Vec<(VertexId, u32)>> = stops
+        .iter()
+        .map(|s| sites.bus_seeds(graph, s, true))
+        .collect();
+    par_map(graph, stops, |scratch, from| {
+        let leave = sites.bus_seeds(graph, from, false);
+        bounded_search(bus, Direction::Forward, &leave, u32::MAX - 1, scratch);
+        stops
             .iter()
-            .map(|&to| match scratch.time_ms(to) {
-                Some(t) => f64::from(t) / 60_000.0,
-                None => 1.0e6,
+            .zip(&arrive)
+            .map(|(to, seeds)| {
+                let via_junction = seeds
+                    .iter()
+                    .filter_map(|&(w, t1)| Some(scratch.time_ms(w)?.saturating_add(t1)))
+                    .min();
+                let along = sites.along_edge_ms(graph, from, to);
+                match via_junction.into_iter().chain(along).min() {
+                    Some(t) => f64::from(t) / 60_000.0,
+                    None => 1.0e6,
+                }
             })
             .collect()
     })

@@ -5,7 +5,8 @@
 //!    [`LineOptions::max_walk_m`]; those are its candidate stops. The gate of a park is the
 //!    bus vertex nearest its inside among those within 50 m of it (else 300 m); bookings
 //!    within that walk of their gate walk to the park and need no bus (they count within the
-//!    target when their walk is).
+//!    target when their walk is). An OSM stop inside an edge is walked to, and driven from, at
+//!    its own point on the edge, not at the edge's end (`stop_sites.rs`).
 //! 2. **Stops.** Greedy set cover weighted by workers: first among vertices that carry an OSM
 //!    bus stop (`highway=bus_stop`, `public_transport=*` within [`LineOptions::osm_stop_m`]),
 //!    then among all bus vertices for the bookings no OSM stop serves. Each booking then uses

@@ -9,7 +9,9 @@
 //! What still runs via the key vertex: the road path drawn for a line and its length (the
 //! vehicle-km behind the cost), at most [`super::lines::LineOptions::osm_stop_m`] longer or
 //! shorter per stop call; and a stop whose point has no walk road within that distance, which
-//! is walked to at its key vertex as before.
+//! is walked to at its key vertex as before. A park's gate whose vertex is the key of an OSM
+//! stop somebody boards at is that stop (served at its point, within `osm_stop_m` of the gate
+//! vertex), as it was before.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -190,6 +190,9 @@ struct UnitSeeds {
     /// Walks to the bus stops within the limit, from the unit's own point on the walk graph
     /// (stop, ms); empty when the bus mode is not asked for.
     bus_walks: Vec<(u32, u32)>,
+    /// The walk to the nearest bike-share point within the limit, from the unit's own point
+    /// (point, ms); `None` without one or when the bike mode is not asked for.
+    share_walk: Option<(u32, u32)>,
 }
 
 /// A zone's access vertices for `mode` (within `radius_m`), or the vertex nearest its inside
@@ -337,6 +340,8 @@ impl<'a> CommuteRun<'a> {
     ) -> Self {
         // Where each resident unit joins each mode's network (shared bikes start on foot).
         let bus = options.modes.contains(&Mode::Bus);
+        let bike = options.modes.contains(&Mode::Bike);
+        let shares = Shares::new(graph, inputs.bikeshare, options);
         let units: Vec<UnitSeeds> = inputs
             .residents
             .units
@@ -357,6 +362,10 @@ impl<'a> CommuteRun<'a> {
                         Ok(s) if bus => inputs.transit.walks_to_stops(graph, &s),
                         _ => Vec::new(),
                     },
+                    share_walk: match snap(Mode::Walk) {
+                        Ok(s) if bike => shares.walk_from(graph, &s),
+                        _ => None,
+                    },
                 }
             })
             .collect();
@@ -364,8 +373,12 @@ impl<'a> CommuteRun<'a> {
             graph,
             inputs,
             options,
-            units: UnitIndex::new(graph.vertices.len(), inputs.transit.stops.len(), &units),
-            shares: Shares::new(graph, inputs.bikeshare, options),
+            units: UnitIndex::new(
+                graph.vertices.len(),
+                (inputs.transit.stops.len(), shares.snaps.len()),
+                &units,
+            ),
+            shares,
             indexes: Mode::ALL
                 .iter()
                 .map(|&m| VertexIndex::new(graph, m))

@@ -7,7 +7,8 @@
 //! - each network is searched once per park: the walk search serves the `walk` mode and the
 //!   walking half of the `bus` mode, the transit graph is searched once for the bus;
 //! - shared bikes are priced per bike-share point (the ride from the point to the park, once
-//!   per park) instead of per vertex;
+//!   per park) instead of per vertex; a home's walk to its nearest point is found once per run
+//!   from the home's own point on the street ([`Shares::walk_from`]);
 //! - the scratch memory (one [`SearchScratch`] per network) is reused from park to park
 //!   through a [`ScratchPool`] instead of being allocated per park.
 //!
@@ -15,9 +16,11 @@
 
 use std::sync::Mutex;
 
+use std::collections::BTreeMap;
+
 use super::transit::TransitGraph;
 use super::{CommuteOptions, UnitSeeds};
-use crate::graph::{Mode, RoadGraph, Snap, VertexId};
+use crate::graph::{EdgeId, Mode, RoadGraph, Snap, VertexId};
 use crate::routing::{Direction, SearchGraph, SearchScratch, UNREACHED, bounded_search};
 
 /// Bike-share points and, for every walk vertex, the nearest one on foot.
@@ -32,6 +35,12 @@ pub(super) struct Shares {
     vertices: Vec<VertexId>,
     /// Time to find and unlock a bike, ms.
     unlock_ms: u32,
+    /// Per point: its place on the walk network (`None`: no walk road within 200 m).
+    walk_snaps: Vec<Option<Snap>>,
+    /// Walk edge → the points on it.
+    on_walk_edge: BTreeMap<EdgeId, Vec<usize>>,
+    /// The walking limit, ms.
+    share_walk_ms: u32,
 }
 
 impl Shares {
@@ -45,10 +54,16 @@ impl Shares {
         let share_walk_ms = (options.bikeshare_walk_m / walk_mps * 1000.0) as u32;
         let mut nearest: Vec<Option<(u32, usize)>> = vec![None; graph.vertices.len()];
         let mut scratch = SearchScratch::new(graph);
-        for (i, snap) in snaps.iter().enumerate() {
-            let Ok(walk_snap) = graph.snap(Mode::Walk, snap.point, 200.0) else {
+        let walk_snaps: Vec<Option<Snap>> = snaps
+            .iter()
+            .map(|s| graph.snap(Mode::Walk, s.point, 200.0).ok())
+            .collect();
+        let mut on_walk_edge: BTreeMap<EdgeId, Vec<usize>> = BTreeMap::new();
+        for (i, walk_snap) in walk_snaps.iter().enumerate() {
+            let Some(walk_snap) = walk_snap else {
                 continue;
             };
+            on_walk_edge.entry(walk_snap.edge).or_default().push(i);
             for &(v, t) in bounded_search(
                 graph.profile(Mode::Walk),
                 Direction::Reverse,
@@ -72,12 +87,35 @@ impl Shares {
             nearest,
             vertices,
             unlock_ms: (options.bikeshare_unlock_s * 1000.0) as u32,
+            walk_snaps,
+            on_walk_edge,
+            share_walk_ms,
         }
     }
 
-    /// Whether `v` has a bike-share point within the walking limit.
-    pub fn near(&self, v: VertexId) -> bool {
-        self.nearest[v.index()].is_some()
+    /// The nearest point on foot from a home snapped onto the walk network (`home`), within
+    /// the walking limit counted from the home's own point: `(point, walk ms)`. The walk ends
+    /// at the point's own place on its edge, straight along the edge when the home is on the
+    /// same one (not via a junction and back).
+    pub fn walk_from(&self, graph: &RoadGraph, home: &Snap) -> Option<(u32, u32)> {
+        let via_junction = home.seeds(graph, false).into_iter().filter_map(|(v, t0)| {
+            let (walk_ms, i) = self.nearest[v.index()]?;
+            Some((t0.saturating_add(walk_ms), i))
+        });
+        let along = self
+            .on_walk_edge
+            .get(&home.edge)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| {
+                let at = self.walk_snaps[i].as_ref()?;
+                Some((home.along_edge_ms(graph, at)?, i))
+            });
+        via_junction
+            .chain(along)
+            .filter(|&(t, _)| t <= self.share_walk_ms)
+            .min()
+            .map(|(t, i)| (i as u32, t))
     }
 }
 
@@ -218,19 +256,19 @@ impl ParkSearches {
             }
         };
         for &v in candidates {
-            // By bus, a vertex's own time is the walk: the ride starts at the unit's stop.
+            // By bus, a vertex's own time is the walk: the ride starts at the unit's stop. By
+            // bike, the own bike's: shared bikes are priced below from the unit's own walk.
             let t = match mode {
                 Mode::Bus => self.time_ms(Mode::Walk, v, shares),
+                Mode::Bike => self.road[Mode::Bike.index()]
+                    .time_ms(v)
+                    .unwrap_or(UNREACHED),
                 _ => self.time_ms(mode, v, shares),
             };
             if t == UNREACHED {
                 continue;
             }
             spread(t, index.at(mode, v));
-            // A bike trip starts on foot where a share point is near (shared bike).
-            if mode == Mode::Bike && shares.near(v) {
-                spread(t, index.at(Mode::Walk, v));
-            }
         }
         if mode == Mode::Bus {
             for (stop, board_ms) in transit
@@ -243,12 +281,31 @@ impl ParkSearches {
                 }
             }
         }
+        if mode == Mode::Bike {
+            self.shared_bike_times(index, shares, &mut unit_ms);
+        }
         for t in &mut unit_ms {
             if *t > max_ms {
                 *t = UNREACHED;
             }
         }
         unit_ms
+    }
+
+    /// A unit with a bike-share point within walking distance rides a shared bike from its
+    /// nearest point (walk from its own point + unlock + ride) instead of its own, when that
+    /// point's ride reaches the park.
+    fn shared_bike_times(&self, index: &UnitIndex, shares: &Shares, unit_ms: &mut [u32]) {
+        for (point, ride_ms) in self.ride_ms.iter().enumerate() {
+            let Some(ride_ms) = *ride_ms else {
+                continue;
+            };
+            for &(u, walk_ms) in index.at_share(point) {
+                unit_ms[u as usize] = walk_ms
+                    .saturating_add(shares.unlock_ms)
+                    .saturating_add(ride_ms);
+            }
+        }
     }
 
     /// The `candidates` on `draw_mode`'s network reached by `mode` within `target_ms`, with
@@ -286,6 +343,8 @@ pub(super) struct UnitIndex {
     rows: Vec<Rows>,
     /// Per bus stop.
     stops: Rows,
+    /// Per bike-share point: the units whose nearest point on foot it is.
+    shares: Rows,
 }
 
 /// Compressed rows: offsets (one more than rows) and (unit, ms) entries.
@@ -316,9 +375,13 @@ fn compress_rows<'u, I: Iterator<Item = (usize, u32)>>(
 }
 
 impl UnitIndex {
-    /// Indexes every unit's seeds on every mode's network of `vertices` vertices, and its
-    /// walks to the `stops` bus stops.
-    pub fn new(vertices: usize, stops: usize, units: &[UnitSeeds]) -> Self {
+    /// Indexes every unit's seeds on every mode's network of `vertices` vertices, its walks
+    /// to the `stops` bus stops and to the nearest of the `share_points` bike-share points.
+    pub fn new(
+        vertices: usize,
+        (stops, share_points): (usize, usize),
+        units: &[UnitSeeds],
+    ) -> Self {
         let rows = Mode::ALL
             .iter()
             .map(|&m| {
@@ -336,7 +399,16 @@ impl UnitIndex {
             stops: compress_rows(stops, units, |u| {
                 u.bus_walks.iter().map(|&(s, t)| (s as usize, t))
             }),
+            shares: compress_rows(share_points, units, |u| {
+                u.share_walk.iter().map(|&(p, t)| (p as usize, t))
+            }),
         }
+    }
+
+    /// The (unit, walk ms) pairs of the units whose nearest bike-share point is `point`.
+    pub fn at_share(&self, point: usize) -> &[(u32, u32)] {
+        let (offsets, entries) = &self.shares;
+        &entries[offsets[point] as usize..offsets[point + 1] as usize]
     }
 
     /// The (unit, seed ms) pairs joining `mode`'s network at `v`.

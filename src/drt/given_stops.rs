@@ -63,11 +63,7 @@ pub fn check_given_stops(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let as_osm = BusStop {
-                id: OsmNodeId(0),
-                location: s.location,
-                tags: Tags::default(),
-            };
+            let as_osm = as_bus_stop(s);
             let at = super::lines::osm_stop_vertices(graph, std::slice::from_ref(&as_osm), options);
             let Some(&v) = at.keys().next() else {
                 return Err(GivenStopProblem::OffNetwork {
@@ -88,6 +84,15 @@ pub fn check_given_stops(
 }
 
 /// The given stops by bus vertex; the first problem is an error naming the stop.
+/// A given stop as an (untagged) OSM stop, to be snapped and timed by the OSM stops' rules.
+pub(super) fn as_bus_stop(stop: &GivenStop) -> BusStop {
+    BusStop {
+        id: OsmNodeId(0),
+        location: stop.location,
+        tags: Tags::default(),
+    }
+}
+
 pub(super) fn given_stop_vertices(
     graph: &RoadGraph,
     stops: &[GivenStop],

@@ -5,7 +5,8 @@
 //!    [`LineOptions::max_walk_m`]; those are its candidate stops. The gate of a park is the
 //!    bus vertex nearest its inside among those within 50 m of it (else 300 m); bookings
 //!    within that walk of their gate walk to the park and need no bus (they count within the
-//!    target when their walk is).
+//!    target when their walk is). An OSM stop inside an edge is walked to, and driven from, at
+//!    its own point on the edge, not at the edge's end (`stop_sites.rs`).
 //! 2. **Stops.** Greedy set cover weighted by workers: first among vertices that carry an OSM
 //!    bus stop (`highway=bus_stop`, `public_transport=*` within [`LineOptions::osm_stop_m`]),
 //!    then among all bus vertices for the bookings no OSM stop serves. Each booking then uses
@@ -48,6 +49,7 @@ use super::instance::{
 };
 use super::optimise::{self, Config};
 pub use super::service::{Departure, Line, Period};
+use super::stop_sites::StopSites;
 use crate::commute::CommuteReport;
 use crate::coverage::VertexIndex;
 use crate::error::{Error, Result};
@@ -656,17 +658,32 @@ fn prepare(
 ) -> Result<Prepared> {
     progress.progress(0.0, "stops");
     let gates = find_gates(graph, inputs.parks, options.roads);
-    let access = walk_access(graph, inputs, &gates, options);
+    let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
+    let given = match inputs.given_stops {
+        Some(given) => Some((
+            super::given_stops::given_stop_vertices(graph, given, options)?,
+            given
+                .iter()
+                .map(super::given_stops::as_bus_stop)
+                .collect::<Vec<BusStop>>(),
+        )),
+        None => None,
+    };
+    // The stops riders may board at, by key vertex: timed at their own point on the edge.
+    let keyed: BTreeMap<VertexId, &BusStop> = match &given {
+        Some((at, as_stops)) => at.iter().map(|(&v, &i)| (v, &as_stops[i])).collect(),
+        None => osm_at.clone(),
+    };
+    let sites = StopSites::new(graph, &keyed, options.roads, options.osm_stop_m);
+    let access = walk_access(graph, inputs, &gates, &sites, options);
     let candidates: Vec<Candidates> = access.iter().map(|a| a.0.clone()).collect();
-    let (boarding, (mut stops, stop_of)) = match inputs.given_stops {
-        Some(given) => {
-            let given_at = super::given_stops::given_stop_vertices(graph, given, options)?;
-            let boarding = super::given_stops::board_at_given(&candidates, &given_at);
-            let pickups = super::given_stops::given_pickup_stops(&boarding, &given_at, given);
+    let (boarding, (mut stops, stop_of)) = match (&given, inputs.given_stops) {
+        (Some((given_at, _)), Some(given)) => {
+            let boarding = super::given_stops::board_at_given(&candidates, given_at);
+            let pickups = super::given_stops::given_pickup_stops(&boarding, given_at, given);
             (boarding, pickups)
         }
-        None => {
-            let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
+        _ => {
             let boarding = choose_stops(inputs, &candidates, &osm_at);
             let pickups = pickup_stops(graph, &boarding, &osm_at);
             (boarding, pickups)
@@ -676,7 +693,7 @@ fn prepare(
     super::names::name_stops(graph, inputs, &mut stops);
     let mut riders = initial_riders(inputs, &access, &candidates, &boarding, &stop_of, options);
     progress.progress(0.1, "matrix");
-    let rows = stop_matrix(graph, options.roads, &stops);
+    let rows = stop_matrix(graph, options.roads, &stops, &sites);
     let chunks = make_requests(&mut riders, inputs.bookings, &gate_stop, &rows, options);
     Ok(Prepared {
         stops,
@@ -712,11 +729,13 @@ fn find_gates(graph: &RoadGraph, parks: &Zones, roads: Mode) -> Vec<Option<Verte
 }
 
 /// Step 1: candidate stops of every booking, or its walk to the gate (ms) when that is short
-/// enough.
+/// enough. The walk starts at the home's point on the road and ends at an OSM stop's own
+/// point ([`StopSites::walks`]), at any other bus vertex itself.
 fn walk_access(
     graph: &RoadGraph,
     inputs: &LineInputs<'_>,
     gates: &[Option<VertexId>],
+    sites: &StopSites,
     options: &LineOptions,
 ) -> Vec<(Candidates, Option<u32>)> {
     let bus = graph.profile(options.roads);
@@ -756,8 +775,9 @@ fn walk_access(
         let mut found: Vec<(VertexId, u32)> = reached
             .iter()
             .copied()
-            .filter(|&(v, _)| bus.contains(v))
+            .filter(|&(v, _)| bus.contains(v) && !sites.walked_to_exactly(v))
             .collect();
+        found.extend(sites.walks(graph, &snap, offset_ms, scratch, max_walk_ms));
         if found.is_empty() {
             return (
                 Err(RiderReason::NoBusStopInReach {
@@ -973,17 +993,35 @@ fn initial_riders(
         .collect()
 }
 
-/// Bus minutes between every pair of stops.
-fn stop_matrix(graph: &RoadGraph, roads: Mode, stops: &[PlanStop]) -> Vec<Vec<f64>> {
+/// Bus minutes between every pair of stops, from an OSM stop's own point on its edge (the
+/// edge split there, [`StopSites::bus_seeds`]) and straight along an edge two stops share.
+fn stop_matrix(
+    graph: &RoadGraph,
+    roads: Mode,
+    stops: &[PlanStop],
+    sites: &StopSites,
+) -> Vec<Vec<f64>> {
     let bus = graph.profile(roads);
-    let locations: Vec<VertexId> = stops.iter().map(|s| s.vertex).collect();
-    par_map(graph, &locations, |scratch, &from| {
-        bounded_search(bus, Direction::Forward, &[(from, 0)], u32::MAX - 1, scratch);
-        locations
+    let arrive: Vec<Vec<(VertexId, u32)>> = stops
+        .iter()
+        .map(|s| sites.bus_seeds(graph, s, true))
+        .collect();
+    par_map(graph, stops, |scratch, from| {
+        let leave = sites.bus_seeds(graph, from, false);
+        bounded_search(bus, Direction::Forward, &leave, u32::MAX - 1, scratch);
+        stops
             .iter()
-            .map(|&to| match scratch.time_ms(to) {
-                Some(t) => f64::from(t) / 60_000.0,
-                None => 1.0e6,
+            .zip(&arrive)
+            .map(|(to, seeds)| {
+                let via_junction = seeds
+                    .iter()
+                    .filter_map(|&(w, t1)| Some(scratch.time_ms(w)?.saturating_add(t1)))
+                    .min();
+                let along = sites.along_edge_ms(graph, from, to);
+                match via_junction.into_iter().chain(along).min() {
+                    Some(t) => f64::from(t) / 60_000.0,
+                    None => 1.0e6,
+                }
             })
             .collect()
     })

@@ -36,3 +36,4 @@ pub mod lines;
 pub mod names;
 pub mod optimise;
 pub mod service;
+mod stop_sites;

@@ -296,9 +296,9 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
         .map(|f| {
             f.lines
                 .iter()
-                .map(|(_, n)| n.as_str())
+                .map(|(_, n)| today_line_name(n, lang))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(lang.t(", ", "，"))
         })
         .unwrap_or_default();
     let _ = writeln!(
@@ -316,6 +316,15 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
             format!("{}: {}", tr(lang, "Lines", "线路"), esc(&lines))
         }
     );
+}
+
+/// Today's line name as the report shows it: the return direction, " (back)" in the files,
+/// reads "（返程）" in Chinese.
+fn today_line_name(name: &str, lang: Lang) -> String {
+    match (lang, name.strip_suffix(" (back)")) {
+        (Lang::Zh, Some(base)) => format!("{base}（返程）"),
+        _ => name.to_string(),
+    }
 }
 
 /// Where the cost figures come from: the fare's source, and which figures are assumptions.
@@ -341,8 +350,13 @@ fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
             money(o.per_vehicle_hour_yuan),
         ),
         Lang::Zh => format!(
-            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本（按车型 {} 座）、每车公里 {}{cur}、每车小时 {}{cur} 为规划假设（未找到可引用的国内公开数据），请在情景 [cost] 表中替换为运营方数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
+            "成本参数：票价每人次{}{cur}（常规公交通行票价；定制公交票价更高——北京首批定制公交每次8–32元，沈阳约每天10元，来源：中国客车网 2014-07-04，http://lx176.com/news/2014/0704/52175.shtml）；每车日成本 {}{cur}（按车型 {} 座）、每车公里 {}{cur}、每车小时 {}{cur} 为规划假设（未找到可引用的国内公开数据），请在情景 [cost] 表中替换为运营方数据。CO₂：小汽车取英国DEFRA 2007，公交取英国公交车队平均值（33座）。",
             money(o.fare_yuan),
+            o.vehicle_day_yuan
+                .iter()
+                .map(|&y| money(y))
+                .collect::<Vec<_>>()
+                .join("/"),
             o.seats
                 .iter()
                 .map(u32::to_string)

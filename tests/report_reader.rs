@@ -131,3 +131,25 @@ fn the_demo_report_names_todays_lines_and_costs_in_chinese() {
         "{note}"
     );
 }
+
+#[test]
+fn a_gate_of_a_park_named_yuanqu_is_not_yuanqu_yuanqumen() {
+    use lifecircle::lang::{Lang, gate_name};
+    assert_eq!(gate_name("新街口园区", Lang::Zh), "新街口园区门");
+    assert_eq!(gate_name("工业区 9", Lang::Zh), "工业区 9 园区门");
+    assert_eq!(gate_name("新街口园区", Lang::En), "新街口园区 gate");
+}
+
+/// The summary's reservation-bus columns are not confused with the conventional bus (公交 ≤30′).
+#[test]
+fn the_summary_names_the_reservation_bus_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let parks = write(dir.path(), "parks.geojson", ACCESS_PARK);
+    let html = plan(
+        &["tests/fixtures/access.osm.pbf", "--parks", &parks],
+        &dir.path().join("out"),
+    );
+    let head = between(&html, "<table class=\"summary", "</thead>");
+    assert!(head.contains("<th>预约公交：职工</th>"), "{head}");
+    assert!(head.contains("<th>职工达标：预约公交/现状</th>"), "{head}");
+}

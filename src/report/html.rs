@@ -257,8 +257,11 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
     let _ = write!(
         h,
         "<th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("Bus: workers", "公交：职工"),
-        lang.t("≤target, bus / today", "达标：公交/现状"),
+        lang.t("Reservation bus: workers", "预约公交：职工"),
+        lang.t(
+            "Workers ≤target: reservation bus / today",
+            "职工达标：预约公交/现状"
+        ),
     );
     for z in &parks.zones {
         let _ = write!(

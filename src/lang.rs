@@ -159,10 +159,12 @@ pub fn transit_source(source: &str, lang: Lang) -> Cow<'_, str> {
     }
 }
 
-/// The name of a park's gate stop: "Hilti gate" / "Hilti 园区门".
+/// The name of a park's gate stop: "Hilti gate" / "Hilti 园区门"; a name that already ends
+/// in 园区 takes just 门 ("新街口园区门", not "新街口园区 园区门").
 pub fn gate_name(park_name: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("{park_name} gate"),
+        Lang::Zh if park_name.ends_with("园区") => format!("{park_name}门"),
         Lang::Zh => format!("{park_name} 园区门"),
     }
 }

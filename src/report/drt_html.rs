@@ -296,9 +296,9 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
         .map(|f| {
             f.lines
                 .iter()
-                .map(|(_, n)| n.as_str())
+                .map(|(_, n)| today_line_name(n, lang))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(lang.t(", ", "，"))
         })
         .unwrap_or_default();
     let _ = writeln!(
@@ -316,6 +316,15 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
             format!("{}: {}", tr(lang, "Lines", "线路"), esc(&lines))
         }
     );
+}
+
+/// Today's line name as the report shows it: the return direction, " (back)" in the files,
+/// reads "（返程）" in Chinese.
+fn today_line_name(name: &str, lang: Lang) -> String {
+    match (lang, name.strip_suffix(" (back)")) {
+        (Lang::Zh, Some(base)) => format!("{base}（返程）"),
+        _ => name.to_string(),
+    }
 }
 
 /// Where the cost figures come from: each default's source or check, which remain

@@ -14,7 +14,7 @@ use geo::{BoundingRect, Coord, LineString, Rect};
 use super::actions::{self, ParkActions};
 use super::basemap;
 use super::drt_html::{line_name, stop_name};
-use super::nodata::{no_data_td, no_line_td, reach_td};
+use super::nodata::{no_data_td, no_line_short_td, no_line_td, reach_td};
 use super::print::CSS as PRINT_CSS;
 use super::svg::{LayerId, Shape, Style, SvgMap, escape as esc};
 use super::{ATTRIBUTION, LICENSE, round};
@@ -190,14 +190,11 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
     assumptions(&mut h, run, lang);
     let _ = writeln!(
         h,
-        "</main>\n<footer class=\"attribution\">{} · {} {} · {}</footer>\n<script>{SCRIPT}</script>\n</body></html>",
-        lang.t(
-            "Map data © OpenStreetMap contributors",
-            "地图数据 © OpenStreetMap contributors"
-        ),
+        "</main>\n<footer class=\"attribution\">{} {} · {} {}</footer>\n<script>{SCRIPT}</script>\n</body></html>",
+        lang.t("Map data", "地图数据"),
+        esc(ATTRIBUTION),
         lang.t("licence", "许可"),
         esc(LICENSE),
-        esc(ATTRIBUTION),
     );
     h
 }
@@ -260,8 +257,11 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
     let _ = write!(
         h,
         "<th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("Bus: workers", "公交：职工"),
-        lang.t("≤target, bus / today", "达标：公交/现状"),
+        lang.t("Reservation bus: workers", "预约公交：职工"),
+        lang.t(
+            "Workers ≤target: reservation bus / today",
+            "职工达标：预约公交/现状"
+        ),
     );
     for z in &parks.zones {
         let _ = write!(
@@ -290,11 +290,15 @@ fn summary_table(h: &mut String, run: &PlanRun, lang: Lang) {
         }
         match bus_of(run, z) {
             Some((bus, _)) if let Some(why) = bus.no_line(z.id) => {
+                let workers = bus.plan.park_kpis(z.id).workers;
                 let _ = write!(
                     h,
-                    "<td>{}</td>{}</tr>",
-                    bus.plan.park_kpis(z.id).workers,
-                    no_line_td(&why, lang, 1)
+                    "{}</tr>",
+                    if workers == 0 {
+                        no_line_short_td(&why, lang, 2)
+                    } else {
+                        format!("<td>{workers}</td>{}", no_line_short_td(&why, lang, 1))
+                    }
                 );
             }
             Some((bus, _)) => {
@@ -596,15 +600,22 @@ fn draw_amenities(map: &mut SvgMap, amenities: LayerId, lc: &LifeCircle, lang: L
     }
 }
 
-/// Evaluation points missing a required category, titled with the missing ones.
+/// Evaluation points missing a required category, titled with the missing ones. A category
+/// the data has no feature of is "no data", not a gap: it marks no point.
 fn draw_gaps(map: &mut SvgMap, gaps: LayerId, lc: &LifeCircle, c: &ZoneCoverage, lang: Lang) {
+    let has_data = |k: usize| {
+        lc.report
+            .amenities_per_category
+            .get(k)
+            .is_some_and(|&n| n > 0)
+    };
     for (p, point) in c.eval.iter().enumerate() {
         let missing: Vec<&str> = lc
             .profile
             .categories
             .iter()
             .enumerate()
-            .filter(|(k, cat)| cat.required && !c.covered[p][*k])
+            .filter(|(k, cat)| cat.required && has_data(*k) && !c.covered[p][*k])
             .map(|(_, cat)| lang.t(&cat.en, &cat.zh))
             .collect();
         if !missing.is_empty() {
@@ -834,26 +845,13 @@ fn commute_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             }
             let _ = writeln!(
                 h,
-                "</tbody></table><p class=\"note\">{} {:.0} ({})</p></div><div>{}</div></div>",
+                "</tbody></table><p class=\"note\">{} {}</p></div><div>{}</div></div>",
                 lang.t(
                     "Residents reaching the park; all residents:",
                     "可达园区的居民数；研究范围内居民："
                 ),
-                round(c.report.residents_total, 0),
-                residents_basis(run, lang),
-                // A mode without data (the bus without lines) is no curve, not walking's.
-                commute_chart(
-                    &ParkCommute {
-                        modes: pc
-                            .modes
-                            .iter()
-                            .filter(|m| c.report.mode_no_data(m.mode).is_none())
-                            .cloned()
-                            .collect(),
-                        ..pc.clone()
-                    },
-                    lang
-                )
+                residents_text(run, c, lang),
+                commute_chart_with_data(pc, c, lang)
             );
             h.push_str(&district_reach_table(pc, c, lang));
         }
@@ -870,6 +868,27 @@ fn commute_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
             );
         }
     }
+}
+
+/// The commute chart of the modes with data: a mode without data (the bus without lines) is
+/// no curve, not walking's, and with no mode left there is no chart (empty axes read as 0 %).
+fn commute_chart_with_data(pc: &ParkCommute, c: &crate::plan::Commute, lang: Lang) -> String {
+    let modes: Vec<_> = pc
+        .modes
+        .iter()
+        .filter(|m| c.report.mode_no_data(m.mode).is_none())
+        .cloned()
+        .collect();
+    if modes.is_empty() {
+        return String::new();
+    }
+    commute_chart(
+        &ParkCommute {
+            modes,
+            ..pc.clone()
+        },
+        lang,
+    )
 }
 
 /// The reservation-responsive bus lines of the park beside today's best mode.
@@ -1047,6 +1066,26 @@ fn no_bus_row(h: &mut String, run: &PlanRun, lang: Lang) {
     );
 }
 
+/// The region's residents and how they were counted, or "no data" and why when there are
+/// none (a region without buildings has no residents in the data, not 0 residents).
+fn residents_text(run: &PlanRun, c: &crate::plan::Commute, lang: Lang) -> String {
+    if c.report.residents_total > 0.0 {
+        format!(
+            "{:.0} ({})",
+            round(c.report.residents_total, 0),
+            residents_basis(run, lang)
+        )
+    } else {
+        format!(
+            "{}{}{}{}",
+            super::nodata::no_data_label(lang),
+            lang.t(" (", "（"),
+            super::nodata::no_data_reason(crate::reach::NoData::NoResidents, lang),
+            lang.t(")", "）")
+        )
+    }
+}
+
 fn residents_basis(run: &PlanRun, lang: Lang) -> &'static str {
     match run.commute.as_ref() {
         Ok(c) if c.residents.supplied => lang.t("supplied", "提供的数据"),
@@ -1220,7 +1259,7 @@ fn region_assumptions(run: &PlanRun, lang: Lang) -> Vec<(String, String)> {
         (
             lang.t("Speeds", "速度").into(),
             format!(
-                "{} {} km/h · {} {} km/h · {} {} km/h · {} {} × maxspeed · {} {} × {}",
+                "{} {} km/h · {} {} km/h · {} {} km/h · {} {} × {} · {} {} × {}",
                 mode_label(lang, Mode::Walk),
                 g.walk_kmh,
                 mode_label(lang, Mode::Bike),
@@ -1229,6 +1268,7 @@ fn region_assumptions(run: &PlanRun, lang: Lang) -> Vec<(String, String)> {
                 g.ebike_kmh,
                 mode_label(lang, Mode::Car),
                 g.maxspeed_factor,
+                lang.t("maxspeed", "道路限速"),
                 mode_label(lang, Mode::Bus),
                 g.bus_speed_factor,
                 mode_label(lang, Mode::Car)
@@ -1273,16 +1313,21 @@ fn commute_assumptions(
     rows.push((
         lang.t("Commute circle", "通勤圈").into(),
         format!(
-            "{} {:.0} {}; {} {:.0} ({}); {}: {}",
+            "{} {:.0} {}{}{} {}{}{}: {}",
             lang.t("target", "目标"),
             c.report.options.target_min,
             lang.t("min", "分钟"),
+            lang.t("; ", "；"),
             lang.t("residents", "居民"),
-            round(c.report.residents_total, 0),
-            residents_basis(run, lang),
+            residents_text(run, c, lang),
+            lang.t("; ", "；"),
             lang.t("bus lines today", "现状公交"),
             match c.report.mode_no_data(Mode::Bus) {
                 Some(crate::reach::NoData::NoBusLines) => {
+                    super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
+                        .to_string()
+                }
+                _ if c.report.transit_lines == 0 => {
                     super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
                         .to_string()
                 }
@@ -1299,13 +1344,13 @@ fn commute_assumptions(
         rows.push((
             lang.t("Residents estimate", "居民估算").into(),
             format!(
-                "{:.0} m² {} · {} {} · {} {}/ha",
+                "{:.0} m² {} · {} {} · {} {}",
                 1.0 / o.persons_per_m2,
                 lang.t("floor area per person", "人均建筑面积"),
                 o.default_levels,
                 lang.t("levels when unknown", "层（未知层数时）"),
                 o.area_density_per_ha,
-                lang.t("residents", "人")
+                lang.t("residents/ha", "人/公顷")
             ),
         ));
     }
@@ -1364,8 +1409,14 @@ fn bus_parameters(run: &PlanRun, b: &BusLines, lang: Lang) -> String {
     )
 }
 
-/// The independent checker's verdict on the morning and the evening plan.
+/// The independent checker's verdict on the morning and the evening plan; a plan without a
+/// line has nothing to check and says so (an "ok" over zero workers reads as a pass).
 fn checker_text(b: &BusLines, lang: Lang) -> String {
+    if b.plan.lines.is_empty() {
+        return lang
+            .t("no line planned, nothing to check", "未规划线路，无需校验")
+            .into();
+    }
     format!(
         "{} {}, {} {}",
         lang.t("morning", "早班"),

@@ -179,6 +179,17 @@ pub fn kind_label(kind: &str, lang: Lang) -> &str {
     }
 }
 
+/// A coordinate system as a planner reads it: `WGS-84`, `GCJ-02`, `BD-09` (the scenario's
+/// lower-case keys otherwise show beside the OSM row's `WGS-84`).
+fn crs_label(crs: &str) -> &str {
+    match crs {
+        "wgs84" => "WGS-84",
+        "gcj02" => "GCJ-02",
+        "bd09" => "BD-09",
+        other => other,
+    }
+}
+
 /// The Inputs section of `report.html`.
 pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
     let t = |en: &'static str, zh: &'static str| if lang == Lang::Zh { zh } else { en };
@@ -208,7 +219,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             }),
             esc(kind_label(&f.kind, lang)),
             esc(f.date.as_deref().unwrap_or("—")),
-            esc(&f.crs),
+            esc(crs_label(&f.crs)),
             esc(f.encoding.as_deref().unwrap_or("—")),
             counted(f.rows_read),
             counted(f.rows_skipped),

@@ -61,3 +61,22 @@ pub fn no_line_td(why: &NoLine, lang: Lang, colspan: usize) -> String {
         esc(&text)
     )
 }
+
+/// The summary table's short form of [`no_line_td`]: "no line / 无线路" (as the terminal
+/// says it) with the full reason as its tooltip; the park's own section spells the reason
+/// out. A long reason in a one-line table cell would push the table off the page.
+pub fn no_line_short_td(why: &NoLine, lang: Lang, colspan: usize) -> String {
+    let text = match lang {
+        Lang::En => why.en(),
+        Lang::Zh => why.zh(),
+    };
+    format!(
+        "<td class=\"nodata noline\" colspan=\"{colspan}\" data-reason=\"{}\" title=\"{}\" style=\"color:#64748b;background:#f1f5f9;font-style:italic;text-align:center\">{}</td>",
+        why.code(),
+        esc(&text),
+        match lang {
+            Lang::En => "no line",
+            Lang::Zh => "无线路",
+        }
+    )
+}

@@ -44,21 +44,25 @@ fn translate(en: &str, depth: usize) -> Option<String> {
     None
 }
 
-/// The Chinese of the first (longest) template matching all of `en`.
+/// The Chinese of the template matching all of `en` that leaves the least English (ASCII
+/// letters), the longest such template on a tie: a message may match a general template
+/// ("{}: park '{}' …") and a more precise one ("invalid {} '{}': {}" around it).
 fn whole(en: &str, depth: usize) -> Option<String> {
-    let mut best: Option<(usize, String)> = None;
+    let mut best: Option<((usize, std::cmp::Reverse<usize>), String)> = None;
     for &(template, zh) in CATALOG.iter().chain(EXTERNAL) {
         let literal = template.len() - 2 * template.matches("{}").count();
-        if best.as_ref().is_some_and(|(len, _)| *len >= literal) {
-            continue;
-        }
         let pieces: Vec<&str> = template.split("{}").collect();
         if let Some(values) = captures(&pieces, en) {
             let values: Vec<String> = values
                 .iter()
                 .map(|v| translate(v, depth + 1).unwrap_or_else(|| v.to_string()))
                 .collect();
-            best = Some((literal, fill(zh, &values)));
+            let text = fill(zh, &values);
+            let english = text.chars().filter(char::is_ascii_alphabetic).count();
+            let score = (english, std::cmp::Reverse(literal));
+            if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                best = Some((score, text));
+            }
         }
     }
     best.map(|(_, zh)| zh)

@@ -193,6 +193,7 @@ mod tests {
                 .split("{}")
                 .max_by_key(|p| p.len())
                 .unwrap_or_default()
+                .trim()
                 .replace('"', "\\\"");
             if longest.len() >= 6 && !joined.contains(&longest) {
                 missing.push(template);

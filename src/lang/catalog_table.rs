@@ -27,14 +27,6 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
         "请给出 {0} 至 {1} 之间的有限数值（单位：{2}）",
     ),
     (
-        "give a number above {} {}",
-        "请给出大于 {0} 的数值（单位：{1}）",
-    ),
-    (
-        "give a number from {} {}",
-        "请给出不小于 {0} 的数值（单位：{1}）",
-    ),
-    (
         "an IANA time zone name such as Asia/Shanghai or Europe/Vaduz",
         "IANA 时区名称，如 Asia/Shanghai 或 Europe/Vaduz",
     ),

@@ -169,6 +169,7 @@ mod tests {
         ];
         let kept = [
             "poi.csv",
+            "a.csv",
             "x.pbf",
             ".osm.pbf",
             "highway",

@@ -12,7 +12,13 @@ use crate::places::Zone;
 
 // Why a row was skipped and why a stage has no result, in either language (issue 12).
 mod reasons;
-pub use reasons::{RowProblem, StageFailure};
+pub use reasons::{RowProblem, StageFailure, listing_zh};
+// The crate's errors and the library's English messages in Chinese (issue 12).
+mod catalog;
+mod catalog_table;
+mod errors;
+pub use catalog::zh_message;
+pub use errors::io_reason_zh;
 
 /// Report language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The `lifecircle` command line: parse arguments, call the library, write, print.
 //!
-//! Exit codes: 0 success; 2 bad input or nothing could be done (one `error:` line on stderr;
-//! clap's usage errors are 2 as well); 3 the run wrote what it could but did not do all that was
+//! Exit codes: 0 success; 2 bad input or nothing could be done (one `error:` line on stderr,
+//! `错误：` under `--lang zh`; clap's usage errors are 2 as well); 3 the run wrote what it could but did not do all that was
 //! asked: `plan` with a requested stage without result (one `warning:` line; report.html says
 //! why), or `darp` without a plan serving every request.
 //!
@@ -30,14 +30,16 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    match cli::run(Cli::parse()) {
+    let cli = Cli::parse();
+    let lang = cli::term::run_lang(&cli);
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<Partial>().is_some() => {
-            eprintln!("warning: {e:#}");
+            eprintln!("{}", cli::term::warning_line(&format!("{e:#}"), lang));
             ExitCode::from(EXIT_PARTIAL)
         }
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            eprintln!("{}", cli::term::error_line(&e, lang));
             if e.is::<NoCompletePlan>() {
                 ExitCode::from(3)
             } else {
@@ -45,18 +47,4 @@ fn main() -> ExitCode {
             }
         }
     }
-}
-
-/// The error and its causes on one line, each cause once: library errors often repeat their
-/// source in their own message, and printing the chain as well would say it twice.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = e.to_string();
-    for cause in e.chain().skip(1) {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            line.push_str(": ");
-            line.push_str(&text);
-        }
-    }
-    line
 }

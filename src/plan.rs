@@ -75,6 +75,9 @@ pub struct Commute {
     pub warnings: Vec<String>,
     /// Skipped rows of the planner's population file, by line.
     pub population_warnings: Vec<RowWarning>,
+    /// The planner's population table as read (rows read and kept); `None` for estimates and
+    /// rasters.
+    pub population_input: Option<FileRead>,
     /// Where today's bus lines come from.
     pub transit_source: String,
     /// The result.
@@ -311,7 +314,7 @@ fn commute_stage(
         let parks = region.parks.as_ref().map_err(|_| StageFailure::NoParks)?;
         let (lines, transit_graph, transit_warnings) =
             region.transit.as_ref().map_err(|e| e.to_string())?;
-        let (residents, w, population_warnings) = load_residents(
+        let (residents, w, population_warnings, population_input) = load_residents(
             region.extract,
             region.areas,
             region.graph,
@@ -354,6 +357,7 @@ fn commute_stage(
             residents,
             warnings,
             population_warnings,
+            population_input,
             transit_source: lines.source.clone(),
             report,
         })
@@ -939,7 +943,7 @@ fn load_residents(
     (crs, crs_given): (Crs, bool),
     options: &ResidentOptions,
     total: Option<f64>,
-) -> Result<(Residents, Vec<String>, Vec<RowWarning>)> {
+) -> Result<(Residents, Vec<String>, Vec<RowWarning>, Option<FileRead>)> {
     if let Some(path) = population.filter(|p| crate::places::raster::is_raster(p)) {
         let estimate = residents::estimate_residents(extract, areas, options);
         let (r, summary) =
@@ -948,6 +952,7 @@ fn load_residents(
             r,
             vec![format!("{}: {summary}", path.display())],
             Vec::new(),
+            None,
         ));
     }
     if let Some(path) = population {
@@ -971,7 +976,7 @@ fn load_residents(
         };
         let (r, n) = crate::places::districts::place_districts(r, extract, areas, options, &walk);
         notes.extend(n);
-        return Ok((r, notes, w));
+        return Ok((r, notes, w, Some(input)));
     }
     let mut r = residents::estimate_residents(extract, areas, options);
     if let Some(total) = total {
@@ -984,7 +989,7 @@ fn load_residents(
         }
         r.scale_to(total);
     }
-    Ok((r, Vec::new(), Vec::new()))
+    Ok((r, Vec::new(), Vec::new(), None))
 }
 
 /// Today's bus lines (a GTFS feed, else OSM route relations), their transit graph, and notes

@@ -60,10 +60,10 @@ fn bad_rows_are_named_in_chinese_on_the_terminal_and_in_the_report() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     for zh in [
-        "（设施点）：读取 1 行，跳过 2 行",
+        "（设施点）：读取 3 行，保留 1 行，跳过 2 行",
         "第3行：未知类别“nosuchcat”",
         "第4行：点 47.150000,9.507000 位于 OSM 数据范围之外",
-        "（预约需求）：读取 4 行，跳过 3 行",
+        "（预约需求）：读取 7 行，保留 4 行，跳过 3 行",
         "第4行：到岗时间“8点”不是 HH:MM 格式的时刻",
         "第6行：lon“abc”不是数字",
         "第7行：无园区“P99”",
@@ -87,6 +87,19 @@ fn bad_rows_are_named_in_chinese_on_the_terminal_and_in_the_report() {
         .nth(1)
         .expect("an Inputs section");
     assert!(inputs.contains("第3行：未知类别“nosuchcat”"), "{inputs}");
+    // Rows read (every data row), kept, skipped.
+    assert!(
+        inputs.contains("<th>读取行数</th><th>保留行数</th><th>跳过行数</th>"),
+        "{inputs}"
+    );
+    assert!(
+        inputs.contains("<td>3</td><td>1</td><td>2</td>"),
+        "{inputs}"
+    );
+    assert!(
+        inputs.contains("<td>7</td><td>4</td><td>3</td>"),
+        "{inputs}"
+    );
     assert!(inputs.contains("第7行：无园区“P99”"), "{inputs}");
     assert!(!inputs.contains("unknown category"), "{inputs}");
     // The file for scripts keeps its English reasons.
@@ -205,4 +218,237 @@ fn inspect_and_isochrone_print_chinese_and_label_their_geojson() {
     assert_eq!(props[0]["mode"], "walk");
     assert_eq!(props[0]["minutes"], 10.0);
     assert_eq!(props[0]["label"], "P1 工业区 1 步行10分钟可达范围");
+}
+
+/// The first English sentence left in `text` (a word of four letters or more, a space and a
+/// lower-case word of three or more: `[A-Za-z]{4,} [a-z]{3,}`), after removing the names a
+/// Chinese message keeps (`kept`: file names, folders, flags, ids).
+fn english_sentence(text: &str, kept: &[&str]) -> Option<String> {
+    let mut text = text.to_string();
+    for k in kept {
+        text = text.replace(k, "");
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let tail = |w: &str| -> usize {
+        w.chars()
+            .rev()
+            .take_while(char::is_ascii_alphabetic)
+            .count()
+    };
+    let head = |w: &str| -> usize { w.chars().take_while(char::is_ascii_lowercase).count() };
+    words
+        .windows(2)
+        .find(|pair| tail(pair[0]) >= 4 && head(pair[1]) >= 3)
+        .map(|pair| format!("{} {}", pair[0], pair[1]))
+}
+
+/// Runs `args` (after `--lang zh`) in `dir`, expecting exit code `code`; returns stderr.
+fn zh_run(dir: &Path, args: &[&str], code: i32) -> String {
+    let mut all = vec!["--lang", "zh"];
+    all.extend_from_slice(args);
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(&all)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn the_error_and_warning_prefixes_are_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "poi.csv",
+        "lon,lat,category,name\n9.5070,47.1500,food,Cafe\n9.5071,47.1501,nosuchcat,Bad\n",
+    );
+    let stderr = zh_run(
+        dir.path(),
+        &["coverage", "--poi", "poi.csv", "--out", "o"],
+        0,
+    );
+    assert!(
+        stderr.contains("警告：poi.csv 第3行：未知类别“nosuchcat”"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("（已跳过该行）"), "{stderr}");
+    assert!(
+        stderr.contains("已读取 poi.csv（UTF-8，LF）：2 行，采用 1 行，跳过 1 行"),
+        "{stderr}"
+    );
+    let stderr = zh_run(
+        dir.path(),
+        &[
+            "isochrone",
+            "--park",
+            "P99",
+            "--minutes",
+            "5",
+            "--out",
+            "iso.geojson",
+        ],
+        2,
+    );
+    assert!(
+        stderr.starts_with("错误：无园区“P99”；现有园区：P1（工业区 1）"),
+        "{stderr}"
+    );
+    // The language of `plan` may come from the scenario's [report] lang.
+    write(
+        dir.path(),
+        "s.toml",
+        "[report]\nlang = \"zh\"\n[life_circle]\nminutes = -3\n",
+    );
+    let out = lifecircle(&[
+        "plan",
+        "--config",
+        &dir.path().join("s.toml").display().to_string(),
+    ]);
+    let from_scenario = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{from_scenario}");
+    assert!(from_scenario.starts_with("错误："), "{from_scenario}");
+    for text in [&stderr, &from_scenario.to_string()] {
+        assert!(
+            !text.contains("error:") && !text.contains("warning:"),
+            "{text}"
+        );
+        let kept = ["poi.csv", "iso.geojson", "Hilti Nendeln"];
+        assert_eq!(english_sentence(text, &kept), None, "{text}");
+    }
+}
+
+#[test]
+fn library_errors_at_exit_2_read_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Five points with longitude and latitude swapped: the whole file, not a few rows.
+    let swapped: String = (0..6)
+        .map(|i| format!("47.1{i}0,9.52{i},food,S{i}\n"))
+        .collect();
+    write(
+        d,
+        "swapped.csv",
+        &format!("lon,lat,category,name\n{swapped}"),
+    );
+    write(d, "cols.csv", "x,y\n1,2\n");
+    write(
+        d,
+        "far.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Far"},"geometry":{"type":"Polygon","coordinates":[[[121.0,31.0],[121.01,31.0],[121.01,31.01],[121.0,31.0]]]}}]}"#,
+    );
+    write(d, "key.toml", "[life_circle]\nfoo = 1\n");
+    write(d, "range.toml", "[life_circle]\nminutes = -3\n");
+    let cases: [(&[&str], &[&str]); 7] = [
+        (
+            &["coverage", "missing.pbf", "--out", "o"],
+            &["无法读取 missing.pbf：文件或文件夹不存在"],
+        ),
+        (
+            &["plan", "--config", "key.toml", "--out", "o"],
+            &["情景文件“key.toml”无效：TOML 格式错误，第2行第1列：未知的键“foo”"],
+        ),
+        (
+            &["plan", "--config", "range.toml", "--out", "o"],
+            &[
+                "life_circle.minutes (--minutes) = -3.0 不可接受：请给出大于 0、不超过 120 的有限数值（单位：分钟）",
+            ],
+        ),
+        (
+            &["coverage", "--profile", "nosuch", "--out", "o"],
+            &["设施配置“nosuch”无效：没有这个内置设施配置"],
+        ),
+        (
+            &["coverage", "--poi", "cols.csv", "--out", "o"],
+            &[
+                "输入文件“cols.csv”无效：CSV 需要 lon、lat、category 列",
+                "现有列：x, y",
+            ],
+        ),
+        (
+            &["coverage", "--poi", "swapped.csv", "--out", "o"],
+            &[
+                "6 个点中有 6 个位于 OSM 数据范围之外",
+                "经度与纬度两列似乎颠倒了",
+            ],
+        ),
+        (
+            &["coverage", "--parks", "far.geojson", "--out", "o"],
+            &[
+                "园区“Far”（第1个要素）位于 OSM 数据范围",
+                "坐标是否为 WGS-84？",
+            ],
+        ),
+    ];
+    let kept = [
+        "missing.pbf",
+        "key.toml",
+        "range.toml",
+        "cols.csv",
+        "swapped.csv",
+        "far.geojson",
+        "nosuch",
+        "`enabled`",
+        "`profile`",
+        "`minutes`",
+        "`sites`",
+        "`min_site_gain_points`",
+        "`poi`",
+        "`poi_crs`",
+        "`osm_amenities`",
+    ];
+    for (args, zh) in cases {
+        let stderr = zh_run(d, args, 2);
+        assert!(stderr.starts_with("错误："), "{args:?}: {stderr}");
+        for z in zh {
+            assert!(stderr.contains(z), "{args:?}: {z:?} missing from {stderr}");
+        }
+        assert_eq!(english_sentence(&stderr, &kept), None, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    }
+}
+
+#[test]
+fn population_rows_park_notes_and_stage_warnings_read_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "pop.csv",
+        "lon,lat,count\n9.5200,47.1400,120\n9.5210,47.1410,-5\nabc,47.1420,10\n9.5220,47.1430,80\n",
+    );
+    // A park drawn as a bow tie (it crosses itself) beside a plain one.
+    write(
+        d,
+        "parks.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"Bow"},"geometry":{"type":"Polygon","coordinates":[[[9.520,47.140],[9.524,47.143],[9.524,47.140],[9.520,47.143],[9.520,47.140]]]}},
+{"type":"Feature","properties":{"name":"Box"},"geometry":{"type":"Polygon","coordinates":[[[9.530,47.150],[9.534,47.150],[9.534,47.153],[9.530,47.153],[9.530,47.150]]]}}]}"#,
+    );
+    let stderr = zh_run(
+        d,
+        &[
+            "commute",
+            "--parks",
+            "parks.geojson",
+            "--population",
+            "pop.csv",
+            "--out",
+            "o",
+        ],
+        0,
+    );
+    for zh in [
+        "警告：已读取 pop.csv（UTF-8，LF）：4 行，采用 2 行，跳过 2 行",
+        "警告：pop.csv 第3行：人数“-5”为负数或不是有限数值",
+        "警告：pop.csv 第4行：lon“abc”不是数字",
+        "警告：parks.geojson：园区“Bow”（第1个要素）边界自相交或有重叠部分：已替换为其并集",
+    ] {
+        assert!(stderr.contains(zh), "{zh:?} missing from {stderr}");
+    }
+    let kept = ["pop.csv", "parks.geojson"];
+    assert_eq!(english_sentence(&stderr, &kept), None, "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
 }

@@ -213,7 +213,7 @@ fn plan_lists_its_input_files_and_skipped_rows_by_line() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     // The terminal names the file and each bad row by its spreadsheet line.
     assert!(
-        stderr.contains("poi.csv (POI): 1 rows read, 2 skipped"),
+        stderr.contains("poi.csv (POI): 3 rows read, 1 kept, 2 skipped"),
         "{stderr}"
     );
     assert!(
@@ -233,7 +233,11 @@ fn plan_lists_its_input_files_and_skipped_rows_by_line() {
     assert!(inputs.contains("OSM extract"), "{inputs}");
     assert!(inputs.contains("s.toml</td><td>scenario</td>"), "{inputs}");
     assert!(inputs.contains("poi.csv</td><td>POI</td>"), "{inputs}");
-    assert!(inputs.contains("<td>1</td><td>2</td>"), "{inputs}");
+    // Rows read, kept, skipped (issue 12: read is every data row, not the ones kept).
+    assert!(
+        inputs.contains("<td>3</td><td>1</td><td>2</td>"),
+        "{inputs}"
+    );
     assert!(inputs.contains("line 3: unknown category"), "{inputs}");
 }
 

@@ -73,8 +73,8 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let progress = StageClock::new(Bar(bar.clone()));
     let run = run_plan(&scenario, &progress)?;
-    warn_read(&run.extract);
     let lang = Lang::parse(&scenario.report.lang);
+    warn_read(&run.extract, lang);
     let files = report::html::plan_files(&run, lang)?;
     let committed = out_dir.commit(&files)?;
     bar.finish_and_clear();
@@ -82,7 +82,7 @@ pub fn cmd_plan(args: PlanArgs, lang: Option<String>) -> anyhow::Result<()> {
         eprint!("{}", stage_table(&progress.finish()));
     }
     term::print_removed(&committed.removed, lang);
-    print_park_notes(&run);
+    print_park_notes(&run, lang);
     term::print_inputs(&run, lang);
     term::print_plan(&run, lang);
     term::print_plan_written(committed.written.len(), &scenario.report.out, start, lang);
@@ -100,7 +100,7 @@ pub fn cmd_inspect(args: InspectArgs, lang: Option<String>) -> anyhow::Result<()
     } = args;
     let start = Instant::now();
     rules::MAX_SNAP_M.check(max_snap_m)?;
-    let extract = load(pbf.as_ref())?;
+    let extract = load(pbf.as_ref(), lang)?;
     let graph = build_graph(&extract, &GraphOptions::default())?;
     let inspection = Inspection::new(&extract, &graph, start.elapsed());
     let snaps = match snap {
@@ -174,20 +174,20 @@ pub fn cmd_coverage(args: CoverageArgs, lang: Option<String>) -> anyhow::Result<
         None,
     )?;
     let run = run_plan(&scenario, &Quiet)?;
-    warn_read(&run.extract);
-    print_park_notes(&run);
+    let lang = Lang::parse(&scenario.report.lang);
+    warn_read(&run.extract, lang);
+    print_park_notes(&run, lang);
     let lc = stage(&run, run.life_circle.as_ref())?;
     for input in &lc.inputs {
-        eprintln!("{input}");
+        term::print_file_read(input, lang);
     }
     for w in &lc.warnings {
-        eprintln!("warning: {w} (row skipped)");
+        term::warn_row(w, lang);
     }
     let info = report::coverage::RunInfo {
         source: run.extract.source.display().to_string(),
         warnings: lc.warnings.clone(),
     };
-    let lang = Lang::parse(&scenario.report.lang);
     let mut files = report::coverage::coverage_files(&lc.zones, &lc.amenities, &lc.report, &info)?;
     files.extend(report::xlsx::tables_file(&files, lang)?);
     let written = out_dir.commit(&files)?.written;
@@ -226,12 +226,16 @@ pub fn cmd_commute(args: CommuteArgs, lang: Option<String>) -> anyhow::Result<()
     };
     let out_dir = prepare_out(&out, report::commute::COMMUTE_FILES, false, &scenario, None)?;
     let run = run_plan(&scenario, &Quiet)?;
-    warn_read(&run.extract);
-    print_park_notes(&run);
+    let lang = Lang::parse(&scenario.report.lang);
+    warn_read(&run.extract, lang);
+    print_park_notes(&run, lang);
     let c = stage(&run, run.commute.as_ref())?;
-    let park_zones = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let park_zones = run
+        .parks
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{}", e.text(lang)))?;
     for w in &c.warnings {
-        eprintln!("warning: {w}");
+        term::warn(w, lang);
     }
     let report = &c.report;
     let mut files = report::commute::commute_files(
@@ -242,7 +246,6 @@ pub fn cmd_commute(args: CommuteArgs, lang: Option<String>) -> anyhow::Result<()
         &run.extract.source.display().to_string(),
         &c.warnings,
     )?;
-    let lang = Lang::parse(&scenario.report.lang);
     files.extend(report::xlsx::tables_file(&files, lang)?);
     let written = out_dir.commit(&files)?.written;
     term::print_commute(park_zones, &c.residents, report, &modes, lang);
@@ -302,37 +305,40 @@ pub fn cmd_drt(args: DrtArgs, lang: Option<String>) -> anyhow::Result<()> {
     line_options(&scenario).validate()?;
     let out_dir = prepare_out(&out, report::drt::DRT_FILES, false, &scenario, None)?;
     let run = run_plan(&scenario, &Quiet)?;
-    warn_read(&run.extract);
-    print_park_notes(&run);
+    let lang = Lang::parse(&scenario.report.lang);
+    warn_read(&run.extract, lang);
+    print_park_notes(&run, lang);
     let bus = run
         .bus
         .as_ref()
-        .map_err(|e| anyhow::anyhow!("bus lines: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{}{}", lang.t("bus lines: ", "预约公交："), e.text(lang)))?;
     if let Ok(c) = &run.commute {
         for w in &c.warnings {
-            eprintln!("warning: {w}");
+            term::warn(w, lang);
         }
     }
     for input in &bus.inputs {
-        eprintln!("{input}");
+        term::print_file_read(input, lang);
     }
     for w in &bus.skipped {
-        eprintln!("warning: {w}");
+        term::warn_row(w, lang);
     }
     if let Some(stops) = &bus.stops_file {
-        eprintln!("{}", stops.input);
+        term::print_file_read(&stops.input, lang);
         for w in &stops.warnings {
-            eprintln!("warning: {w}");
+            term::warn_row(w, lang);
         }
     }
-    let parks = run.parks.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let parks = run
+        .parks
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{}", e.text(lang)))?;
     let source = run.extract.source.display().to_string();
     let demand_name = scenario
         .bus
         .demand
         .as_ref()
         .map(|p| p.display().to_string());
-    let lang = Lang::parse(&scenario.report.lang);
     let info = report::drt::DrtRunInfo {
         source: &source,
         demand: demand_name.as_deref(),
@@ -435,14 +441,21 @@ pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Resul
         minutes,
         out,
     } = args;
-    anyhow::ensure!(!minutes.is_empty(), "--minutes needs limits, e.g. 5,10,15");
+    anyhow::ensure!(
+        !minutes.is_empty(),
+        "{}",
+        lang.t(
+            "--minutes needs limits, e.g. 5,10,15",
+            "--minutes 需要时间上限，例如 5,10,15"
+        )
+    );
     for &m in &minutes {
         rules::ISOCHRONE_MINUTES.check(m)?;
     }
     let (dir, file_name) = outdir::file_target(&out, "isochrone.geojson");
     let inputs: Vec<(&str, PathBuf)> = common.pbf.iter().map(|p| ("pbf", p.clone())).collect();
     let out_dir = outdir::prepare(&dir, &[file_name.as_str()], false, &inputs)?;
-    let (extract, graph) = load_graph(&common)?;
+    let (extract, graph) = load_graph(&common, lang)?;
     let (label, human, seeds, extra) = match (from, park) {
         (Some(point), _) => {
             let snap = graph.snap(mode, point, DEFAULT_MAX_SNAP_M)?;
@@ -455,9 +468,13 @@ pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Resul
         }
         (None, Some(name)) => {
             let zones = select_zones(&extract, ZoneKind::Parks, None, &ParkOptions::default())?;
-            let zone = zones
-                .find(&name)
-                .with_context(|| format!("no park '{name}'; parks are: {}", zones.listing()))?;
+            let zone = zones.find(&name).with_context(|| match lang {
+                Lang::En => format!("no park '{name}'; parks are: {}", zones.listing()),
+                Lang::Zh => format!(
+                    "无园区“{name}”；现有园区：{}",
+                    lifecircle::lang::listing_zh(&zones.listing())
+                ),
+            })?;
             let access = VertexIndex::new(&graph, mode).access_points(
                 &graph,
                 zone,
@@ -465,8 +482,15 @@ pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Resul
             );
             anyhow::ensure!(
                 !access.is_empty(),
-                "park {} has no {mode} road within 50 m",
-                zone.code
+                "{}",
+                match lang {
+                    Lang::En => format!("park {} has no {mode} road within 50 m", zone.code),
+                    Lang::Zh => format!(
+                        "园区 {} 50米内没有{}可用的道路",
+                        zone.code,
+                        super::tools::mode_text(mode, lang)
+                    ),
+                }
             );
             (
                 format!("{} {}", zone.code, zone.name),
@@ -475,7 +499,13 @@ pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Resul
                 Vec::new(),
             )
         }
-        (None, None) => anyhow::bail!("give --from LON,LAT or --park NAME_OR_ID"),
+        (None, None) => anyhow::bail!(
+            "{}",
+            lang.t(
+                "give --from LON,LAT or --park NAME_OR_ID",
+                "请给出 --from 经度,纬度 或 --park 园区名称或编号"
+            )
+        ),
     };
     let mut sorted = minutes.clone();
     sorted.sort_by(f64::total_cmp);
@@ -517,17 +547,17 @@ pub fn cmd_isochrone(args: IsochroneArgs, lang: Option<String>) -> anyhow::Resul
 }
 
 /// The region: the file given, else the embedded demo.
-fn load(pbf: Option<&PathBuf>) -> anyhow::Result<OsmExtract> {
+fn load(pbf: Option<&PathBuf>, lang: Lang) -> anyhow::Result<OsmExtract> {
     let extract = match pbf {
         Some(path) => OsmExtract::from_pbf(path)?,
         None => OsmExtract::demo(),
     };
-    warn_read(&extract);
+    warn_read(&extract, lang);
     Ok(extract)
 }
 
-fn load_graph(common: &Common) -> anyhow::Result<(OsmExtract, RoadGraph)> {
-    let extract = load(common.pbf.as_ref())?;
+fn load_graph(common: &Common, lang: Lang) -> anyhow::Result<(OsmExtract, RoadGraph)> {
+    let extract = load(common.pbf.as_ref(), lang)?;
     let options = GraphOptions {
         walk_kmh: common.walk_speed,
         ..GraphOptions::default()
@@ -605,9 +635,10 @@ fn stage<'a, T>(
     run: &PlanRun,
     result: Result<&'a T, &lifecircle::lang::StageFailure>,
 ) -> anyhow::Result<&'a T> {
+    let lang = Lang::parse(&run.scenario.report.lang);
     result.map_err(|why| match &run.parks {
-        Err(parks) => anyhow::anyhow!("{parks}"),
-        Ok(_) => anyhow::anyhow!("{why}"),
+        Err(parks) => anyhow::anyhow!("{}", parks.text(lang)),
+        Ok(_) => anyhow::anyhow!("{}", why.text(lang)),
     })
 }
 

@@ -41,7 +41,7 @@ pub fn cmd_serve(args: ServeArgs, lang: Option<String>) -> anyhow::Result<()> {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let run = run_plan(&scenario, &StageClock::new(Bar(bar.clone())))?;
     bar.finish_and_clear();
-    warn_read(&run.extract);
+    warn_read(&run.extract, lang);
     let out: PathBuf = scenario.report.out.clone();
     let basemap = serve::session::basemap(&run);
     let session = Session::new(run, lang)?;

@@ -9,13 +9,14 @@ use lifecircle::commute::CommuteReport;
 use lifecircle::coverage::CoverageReport;
 use lifecircle::drt::lines::LinePlan;
 use lifecircle::graph::Mode;
-use lifecircle::lang::{Lang, zone_name};
+use lifecircle::lang::{Lang, zh_message, zone_name};
 use lifecircle::osm::OsmExtract;
 use lifecircle::places::residents::Residents;
 use lifecircle::places::{ZoneKind, Zones};
 use lifecircle::plan::PlanRun;
 use lifecircle::report::round;
 
+use super::args::{Cli, Command, PlanArgs};
 use super::table::{Align, Table, truncate_cols};
 
 /// Widest zone name printed, display columns.
@@ -33,17 +34,106 @@ pub fn reach_text(reach: lifecircle::reach::Reach, lang: Lang) -> String {
         .map_or_else(|| lang.t("no data", "无数据").to_string(), percent)
 }
 
+/// The language of a run's terminal output: `--lang`, else the `[report] lang` of the scenario
+/// `plan --config` names (read leniently: a scenario that does not load still gives its
+/// language to the error saying why), else English.
+pub fn run_lang(cli: &Cli) -> Lang {
+    if let Some(code) = &cli.lang {
+        return Lang::parse(code);
+    }
+    let Command::Plan(PlanArgs {
+        config: Some(path), ..
+    }) = &cli.command
+    else {
+        return Lang::En;
+    };
+    let value: Option<toml::Value> = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok());
+    let code = value
+        .as_ref()
+        .and_then(|v| v.get("report")?.get("lang")?.as_str());
+    code.map_or(Lang::En, Lang::parse)
+}
+
+/// A warning line: `warning: …` / `警告：…`, the library's English message in `lang`; a
+/// skipped row as the library writes it (`pop.csv:3: reason`) reads `pop.csv 第3行：…`.
+pub fn warning_line(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return format!("warning: {text}");
+    }
+    let row = text.split_once(": ").and_then(|(at, reason)| {
+        let (path, line) = at.rsplit_once(':')?;
+        let digits = !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| format!("{path} 第{line}行：{}", zh_message(reason)))
+    });
+    format!("警告：{}", row.unwrap_or_else(|| zh_message(text)))
+}
+
+/// Prints a warning (see [`warning_line`]).
+pub fn warn(text: &str, lang: Lang) {
+    eprintln!("{}", warning_line(text, lang));
+}
+
+/// The exit line of a failed command: `error: …` / `错误：…`, the error and its causes on one
+/// line, each cause once (library errors often repeat their source in their own message, and
+/// printing the chain as well would say it twice). Under `zh` the crate's errors are given
+/// by [`lifecircle::Error::zh`], other causes through the message catalog.
+pub fn error_line(e: &anyhow::Error, lang: Lang) -> String {
+    let text = |cause: &(dyn std::error::Error + 'static)| match (lang, cause.downcast_ref()) {
+        (Lang::En, _) => cause.to_string(),
+        (Lang::Zh, Some(own)) => lifecircle::Error::zh(own),
+        (Lang::Zh, None) => zh_message(&cause.to_string()),
+    };
+    let mut english = e.to_string();
+    let mut line = text(e.as_ref());
+    for cause in e.chain().skip(1) {
+        let en = cause.to_string();
+        if !english.contains(&en) {
+            english.push_str(": ");
+            english.push_str(&en);
+            line.push_str(lang.t(": ", "："));
+            line.push_str(&text(cause));
+        }
+    }
+    match lang {
+        Lang::En => format!("error: {line}"),
+        Lang::Zh => format!("错误：{line}"),
+    }
+}
+
 /// Prints what reading the region found doubtful (once per run).
-pub fn warn_read(extract: &OsmExtract) {
+pub fn warn_read(extract: &OsmExtract, lang: Lang) {
     if let Some(w) = &extract.stats.bbox_warning {
-        eprintln!("warning: {}: {w}", extract.source.display());
+        warn(&format!("{}: {w}", extract.source.display()), lang);
     }
 }
 
 /// What was repaired or dropped reading the planner's park outlines, as warnings.
-pub fn print_park_notes(run: &PlanRun) {
+pub fn print_park_notes(run: &PlanRun, lang: Lang) {
     for note in run.parks.iter().flat_map(|p| &p.notes) {
-        eprintln!("warning: {note}");
+        warn(note, lang);
+    }
+}
+
+/// A planner's file as read: `read poi.csv (UTF-8, LF): 3 rows, 1 used, 2 skipped; …`.
+pub fn print_file_read(read: &lifecircle::places::import::FileRead, lang: Lang) {
+    match lang {
+        Lang::En => eprintln!("{read}"),
+        Lang::Zh => eprintln!("{}", zh_message(&read.to_string())),
+    }
+}
+
+/// A skipped row of a single-stage command: `warning: poi.csv:3: … (row skipped)`.
+pub fn warn_row(w: &lifecircle::places::import::RowWarning, lang: Lang) {
+    match lang {
+        Lang::En => eprintln!("warning: {w} (row skipped)"),
+        Lang::Zh => eprintln!(
+            "警告：{} 第{}行：{}（已跳过该行）",
+            w.path,
+            w.line,
+            w.message.zh()
+        ),
     }
 }
 
@@ -300,12 +390,12 @@ pub fn print_inputs(run: &PlanRun, lang: Lang) {
         let kind = kind_label(&f.kind, lang);
         match lang {
             Lang::En => eprintln!(
-                "warning: {} ({kind}): {} rows read, {} skipped",
-                f.path, f.rows_read, f.rows_skipped
+                "warning: {} ({kind}): {} rows read, {} kept, {} skipped",
+                f.path, f.rows_read, f.rows_kept, f.rows_skipped
             ),
             Lang::Zh => eprintln!(
-                "警告：{}（{kind}）：读取 {} 行，跳过 {} 行",
-                f.path, f.rows_read, f.rows_skipped
+                "警告：{}（{kind}）：读取 {} 行，保留 {} 行，跳过 {} 行",
+                f.path, f.rows_read, f.rows_kept, f.rows_skipped
             ),
         }
         for w in f.warnings.iter().take(SHOWN_WARNINGS) {

@@ -4,8 +4,8 @@
 //!
 //! `Display` and `Serialize` give the English text, so the files meant for scripts (CSV,
 //! JSON) read as before; [`RowProblem::text`] and [`StageFailure::text`] give either language.
-//! Problems not yet given a key of their own carry their English text (`Other`), shown as is
-//! in both languages.
+//! Problems not yet given a key of their own carry their English text (`Other`), shown in
+//! Chinese through the message catalog ([`super::zh_message`]) when it has their template.
 
 use std::fmt;
 
@@ -175,7 +175,7 @@ impl RowProblem {
         }
     }
 
-    /// The Chinese text (an `Other` problem keeps its English).
+    /// The Chinese text (an `Other` problem or a note through the message catalog).
     pub fn zh(&self) -> String {
         match self {
             RowProblem::NotANumber { what, field } => format!("{what}“{field}”不是数字"),
@@ -230,7 +230,7 @@ impl RowProblem {
             RowProblem::StopSamePoint { code, other } => {
                 format!("站点 {code} 与站点 {other} 落在公交道路的同一点：请移动其一或删除其一")
             }
-            RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
+            RowProblem::FileNote(text) | RowProblem::Other(text) => super::zh_message(text),
         }
     }
 
@@ -251,6 +251,22 @@ impl RowProblem {
             _ => 1,
         }
     }
+}
+
+/// A list of parks as [`crate::places::Zones::listing`] writes it (`P1 (Industrial area 1),
+/// P4 (Hilti)`) with the generic names in Chinese (`P1（工业区 1）、P4（Hilti）`).
+pub fn listing_zh(listing: &str) -> String {
+    let items: Vec<String> = listing
+        .split(", ")
+        .map(|item| match item.split_once(" (") {
+            Some((code, name)) => {
+                let name = name.strip_suffix(')').unwrap_or(name);
+                format!("{code}（{}）", super::localise_generic_name(name))
+            }
+            None => item.to_string(),
+        })
+        .collect();
+    items.join("、")
 }
 
 /// `499990` → `499,990`.
@@ -374,7 +390,7 @@ impl StageFailure {
         }
     }
 
-    /// The Chinese text (an `Other` failure keeps its English).
+    /// The Chinese text (an `Other` failure through the message catalog).
     pub fn zh(&self) -> String {
         match self {
             StageFailure::NotAsked { section } => {
@@ -397,9 +413,9 @@ impl StageFailure {
                     .unwrap_or_default()
             ),
             StageFailure::NoSuchBusPark { name, listing } => {
-                format!("无园区“{name}”；现有园区：{listing}")
+                format!("无园区“{name}”；现有园区：{}", listing_zh(listing))
             }
-            StageFailure::Other(text) => text.clone(),
+            StageFailure::Other(text) => super::zh_message(text),
         }
     }
 

@@ -42,8 +42,10 @@ pub struct InputFile {
     pub path: String,
     /// Its text encoding, when it is a text file and known.
     pub encoding: Option<String>,
-    /// Rows (features, elements, lines) used.
+    /// Rows (features, elements, lines) read: those kept and those skipped.
     pub rows_read: usize,
+    /// Rows kept (used by the run).
+    pub rows_kept: usize,
     /// Rows skipped.
     pub rows_skipped: usize,
     /// Its coordinate system.

@@ -60,6 +60,8 @@
 
 use std::path::Path;
 
+use crate::lang::RowProblem;
+
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -558,7 +560,7 @@ fn parse_count(text: &str) -> std::result::Result<f64, String> {
 struct Row {
     line: usize,
     /// What the row says, or why it is skipped.
-    value: std::result::Result<Parsed, String>,
+    value: std::result::Result<Parsed, RowProblem>,
 }
 
 /// A readable row or feature.
@@ -611,7 +613,7 @@ fn csv_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec<Row
         .rows
         .into_iter()
         .map(|(line, record)| {
-            let value = record.and_then(|r| {
+            let value = record.map_err(RowProblem::from).and_then(|r| {
                 let (x, y) = (number(&r, lon, "lon")?, number(&r, lat, "lat")?);
                 let n = parse_count(r.get(count).unwrap_or(""))?;
                 Ok(Parsed {
@@ -696,23 +698,25 @@ fn geojson_rows(path: &Path, text: &str, crs: Crs, bbox: [f64; 4]) -> Result<Vec
         .enumerate()
         .map(|(i, f)| {
             let n = i + 1;
-            let value = feature_location(f, n, crs, bbox).and_then(|(location, polygon)| {
-                let count = feature_count(f)?;
-                // A polygon with a count is a district: named by its property, else by number.
-                let district = match polygon {
-                    Some(_) => Some(
-                        feature_text(f, DISTRICT_NAME_PROPERTIES)
-                            .unwrap_or_else(|| format!("feature {n}")),
-                    ),
-                    None => feature_text(f, DISTRICT_COLUMN_NAMES),
-                };
-                Ok(Parsed {
-                    location,
-                    count,
-                    polygon,
-                    district,
-                })
-            });
+            let value = feature_location(f, n, crs, bbox)
+                .map_err(RowProblem::from)
+                .and_then(|(location, polygon)| {
+                    let count = feature_count(f)?;
+                    // A polygon with a count is a district: named by its property, else by number.
+                    let district = match polygon {
+                        Some(_) => Some(
+                            feature_text(f, DISTRICT_NAME_PROPERTIES)
+                                .unwrap_or_else(|| format!("feature {n}")),
+                        ),
+                        None => feature_text(f, DISTRICT_COLUMN_NAMES),
+                    };
+                    Ok(Parsed {
+                        location,
+                        count,
+                        polygon,
+                        district,
+                    })
+                });
             Row { line: n, value }
         })
         .collect())

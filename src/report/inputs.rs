@@ -35,31 +35,37 @@ fn from_file(source: &Source, path: &str) -> bool {
     matches!(source, Source::File { path: p, .. } if p == path)
 }
 
+/// An input file of `rows_kept` rows kept and the rows its `warnings` skipped: read is both.
 fn file(
     kind: &str,
     path: &Path,
     crs: &str,
-    rows_read: usize,
+    rows_kept: usize,
     warnings: Vec<RowWarning>,
 ) -> InputFile {
+    let skipped = rows_skipped(&warnings);
     InputFile {
         kind: kind.into(),
         path: path.display().to_string(),
         encoding: None,
-        rows_read,
-        rows_skipped: rows_skipped(&warnings),
+        rows_read: rows_kept + skipped,
+        rows_kept,
+        rows_skipped: skipped,
         crs: crs.into(),
         date: None,
         warnings,
     }
 }
 
-/// `file` with what its reader found: the encoding and line ends, and the CRS its coordinates
-/// were read in (an Amap or Baidu export's own when none was given).
+/// `file` with what its reader found: the encoding and line ends, the data rows in the file
+/// and those it kept, and the CRS its coordinates were read in (an Amap or Baidu export's own
+/// when none was given).
 fn as_read(mut file: InputFile, read: Option<&FileRead>) -> InputFile {
     if let Some(r) = read {
         file.encoding = Some(format!("{}, {}", r.encoding.name(), r.line_ends.name()));
         file.crs = r.crs.name().to_string();
+        file.rows_read = r.rows_read;
+        file.rows_kept = r.rows_read.saturating_sub(r.rows_skipped);
     }
     file
 }
@@ -73,11 +79,13 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         .iter()
         .map(|path| file("scenario", path, "—", 0, Vec::new()))
         .collect();
+    let elements = (x.stats.nodes + x.stats.ways + x.stats.relations) as usize;
     files.push(InputFile {
         kind: "OSM extract".into(),
         path: x.source.display().to_string(),
         encoding: None,
-        rows_read: (x.stats.nodes + x.stats.ways + x.stats.relations) as usize,
+        rows_read: elements,
+        rows_kept: elements,
         rows_skipped: 0,
         crs: "WGS-84".into(),
         date: x.data_date(),
@@ -130,7 +138,8 @@ pub fn input_files(run: &PlanRun) -> Vec<InputFile> {
         let crs = s
             .crs_of()
             .map_or("wgs84", |[_, population, _]| population.name());
-        files.push(file("population", path, crs, c.residents.units.len(), w));
+        let population = file("population", path, crs, c.residents.units.len(), w);
+        files.push(as_read(population, c.population_input.as_ref()));
     }
     if let Some(path) = &s.commute.gtfs {
         let lines = run.commute.as_ref().map_or(0, |c| c.report.transit_lines);
@@ -195,7 +204,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
     let t = |en: &'static str, zh: &'static str| if lang == Lang::Zh { zh } else { en };
     let _ = write!(
         h,
-        "<section class=\"inputs\" id=\"inputs\"><h2>{}</h2><table class=\"inputs\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<section class=\"inputs\" id=\"inputs\"><h2>{}</h2><table class=\"inputs\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         t("Inputs", "输入数据"),
         t("File", "文件"),
         t("What", "类型"),
@@ -203,6 +212,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
         t("CRS", "坐标系"),
         t("Encoding", "编码"),
         t("Rows read", "读取行数"),
+        t("Rows kept", "保留行数"),
         t("Rows skipped", "跳过行数"),
     );
     for f in input_files(run) {
@@ -212,7 +222,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
         };
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&match f.kind.as_str() {
                 "OSM extract" => crate::lang::source_label(Path::new(&f.path), lang),
                 _ => f.path.clone(),
@@ -222,6 +232,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             esc(crs_label(&f.crs)),
             esc(f.encoding.as_deref().unwrap_or("—")),
             counted(f.rows_read),
+            counted(f.rows_kept),
             counted(f.rows_skipped),
         );
         if !f.warnings.is_empty() {
@@ -241,7 +252,7 @@ pub fn inputs_section(h: &mut String, run: &PlanRun, lang: Lang) {
             }
             let _ = write!(
                 h,
-                "<tr class=\"skipped\"><td colspan=\"7\"><ul>{items}</ul></td></tr>"
+                "<tr class=\"skipped\"><td colspan=\"8\"><ul>{items}</ul></td></tr>"
             );
         }
     }

@@ -932,6 +932,10 @@ pub fn line_options(scenario: &Scenario) -> LineOptions {
     }
 }
 
+/// Residents, the notes and rows skipped (text), the same rows by line, and the population
+/// file as read (none for an estimate).
+type LoadedResidents = (Residents, Vec<String>, Vec<RowWarning>, Option<FileRead>);
+
 /// Residents from a planner's file, or estimated from buildings and areas (scaled to a known
 /// total if given); the strings are notes and the rows skipped, the row warnings the same rows
 /// by line.
@@ -943,7 +947,7 @@ fn load_residents(
     (crs, crs_given): (Crs, bool),
     options: &ResidentOptions,
     total: Option<f64>,
-) -> Result<(Residents, Vec<String>, Vec<RowWarning>, Option<FileRead>)> {
+) -> Result<LoadedResidents> {
     if let Some(path) = population.filter(|p| crate::places::raster::is_raster(p)) {
         let estimate = residents::estimate_residents(extract, areas, options);
         let (r, summary) =

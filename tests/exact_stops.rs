@@ -125,6 +125,7 @@ fn bus_line_stops_inside_an_edge_are_timed_at_their_point() {
             osm_stops: &osm_stops,
             streets: &extract.highways,
             existing: &existing,
+            given_stops: None,
         },
         &options,
     )

@@ -799,7 +799,7 @@ pub fn read_population_file(
             Err(message) => warnings.push(RowWarning {
                 path: name.clone(),
                 line: row.line,
-                message: message.into(),
+                message,
             }),
         }
     }

@@ -127,7 +127,7 @@ fn the_demo_report_names_todays_lines_and_costs_in_chinese() {
     // The cost note gives the vehicle-day cost it says is an assumption.
     let note = between(&html, "<p class=\"note cost-sources\">", "</p>");
     assert!(
-        note.contains("每车日成本 250.0/400.0/600.0/800.0元（按车型"),
+        note.contains("每车日成本 280.0/450.0/675.0/900.0元（按车型"),
         "{note}"
     );
 }

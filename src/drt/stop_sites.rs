@@ -16,10 +16,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lines::PlanStop;
+use crate::geom::haversine_m;
 use crate::graph::{EdgeId, Mode, RoadGraph, Snap, VertexId};
 use crate::osm::BusStop;
 use crate::routing::SearchScratch;
 use geo::Coord;
+
+/// A stop closer than this to its key vertex is at the vertex, metres (a planner's file
+/// gives coordinates to 7 decimals, ~1 cm).
+const AT_VERTEX_M: f64 = 0.5;
 
 /// One OSM stop's points on the bus and walk networks.
 struct StopSite {
@@ -56,6 +61,11 @@ impl StopSites {
             walk_edges: BTreeMap::new(),
         };
         for (&key, stop) in osm_at {
+            // A stop on its key vertex is timed at the vertex: a point snapped onto one of
+            // the vertex's edges could only leave along that edge.
+            if haversine_m(graph.vertices[key.index()].coord, stop.location) < AT_VERTEX_M {
+                continue;
+            }
             let Ok(bus) = graph.snap(roads, stop.location, osm_stop_m) else {
                 continue;
             };

@@ -124,7 +124,6 @@ pub(super) fn lines_table(
     h.push_str("</tbody></table>\n");
     total_note(h, plan, lines, lang);
     today_bus_table(h, bus, zone, lang);
-    cost_sources_note(h, plan, lang);
     unserved_note(h, plan, zone, lang);
 }
 
@@ -329,7 +328,7 @@ fn today_line_name(name: &str, lang: Lang) -> String {
 
 /// Where the cost figures come from: each default's source or check, which remain
 /// assumptions, and which the scenario replaced (see `drt::cost`'s module docs).
-fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
+pub(super) fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
     use crate::drt::cost::{
         CostOptions, FARE_SOURCE, VEHICLE_DAY_SOURCE, VEHICLE_DAY_SOURCE_ZH, VEHICLE_HOUR_SOURCE,
         VEHICLE_HOUR_SOURCE_ZH,

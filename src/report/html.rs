@@ -1241,7 +1241,12 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
             esc(&v)
         );
     }
-    h.push_str("</tbody></table></section>\n");
+    h.push_str("</tbody></table>");
+    if let Ok(b) = &run.bus {
+        // Once for the report, not in every park's section.
+        super::drt_html::cost_sources_note(h, &b.plan, lang);
+    }
+    h.push_str("</section>\n");
 }
 
 /// The rows every run has: where the data comes from and the speeds of the modes.

@@ -40,7 +40,7 @@ use geo::Coord;
 use crate::commute::incremental::ParkCommuter;
 use crate::commute::lines::TransitLines;
 use crate::commute::transit::TransitGraph;
-use crate::commute::{CommuteInputs, ParkCommute};
+use crate::commute::{CommuteInputs, CommuteReport, ParkCommute};
 use crate::coverage::{
     CoverageIndex, CoverageOptions, ZoneCoverage, category_coverage, snap_facility,
     zone_coverage_again,
@@ -683,58 +683,57 @@ impl Session {
 
     /// The commute circle of the `changed` parks again.
     fn recompute_commute(&mut self, changed: &[usize], delta: &mut Delta) {
-        let (Ok(commute), Some((lines, transit)), Some(commuter), Ok(parks)) = (
-            &mut self.run.commute,
-            &self.transit,
-            &mut self.commuter,
-            &self.run.parks,
-        ) else {
-            return;
-        };
-        delta.commute = Some(commute.report.parks.clone());
-        let inputs = CommuteInputs {
-            parks,
-            areas: &self.run.areas,
-            residents: &commute.residents,
-            bikeshare: &self.bikeshare,
-            transit,
-            transit_source: &lines.source,
-        };
-        let mut run = nearest::Commuting {
-            graph: &self.run.graph,
-            inputs: &inputs,
-            commuter,
-            keep_in_report: commute.report.options.keep_unit_times,
-        };
         let old = delta.parks.as_ref().map(|(zones, _)| zones);
-        let (circles, saved) = nearest::refresh(
-            &mut run,
-            &mut self.park_times,
-            &mut commute.report.nearest_park_ms,
-            (parks, old, changed),
-        );
-        delta.nearest = Some(saved);
-        for pc in circles {
-            match commute.report.parks.iter_mut().find(|x| x.zone == pc.zone) {
-                Some(slot) => *slot = pc,
-                None => commute.report.parks.push(pc),
+        let done = self.with_commuting(|run, kept, report, parks| {
+            let before = report.parks.clone();
+            let (circles, saved) = nearest::refresh(
+                run,
+                kept,
+                &mut report.nearest_park_ms,
+                (parks, old, changed),
+            );
+            for pc in circles {
+                match report.parks.iter_mut().find(|x| x.zone == pc.zone) {
+                    Some(slot) => *slot = pc,
+                    None => report.parks.push(pc),
+                }
             }
+            (before, saved)
+        });
+        if let Some((before, saved)) = done {
+            delta.commute = Some(before);
+            delta.nearest = Some(saved);
         }
     }
 
     /// Finds the nearest-park minutes that park edits left pending ([`nearest`]): every park's
     /// per-unit times are needed, so this is done only before a full report is written.
     pub fn settle_nearest(&mut self) {
-        if !nearest::is_pending(&self.park_times) {
-            return;
+        if nearest::is_pending(&self.park_times) {
+            self.with_commuting(|run, kept, report, parks| {
+                nearest::settle(run, kept, &mut report.nearest_park_ms, parks);
+            });
         }
+    }
+
+    /// Runs `f` with the commute stage's per-park step, the kept per-park times, the commute
+    /// report and the parks; `None` when the run has no commute circle.
+    fn with_commuting<R>(
+        &mut self,
+        f: impl FnOnce(
+            &mut nearest::Commuting<'_, '_>,
+            &mut nearest::ParkTimes,
+            &mut CommuteReport,
+            &Zones,
+        ) -> R,
+    ) -> Option<R> {
         let (Ok(commute), Some((lines, transit)), Some(commuter), Ok(parks)) = (
             &mut self.run.commute,
             &self.transit,
             &mut self.commuter,
             &self.run.parks,
         ) else {
-            return;
+            return None;
         };
         let inputs = CommuteInputs {
             parks,
@@ -750,12 +749,12 @@ impl Session {
             commuter,
             keep_in_report: commute.report.options.keep_unit_times,
         };
-        nearest::settle(
+        Some(f(
             &mut run,
             &mut self.park_times,
-            &mut commute.report.nearest_park_ms,
+            &mut commute.report,
             parks,
-        );
+        ))
     }
 
     /// The planner files of the edited scenario, named `name`: a scenario TOML and the files

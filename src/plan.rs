@@ -337,8 +337,8 @@ fn commute_stage(
             Some(sample) => {
                 // Only residents who can walk to a possible stop are drawn.
                 let options = line_options(scenario);
-                let servable =
-                    servable_units(region.graph, &residents, options.roads, options.max_walk_m);
+                let stops = &region.extract.bus_stops;
+                let servable = servable_units(region.graph, &residents, stops, &options);
                 let (report, per_park) =
                     compute_commute_with(region.graph, &inputs, commute_options, &|p, modes| {
                         sample.draw_park(p, parks.zones[p].id, modes, &residents, &servable)

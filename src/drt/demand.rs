@@ -142,27 +142,33 @@ pub struct ParkSample {
     pub servable_residents: f64,
 }
 
-/// Per resident unit: whether a possible stop — a vertex of the `roads` mode's network — is
-/// within `max_walk_m` on foot, by the same measure the bus-line planner uses for its
-/// candidate stops (snap onto the walk network within `max_walk_m`, then walk). One reverse
-/// walking search from every such vertex, then a look-up per unit.
+/// Per resident unit: whether a possible stop is within `options.max_walk_m` on foot, by the
+/// same measure the bus-line planner uses for its candidate stops (snap onto the walk network
+/// within `max_walk_m`, then walk): a keyed OSM stop (`osm_stops`, keyed as the planner keys
+/// them) at its own point — straight along the edge when the home is on it —, any other
+/// vertex of the `options.roads` network at the vertex. One reverse walking search from every
+/// such point, then a look-up per unit.
 ///
 /// # Complexity
 /// One bounded search (O((V + E) log V) at most) and one snap per unit.
 pub fn servable_units(
     graph: &RoadGraph,
     residents: &Residents,
-    roads: Mode,
-    max_walk_m: f64,
+    osm_stops: &[crate::osm::BusStop],
+    options: &super::lines::LineOptions,
 ) -> Vec<bool> {
+    let (roads, max_walk_m) = (options.roads, options.max_walk_m);
     let bus = graph.profile(roads);
     let walk_mps = graph.options.walk_kmh / 3.6;
     let max_walk_ms = (max_walk_m / walk_mps * 1000.0) as u32;
-    let seeds: Vec<(VertexId, u32)> = (0..graph.vertices.len())
+    let keyed = super::lines::osm_stop_vertices(graph, osm_stops, options);
+    let sites = super::stop_sites::StopSites::new(graph, &keyed, roads, options.osm_stop_m);
+    let mut seeds: Vec<(VertexId, u32)> = (0..graph.vertices.len())
         .map(|v| VertexId(v as u32))
-        .filter(|&v| bus.contains(v))
+        .filter(|&v| bus.contains(v) && !sites.walked_to_exactly(v))
         .map(|v| (v, 0))
         .collect();
+    seeds.extend(sites.walk_snaps().flat_map(|w| w.seeds(graph, true)));
     let to_stop = TravelTimes::compute(
         graph.profile(Mode::Walk),
         Direction::Reverse,
@@ -177,11 +183,15 @@ pub fn servable_units(
                 return false;
             };
             let offset_ms = (snap.distance_m / walk_mps * 1000.0) as u32;
-            snap.seeds(graph, false).into_iter().any(|(v, t)| {
-                to_stop.get(v).is_some_and(|d| {
-                    u64::from(d) + u64::from(t) + u64::from(offset_ms) <= u64::from(max_walk_ms)
-                })
-            })
+            let within = |t: u32| u64::from(t) + u64::from(offset_ms) <= u64::from(max_walk_ms);
+            let via_junction = snap
+                .seeds(graph, false)
+                .into_iter()
+                .any(|(v, t)| to_stop.get(v).is_some_and(|d| within(d.saturating_add(t))));
+            via_junction
+                || sites
+                    .walk_on_edge(snap.edge)
+                    .any(|stop| snap.along_edge_ms(graph, stop).is_some_and(within))
         })
         .collect()
 }

@@ -59,7 +59,7 @@ use crate::lang::RiderReason;
 use crate::osm::{BusStop, HighwayWay};
 use crate::places::demand::{Booking, format_clock as clock};
 use crate::places::{Source, ZoneId, Zones};
-use crate::routing::{Direction, UNREACHED, bounded_search, par_map, path_coords, shortest_path};
+use crate::routing::{Direction, UNREACHED, bounded_search, par_map};
 
 /// Farthest a park's gate (the bus vertex the buses serve it at) may lie from the park, metres.
 const GATE_MAX_M: f64 = 300.0;
@@ -647,6 +647,8 @@ struct Prepared {
     chunks: Vec<Chunk>,
     /// Bus minutes between stops (`1e6` when unreachable).
     rows: Vec<Vec<f64>>,
+    /// The OSM stops' own points, for the road paths.
+    sites: StopSites,
 }
 
 /// Steps 1–3: gates, walks to candidate stops, the stop cover, riders, matrix, requests.
@@ -700,6 +702,7 @@ fn prepare(
         riders,
         chunks,
         rows,
+        sites,
     })
 }
 
@@ -814,6 +817,7 @@ pub(super) fn osm_stop_vertices<'a>(
             }
         }
     }
+    super::stop_sites::add_far_stops(graph, osm_stops, options, &mut osm_at);
     osm_at
 }
 
@@ -1415,7 +1419,7 @@ fn build_vehicles(
             visits,
             schedule,
             options.dwell_min,
-            options.roads,
+            (options.roads, &prepared.sites),
         )
     };
     let mut vehicles = Vec::new();
@@ -1650,7 +1654,7 @@ fn build_run(
     visits: &[NodeId],
     schedule: &Schedule,
     dwell_min: f64,
-    roads: Mode,
+    (roads, sites): (Mode, &StopSites),
 ) -> (Run, Vec<usize>) {
     let mut calls: Vec<Call> = Vec::new();
     let mut call_of = Vec::with_capacity(visits.len());
@@ -1692,15 +1696,13 @@ fn build_run(
     let mut passenger_km = 0.0;
     for k in 1..calls.len() {
         let (a, b) = (
-            stops[calls[k - 1].stop.0 as usize].vertex,
-            stops[calls[k].stop.0 as usize].vertex,
+            &stops[calls[k - 1].stop.0 as usize],
+            &stops[calls[k].stop.0 as usize],
         );
-        if let Some((_, edges)) = shortest_path(bus, a, b) {
-            let leg_m: f64 = edges.iter().map(|e| graph.edges[e.index()].length_m).sum();
+        if let Some((coords, leg_m)) = sites.leg(graph, bus, a, b) {
             length_m += leg_m;
             passenger_km += f64::from(calls[k - 1].load) * leg_m / 1000.0;
             calls[k].leg_m = leg_m;
-            let coords = path_coords(graph, a, &edges);
             let skip = usize::from(!path.is_empty());
             path.extend(coords.into_iter().skip(skip));
         }

@@ -1,30 +1,67 @@
 //! Where the bus-line planner's OSM stops lie on the networks (issue 13, exact times on the
-//! edge). An OSM stop is keyed by the bus vertex nearest it on its edge (the edge end within
-//! [`super::lines::LineOptions::osm_stop_m`], as the stop cover and the stop names use it),
-//! but it is *timed* at its own snapped point: the walk from a home ends at the stop's point
-//! on the walk network (straight along the edge when the home is on the same edge), and the
-//! bus legs between stops start and end at the stop's point on the bus network, the edge split
-//! virtually by [`Snap::seeds`] — the way the commute stage times homes and bus stops.
+//! edge). An OSM stop is keyed by the bus vertex nearest it on its edge (the nearer end of
+//! the edge it snaps onto within [`super::lines::LineOptions::osm_stop_m`]; a stop farther
+//! than that from both ends takes its nearer end when no closer stop has it, [`add_far_stops`]),
+//! as the stop cover and the stop names use it, but it is *timed* at its own snapped point: the
+//! walk from a home ends at the stop's point on the walk network (straight along the edge when
+//! the home is on the same edge), and the bus legs between stops start and end at the stop's
+//! point on the bus network, the edge split virtually by [`Snap::seeds`] (one-way rules kept) —
+//! the way the commute stage times homes and bus stops. The road path drawn for a line and its
+//! length run from and to the stops' own points too ([`StopSites::leg`]). A stop at its key
+//! vertex (within [`crate::graph::snap::AT_VERTEX_M`]) is timed at the vertex, all its edges
+//! open, by [`Snap::seeds`] itself.
 //!
-//! What still runs via the key vertex: the road path drawn for a line and its length (the
-//! vehicle-km behind the cost), at most [`super::lines::LineOptions::osm_stop_m`] longer or
-//! shorter per stop call; and a stop whose point has no walk road within that distance, which
-//! is walked to at its key vertex as before. A park's gate whose vertex is the key of an OSM
-//! stop somebody boards at is that stop (served at its point, within `osm_stop_m` of the gate
-//! vertex), as it was before.
+//! What still runs via the key vertex: a stop whose point has no walk road within
+//! `osm_stop_m`, which is walked to at its key vertex as before. A park's gate whose vertex is
+//! the key of an OSM stop somebody boards at is that stop (served at its point), as it was
+//! before.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use super::lines::PlanStop;
-use crate::geom::haversine_m;
-use crate::graph::{EdgeId, Mode, RoadGraph, Snap, VertexId};
+use super::lines::{LineOptions, PlanStop};
+use crate::graph::{EdgeId, Mode, ProfileGraph, RoadGraph, Snap, VertexId};
 use crate::osm::BusStop;
-use crate::routing::SearchScratch;
+use crate::routing::{SearchScratch, UNREACHED, path_coords};
 use geo::Coord;
 
-/// A stop closer than this to its key vertex is at the vertex, metres (a planner's file
-/// gives coordinates to 7 decimals, ~1 cm).
-const AT_VERTEX_M: f64 = 0.5;
+/// The bus vertex an OSM stop is keyed by (the nearer end of the edge it snaps onto within
+/// `options.osm_stop_m` on `options.roads`) and how far the stop is from it, metres; `None`
+/// off the bus network.
+pub(super) fn key_vertex(
+    graph: &RoadGraph,
+    stop: &BusStop,
+    options: &LineOptions,
+) -> Option<(VertexId, f64)> {
+    let snap = graph
+        .snap(options.roads, stop.location, options.osm_stop_m)
+        .ok()?;
+    let edge = &graph.edges[snap.edge.index()];
+    let v = if snap.fraction < 0.5 {
+        edge.from
+    } else {
+        edge.to
+    };
+    let bus = graph.profile(options.roads);
+    let away_m = crate::geom::haversine_m(graph.vertices[v.index()].coord, stop.location);
+    bus.contains(v).then_some((v, away_m.max(snap.distance_m)))
+}
+
+/// Issue 13: the OSM stops more than `osm_stop_m` from both ends of their edge (the ones
+/// `lines::osm_stop_vertices` leaves out) keyed by their nearer end when no closer stop has
+/// it, first in file order. They are walked to and served at their own point like the others.
+pub(super) fn add_far_stops<'a>(
+    graph: &RoadGraph,
+    osm_stops: &'a [BusStop],
+    options: &LineOptions,
+    osm_at: &mut BTreeMap<VertexId, &'a BusStop>,
+) {
+    for s in osm_stops {
+        if let Some((v, _)) = key_vertex(graph, s, options) {
+            osm_at.entry(v).or_insert(s);
+        }
+    }
+}
 
 /// One OSM stop's points on the bus and walk networks.
 struct StopSite {
@@ -61,11 +98,6 @@ impl StopSites {
             walk_edges: BTreeMap::new(),
         };
         for (&key, stop) in osm_at {
-            // A stop on its key vertex is timed at the vertex: a point snapped onto one of
-            // the vertex's edges could only leave along that edge.
-            if haversine_m(graph.vertices[key.index()].coord, stop.location) < AT_VERTEX_M {
-                continue;
-            }
             let Ok(bus) = graph.snap(roads, stop.location, osm_stop_m) else {
                 continue;
             };
@@ -151,4 +183,119 @@ impl StopSites {
     pub fn along_edge_ms(&self, graph: &RoadGraph, a: &PlanStop, b: &PlanStop) -> Option<u32> {
         self.of(a)?.bus.along_edge_ms(graph, &self.of(b)?.bus)
     }
+
+    /// The points on the walk network of the stops on walk edge `edge`.
+    pub fn walk_on_edge(&self, edge: EdgeId) -> impl Iterator<Item = &Snap> {
+        self.walk_edges
+            .get(&edge)
+            .into_iter()
+            .flatten()
+            .filter_map(|key| self.by_key[key].walk.as_ref())
+    }
+
+    /// The stops' points on the walk network (those near a walk road), in key order.
+    pub fn walk_snaps(&self) -> impl Iterator<Item = &Snap> {
+        self.by_key.values().filter_map(|s| s.walk.as_ref())
+    }
+
+    /// The road path of the bus leg from stop `a` to stop `b` and its length, metres: from
+    /// `a`'s own point on its edge (an OSM stop's, else its vertex) to `b`'s, the way the stop
+    /// matrix times it (the quicker of the quickest path between the edges' ends and straight
+    /// along a shared edge). `None` when `b` cannot be reached from `a`.
+    pub fn leg(
+        &self,
+        graph: &RoadGraph,
+        bus: &ProfileGraph,
+        a: &PlanStop,
+        b: &PlanStop,
+    ) -> Option<(Vec<Coord>, f64)> {
+        let leave = self.bus_seeds(graph, a, false);
+        let arrive = self.bus_seeds(graph, b, true);
+        let (time_ms, start, edges, end) = quickest_between(bus, &leave, &arrive)?;
+        if let (Some(sa), Some(sb)) = (self.of(a), self.of(b))
+            && sa
+                .bus
+                .along_edge_ms(graph, &sb.bus)
+                .is_some_and(|t| t <= time_ms)
+        {
+            let (fa, fb) = (sa.bus.fraction_at(graph), sb.bus.fraction_at(graph));
+            let length_m = graph.edges[sa.bus.edge.index()].length_m * (fb - fa).abs();
+            return Some((graph.edge_part(sa.bus.edge, fa, fb), length_m));
+        }
+        let (mut points, mut length_m) = self.part(graph, a, start);
+        points.extend(path_coords(graph, start, &edges).into_iter().skip(1));
+        length_m += edges
+            .iter()
+            .map(|e| graph.edges[e.index()].length_m)
+            .sum::<f64>();
+        let (mut last, last_m) = self.part(graph, b, end);
+        last.reverse();
+        points.extend(last.into_iter().skip(1));
+        Some((points, length_m + last_m))
+    }
+
+    /// From `stop`'s own point to `end` (an end of its edge): points and metres; just the
+    /// vertex for a stop at a vertex.
+    fn part(&self, graph: &RoadGraph, stop: &PlanStop, end: VertexId) -> (Vec<Coord>, f64) {
+        self.of(stop)
+            .and_then(|site| site.bus.part_to(graph, end))
+            .unwrap_or_else(|| (vec![graph.vertices[end.index()].coord], 0.0))
+    }
+}
+
+/// The quickest path from any of `leave` (vertex, ms already spent) to any of `arrive`
+/// (vertex, ms still to go): its whole time, the first vertex, the edges in travel order and
+/// the last vertex. Of equal times the one settled first wins (the heap orders by time, then
+/// vertex), so it is deterministic.
+///
+/// # Complexity
+/// One Dijkstra, stopped once every `arrive` vertex is settled or cannot improve the best.
+fn quickest_between(
+    bus: &ProfileGraph,
+    leave: &[(VertexId, u32)],
+    arrive: &[(VertexId, u32)],
+) -> Option<(u32, VertexId, Vec<EdgeId>, VertexId)> {
+    let n = bus.vertex_slots();
+    let mut time_ms = vec![UNREACHED; n];
+    let mut parent: Vec<Option<(VertexId, EdgeId)>> = vec![None; n];
+    let mut heap = BinaryHeap::new();
+    for &(v, t) in leave.iter().filter(|(v, _)| bus.contains(*v)) {
+        if t < time_ms[v.index()] {
+            time_ms[v.index()] = t;
+            heap.push(Reverse((t, v.0)));
+        }
+    }
+    let mut best: Option<(u32, VertexId)> = None;
+    while let Some(Reverse((t, v))) = heap.pop() {
+        if best.is_some_and(|(b, _)| t > b) {
+            break;
+        }
+        if t > time_ms[v as usize] {
+            continue;
+        }
+        for &(w, t1) in arrive.iter().filter(|(w, _)| w.0 == v) {
+            let total = t.saturating_add(t1);
+            if best.is_none_or(|(b, _)| total < b) {
+                best = Some((total, w));
+            }
+        }
+        for arc in bus.out_arcs(VertexId(v)) {
+            let nt = t.saturating_add(arc.time_ms);
+            let w = arc.vertex.index();
+            if nt < time_ms[w] {
+                time_ms[w] = nt;
+                parent[w] = Some((VertexId(v), arc.edge));
+                heap.push(Reverse((nt, arc.vertex.0)));
+            }
+        }
+    }
+    let (total, end) = best?;
+    let mut edges = Vec::new();
+    let mut at = end;
+    while let Some((prev, edge)) = parent[at.index()] {
+        edges.push(edge);
+        at = prev;
+    }
+    edges.reverse();
+    Some((total, at, edges, end))
 }

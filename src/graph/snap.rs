@@ -14,6 +14,12 @@ use crate::geom::{closest_on_segment, haversine_m};
 /// Default maximum snapping distance, metres.
 pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
 
+/// A snapped point closer than this along its edge to an end vertex is *at* that vertex,
+/// metres: it is searched from (and to) the vertex itself, every edge of the vertex open, not
+/// only along the edge it snapped onto (a planner's file gives coordinates to 7 decimals,
+/// ~1 cm).
+pub const AT_VERTEX_M: f64 = 0.5;
+
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// R-tree of edge bounding boxes.
@@ -174,6 +180,33 @@ impl RoadGraph {
             .last()
             .expect("edges have at least two points")
     }
+
+    /// The points of edge `e` from `from_fraction` to `to_fraction` of its length (either
+    /// way), the cut ends included: the edge's own points in between, in travel order.
+    pub fn edge_part(&self, e: EdgeId, from_fraction: f64, to_fraction: f64) -> Vec<Coord> {
+        let (lo, hi) = if from_fraction <= to_fraction {
+            (from_fraction, to_fraction)
+        } else {
+            (to_fraction, from_fraction)
+        };
+        let (_, lens) = self.projected_edge(e);
+        let total: f64 = lens.iter().sum();
+        let geometry = self.edge_geometry(e);
+        let mut points = vec![self.point_along(e, lo)];
+        let mut along = 0.0;
+        for (i, &len) in lens.iter().enumerate() {
+            along += len;
+            let f = if total > 0.0 { along / total } else { 1.0 };
+            if f > lo && f < hi && i + 1 < geometry.len() {
+                points.push(geometry[i + 1]);
+            }
+        }
+        points.push(self.point_along(e, hi));
+        if from_fraction > to_fraction {
+            points.reverse();
+        }
+        points
+    }
 }
 
 impl Snap {
@@ -186,7 +219,7 @@ impl Snap {
         if self.edge != other.edge || self.mode != other.mode {
             return None;
         }
-        let gap = other.fraction - self.fraction;
+        let gap = other.fraction_at(graph) - self.fraction_at(graph);
         if gap == 0.0 {
             return Some(0);
         }
@@ -194,9 +227,61 @@ impl Snap {
         Some((f64::from(t) * gap.abs()).round() as u32)
     }
 
+    /// The end vertex of the edge this point is at (within [`AT_VERTEX_M`] of it along the
+    /// edge), if any; the nearer end when the edge is that short.
+    pub fn at_vertex(&self, graph: &RoadGraph) -> Option<VertexId> {
+        let edge = &graph.edges[self.edge.index()];
+        let from_m = self.fraction * edge.length_m;
+        let to_m = (1.0 - self.fraction) * edge.length_m;
+        if from_m <= to_m && from_m < AT_VERTEX_M {
+            Some(edge.from)
+        } else if to_m < AT_VERTEX_M {
+            Some(edge.to)
+        } else {
+            None
+        }
+    }
+
+    /// The position along the edge used for times: exactly 0 or 1 [at a
+    /// vertex](Snap::at_vertex), else [`Snap::fraction`].
+    pub fn fraction_at(&self, graph: &RoadGraph) -> f64 {
+        match self.at_vertex(graph) {
+            Some(v) if v == graph.edges[self.edge.index()].from => 0.0,
+            Some(_) => 1.0,
+            None => self.fraction,
+        }
+    }
+
+    /// The way from this point to `end`, one of its edge's end vertices: the points in travel
+    /// order (this point first, the vertex last) and the length, metres (the edge's length
+    /// times the share of it covered, as its times are split). `None` when `end` is not an end
+    /// of the edge.
+    pub fn part_to(&self, graph: &RoadGraph, end: VertexId) -> Option<(Vec<Coord>, f64)> {
+        let edge = &graph.edges[self.edge.index()];
+        let f = self.fraction_at(graph);
+        let to_fraction = if end == edge.from {
+            0.0
+        } else if end == edge.to {
+            1.0
+        } else {
+            return None;
+        };
+        let points = if f == to_fraction {
+            vec![graph.vertices[end.index()].coord]
+        } else {
+            graph.edge_part(self.edge, f, to_fraction)
+        };
+        Some((points, edge.length_m * (to_fraction - f).abs()))
+    }
+
     /// Search seeds for leaving the snapped point (forward) or arriving at it (`reverse`):
     /// the edge's end vertices with the partial travel time between them and the point.
+    /// A point [at a vertex](Snap::at_vertex) is that vertex at 0 ms, whatever the edge's
+    /// one-way rules (all the vertex's edges are open from there).
     pub fn seeds(&self, graph: &RoadGraph, reverse: bool) -> Vec<(VertexId, u32)> {
+        if let Some(v) = self.at_vertex(graph) {
+            return vec![(v, 0)];
+        }
         let edge = &graph.edges[self.edge.index()];
         let part = |t: u32, f: f64| (f64::from(t) * f).round() as u32;
         let (f, rest) = (self.fraction, 1.0 - self.fraction);

@@ -1,8 +1,9 @@
 //! Pick-up stops the planner gives (a stops file, or the stops edited in `lifecircle serve`)
 //! instead of the ones the bus-line planner would choose itself.
 //!
-//! Each given stop is snapped to the bus network by the rule OSM stops follow (a bus vertex
-//! within [`LineOptions::osm_stop_m`], see `lines::osm_stop_vertices`). A stop that does not
+//! Each given stop is snapped to the bus network by the rule OSM stops follow (a bus road
+//! within [`LineOptions::osm_stop_m`], keyed by the nearer end of its edge and timed at its own
+//! point, see `lines::osm_stop_vertices`). A stop that does not
 //! snap, or snaps to the vertex of an earlier given stop, is a problem of that stop
 //! ([`GivenStopProblem`]): a stops file reports it with its line and skips it
 //! ([`check_given_stops`]); [`super::lines::plan_lines`] refuses it, naming the stop code.
@@ -21,7 +22,7 @@ pub use crate::places::stops::GivenStop;
 /// Why a given stop cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GivenStopProblem {
-    /// No vertex of the bus network lies within the snapping distance.
+    /// No road of the bus network lies within the snapping distance.
     OffNetwork {
         /// The snapping distance, metres.
         max_m: u32,

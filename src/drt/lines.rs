@@ -83,7 +83,9 @@ pub struct LineOptions {
     pub shift_h: f64,
     /// Longest route of one vehicle (first stop to last), minutes.
     pub max_route_min: f64,
-    /// An OSM bus stop marks a bus vertex within this distance, metres.
+    /// An OSM bus stop within this distance of a bus road is a stop, metres: it marks the
+    /// nearer end of its edge (first the stops within this distance of that end, then the
+    /// others where the end is still free) and is timed at its own point on the edge.
     pub osm_stop_m: f64,
     /// What vehicles cost and emit.
     pub cost: CostOptions,
@@ -794,7 +796,8 @@ fn walk_access(
     })
 }
 
-/// Bus vertices that carry an OSM stop (the first stop snapped to each).
+/// Bus vertices that carry an OSM stop (the first stop snapped to each; a stop farther than
+/// `osm_stop_m` from both ends of its edge only where no nearer stop has the vertex).
 pub(super) fn osm_stop_vertices<'a>(
     graph: &RoadGraph,
     osm_stops: &'a [BusStop],

@@ -22,7 +22,7 @@ mod trace;
 
 use std::cell::{Cell, RefCell};
 
-use geo::{Coord, MapCoords, MultiPolygon};
+use geo::{Coord, MapCoordsInPlace, MultiPolygon};
 
 use super::{Direction, SearchScratch, bounded_search};
 use crate::graph::{Mode, RoadGraph, VertexId};
@@ -491,9 +491,13 @@ fn bands_of_grid(
         Some(traced) => simplify_nested(traced, minutes, grid.cell_m)
             .into_iter()
             .zip(minutes)
-            .map(|(polygon_m, &m)| Isochrone {
-                minutes: m,
-                polygon: polygon_m.map_coords(|p| proj.unproject([p.x, p.y])),
+            .map(|(mut polygon, &m)| {
+                // In place: the same coordinates as `map_coords`, without a second copy.
+                polygon.map_coords_in_place(|p| proj.unproject([p.x, p.y]));
+                Isochrone {
+                    minutes: m,
+                    polygon,
+                }
             })
             .collect(),
         None => minutes

@@ -135,7 +135,13 @@ impl RingBuilder {
         (p.x * 2.0 + p.y * ((self.dx + 1) * 4) as f64) as usize
     }
 
+    /// The segments of one cell's case, stitched in the table's order.
+    #[inline]
     fn case(&mut self, case: usize, x: i64, y: i64, result: &mut Vec<Vec<Coord>>) -> Option<()> {
+        if case == 0 || case == 15 {
+            // No segment: the cell is all outside or all inside.
+            return Some(());
+        }
         for [s, e] in CASES[case] {
             let start = Coord {
                 x: s[0] + x as f64,

@@ -53,12 +53,22 @@ fn main() -> anyhow::Result<()> {
                 y: 47.1410,
             };
             let start = Instant::now();
-            let mut n = 0u32;
+            // Each call timed alone too: on a loaded machine the minimum and the median say
+            // more than the mean.
+            let mut each: Vec<Duration> = Vec::new();
             while start.elapsed() < Duration::from_secs_f64(seconds) {
+                let t = Instant::now();
                 std::hint::black_box(run(vaduz)?);
-                n += 1;
+                each.push(t.elapsed());
             }
-            println!("{n} isochrones, {:?} each", start.elapsed() / n);
+            let n = each.len().max(1);
+            each.sort_unstable();
+            println!(
+                "{n} isochrones, {:?} each on average, min {:?}, median {:?}",
+                start.elapsed() / n as u32,
+                each.first().copied().unwrap_or_default(),
+                each.get(each.len() / 2).copied().unwrap_or_default(),
+            );
         }
         "iters" => {
             // A fixed count, for `valgrind --tool=callgrind` (instructions, whatever the load).

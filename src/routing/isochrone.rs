@@ -17,11 +17,12 @@
 //! edges instead of an R-tree and a scan of every edge per vertex (see `nested`).
 
 mod nested;
+mod rings;
 mod trace;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-use geo::{Coord, MapCoords, MultiPolygon};
+use geo::{Coord, MapCoordsInPlace, MultiPolygon};
 
 use super::{Direction, SearchScratch, bounded_search};
 use crate::graph::{Mode, RoadGraph, VertexId};
@@ -82,6 +83,32 @@ pub struct TimeGrid {
 
 const UNREACHED_S: f64 = f64::INFINITY;
 
+/// The memory of one isochrone kept for the next on the same thread (as a [`SearchScratch`]
+/// is): samples, grid, chamfer metres, band values, ring tables. No allocation once warm but
+/// for the polygons returned.
+#[derive(Debug, Default)]
+struct Buffers {
+    samples: Vec<(f64, f64, f64)>,
+    pts: Vec<[f64; 2]>,
+    time_s: Vec<f64>,
+    off_m: Vec<f64>,
+    values: Vec<f64>,
+    rings: rings::RingBuilder,
+}
+
+thread_local! {
+    static BUFFERS: Cell<Buffers> = Cell::default();
+}
+
+/// Runs `f` with this thread's [`Buffers`], taken out for the call (a nested call gets empty
+/// ones) and put back after.
+fn with_buffers<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
+    let mut buffers = BUFFERS.with(Cell::take);
+    let result = f(&mut buffers);
+    BUFFERS.with(|b| b.set(buffers));
+    result
+}
+
 /// Builds the travel-time grid of a search (forward: times from the seeds; reverse: times to
 /// them): `settled` are the vertices and times it settled, `extra` further `(point, time_ms)` samples (the snapped origins), `limit_ms` the
 /// search limit.
@@ -109,7 +136,7 @@ pub fn time_grid(
         settled,
         limit_ms,
     };
-    grid_of_search(graph, mode, &search, time_of, extra, options)
+    with_buffers(|buffers| grid_of_search(graph, mode, &search, time_of, extra, options, buffers))
 }
 
 /// A finished search: its direction, the vertices it settled with their times, its limit.
@@ -120,7 +147,7 @@ struct Search<'a> {
 }
 
 /// [`time_grid`] with each settled vertex's least time given by `time_of` (`None` for a vertex
-/// the search did not settle).
+/// the search did not settle); the grid's times are `buffers.time_s`, taken.
 fn grid_of_search(
     graph: &RoadGraph,
     mode: Mode,
@@ -128,6 +155,7 @@ fn grid_of_search(
     time_of: impl Fn(VertexId) -> Option<u32>,
     extra: &[(Coord, u32)],
     options: &IsochroneOptions,
+    buffers: &mut Buffers,
 ) -> TimeGrid {
     let proj = graph.projection();
     let profile = graph.profile(mode);
@@ -136,11 +164,13 @@ fn grid_of_search(
         Direction::Reverse => profile.in_arcs(v),
     };
     let mut samples = Samples::new(options.cell_m / 2.0, f64::from(search.limit_ms) / 1000.0);
+    samples.points = std::mem::take(&mut buffers.samples);
+    samples.points.clear();
     for &(c, t) in extra {
         let [x, y] = proj.project(c);
         samples.push(x, y, f64::from(t) / 1000.0);
     }
-    let mut pts: Vec<[f64; 2]> = Vec::new();
+    let pts = &mut buffers.pts;
     for &(v, t_ms) in search.settled {
         // A repeated entry with a larger time samples its edges alone, as every entry did.
         let least = time_of(v) == Some(t_ms);
@@ -175,10 +205,13 @@ fn grid_of_search(
             }
             let ms_to_s = |ms: u32| f64::from(ms) / 1000.0;
             let near = (ms_to_s(t_ms), ms_to_s(arc.time_ms));
-            samples.edge(&pts, near, other.map(|(t, a)| (ms_to_s(t), ms_to_s(a))));
+            samples.edge(pts, near, other.map(|(t, a)| (ms_to_s(t), ms_to_s(a))));
         }
     }
-    splat(&samples, options)
+    let time_s = std::mem::take(&mut buffers.time_s);
+    let grid = splat(&samples, options, time_s, &mut buffers.off_m);
+    buffers.samples = samples.points;
+    grid
 }
 
 /// Points along the reached roads with their times, and their bounding box.
@@ -221,7 +254,7 @@ impl Samples {
         let mut along = 0.0;
         for w in pts.windows(2) {
             let seg = dist(w[0], w[1]);
-            let n = (seg / self.step_m).ceil().max(1.0) as usize;
+            let n = ceil_index(seg / self.step_m).max(1);
             let inv_n = 1.0 / n as f64;
             let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
             for k in 1..=n {
@@ -246,6 +279,18 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
+/// `x.ceil().max(1.0) as usize` without a call to libm's `ceil` (one per segment otherwise),
+/// before the `max`: `x.ceil() as usize` for every `x` (NaN and below zero give 0, over
+/// `usize::MAX` saturate), exact for `0 <= x < 2^52` as `x - trunc(x)` is.
+fn ceil_index(x: f64) -> usize {
+    let i = x as usize;
+    if (i as f64) < x {
+        i.saturating_add(1)
+    } else {
+        i
+    }
+}
+
 /// `x.round() as usize` (half away from zero, 0 below zero) without a call to libm's `round`
 /// (one per sample otherwise): the fraction `x - trunc(x)` is exact for `0 <= x < 2^52`.
 fn nearest_index(x: f64) -> usize {
@@ -253,7 +298,14 @@ fn nearest_index(x: f64) -> usize {
     if x - i as f64 >= 0.5 { i + 1 } else { i }
 }
 
-fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
+/// The grid of `samples`, its times in `time_s` (any length on entry: resized), `off_m` the
+/// chamfer's scratch.
+fn splat(
+    samples: &Samples,
+    options: &IsochroneOptions,
+    mut time_s: Vec<f64>,
+    off_m: &mut Vec<f64>,
+) -> TimeGrid {
     let cell = options.cell_m;
     let cap = options.off_network_cap_m;
     let (lo, hi) = (samples.lo, samples.hi);
@@ -263,7 +315,10 @@ fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
             cell_m: cell,
             nx: 0,
             ny: 0,
-            time_s: Vec::new(),
+            time_s: {
+                time_s.clear();
+                time_s
+            },
             cell_crossing_s: cell / options.off_network_mps,
         };
     }
@@ -275,7 +330,8 @@ fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
     ];
     let nx = ((hi[0] + margin - origin[0]) / cell).ceil() as usize + 1;
     let ny = ((hi[1] + margin - origin[1]) / cell).ceil() as usize + 1;
-    let mut time_s = vec![UNREACHED_S; nx * ny];
+    time_s.clear();
+    time_s.resize(nx * ny, UNREACHED_S);
     let inv_cell = 1.0 / cell;
     for &(x, y, t) in &samples.points {
         let i = nearest_index((x - origin[0]) * inv_cell);
@@ -287,7 +343,7 @@ fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
         }
     }
     let speed = options.off_network_mps;
-    chamfer(&mut time_s, nx, cell, speed, cap, samples.limit_s);
+    chamfer(&mut time_s, nx, cell, speed, cap, samples.limit_s, off_m);
     TimeGrid {
         origin,
         cell_m: cell,
@@ -302,7 +358,16 @@ fn splat(samples: &Samples, options: &IsochroneOptions) -> TimeGrid {
 /// steps of one cell and one diagonal at `speed_mps`), each cell at most `cap_m` off the
 /// network, then drops times over `limit_s`. The grid (`nx` columns) has a border of cells
 /// the spreading never reaches, so only inner cells are visited, each with all 8 neighbours.
-fn chamfer(time_s: &mut [f64], nx: usize, cell_m: f64, speed_mps: f64, cap_m: f64, limit_s: f64) {
+/// `off_m` is scratch (any length on entry).
+fn chamfer(
+    time_s: &mut [f64],
+    nx: usize,
+    cell_m: f64,
+    speed_mps: f64,
+    cap_m: f64,
+    limit_s: f64,
+    off_m: &mut Vec<f64>,
+) {
     let ny = time_s.len() / nx.max(1);
     if nx < 3 || ny < 3 {
         return;
@@ -313,7 +378,8 @@ fn chamfer(time_s: &mut [f64], nx: usize, cell_m: f64, speed_mps: f64, cap_m: f6
         (diagonal_m, diagonal_m / speed_mps),
     );
     // Off-network metres behind each cell's time.
-    let mut off_m = vec![0.0f64; time_s.len()];
+    off_m.clear();
+    off_m.resize(time_s.len(), 0.0);
     // One cell from its four neighbours already final in this pass's order, `near` first.
     let relax = |t: &mut f64, o: &mut f64, from: [(f64, f64); 4]| {
         for (k, (t_from, o_from)) in from.into_iter().enumerate() {
@@ -392,27 +458,46 @@ pub fn isochrones(
         settled: scratch.settled(),
         limit_ms,
     };
-    let grid = grid_of_search(
-        graph,
-        mode,
-        &search,
-        |v| scratch.time_ms(v),
-        extra,
-        &IsochroneOptions::for_mode(mode),
-    );
-    contour_bands(graph, &grid, minutes)
+    with_buffers(|buffers| {
+        let grid = grid_of_search(
+            graph,
+            mode,
+            &search,
+            |v| scratch.time_ms(v),
+            extra,
+            &IsochroneOptions::for_mode(mode),
+            buffers,
+        );
+        let bands = bands_of_grid(graph, &grid, minutes, buffers);
+        buffers.time_s = grid.time_s;
+        bands
+    })
 }
 
 /// Contours a grid into nested bands, one per limit (minutes), in lon/lat.
 pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec<Isochrone> {
+    with_buffers(|buffers| bands_of_grid(graph, grid, minutes, buffers))
+}
+
+/// [`contour_bands`] with this thread's buffers.
+fn bands_of_grid(
+    graph: &RoadGraph,
+    grid: &TimeGrid,
+    minutes: &[f64],
+    buffers: &mut Buffers,
+) -> Vec<Isochrone> {
     let proj = graph.projection();
-    match traced_bands_m(grid, minutes) {
+    match traced_bands_m(grid, minutes, buffers) {
         Some(traced) => simplify_nested(traced, minutes, grid.cell_m)
             .into_iter()
             .zip(minutes)
-            .map(|(polygon_m, &m)| Isochrone {
-                minutes: m,
-                polygon: polygon_m.map_coords(|p| proj.unproject([p.x, p.y])),
+            .map(|(mut polygon, &m)| {
+                // In place: the same coordinates as `map_coords`, without a second copy.
+                polygon.map_coords_in_place(|p| proj.unproject([p.x, p.y]));
+                Isochrone {
+                    minutes: m,
+                    polygon,
+                }
             })
             .collect(),
         None => minutes
@@ -428,7 +513,11 @@ pub fn contour_bands(graph: &RoadGraph, grid: &TimeGrid, minutes: &[f64]) -> Vec
 /// The bands as marching squares traces them, in grid metres (`None`: no grid to contour).
 /// Each band is traced on its own window of the grid, with the whole grid's result (see
 /// `trace`).
-fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>> {
+fn traced_bands_m(
+    grid: &TimeGrid,
+    minutes: &[f64],
+    buffers: &mut Buffers,
+) -> Option<Vec<MultiPolygon>> {
     if grid.nx < 2 || grid.ny < 2 {
         return None;
     }
@@ -437,10 +526,10 @@ fn traced_bands_m(grid: &TimeGrid, minutes: &[f64]) -> Option<Vec<MultiPolygon>>
     // to them falls between cells instead of collapsing onto the reached cells' centres.
     let far = -(minutes.iter().fold(0.0f64, |a, &b| a.max(b)) + grid.cell_crossing_s / 60.0);
     let value = |t: f64| if t.is_finite() { -t / 60.0 } else { far };
-    let mut values = Vec::new();
+    let Buffers { values, rings, .. } = buffers;
     minutes
         .iter()
-        .map(|&m| trace::traced_band(grid, value, -m, &mut values))
+        .map(|&m| trace::traced_band(grid, value, -m, values, rings))
         .collect()
 }
 
@@ -512,7 +601,7 @@ mod tests {
         use geo::Area;
         let grid = wavy_grid(120, 50.0);
         let minutes = [15.0, 30.0, 45.0, 60.0];
-        let traced = traced_bands_m(&grid, &minutes).unwrap();
+        let traced = traced_bands_m(&grid, &minutes, &mut Buffers::default()).unwrap();
         let bands = simplify_nested(traced.clone(), &minutes, grid.cell_m);
         let vertices = |mp: &MultiPolygon| -> usize {
             mp.0.iter()
@@ -565,6 +654,32 @@ mod tests {
     }
 
     #[test]
+    fn ceil_index_is_ceil_as_usize() {
+        let mut values = vec![
+            -1.5,
+            -0.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.9999999999999999,
+            1.0,
+            1.0000000000000002,
+            4503599627370495.5,
+            4503599627370497.0,
+            1e30,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        values.extend((0..20_000).map(|k| k as f64 * 0.0137));
+        values.extend((0..2_000).map(|k| 173.2 / (k as f64 * 0.25 + 0.5)));
+        for x in values {
+            assert_eq!(ceil_index(x), x.ceil() as usize, "{x}");
+            assert_eq!(ceil_index(x).max(1), x.ceil().max(1.0) as usize, "{x}");
+        }
+    }
+
+    #[test]
     fn one_sample_gives_a_disc_centred_on_it() {
         let options = IsochroneOptions {
             cell_m: 10.0,
@@ -573,7 +688,7 @@ mod tests {
         };
         let mut samples = Samples::new(options.cell_m / 2.0, 60.0);
         samples.push(1000.0, 2000.0, 0.0);
-        let grid = splat(&samples, &options);
+        let grid = splat(&samples, &options, Vec::new(), &mut Vec::new());
         // The sample's own cell has time 0; cells 50 m away about 50 s; beyond the cap none.
         let at = |x: f64, y: f64| {
             let i = ((x - grid.origin[0]) / grid.cell_m).round() as usize;

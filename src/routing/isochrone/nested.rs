@@ -66,6 +66,16 @@ pub(super) struct SegmentGrid {
     buckets: Vec<Vec<u32>>,
     lines: Vec<Line>,
     alive: Vec<bool>,
+    /// [`simplify_ring`]'s neighbours, segments and heap, kept between rings.
+    ring: RingScratch,
+}
+
+/// Per-ring memory of [`simplify_ring`], reused.
+#[derive(Debug, Default)]
+struct RingScratch {
+    adjacent: Vec<(i32, i32)>,
+    segment: Vec<u32>,
+    heap: Vec<VScore>,
 }
 
 impl SegmentGrid {
@@ -204,28 +214,33 @@ fn simplify_ring(
     }
     let max = orig.0.len();
     let mut counter = orig.0.len();
-    let mut adjacent: Vec<(i32, i32)> = (0..max)
-        .map(|i| {
-            if i == 0 {
-                (-1_i32, 1_i32)
-            } else {
-                ((i - 1) as i32, (i + 1) as i32)
-            }
-        })
-        .collect();
+    let RingScratch {
+        mut adjacent,
+        mut segment,
+        heap,
+    } = std::mem::take(&mut grid.ring);
+    adjacent.clear();
+    adjacent.extend((0..max).map(|i| {
+        if i == 0 {
+            (-1_i32, 1_i32)
+        } else {
+            ((i - 1) as i32, (i + 1) as i32)
+        }
+    }));
     // The segment leaving each vertex (a removal merges two into the left vertex's).
-    let mut segment: Vec<u32> = (0..max as u32).map(|k| first + k).collect();
-    let mut pq: BinaryHeap<VScore> = orig
-        .triangles()
-        .enumerate()
-        .map(|(i, triangle)| VScore {
-            area: triangle.unsigned_area(),
-            current: i + 1,
-            left: i,
-            right: i + 2,
-            intersector: false,
-        })
-        .collect();
+    segment.clear();
+    segment.extend((0..max as u32).map(|k| first + k));
+    // As `collect()` into a heap does it: the triangles in order, then heapified.
+    let mut heap = heap;
+    heap.clear();
+    heap.extend(orig.triangles().enumerate().map(|(i, triangle)| VScore {
+        area: triangle.unsigned_area(),
+        current: i + 1,
+        left: i,
+        right: i + 2,
+        intersector: false,
+    }));
+    let mut pq = BinaryHeap::from(heap);
     while let Some(mut smallest) = pq.pop() {
         if smallest.area > epsilon || counter <= INITIAL_MIN {
             break;
@@ -250,11 +265,18 @@ fn simplify_ring(
             grid.insert(Line::new(orig.0[left as usize], orig.0[right as usize]));
         recompute_triangles(&smallest, orig, &mut pq, [ll, left, right, rr], epsilon);
     }
-    orig.0
+    let kept = orig
+        .0
         .iter()
         .zip(&adjacent)
         .filter_map(|(c, adj)| (*adj != (0, 0)).then_some(*c))
-        .collect()
+        .collect();
+    grid.ring = RingScratch {
+        adjacent,
+        segment,
+        heap: pq.into_vec(),
+    };
+    kept
 }
 
 /// geo's `recompute_triangles`: the two triangles around a removed vertex, the left one first
@@ -447,7 +469,7 @@ mod tests {
     use geo::{Intersects, SimplifyVw, SimplifyVwPreserve, coord, polygon};
 
     use super::*;
-    use crate::routing::isochrone::{TimeGrid, UNREACHED_S, traced_bands_m};
+    use crate::routing::isochrone::{Buffers, TimeGrid, UNREACHED_S, traced_bands_m};
 
     /// A noisy ring-shaped time field with holes (unreached patches inside), so that the
     /// traced bands have holes close to their outlines and many removals are refused.
@@ -482,7 +504,8 @@ mod tests {
     }
 
     fn traced(seed: u64) -> Vec<MultiPolygon> {
-        traced_bands_m(&noisy_grid(90, seed), &[10.0, 20.0, 30.0, 40.0]).unwrap()
+        let minutes = [10.0, 20.0, 30.0, 40.0];
+        traced_bands_m(&noisy_grid(90, seed), &minutes, &mut Buffers::default()).unwrap()
     }
 
     #[test]

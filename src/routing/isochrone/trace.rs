@@ -3,16 +3,18 @@
 //!
 //! `ContourBuilder::contours` walks every cell of the grid for every band, though a 5-minute
 //! band covers a ninth of a 15-minute one's box. Here the rings come from
-//! [`contour::contour_rings`] on the band's window (its cells plus one cell outside the band
-//! around them: beyond the window every cell is outside the band, so the whole grid gives the
-//! same rings, stitched in the same order); the window's offset is added back in whole cells
-//! (exact), and the rest of `ContourBuilder::contour` — linear smoothing, scaling to metres,
-//! the winding test and the hole assignment — is repeated here step for step on the whole
-//! grid's coordinates, so that the output does not move by a bit.
+//! `contour::contour_rings` (as [`super::rings`] repeats it) on the band's window (its cells
+//! plus one cell outside the band around them: beyond the window every cell is outside the
+//! band, so the whole grid gives the same rings, stitched in the same order); the window's
+//! offset is added back in whole cells (exact), and the rest of `ContourBuilder::contour` —
+//! linear smoothing, scaling to metres, the winding test and the hole assignment — is
+//! repeated here step for step on the whole grid's coordinates, so that the output does not
+//! move by a bit.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::TimeGrid;
+use super::rings::{RingBuilder, contour_rings};
 
 /// The band of cells whose `value` is at least `threshold`, as `contour` traces it for the
 /// whole grid (cell centres at `origin + index · cell`); `None` if `contour` fails.
@@ -21,6 +23,7 @@ pub(super) fn traced_band(
     value: impl Fn(f64) -> f64,
     threshold: f64,
     values: &mut Vec<f64>,
+    builder: &mut RingBuilder,
 ) -> Option<MultiPolygon> {
     let Some([i0, i1, j0, j1]) = band_window(grid, |t| value(t) >= threshold) else {
         return Some(MultiPolygon(vec![]));
@@ -31,7 +34,7 @@ pub(super) fn traced_band(
         let row = &grid.time_s[j * grid.nx + i0..=j * grid.nx + i1];
         values.extend(row.iter().map(|&t| value(t)));
     }
-    let rings = contour::contour_rings(values, threshold, nx, ny).ok()?;
+    let rings = contour_rings(values, threshold, nx, ny, builder)?;
     // The whole grid's value at column i, row j, as `contour` indexes it.
     let at = |i: usize, j: usize| value(grid.time_s[j * grid.nx + i]);
     let (mut polygons, mut holes) = (Vec::new(), Vec::new());
@@ -200,11 +203,12 @@ mod tests {
             .x_step(grid.cell_m)
             .y_step(grid.cell_m);
         let mut scratch = Vec::new();
+        let mut builder = RingBuilder::default();
         let mut holes = 0;
         for m in minutes {
             let expected = whole.contours(&values, &[-m]).unwrap().remove(0);
             let expected = expected.into_inner().0;
-            let got = traced_band(&grid, value, -m, &mut scratch).unwrap();
+            let got = traced_band(&grid, value, -m, &mut scratch, &mut builder).unwrap();
             holes += got.0.iter().map(|p| p.interiors().len()).sum::<usize>();
             assert!(!got.0.is_empty(), "{m} min: no polygon");
             // Bit for bit: every coordinate's bits, every ring in the same order.

@@ -72,6 +72,12 @@ fn main() -> anyhow::Result<()> {
     }
     println!("refused (4xx, not timed): {refused}");
     if summary["bus"].is_object() {
+        // Meanwhile the first park's layers are read, timed: the re-plan must not hold them up.
+        let layers = format!(
+            "/api/layers?park={}",
+            bench.parks.first().map_or("", |p| &p.0)
+        );
+        let mut reads = Vec::new();
         let t = Instant::now();
         let (status, _) = call(port, "POST", "/api/replan", Some(&json!({})));
         loop {
@@ -82,7 +88,18 @@ fn main() -> anyhow::Result<()> {
                 println!("re-plan of the bus lines: {ms:.0} ms (status {status}, error {error})");
                 break;
             }
+            let r = Instant::now();
+            call(port, "GET", &layers, None);
+            reads.push(r.elapsed().as_secs_f64() * 1e3);
             std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        reads.sort_by(f64::total_cmp);
+        if let (Some(first), Some(last)) = (reads.first(), reads.last()) {
+            let p50 = reads[reads.len() / 2];
+            println!(
+                "{layers} during it: {} reads, min {first:.1} / p50 {p50:.1} / max {last:.1} ms",
+                reads.len()
+            );
         }
     }
     std::process::exit(0);

@@ -554,3 +554,82 @@ fn assets_are_served_under_a_version_of_their_bytes() {
         assert_eq!(header(&headers, "cache-control"), "no-cache", "{url}");
     }
 }
+
+/// Issue 14: a re-plan of the bus lines does not hold up reads. During one on
+/// liechtenstein-2015 (about 12 s on the 2-core test machine) `GET /api/layers?park=…` and
+/// `GET /api/summary` answer in under 500 ms each, while edits are refused (409) until it is
+/// done; then the new lines are in place and none is stale.
+#[test]
+fn layers_answer_while_the_bus_lines_are_replanned() {
+    let pbf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/osm/liechtenstein-2015.osm.pbf");
+    if !pbf.is_file() {
+        eprintln!(
+            "skipped: {} is absent (a fresh clone has no ../shared)",
+            pbf.display()
+        );
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[pbf.to_str().unwrap()]);
+    let before = server.summary();
+    let park = before["bus"]["parks"][0]["park"]
+        .as_str()
+        .unwrap_or_else(|| panic!("liechtenstein-2015 plans bus lines for a park: {before}"))
+        .to_string();
+    let layers_path = format!("/api/layers?park={park}");
+    let (status, _) = server.call("GET", &layers_path, None);
+    assert_eq!(status, 200);
+
+    let started = std::time::Instant::now();
+    let (status, answer) = server.call("POST", "/api/replan", Some("{}"));
+    assert_eq!(status, 202, "{answer}");
+    let limit = Duration::from_millis(500);
+    let mut reads = 0;
+    let done = loop {
+        let timed = |path: &str| {
+            let t = std::time::Instant::now();
+            let answer = server.call("GET", path, None);
+            (answer, t.elapsed())
+        };
+        let ((_, summary), summary_took) = timed("/api/summary");
+        if summary["replan"]["running"] != true {
+            break summary;
+        }
+        let ((status, layers), layers_took) = timed(&layers_path);
+        let ((_, after), _) = timed("/api/summary");
+        if after["replan"]["running"] != true {
+            continue; // the re-plan ended during the read: it may have waited for its last step
+        }
+        assert_eq!(status, 200, "{layers}");
+        assert!(
+            layers["bands"]["features"]
+                .as_array()
+                .is_some_and(|f| !f.is_empty()),
+            "the park's bands during the re-plan: {layers}"
+        );
+        assert!(
+            layers_took < limit && summary_took < limit,
+            "during the re-plan /api/layers took {layers_took:?} and /api/summary {summary_took:?}"
+        );
+        let point = json!({ "lon": before["parks"][0]["lon"], "lat": before["parks"][0]["lat"] });
+        let (status, refused) = server.call("PUT", "/api/stops/S1", Some(&point.to_string()));
+        assert_eq!(status, 409, "an edit during the re-plan: {refused}");
+        reads += 1;
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "re-plan still running"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = started.elapsed();
+    assert!(
+        reads >= 3,
+        "only {reads} reads answered while the re-plan ran ({took:?}): they waited for it"
+    );
+    assert!(done.get("replan_error").is_none(), "{done}");
+    assert_eq!(done["replan"]["progress"], 1.0, "{done}");
+    assert_eq!(done["bus"]["stale_lines"], json!([]), "{done}");
+    assert!(done["version"].as_u64() > before["version"].as_u64());
+    assert_eq!(done["can_undo"], true, "the re-plan is undoable: {done}");
+}

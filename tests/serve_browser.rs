@@ -412,3 +412,211 @@ fn serve_page_drags_draws_undoes_saves_exports_in_chinese() {
 
     assert_clean(&mut browser, &origin);
 }
+
+/// A stop whose removal lowers some park's stop reach, removed over the API (then undone): its
+/// id, `[lon, lat]` and that park.
+fn stop_that_matters(server: &Server) -> (String, [f64; 2], String) {
+    let (_, layers) = server.call("GET", "/api/layers", None);
+    for stop in layers["bus_stops"]["features"].as_array().unwrap() {
+        let id = stop["properties"]["id"].as_str().unwrap().to_string();
+        let at = &stop["geometry"]["coordinates"];
+        let at = [at[0].as_f64().unwrap(), at[1].as_f64().unwrap()];
+        let (status, deleted) = server.call("DELETE", &format!("/api/stops/{id}"), None);
+        assert_eq!(status, 200, "{deleted}");
+        let lower = deleted["bus"]["parks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["stop_reach"].as_u64() < p["baseline_stop_reach"].as_u64());
+        let park = lower.map(|p| p["park"].as_str().unwrap().to_string());
+        let (status, _) = server.call("POST", "/api/undo", Some("{}"));
+        assert_eq!(status, 200);
+        if let Some(park) = park {
+            return (id, at, park);
+        }
+    }
+    panic!("the demo has no stop some park's workers need: {layers}");
+}
+
+/// The digits of a text ("1,234" → 1234).
+fn digits(value: &Value) -> Option<u64> {
+    let text: String = value
+        .as_str()?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    text.parse().ok()
+}
+
+/// The stop-reach cells of the bus table (now, baseline) as the page shows them, when shown.
+const REACH: &str = "const now = document.querySelector('[data-table=\"bus\"] .stop-reach'); \
+    const base = document.querySelector('[data-table=\"bus\"] .baseline-stop-reach'); \
+    return now && base ? [now.textContent, base.textContent] : null;";
+
+/// Whether every line the page holds is drawn as its `stale` mark says (grey, dashed), and
+/// how many are stale: `[stale, all]`, or null while a line is drawn otherwise.
+const LINES: &str = "const drawn = []; groups.bus_lines.eachLayer((g) => g.eachLayer((l) => drawn.push(l))); \
+    if (!drawn.length) return null; \
+    const ok = drawn.every((l) => !!l.feature.properties.stale === (l.options.dashArray === STALE_LINE.dashArray)); \
+    return ok ? [drawn.filter((l) => l.feature.properties.stale).length, drawn.length] : null;";
+
+#[test]
+fn serve_page_adds_a_stop_shows_stale_lines_and_replans() {
+    if browser_missing() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let server = Server::start(out.path(), &[]);
+    assert!(
+        server.summary()["bus"].is_object(),
+        "the demo plans bus lines"
+    );
+    let (id, at, park) = stop_that_matters(&server);
+    let (status, deleted) = server.call("DELETE", &format!("/api/stops/{id}"), None);
+    assert_eq!(status, 200, "{deleted}");
+    let bus_park = |s: &Value| -> Value {
+        let parks = s["bus"]["parks"].as_array().unwrap();
+        parks
+            .iter()
+            .find(|p| p["park"] == park.as_str())
+            .unwrap()
+            .clone()
+    };
+    let lowered = bus_park(&deleted);
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let mut browser = Browser::start();
+    browser
+        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
+        .unwrap();
+    let ready = "const s = document.querySelector('#status'); \
+                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
+    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    exec(
+        &mut browser,
+        &format!(
+            "const p = document.querySelector('#park-select'); p.value = '{park}'; \
+             p.dispatchEvent(new Event('change', {{bubbles: true}})); \
+             const s = document.querySelector('#show-sites'); if (s.checked) s.click(); return true;"
+        ),
+    );
+    // The panel shows the park's stop reach, edited beside baseline.
+    let shown = wait_for(&mut browser, REACH, Duration::from_secs(10)).expect("no bus table");
+    assert_eq!(digits(&shown[0]), lowered["stop_reach"].as_u64(), "{shown}");
+    assert_eq!(
+        digits(&shown[1]),
+        lowered["baseline_stop_reach"].as_u64(),
+        "{shown}"
+    );
+
+    // The add-stop tool, and a click where the removed stop stood.
+    exec(
+        &mut browser,
+        &format!(
+            "document.querySelector('#line-select').value = ''; \
+             document.querySelector('[data-tool=\"add-stop\"]').click(); \
+             map.setView([{lat}, {lon}], 17, {{animate: false}}); return true;",
+            lon = at[0],
+            lat = at[1]
+        ),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let point = exec(
+        &mut browser,
+        &format!(
+            "const r = document.querySelector('#map').getBoundingClientRect(); \
+             const p = map.latLngToContainerPoint([{lat}, {lon}]); \
+             return [Math.round(r.left + p.x), Math.round(r.top + p.y)];",
+            lon = at[0],
+            lat = at[1]
+        ),
+    );
+    mouse_drag(
+        &mut browser,
+        &[(point[0].as_i64().unwrap(), point[1].as_i64().unwrap())],
+    );
+    let added = wait_edits(&server, 2);
+    let raised = bus_park(&added);
+    assert!(
+        raised["stop_reach"].as_u64() > lowered["stop_reach"].as_u64(),
+        "the stop clicked back raises the reach: {raised} after {lowered}"
+    );
+    let reach_now = format!(
+        "const c = (() => {{ {REACH} }})(); \
+         return c && c[0].replace(/\\D/g, '') === '{}' ? c : null;",
+        raised["stop_reach"]
+    );
+    wait_for(&mut browser, &reach_now, Duration::from_secs(10))
+        .expect("the panel did not show the new stop reach");
+    let stale = added["bus"]["stale_lines"].as_array().unwrap().len();
+    assert!(stale > 0, "the edits leave stale lines: {added}");
+    let drawn = wait_for(
+        &mut browser,
+        &format!("const d = (() => {{ {LINES} }})(); return d && d[0] > 0 ? d : null;"),
+        Duration::from_secs(10),
+    )
+    .expect("no line drawn as stale (grey, dashed)");
+    assert!(drawn[0].as_u64() <= drawn[1].as_u64());
+    let legend = "const e = document.querySelector('#legend [data-legend=\"stale\"]'); \
+                  const n = document.querySelector('#bus-stale-note'); \
+                  return e && n ? [e.textContent, n.textContent] : null;";
+    let texts = wait_for(&mut browser, legend, Duration::from_secs(5)).expect("no stale legend");
+    assert_eq!(texts[0], "out of date — re-plan");
+
+    // 中文: the bus table, the legend and the note.
+    exec(
+        &mut browser,
+        "const l = document.querySelector('#lang-select'); l.value = 'zh'; \
+         l.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+    );
+    let chinese = "const t = document.querySelector('[data-table=\"bus\"]'); \
+        const h = t && t.previousElementSibling.textContent; \
+        const r = t && t.querySelector('tr[data-figure=\"stop_reach\"] td').textContent; \
+        const l = document.querySelector('#legend [data-legend=\"stale\"]'); \
+        const n = document.querySelector('#bus-stale-note'); \
+        return h === '预约公交' && r === '可步行到站的职工' && l && l.textContent === '待重新规划' \
+          && n && n.textContent.includes('条线路待重新规划') ? [h, r, n.textContent] : null;";
+    wait_for(&mut browser, chinese, Duration::from_secs(10))
+        .expect("the bus figures are not in Chinese");
+
+    // Re-plan: the bar shows, the tools are off meanwhile, then the lines are redrawn fresh.
+    exec(
+        &mut browser,
+        "window.__seen = { disabled: false, bar: false }; \
+         const b = document.querySelector('[data-tool=\"add-stop\"]'); \
+         const bar = document.querySelector('#replan-progress'); \
+         new MutationObserver(() => { if (b.disabled) window.__seen.disabled = true; \
+           if (!bar.hidden) window.__seen.bar = true; }) \
+           .observe(document.querySelector('#panel'), { attributes: true, subtree: true }); \
+         document.querySelector('#replan').click(); return true;",
+    );
+    let start = Instant::now();
+    let done = loop {
+        let s = server.summary();
+        if s["replan"]["running"] == false && s["edits"] == 3 {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the re-plan did not finish: {s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(done.get("replan_error").is_none(), "{done}");
+    assert_eq!(done["bus"]["stale_lines"], json!([]), "{done}");
+    let fresh = format!(
+        "const d = (() => {{ {LINES} }})(); const s = document.querySelector('#status').textContent; \
+         const bar = document.querySelector('#replan-progress'); \
+         const tool = document.querySelector('[data-tool=\"add-stop\"]'); \
+         return d && d[0] === 0 && s === '就绪' && bar.hidden && !tool.disabled \
+           && !document.querySelector('#bus-stale-note') ? [d, window.__seen] : null;"
+    );
+    let seen = wait_for(&mut browser, &fresh, Duration::from_secs(20))
+        .expect("the lines were not redrawn fresh after the re-plan");
+    assert_eq!(
+        seen[1],
+        json!({ "disabled": true, "bar": true }),
+        "while re-planning the bar shows and the tools are off"
+    );
+
+    assert_clean(&mut browser, &origin);
+}

@@ -719,3 +719,30 @@ fn a_gate_off_the_walk_network_is_refused_naming_lon() {
     assert_eq!(figures(&s.summary()), figures(&before));
     assert_eq!(s.layers(None), layers);
 }
+
+/// Issue 14: lines planned (the long part a server runs beside reads) and then an edit: they
+/// are lines of another scenario, so putting them in place is refused and changes nothing; a
+/// language switch between is not an edit.
+#[test]
+fn lines_planned_before_an_edit_are_refused() {
+    let mut s = bus_session();
+    let stops = stop_places(&s);
+    let planned = s.plan_lines(&Recorder::default()).unwrap();
+    s.apply(Edit::DeleteStop {
+        id: stops[0].0.clone(),
+    })
+    .unwrap();
+    let before = figures(&s.summary());
+    let stale = s.summary().bus.unwrap().stale_lines;
+    assert!(!stale.is_empty());
+    let refused = s.take_lines(planned).unwrap_err();
+    assert!(refused.to_string().contains("re-plan"), "{refused}");
+    assert_eq!(figures(&s.summary()), before);
+    assert_eq!(s.summary().bus.unwrap().stale_lines, stale);
+
+    let planned = s.plan_lines(&Recorder::default()).unwrap();
+    s.set_lang(lifecircle::lang::Lang::Zh);
+    let taken = s.take_lines(planned).unwrap();
+    assert!(taken.bus.unwrap().stale_lines.is_empty());
+    assert!(taken.can_undo);
+}

@@ -32,6 +32,12 @@ const STRINGS = {
     hint_picked: 'Now click where it goes.', no_park: 'Select a park first.',
     need_ring: 'An outline needs at least 3 corners.', offline: 'The server did not answer: {msg}',
     gates: 'Gates', facilities: 'Facilities', stops: 'Bus stops',
+    bus_section: 'Reservation bus', bus_totals: 'All parks', delta_count: 'Δ',
+    stop_reach: 'Workers who can walk to a stop', carried: 'Workers carried',
+    within_target: 'Workers within 30 min', vehicles: 'Vehicles', lines: 'Lines',
+    of_sample: 'of {n} in the sample', stale: 'out of date — re-plan',
+    stale_note: '{n} line(s) out of date ({lines}): line figures are as last planned; re-plan to update them.',
+    replan_failed: 'The re-plan failed: {msg}',
   },
   zh: {
     park: '园区', now: '现状', baseline: '基准', delta: '变化（百分点）', category: '类别',
@@ -60,6 +66,12 @@ const STRINGS = {
     hint_picked: '现在点击新位置。', no_park: '请先选择园区。',
     need_ring: '边界至少需要 3 个拐点。', offline: '服务器没有响应：{msg}',
     gates: '出入口', facilities: '设施', stops: '公交站',
+    bus_section: '预约公交', bus_totals: '全部园区', delta_count: '变化',
+    stop_reach: '可步行到站的职工', carried: '乘车职工',
+    within_target: '30 分钟内到岗的职工', vehicles: '车辆', lines: '线路',
+    of_sample: '样本共 {n} 人', stale: '待重新规划',
+    stale_note: '{n} 条线路待重新规划（{lines}）：线路指标为上次规划结果，重新规划后更新。',
+    replan_failed: '重新规划失败：{msg}',
   },
 };
 let lang = 'en';
@@ -74,6 +86,8 @@ const PALETTE = ['#d62728', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
   '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#ad494a'];
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'star', 'cross', 'hexagon', 'triangle-down'];
 const MODE_COLOURS = { walk: '#2ca02c', bike: '#1f77b4', ebike: '#17becf', bus: '#d62728', car: '#7f7f7f' };
+// A line an edit may have changed since it was planned: grey and dashed until re-planned.
+const STALE_LINE = { color: '#8a8a8a', weight: 3, opacity: 0.9, dashArray: '7 5' };
 const BAND_STYLE = { 5: '#1a9850', 10: '#91cf60', 15: '#d9ef8b' };
 const ROAD_STYLE = {
   motorway: ['#e892a2', 4], trunk: ['#f9b29c', 4], primary: ['#fcd6a4', 3.5],
@@ -280,8 +294,8 @@ const DRAW = {
   }),
   bus_lines: (fc) => L.geoJSON(fc, {
     renderer: renderers.overlay,
-    style: (f) => ({ color: PALETTE[hash(f.properties.id) % PALETTE.length], weight: 3, opacity: 0.8 }),
-    onEachFeature: (f, l) => l.bindTooltip(String(f.properties.name || f.properties.id)),
+    style: (f) => (f.properties.stale ? STALE_LINE : { color: PALETTE[hash(f.properties.id) % PALETTE.length], weight: 3, opacity: 0.8 }),
+    onEachFeature: (f, l) => l.bindTooltip(String(f.properties.name || f.properties.id) + (f.properties.stale ? ' · ' + t('stale') : '')),
   }),
   gates: (fc) => pointLayer(fc, 'gate', () => ({ shape: 'square', radius: 4, color: '#fff', weight: 1.5, fillColor: '#222', fillOpacity: 1 }),
     (p) => p.id),
@@ -469,15 +483,34 @@ function renderPanel() {
   document.getElementById('undo').disabled = !summary.can_undo;
   document.getElementById('redo').disabled = !summary.can_redo;
   document.getElementById('edits').textContent = summary.edits + ' ' + t('edits');
-  const replan = summary.replan || { running: false, progress: 0 };
-  const bar = document.getElementById('replan-progress');
-  bar.hidden = !replan.running;
-  bar.value = replan.progress || 0;
-  document.getElementById('replan').disabled = !!replan.running;
+  renderReplan();
   const status = document.getElementById('status');
-  if (status.dataset.state === 'ready') status.textContent = replan.running ? t('replanning') : t('ready');
+  const replanning = !!(summary.replan && summary.replan.running);
+  if (status.dataset.state === 'ready') status.textContent = replanning ? t('replanning') : t('ready');
   renderHint();
 }
+/** The re-plan's progress (bar and percentage); while it runs, no tool edits (the server
+ * refuses edits until it is done). */
+function renderReplan() {
+  const replan = summary.replan || { running: false, progress: 0 };
+  const running = !!replan.running;
+  const share = Math.max(0, Math.min(1, replan.progress || 0));
+  const bar = document.getElementById('replan-progress');
+  bar.hidden = !running;
+  bar.value = running ? share : 1;
+  const percent = document.getElementById('replan-percent');
+  percent.hidden = !running;
+  percent.textContent = Math.round(share * 100) + ' %';
+  document.getElementById('replan').disabled = running || !summary.bus;
+  for (const b of document.querySelectorAll('[data-tool]')) b.disabled = running;
+  for (const id of ['save', 'export']) document.getElementById(id).disabled = running;
+  if (running) for (const id of ['undo', 'redo']) document.getElementById(id).disabled = true;
+  if (running && tool) setTool(null);
+  const failed = !running && summary.replan_error ? JSON.stringify(summary.replan_error) : null;
+  if (failed && failed !== replanErrorShown) showError(new ApiError(t('replan_failed', { msg: summary.replan_error.error }), summary.replan_error.field));
+  replanErrorShown = failed;
+}
+let replanErrorShown = null;
 function renderParkSelect() {
   const select = document.getElementById('park-select');
   select.replaceChildren(...summary.parks.map((p) => new Option(p.name + ' (' + p.id + ')', p.id)));
@@ -531,7 +564,58 @@ function renderParkDetail() {
     const people = m.residents === null || m.residents === undefined ? null : m.residents.toLocaleString() + (m.residents !== m.baseline_residents && m.baseline_residents !== null ? ' (' + (m.baseline_residents || 0).toLocaleString() + ')' : '');
     tr.append(cell('td', mode), cell('td', pct(m.baseline_share)), cell('td', pct(m.share)), cell('td', people));
   }
-  box.replaceChildren(h, overall, table, h2, commute);
+  box.replaceChildren(h, overall, table, h2, commute, ...busFigures(p.id));
+}
+
+/** The reservation bus of park `id` and of all parks, baseline beside edited; empty without
+ * a bus stage. Stop reach is exact after every edit; the line figures are as last planned. */
+function busFigures(id) {
+  const bus = summary.bus;
+  if (!bus) return [];
+  const h = document.createElement('h2');
+  h.textContent = t('bus_section');
+  const table = document.createElement('table');
+  table.className = 'figures';
+  table.dataset.table = 'bus';
+  const head = table.createTHead().insertRow();
+  head.append(cell('th', ''), cell('th', t('baseline')), cell('th', t('now')), cell('th', t('delta_count')));
+  const body = table.createTBody();
+  const row = (key, label, base, now, format, delta) => {
+    const tr = body.insertRow();
+    tr.dataset.figure = key;
+    tr.append(cell('td', label), cell('td', format(base), 'baseline-' + key.replace(/_/g, '-')), cell('td', format(now), key.replace(/_/g, '-')), delta(now, base));
+  };
+  const count = (n) => (n === null || n === undefined ? null : n.toLocaleString());
+  const p = (bus.parks || []).find((x) => x.park === id);
+  if (p) {
+    row('stop_reach', t('stop_reach'), p.baseline_stop_reach, p.stop_reach, count, countDelta);
+    body.rows[body.rows.length - 1].title = t('of_sample', { n: p.workers });
+    row('served', t('carried'), p.baseline_served, p.served, count, countDelta);
+    row('within_target', t('within_target'), p.baseline_within_target_share, p.within_target_share, pct, deltaCell);
+    row('vehicles', t('vehicles'), p.baseline_vehicles, p.vehicles, count, countDelta);
+  }
+  const totals = body.insertRow();
+  totals.className = 'subhead';
+  totals.append(cell('td', t('bus_totals')), cell('td', ''), cell('td', ''), cell('td', ''));
+  row('lines', t('lines'), bus.baseline_lines, bus.lines, count, countDelta);
+  row('total_vehicles', t('vehicles'), bus.baseline_vehicles, bus.vehicles, count, countDelta);
+  row('total_within_target', t('within_target'), bus.baseline_within_target_share, bus.within_target_share, pct, deltaCell);
+  row('stops', t('stops'), bus.baseline_stops, bus.stops, count, countDelta);
+  const parts = [h, table];
+  const stale = bus.stale_lines || [];
+  if (stale.length) {
+    const note = document.createElement('p');
+    note.id = 'bus-stale-note';
+    note.className = 'stale-note';
+    note.textContent = t('stale_note', { n: stale.length, lines: stale.join(', ') });
+    parts.push(note);
+  }
+  return parts;
+}
+function countDelta(now, base) {
+  if (now === null || now === undefined || base === null || base === undefined) return cell('td', '');
+  const d = now - base;
+  return cell('td', d === 0 ? '0' : (d > 0 ? '+' : '−') + Math.abs(d).toLocaleString(), d > 0 ? 'up' : d < 0 ? 'down' : null);
 }
 function requiredCategory(key) { const c = summary.categories.find((x) => x.key === key); return c && c.required; }
 function renderCategories() {
@@ -554,15 +638,23 @@ function renderLegend() {
   const box = document.getElementById('legend');
   const entries = summary.categories.map((c) => [categoryStyle(c.key), c.label]);
   entries.push([{ shape: 'square', colour: '#222' }, t('gates')], [{ shape: 'circle', colour: '#fff', stroke: '#b00' }, t('stops')]);
+  if (summary.bus) entries.push([{ line: STALE_LINE, key: 'stale' }, t('stale')]);
   box.replaceChildren(...entries.map(([s, label]) => {
     const span = document.createElement('span');
     const c = document.createElement('canvas');
     c.width = 14; c.height = 14;
     const ctx = c.getContext('2d');
     ctx.beginPath();
-    drawShape(ctx, s.shape, 7, 7, 4.5);
-    ctx.fillStyle = s.colour; ctx.fill();
-    ctx.strokeStyle = s.stroke || '#fff'; ctx.lineWidth = 1; ctx.stroke();
+    if (s.line) {
+      ctx.setLineDash([4, 3]);
+      ctx.moveTo(0, 7); ctx.lineTo(14, 7);
+      ctx.strokeStyle = s.line.color; ctx.lineWidth = 2.5; ctx.stroke();
+    } else {
+      drawShape(ctx, s.shape, 7, 7, 4.5);
+      ctx.fillStyle = s.colour; ctx.fill();
+      ctx.strokeStyle = s.stroke || '#fff'; ctx.lineWidth = 1; ctx.stroke();
+    }
+    if (s.key) span.dataset.legend = s.key;
     span.append(c, label);
     return span;
   }));
@@ -723,7 +815,7 @@ async function pollReplan() {
   try {
     const { json } = await api('GET', '/api/summary');
     await applySummary(json);
-    if (json.replan && json.replan.running) setTimeout(pollReplan, 400);
+    if (json.replan && json.replan.running) setTimeout(pollReplan, 250);
     else await refreshLayers(null);
   } catch (e) { showError(e); }
 }

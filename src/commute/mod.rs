@@ -675,16 +675,36 @@ fn bikeshare_picture(
         .iter()
         .flat_map(|p| p.exterior().0.iter().map(|&c| Point(c)))
         .collect();
+    use geo::BoundingRect;
+    // Each reach ring with its box: a corner outside the box is outside the ring, so most
+    // areas of a large region are passed over without a point-in-ring test or a projection.
+    let rings: Vec<(&[Coord], geo::Rect)> = reach_m
+        .0
+        .iter()
+        .filter_map(|r| Some((r.exterior().0.as_slice(), r.exterior().bounding_rect()?)))
+        .collect();
+    let in_reach = |c: Coord| {
+        rings.iter().any(|(ring, b)| {
+            let (lo, hi) = (b.min(), b.max());
+            (lo.x..=hi.x).contains(&c.x)
+                && (lo.y..=hi.y).contains(&c.y)
+                && crate::geom::ring_contains(ring, c)
+        })
+    };
     for a in &areas.zones {
-        let a_m = to_m(&a.polygon);
-        if a_m.0.iter().flat_map(|p| p.exterior().0.iter()).any(|&c| {
-            reach_m
-                .0
-                .iter()
-                .any(|r| crate::geom::ring_contains(&r.exterior().0, c))
-        }) {
+        let touches = a
+            .polygon
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.iter())
+            .any(|&c| {
+                let [x, y] = proj.project(c);
+                in_reach(Coord { x, y })
+            });
+        if touches {
             hull_points.extend(
-                a_m.0
+                to_m(&a.polygon)
+                    .0
                     .iter()
                     .flat_map(|p| p.exterior().0.iter().map(|&c| Point(c))),
             );

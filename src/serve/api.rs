@@ -3,13 +3,16 @@
 //! Every request body is checked here before the engine sees it: JSON (a parse error names the
 //! field it is in), an object with exactly the fields of its route, longitudes and latitudes
 //! finite WGS-84 degrees. Errors are 4xx `{"error": "…", "field": "lon" | null}` and leave the
-//! scenario as it was. The engine runs on tokio's blocking pool, one request at a time behind a
-//! mutex, so that every tab sees the same scenario.
+//! scenario as it was. The engine runs on tokio's blocking pool behind a read-write lock:
+//! reads (summary, layers) side by side, changes one at a time, so that every tab sees the
+//! same scenario. A re-plan of the bus lines plans under the read lock (reads go on; changes
+//! are refused with 409 before they would queue) and takes the write lock only to put the new
+//! lines in place.
 
 use std::collections::HashMap;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -39,12 +42,13 @@ const DELETE: MethodFilter = MethodFilter::DELETE;
 
 /// What every handler shares.
 pub struct AppState {
-    engine: Arc<Mutex<Box<dyn Engine>>>,
+    engine: RwLock<Box<dyn Engine>>,
+    /// Held while a change is checked and made, and while a re-plan starts: once a re-plan
+    /// runs, no change waits for the write lock (it is refused), so reads never queue.
+    changing: Mutex<()>,
     basemap: Option<Arc<dyn BasemapSource>>,
     out: PathBuf,
-    replan: Arc<Replan>,
-    /// The last summary, served while the bus lines are re-planned (the engine is busy).
-    last_summary: Mutex<Value>,
+    replan: Replan,
     /// The `Host` headers accepted (`None`: any): a server on 127.0.0.1 answers only to its
     /// own names, so that a web page elsewhere cannot reach it through DNS rebinding.
     hosts: Option<Vec<String>>,
@@ -59,13 +63,12 @@ impl AppState {
         basemap: Option<Arc<dyn BasemapSource>>,
         out: PathBuf,
     ) -> AppState {
-        let summary = engine.summary();
         AppState {
-            engine: Arc::new(Mutex::new(engine)),
+            engine: RwLock::new(engine),
+            changing: Mutex::new(()),
             basemap,
             out,
-            replan: Arc::new(Replan::default()),
-            last_summary: Mutex::new(summary),
+            replan: Replan::default(),
             hosts: None,
         }
     }
@@ -113,6 +116,8 @@ struct Replan {
     running: AtomicBool,
     /// `f64` bits, 0..1.
     progress: AtomicU64,
+    /// Why the last re-plan failed (`{"error", "field"}`), until the next one starts.
+    error: Mutex<Option<Value>>,
 }
 
 impl LineProgress for Replan {
@@ -186,29 +191,57 @@ impl IntoResponse for ApiError {
 /// The answer of a handler: a JSON value or an error.
 type Answer = Result<axum::Json<Value>, ApiError>;
 
-/// Runs `work` on the engine on the blocking pool.
+/// Runs `work` on the blocking pool with `state`.
+async fn blocking<T, F>(state: &Shared, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> T + Send + 'static,
+{
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || work(&state))
+        .await
+        .map_err(|_| {
+            ApiError::with_status(
+                500,
+                None,
+                "the computation failed; the request was not applied",
+            )
+        })
+}
+
+/// Runs `work` reading the engine (beside other reads and a re-plan's planning).
 async fn with_engine<T, F>(state: &Shared, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut dyn Engine) -> T + Send + 'static,
+    F: FnOnce(&dyn Engine) -> T + Send + 'static,
 {
-    let engine = Arc::clone(&state.engine);
-    tokio::task::spawn_blocking(move || {
-        let mut engine = engine.lock().unwrap_or_else(PoisonError::into_inner);
-        work(engine.as_mut())
+    blocking(state, |state| {
+        let engine = state.engine.read().unwrap_or_else(PoisonError::into_inner);
+        work(engine.as_ref())
     })
     .await
-    .map_err(|_| {
-        ApiError::with_status(
-            500,
-            None,
-            "the computation failed; the request was not applied",
-        )
+}
+
+/// Runs `work` changing the engine, alone; refused (409) while the bus lines are re-planned.
+async fn change_engine<T, F>(state: &Shared, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut dyn Engine) -> Result<T, ApiError> + Send + 'static,
+{
+    blocking(state, |state| {
+        let _changing = state
+            .changing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        not_replanning(state)?;
+        let mut engine = state.engine.write().unwrap_or_else(PoisonError::into_inner);
+        work(engine.as_mut())
     })
+    .await?
 }
 
 /// Refuses a change while the bus lines are re-planned.
-fn not_replanning(state: &Shared) -> Result<(), ApiError> {
+fn not_replanning(state: &AppState) -> Result<(), ApiError> {
     if state.replan.running.load(Ordering::Acquire) {
         return Err(ApiError::with_status(
             409,
@@ -219,8 +252,8 @@ fn not_replanning(state: &Shared) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `summary` with the server's `replan` state, remembered as the last summary.
-fn answer_summary(state: &Shared, mut summary: Value) -> axum::Json<Value> {
+/// `summary` with the server's `replan` state (and `replan_error` after a failed re-plan).
+fn answer_summary(state: &AppState, mut summary: Value) -> axum::Json<Value> {
     if let Some(object) = summary.as_object_mut() {
         let progress = f64::from_bits(state.replan.progress.load(Ordering::Relaxed));
         let running = state.replan.running.load(Ordering::Acquire);
@@ -228,23 +261,15 @@ fn answer_summary(state: &Shared, mut summary: Value) -> axum::Json<Value> {
             "replan".into(),
             json!({ "running": running, "progress": progress }),
         );
+        let error = state.replan.error.lock();
+        if let Some(error) = &*error.unwrap_or_else(PoisonError::into_inner) {
+            object.insert("replan_error".into(), error.clone());
+        }
     }
-    *state
-        .last_summary
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = summary.clone();
     axum::Json(summary)
 }
 
 async fn summary(State(state): State<Shared>) -> Answer {
-    if state.replan.running.load(Ordering::Acquire) {
-        let last = state
-            .last_summary
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        return Ok(answer_summary(&state, last));
-    }
     let summary = with_engine(&state, |engine| engine.summary()).await?;
     Ok(answer_summary(&state, summary))
 }
@@ -370,7 +395,7 @@ where
             for (key, value) in &params {
                 object.insert(key.into(), Value::String(value.into()));
             }
-            let summary = with_engine(&state, move |engine| work(engine, object)).await??;
+            let summary = change_engine(&state, move |engine| work(engine, object)).await?;
             Ok::<_, ApiError>(answer_summary(&state, summary))
         },
     )
@@ -567,52 +592,71 @@ fn check_ring(name: &str, value: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Starts re-planning the bus lines in the background; `GET /api/summary` shows its progress.
+/// Starts re-planning the bus lines in the background (202 with the summary); `GET
+/// /api/summary` shows its progress, and `replan_error` if it fails.
 async fn replan(
     State(state): State<Shared>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     checked_body(&headers, body, &[])?;
-    if state.replan.running.swap(true, Ordering::AcqRel) {
-        return Err(ApiError::with_status(
-            409,
-            None,
-            "the bus lines are already being re-planned",
-        ));
-    }
-    state
-        .replan
-        .progress
-        .store(0f64.to_bits(), Ordering::Relaxed);
-    let background = Arc::clone(&state);
-    let engine = Arc::clone(&state.engine);
-    tokio::task::spawn_blocking(move || {
-        let mut engine = engine.lock().unwrap_or_else(PoisonError::into_inner);
-        let result = engine.replan_lines(background.replan.as_ref());
-        let summary = match result {
-            Ok(summary) => summary,
-            Err(e) => {
-                let mut summary = engine.summary();
-                if let Some(o) = summary.as_object_mut() {
-                    o.insert("replan_error".into(), e.body());
-                }
-                summary
-            }
-        };
-        background
+    let summary = blocking(&state, |state| {
+        // After any change under way, before any other: a change never waits behind it.
+        let _changing = state
+            .changing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.replan.running.swap(true, Ordering::AcqRel) {
+            return Err(ApiError::with_status(
+                409,
+                None,
+                "the bus lines are already being re-planned",
+            ));
+        }
+        state
             .replan
             .progress
-            .store(1f64.to_bits(), Ordering::Relaxed);
-        background.replan.running.store(false, Ordering::Release);
-        let _ = answer_summary(&background, summary);
+            .store(0f64.to_bits(), Ordering::Relaxed);
+        *state
+            .replan
+            .error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        let engine = state.engine.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(engine.summary())
+    })
+    .await??;
+    let background = Arc::clone(&state);
+    tokio::task::spawn_blocking(move || run_replan(&background));
+    Ok((StatusCode::ACCEPTED, answer_summary(&state, summary)).into_response())
+}
+
+/// Plans the lines under the read lock, then puts them in place under the write lock; the
+/// re-plan is over (progress 1) however this ends, a panic included.
+fn run_replan(state: &AppState) {
+    struct Over<'a>(&'a Replan);
+    impl Drop for Over<'_> {
+        fn drop(&mut self) {
+            self.0.progress.store(1f64.to_bits(), Ordering::Relaxed);
+            self.0.running.store(false, Ordering::Release);
+        }
+    }
+    let _over = Over(&state.replan);
+    let planned = {
+        let engine = state.engine.read().unwrap_or_else(PoisonError::into_inner);
+        engine.plan_lines(&state.replan)
+    };
+    let taken = planned.and_then(|planned| {
+        let mut engine = state.engine.write().unwrap_or_else(PoisonError::into_inner);
+        engine.take_lines(planned)
     });
-    let last = state
-        .last_summary
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    Ok((StatusCode::ACCEPTED, answer_summary(&state, last)).into_response())
+    if let Err(e) = taken {
+        *state
+            .replan
+            .error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(e.body());
+    }
 }
 
 /// A scenario name usable as a folder name on every system.
@@ -645,11 +689,11 @@ async fn save(
     let body = checked_body(&headers, body, &[("name", Kind::Text)])?;
     let name = check_name(body.get("name"))?;
     let dir = state.out.join("scenarios").join(&name);
-    let written = with_engine(&state, move |engine| {
+    let written = change_engine(&state, move |engine| {
         let files = engine.scenario_files(&name)?;
         write_files(&dir, &files, engine.input_paths(), "name").map(|names| (dir, names))
     })
-    .await??;
+    .await?;
     let (dir, names) = written;
     let toml = names
         .iter()
@@ -673,11 +717,11 @@ async fn export(
     not_replanning(&state)?;
     checked_body(&headers, body, &[])?;
     let dir = state.out.join("report");
-    let (dir, names) = with_engine(&state, move |engine| {
+    let (dir, names) = change_engine(&state, move |engine| {
         let files = engine.report_files()?;
         write_files(&dir, &files, engine.input_paths(), "dir").map(|names| (dir, names))
     })
-    .await??;
+    .await?;
     let dir = dir.canonicalize().unwrap_or(dir);
     Ok(axum::Json(json!({
         "dir": dir.display().to_string(),

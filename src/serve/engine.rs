@@ -46,9 +46,14 @@ impl ApiError {
     }
 }
 
+/// Bus lines re-planned by [`Engine::plan_lines`] (the engine's own type inside), to put in
+/// place with [`Engine::take_lines`].
+pub struct PlannedLines(pub Box<dyn std::any::Any + Send>);
+
 /// The scenario being edited, as the server drives it. Every method that changes it is atomic:
 /// on `Err` nothing changed. Summaries and layers are the JSON of the API (README, "What-if in the browser").
-pub trait Engine: Send {
+/// `Sync`: reads (`&self`) run side by side, and beside the planning of a re-plan.
+pub trait Engine: Send + Sync {
     /// The summary: baseline beside edited figures, undo/redo state, `version`.
     fn summary(&self) -> Value;
     /// The map layers, of one park or of all.
@@ -61,8 +66,12 @@ pub trait Engine: Send {
     fn redo(&mut self) -> Value;
     /// Switches the language of names and labels; the new summary.
     fn set_lang(&mut self, lang: Lang) -> Value;
-    /// Re-plans the bus lines of the edited scenario, reporting progress.
-    fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Value, ApiError>;
+    /// The long part of re-planning the bus lines of the edited scenario, reporting progress:
+    /// changes nothing, so that summaries and layers are answered meanwhile.
+    fn plan_lines(&self, progress: &dyn LineProgress) -> Result<PlannedLines, ApiError>;
+    /// Puts re-planned lines in place (undoable); the new summary. Refused when the scenario
+    /// changed since they were planned.
+    fn take_lines(&mut self, planned: PlannedLines) -> Result<Value, ApiError>;
     /// The planner files and scenario TOML of the edited scenario, saved as `name`.
     fn scenario_files(&self, name: &str) -> Result<Vec<OutputFile>, ApiError>;
     /// The files of `plan` (report.html last) for the edited scenario.

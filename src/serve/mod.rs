@@ -8,7 +8,7 @@ pub mod basemap;
 pub mod engine;
 pub mod session;
 
-pub use engine::{ApiError, BasemapSource, Engine};
+pub use engine::{ApiError, BasemapSource, Engine, PlannedLines};
 
 use std::future::IntoFuture;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

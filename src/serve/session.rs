@@ -8,12 +8,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::basemap::Basemap;
-use super::engine::{ApiError, BasemapSource, Engine};
+use super::engine::{ApiError, BasemapSource, Engine, PlannedLines};
 use crate::drt::lines::LineProgress;
 use crate::lang::Lang;
 use crate::plan::PlanRun;
 use crate::report::OutputFile;
-use crate::whatif::{Edit, EditError, Session, Summary};
+use crate::whatif::{self, Edit, EditError, Session, Summary};
 
 /// The basemap of the run's extract.
 pub fn basemap(run: &PlanRun) -> Arc<dyn BasemapSource> {
@@ -81,8 +81,16 @@ impl Engine for Session {
         json(Session::summary(self))
     }
 
-    fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Value, ApiError> {
-        Session::replan_lines(self, progress)
+    fn plan_lines(&self, progress: &dyn LineProgress) -> Result<PlannedLines, ApiError> {
+        let planned = Session::plan_lines(self, progress).map_err(refused)?;
+        Ok(PlannedLines(Box::new(planned)))
+    }
+
+    fn take_lines(&mut self, planned: PlannedLines) -> Result<Value, ApiError> {
+        let planned = planned.0.downcast::<whatif::PlannedLines>().map_err(|_| {
+            ApiError::with_status(500, None, "re-planned lines of another engine were given")
+        })?;
+        Session::take_lines(self, *planned)
             .map(json)
             .map_err(refused)
     }

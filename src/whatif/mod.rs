@@ -53,6 +53,7 @@ use crate::report::OutputFile;
 use crate::routing::TravelTimes;
 
 pub use edit::{Edit, EditError};
+pub use stop_edits::PlannedLines;
 use summary::ParkFigures;
 pub use summary::Summary;
 
@@ -81,6 +82,8 @@ pub struct Session {
     undo: Vec<Delta>,
     redo: Vec<Delta>,
     version: u64,
+    /// Edits, undos, redos and re-plans so far (a language switch is not one).
+    changes: u64,
     elapsed_ms: f64,
     changed: Vec<ZoneId>,
     /// The bus stops as edited, when the bus stage planned lines.
@@ -160,6 +163,7 @@ impl Session {
             undo: Vec::new(),
             redo: Vec::new(),
             version: 1,
+            changes: 0,
             elapsed_ms: 0.0,
             changed: Vec::new(),
             bus: stop_edits::BusEditor::new(&run),
@@ -304,6 +308,7 @@ impl Session {
         self.now = summary::figures(&self.run);
         self.refresh_bus();
         self.version += 1;
+        self.changes += 1;
         self.elapsed_ms = Self::ms_since(start);
     }
 

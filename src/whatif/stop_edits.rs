@@ -9,6 +9,14 @@ use super::{Delta, EditError, Session, Summary, edit};
 use crate::drt::lines::{LinePlan, LineProgress};
 use crate::places::ZoneId;
 
+/// Bus lines planned by [`Session::plan_lines`], to put in place with [`Session::take_lines`].
+pub struct PlannedLines {
+    bus: crate::plan::BusLines,
+    /// The session's change count when they were planned.
+    changes: u64,
+    planning_ms: f64,
+}
+
 /// The bus part of a session: the stops as edited, each booking's walk to the bus roads, and
 /// the figures now beside the baseline.
 pub(super) struct BusEditor {
@@ -267,7 +275,17 @@ impl Session {
     /// Re-plans the bus lines (the bus stage of `plan`, [`crate::plan::replan_bus`]) for the
     /// scenario as edited: its parks and gates, and its stops when they were edited (else the
     /// planner chooses them); the stale marks are cleared. Undo puts the old lines back.
+    ///
+    /// [`Session::plan_lines`] then [`Session::take_lines`]; a server runs the first, the long
+    /// one, while it still answers reads (`&self`).
     pub fn replan_lines(&mut self, progress: &dyn LineProgress) -> Result<Summary, EditError> {
+        let planned = self.plan_lines(progress)?;
+        self.take_lines(planned)
+    }
+
+    /// The long part of [`Session::replan_lines`]: plans the lines of the scenario as it is
+    /// now, changing nothing (the session may answer summaries and layers meanwhile).
+    pub fn plan_lines(&self, progress: &dyn LineProgress) -> Result<PlannedLines, EditError> {
         let start = Instant::now();
         let (editor, _) = self.bus_parts()?;
         let given = editor.state.given.then(|| editor.state.given_stops());
@@ -279,6 +297,26 @@ impl Session {
                     why: why.text(lang),
                 }
             })?;
+        Ok(PlannedLines {
+            bus,
+            changes: self.changes,
+            planning_ms: Self::ms_since(start),
+        })
+    }
+
+    /// Puts lines from [`Session::plan_lines`] in place (undoable) and clears the stale marks.
+    /// Refused, with nothing changed, when the scenario was edited (or an edit undone) since
+    /// they were planned: they would be the lines of another scenario.
+    pub fn take_lines(&mut self, planned: PlannedLines) -> Result<Summary, EditError> {
+        let start = Instant::now();
+        if planned.changes != self.changes {
+            return Err(EditError::StageMissing {
+                stage: "bus-line planner",
+                why: "the scenario changed while the lines were re-planned; re-plan them again"
+                    .into(),
+            });
+        }
+        let bus = planned.bus;
         let state = StopState::of_plan(&self.run.graph, &bus.plan, bus.given_stops.as_deref());
         let old_bus = std::mem::replace(&mut self.run.bus, Ok(bus));
         let mut delta = Delta {
@@ -297,6 +335,7 @@ impl Session {
         self.undo.push(delta);
         self.redo.clear();
         self.finish(start);
+        self.elapsed_ms += planned.planning_ms;
         Ok(self.summary())
     }
 

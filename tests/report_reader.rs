@@ -77,6 +77,14 @@ fn a_roads_only_report_shows_no_data_as_no_data() {
         "gap dots where there is no data: {gaps}"
     );
 
+    // No overview of bus lines the park does not have; no legend entry for the empty gaps.
+    assert!(
+        !html.contains("<div class=\"overview\">"),
+        "an overview without lines"
+    );
+    let legend = between(&html, "<div class=\"legend\">", "</div>");
+    assert!(!legend.contains("data-layer=\"gaps\""), "{legend}");
+
     // Commute: no empty chart, no "0" residents.
     assert!(!html.contains("<svg class=\"chart\""), "an empty chart");
     assert!(!html.contains("研究范围内居民： 0"));

@@ -480,13 +480,15 @@ fn unserved_note(h: &mut String, plan: &LinePlan, zone: &Zone, lang: Lang) {
     if !reasons.is_empty() {
         let list: Vec<String> = reasons
             .iter()
-            .map(|(why, n)| format!("{n} — {}", esc(why)))
+            .map(|(why, n)| format!("{n}{} — {}", tr(lang, "", " 人"), esc(why)))
             .collect();
+        let p = words::punct(lang);
         let _ = writeln!(
             h,
-            "<p class=\"note\">{}: {}</p>",
+            "<p class=\"note\">{}{}{}</p>",
             tr(lang, "Not carried", "未能乘车"),
-            list.join("; ")
+            p.colon,
+            list.join(p.semicolon)
         );
     }
 }

@@ -721,7 +721,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         actions::actions_html(h, &lc.profile, a, lang);
         actions::no_data_html(h, &lc.profile, &lc.report.amenities_per_category, lang);
     }
-    if bus_of(run, zone).is_some() {
+    if bus_of(run, zone).is_some_and(|(_, lines)| !lines.is_empty()) {
         let overview = park_map(run, zone, lang, View::Overview, None);
         let _ = writeln!(
             h,

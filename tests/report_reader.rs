@@ -244,6 +244,11 @@ fn the_demo_report_reads_right_to_a_newcomer_in_chinese() {
         .any(|s| s.len() > 1 && s.starts_with('S') && s[1..].chars().all(|c| c.is_ascii_digit()));
     assert!(!bare_code, "a stop named by its code: {lines}");
 
+    // Narrow first columns are not squeezed to one character a line: the summary's park
+    // names and the commute table's modes (电动自行车).
+    assert!(html.contains("table.summary td:first-child{min-width:7em}"));
+    assert!(html.contains("table.commute td:first-child{white-space:nowrap}"));
+
     // 6. The overview map as wide as the detail map (the page).
     let overview = between(p9, "<div class=\"overview\">", "</svg>");
     assert!(overview.contains("width=\"1000\""), "{}", &overview[..200]);

@@ -480,7 +480,7 @@ fn plan_bus(
     );
     let options = line_options(scenario);
     let bus_vertices = region.graph.profile(options.roads).stats.vertices;
-    let plan = plan_lines_with(
+    let mut plan = plan_lines_with(
         region.graph,
         &LineInputs {
             parks,
@@ -495,6 +495,7 @@ fn plan_bus(
         progress,
     )
     .map_err(|e| e.to_string())?;
+    crate::drt::names::name_by_whereabouts(&mut plan.stops, region.extract);
     let today_bus = today_bus(scenario, lines, &planned, &existing, &plan, &bookings);
     let (inputs, given) = match file {
         Some((input, given)) => (vec![input], Some(given)),

@@ -77,6 +77,14 @@ fn a_roads_only_report_shows_no_data_as_no_data() {
         "gap dots where there is no data: {gaps}"
     );
 
+    // No overview of bus lines the park does not have; no legend entry for the empty gaps.
+    assert!(
+        !html.contains("<div class=\"overview\">"),
+        "an overview without lines"
+    );
+    let legend = between(&html, "<div class=\"legend\">", "</div>");
+    assert!(!legend.contains("data-layer=\"gaps\""), "{legend}");
+
     // Commute: no empty chart, no "0" residents.
     assert!(!html.contains("<svg class=\"chart\""), "an empty chart");
     assert!(!html.contains("研究范围内居民： 0"));
@@ -89,7 +97,7 @@ fn a_roads_only_report_shows_no_data_as_no_data() {
     assert!(assumptions.contains("居民 无数据"), "{assumptions}");
     assert!(!assumptions.contains("no bus lines"), "{assumptions}");
     assert!(
-        assumptions.contains("现状公交: 数据中无公交线路"),
+        assumptions.contains("现状公交：数据中无公交线路"),
         "{assumptions}"
     );
     assert!(!assumptions.contains("通过"), "{assumptions}");
@@ -152,4 +160,149 @@ fn the_summary_names_the_reservation_bus_columns() {
     let head = between(&html, "<table class=\"summary", "</thead>");
     assert!(head.contains("<th>预约公交：职工</th>"), "{head}");
     assert!(head.contains("<th>职工达标：预约公交/现状</th>"), "{head}");
+}
+
+/// The demo in Chinese as a newcomer reads it (session 19): no profile key ("设施配置 park"),
+/// no raw OSM id under a park's heading, full-width punctuation in the bus notes, a legend of
+/// the layers the map draws, stops named from where they are, the overview as wide as the
+/// page, and today's bus cost per rider trip "—" (its riders are unknown), with why.
+#[test]
+fn the_demo_report_reads_right_to_a_newcomer_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let config = write(dir.path(), "fast.toml", "[bus]\niterations = 200\n");
+    let html = plan(&["--config", &config], &out);
+
+    // 1. The profile by its meaning, not its key.
+    let assumptions = between(&html, "<section class=\"assumptions\">", "</section>");
+    assert!(!assumptions.contains("设施配置 park"), "{assumptions}");
+    assert!(assumptions.contains("设施配置：产业园区"), "{assumptions}");
+
+    // 4. No raw OSM id as a park's subtitle (kept only as a tooltip).
+    let p9 = between(&html, "<section class=\"park\" id=\"P9\"", "</section>");
+    let meta = between(p9, "<p class=\"meta\">", "</p>");
+    let shown = meta
+        .split('>')
+        .filter_map(|t| t.split('<').next())
+        .collect::<String>();
+    assert!(!shown.contains("way/"), "{meta}");
+    assert!(shown.contains("OpenStreetMap"), "{meta}");
+
+    // 2. Full-width punctuation in the notes under the bus tables.
+    let total = between(p9, "<p class=\"note\">全部规划线路", "</p>");
+    for ascii in [", ", "; ", ": ", " (", ")."] {
+        assert!(!total.contains(ascii), "{ascii:?} in {total}");
+    }
+    assert!(
+        total.contains("：23 条线路，") || total.contains("条线路，"),
+        "{total}"
+    );
+    assert!(p9.contains("名职工即使直达公交也无法达标："), "{p9}");
+    assert!(!p9.contains("无法达标: "), "{p9}");
+    assert!(!html.contains(" (由建筑与用地估算)"));
+
+    // 3. Each map's legend lists the layers it draws only: no bus lines or stops for a park
+    //    without a line (P2), and every entry's layer has a shape.
+    let p2 = between(&html, "<section class=\"park\" id=\"P2\"", "</section>");
+    let p2_legend = between(p2, "<div class=\"legend\">", "</div>");
+    assert!(
+        !p2_legend.contains("data-layer=\"bus-lines\""),
+        "{p2_legend}"
+    );
+    assert!(
+        !p2_legend.contains("data-layer=\"bus-stops\""),
+        "{p2_legend}"
+    );
+    for section in html.split("<section class=\"park\"").skip(1) {
+        let block = between(
+            section,
+            "<div class=\"map-block\">",
+            "<div class=\"legend\">",
+        );
+        let legend = between(section, "<div class=\"legend\">", "</div>");
+        for entry in legend.split("data-layer=\"").skip(1) {
+            let key = &entry[..entry.find('"').unwrap()];
+            let group = between(block, &format!("data-layer=\"{key}\""), "</g>");
+            let after_title = group.split("</title>").nth(1).unwrap_or("");
+            assert!(
+                !after_title.is_empty() || group.contains("class=\"sublayer\""),
+                "legend lists {key}, which the map leaves empty"
+            );
+        }
+    }
+
+    // 5. Unnamed stops named from where they are; no stop reads as a bare code.
+    let stops = std::fs::read_to_string(out.join("drt_stops.csv")).unwrap();
+    assert!(
+        !stops.lines().any(|l| l.contains(",code,")),
+        "stops kept as codes:\n{stops}"
+    );
+    let lines = between(p9, "<table class=\"lines\">", "</table>");
+    let bare_code = lines
+        .split(['→', '>', '<'])
+        .map(str::trim)
+        .any(|s| s.len() > 1 && s.starts_with('S') && s[1..].chars().all(|c| c.is_ascii_digit()));
+    assert!(!bare_code, "a stop named by its code: {lines}");
+
+    // Narrow first columns are not squeezed to one character a line: the summary's park
+    // names and the commute table's modes (电动自行车).
+    assert!(html.contains("table.summary td:first-child{min-width:7em}"));
+    assert!(html.contains("table.commute td:first-child{white-space:nowrap}"));
+
+    // 6. The overview map as wide as the detail map (the page).
+    let overview = between(p9, "<div class=\"overview\">", "</svg>");
+    assert!(overview.contains("width=\"1000\""), "{}", &overview[..200]);
+
+    // 7. Today's bus: no cost per rider trip over this run's few workers.
+    let today = between(p9, "<table class=\"lines today-bus\">", "</table>");
+    let row = between(today, "现状服务本园区的常规公交", "</tr>");
+    assert!(row.contains("<td>— / —</td>"), "{row}");
+    assert!(p9.contains("全线客流未知"), "no reason for the —");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("drt.json")).unwrap()).unwrap();
+    let t = &json["conventional"]["total"]["cost"];
+    assert!(t["cost_per_rider_trip"].is_null(), "{t}");
+    assert!(t["subsidy_per_rider_trip"].is_null(), "{t}");
+    assert!(
+        t["per_rider_trip_basis"]
+            .as_str()
+            .is_some_and(|s| s.contains("today_boardings_per_day")),
+        "{t}"
+    );
+    assert!(t["annual_cost"].as_f64().is_some_and(|c| c > 0.0), "{t}");
+}
+
+/// With the operator's boardings a day (`[cost] today_boardings_per_day`), today's bus cost
+/// per rider trip is computed over them, in the report and in drt.json, and says so.
+#[test]
+fn todays_bus_cost_per_rider_trip_over_the_operators_boardings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let config = write(
+        dir.path(),
+        "fast.toml",
+        "[bus]\niterations = 200\n[cost]\ntoday_boardings_per_day = 20000\n",
+    );
+    let html = plan(&["--config", &config], &out);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("drt.json")).unwrap()).unwrap();
+    let total = &json["conventional"]["total"];
+    let c = &total["cost"];
+    let annual = c["annual_cost"].as_f64().unwrap();
+    let per = c["cost_per_rider_trip"].as_f64().expect("computed");
+    // 20 000 boardings a day over 250 operating days.
+    assert!((per - annual / (20_000.0 * 250.0)).abs() < 0.01, "{c}");
+    let subsidy = c["subsidy_per_rider_trip"].as_f64().expect("computed");
+    assert!((subsidy - (per - 2.0)).abs() < 0.01, "{c}");
+    assert_eq!(total["boardings_per_day"].as_f64(), Some(20_000.0));
+    assert!(
+        c["per_rider_trip_basis"]
+            .as_str()
+            .unwrap()
+            .contains("20000")
+    );
+    let p9 = between(&html, "<section class=\"park\" id=\"P9\"", "</section>");
+    let row = between(p9, "现状服务各规划园区的常规公交", "</tr>");
+    assert!(row.contains(&format!("<td>{per:.1} / ")), "{row}");
+    assert!(p9.contains("日客流 20000 人次"), "{p9}");
 }

@@ -15,9 +15,13 @@
 //! * **Riders** = the park's workers (the same bookings or synthetic sample as the proposal)
 //!   who would take the bus today: it gets them to the park within 60 minutes and quicker than
 //!   walking all the way (bikes are left out: they need a bike at hand).
-//! * The lines also carry other passengers, so the cost per rider trip is that of the service
-//!   these workers rely on, not a fare-box figure; a line serving two parks counts in both
-//!   parks and once in the total.
+//! * The lines also carry the general public, so the cost of those lines divided by the few
+//!   workers of one run would mislead (thousands of 元 per trip): the cost, subsidy and CO₂
+//!   **per rider trip** are given only when the scenario gives the lines' boardings
+//!   (`[cost] today_boardings_per_day`, the operator's count over all lines serving the parks
+//!   planned for), over those boardings; a park's share of them is its lines' share of the
+//!   vehicle-km. Without it they are unknown ([`TodayFigures::boardings_per_day`] is `None`).
+//!   A line serving two parks counts in both parks and once in the total.
 //!
 //! A park with no such line gets no figures ("no bus line today": no data), never 0.
 
@@ -68,8 +72,12 @@ pub struct TodayFigures {
     pub vehicle_h_day: f64,
     /// Workers who would take the bus today (quicker than walking, within 60 minutes).
     pub riders: u32,
-    /// Annual cost, revenue, subsidy and CO₂ per rider trip (per-trip figures are 0 without
-    /// riders: see `riders`).
+    /// Boardings a day the per-trip figures rest on (the scenario's, or a park's share of
+    /// them by vehicle-km); `None`: unknown.
+    pub boardings_per_day: Option<f64>,
+    /// Annual cost; trips, fare revenue, cost, subsidy and CO₂ per rider trip over
+    /// `boardings_per_day` (0 and meaningless when that is `None`; the car CO₂ is never
+    /// known for the general public and stays 0).
     pub cost: CostFigures,
 }
 
@@ -155,12 +163,12 @@ fn takes_bus(existing: &CommuteReport, unit: usize, park: ZoneId) -> bool {
     time(Mode::Bus).is_some_and(|bus| time(Mode::Walk).is_none_or(|walk| bus < walk))
 }
 
-/// The figures of `lines` for `riders` workers who would drive `car_km` a day one way.
+/// The figures of `lines` used by `riders` workers, per rider trip over `boardings` a day.
 fn today_figures(
     inputs: &TodayBusInputs<'_>,
     lines: &[&TransitLine],
     riders: u32,
-    car_km: f64,
+    boardings: Option<f64>,
     cost: &CostOptions,
 ) -> TodayFigures {
     let seats = cost.seats.last().copied().unwrap_or(0);
@@ -174,6 +182,7 @@ fn today_figures(
         vehicle_km_day: 0.0,
         vehicle_h_day: 0.0,
         riders,
+        boardings_per_day: boardings,
         cost: CostFigures::default(),
     };
     for line in lines {
@@ -188,27 +197,54 @@ fn today_figures(
         vehicle_km: out.vehicle_km_day,
         vehicle_h: out.vehicle_h_day,
         co2_g: out.vehicle_km_day * cost.bus_co2_g_per_km(seats),
-        rider_trips: 2.0 * f64::from(riders),
-        rider_car_km: 2.0 * car_km,
+        rider_trips: boardings.unwrap_or(0.0),
+        rider_car_km: 0.0,
     };
     out.cost = figures(&day, cost);
     out
 }
 
+/// The lines (indices into `inputs.lines`) with a stop within walking distance of `zone`.
+fn serving(inputs: &TodayBusInputs<'_>, zone: &Zone) -> Vec<usize> {
+    (0..inputs.lines.lines.len())
+        .filter(|&i| {
+            inputs.lines.lines[i]
+                .stops
+                .iter()
+                .any(|s| distance_to_zone_m(zone, s.location) <= inputs.stop_walk_m)
+        })
+        .collect()
+}
+
+/// Vehicle-km a day of the lines `of`.
+fn km_day(inputs: &TodayBusInputs<'_>, of: &[usize], cost: &CostOptions) -> f64 {
+    of.iter()
+        .map(|&i| {
+            line_day(
+                &inputs.lines.lines[i],
+                inputs.window_s,
+                cost.car_detour_factor,
+            )
+            .2
+        })
+        .sum()
+}
+
 /// Today's conventional bus for each park planned for and in total (see the module docs).
 pub fn today_bus(inputs: &TodayBusInputs<'_>, cost: &CostOptions) -> TodayBus {
+    let per_park: Vec<Vec<usize>> = inputs
+        .parks
+        .zones
+        .iter()
+        .map(|z| serving(inputs, z))
+        .collect();
+    let all_lines: BTreeSet<usize> = per_park.iter().flatten().copied().collect();
+    let all: Vec<usize> = all_lines.iter().copied().collect();
+    let total_km = km_day(inputs, &all, cost);
+    let boardings = cost.today_boardings_per_day;
     let mut parks = Vec::new();
-    let mut all_lines: BTreeSet<usize> = BTreeSet::new();
-    let (mut all_riders, mut all_car_km) = (0, 0.0);
-    for zone in &inputs.parks.zones {
-        let serving: Vec<usize> = (0..inputs.lines.lines.len())
-            .filter(|&i| {
-                inputs.lines.lines[i]
-                    .stops
-                    .iter()
-                    .any(|s| distance_to_zone_m(zone, s.location) <= inputs.stop_walk_m)
-            })
-            .collect();
+    let mut all_riders = 0;
+    for (zone, serving) in inputs.parks.zones.iter().zip(&per_park) {
         if serving.is_empty() {
             parks.push(ParkTodayBus {
                 park: zone.id,
@@ -216,31 +252,38 @@ pub fn today_bus(inputs: &TodayBusInputs<'_>, cost: &CostOptions) -> TodayBus {
             });
             continue;
         }
-        let (mut riders, mut car_km) = (0u32, 0.0);
-        for r in inputs.riders.iter().filter(|r| r.park == zone.id) {
-            if takes_bus(inputs.existing, r.booking, zone.id) {
-                riders += r.count;
-                let home = inputs.bookings[r.booking].location;
-                car_km += f64::from(r.count) * distance_to_zone_m(zone, home) / 1000.0
-                    * cost.car_detour_factor;
-            }
-        }
+        let riders: u32 = inputs
+            .riders
+            .iter()
+            .filter(|r| r.park == zone.id && takes_bus(inputs.existing, r.booking, zone.id))
+            .map(|r| r.count)
+            .sum();
+        // The park's share of the boardings: its lines' share of the vehicle-km.
+        let share = if total_km > 0.0 {
+            km_day(inputs, serving, cost) / total_km
+        } else {
+            0.0
+        };
         let lines: Vec<&TransitLine> = serving.iter().map(|&i| &inputs.lines.lines[i]).collect();
         parks.push(ParkTodayBus {
             park: zone.id,
-            figures: Some(today_figures(inputs, &lines, riders, car_km, cost)),
+            figures: Some(today_figures(
+                inputs,
+                &lines,
+                riders,
+                boardings.map(|b| b * share),
+                cost,
+            )),
         });
-        all_lines.extend(serving);
         all_riders += riders;
-        all_car_km += car_km;
     }
-    let lines: Vec<&TransitLine> = all_lines.iter().map(|&i| &inputs.lines.lines[i]).collect();
+    let lines: Vec<&TransitLine> = all.iter().map(|&i| &inputs.lines.lines[i]).collect();
     TodayBus {
         source: inputs.lines.source.clone(),
         window_s: inputs.window_s,
         parks,
         total: (!lines.is_empty())
-            .then(|| today_figures(inputs, &lines, all_riders, all_car_km, cost)),
+            .then(|| today_figures(inputs, &lines, all_riders, boardings, cost)),
     }
 }
 
@@ -415,19 +458,43 @@ mod tests {
         // A full-size bus: the day cost of the largest size (900 元), 3 元/km, 60 元/h.
         let per_day = 900.0 + 12.0 * length_km * 3.0 + 2.0 * 60.0;
         assert!(close(f.cost.annual_cost, per_day * 250.0));
-        assert!(close(f.cost.annual_rider_trips, 1500.0));
-        assert!(close(f.cost.cost_per_rider_trip, per_day / 6.0));
-        assert!(close(f.cost.subsidy_per_rider_trip, per_day / 6.0 - 2.0));
+        // The 3 workers are not the line's riders: per-trip figures are unknown.
+        assert_eq!(f.boardings_per_day, None);
+        assert_eq!(f.cost.annual_rider_trips, 0.0);
+        assert_eq!(f.cost.cost_per_rider_trip, 0.0);
+        // With the operator's 600 boardings a day, over those: the park's lines are all the
+        // lines, so it gets all 600.
+        let with = CostOptions {
+            today_boardings_per_day: Some(600.0),
+            ..CostOptions::default()
+        };
+        let counted = today_bus(
+            &TodayBusInputs {
+                lines: &lines,
+                parks: &parks,
+                existing: &existing,
+                riders: &riders,
+                bookings: &bookings,
+                window_s: 3600,
+                stop_walk_m: 800.0,
+            },
+            &with,
+        );
+        let g = counted.parks[0]
+            .figures
+            .as_ref()
+            .expect("the line serves P1");
+        assert_eq!(g.boardings_per_day, Some(600.0));
+        assert!(close(g.cost.annual_rider_trips, 600.0 * 250.0));
+        assert!(close(g.cost.cost_per_rider_trip, per_day / 600.0));
+        assert!(close(g.cost.subsidy_per_rider_trip, per_day / 600.0 - 2.0));
         assert!(close(
-            f.cost.co2_g_per_rider_trip,
-            12.0 * length_km * 1000.0 / 6.0
+            g.cost.co2_g_per_rider_trip,
+            12.0 * length_km * 1000.0 / 600.0
         ));
-        // Home 0.0195° south of the park's edge, 3 workers, twice a day, 1.2 per car.
-        let car_km = 0.0195 * M_PER_DEG * 1.3 / 1000.0;
-        assert!(
-            (f.cost.car_co2_g_per_rider_trip - car_km * 204.2 / 1.2).abs() < 0.05,
-            "{}",
-            f.cost.car_co2_g_per_rider_trip
+        assert_eq!(
+            counted.total.as_ref().and_then(|t| t.boardings_per_day),
+            Some(600.0)
         );
         assert_eq!(today.total.as_ref().map(|t| t.riders), Some(3));
     }

@@ -108,6 +108,12 @@ pub struct CostOptions {
     pub car_occupancy: f64,
     /// Road distance over straight-line distance, for the car trip a rider would drive.
     pub car_detour_factor: f64,
+    /// Boardings per day on today's conventional bus lines serving the parks planned for (the
+    /// operator's count, all passengers): today's cost and subsidy per rider trip are computed
+    /// from it. `None` (the default): unknown, and those figures are not given, since the
+    /// workers of one run are a small part of those lines' riders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today_boardings_per_day: Option<f64>,
 }
 
 impl Default for CostOptions {
@@ -124,6 +130,7 @@ impl Default for CostOptions {
             car_co2_g_per_km: 204.2,
             car_occupancy: 1.2,
             car_detour_factor: 1.3,
+            today_boardings_per_day: None,
         }
     }
 }
@@ -173,6 +180,11 @@ impl CostOptions {
             ("cost.operating_days", self.operating_days, 366.0),
             ("cost.car_occupancy", self.car_occupancy, 9.0),
             ("cost.car_detour_factor", self.car_detour_factor, 5.0),
+            (
+                "cost.today_boardings_per_day",
+                self.today_boardings_per_day.unwrap_or(1.0),
+                1e7,
+            ),
         ] {
             if !(v.is_finite() && v > 0.0 && v <= max) {
                 return bad(

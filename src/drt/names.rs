@@ -92,6 +92,50 @@ fn distinguish(stops: &mut [PlanStop], cross: impl Fn(usize) -> Option<String>) 
     }
 }
 
+/// Names the stops still called by their code (no OSM stop or street near enough for
+/// [`name_stops`]) by where they are in the extract: the nearest crossing of named streets
+/// ("A / B", `name_from = "crossing"`), else a named street, else the nearest named place
+/// (`place=*` within [`crate::places::names::PLACE_RADIUS_M`], `name_from = "place"`), so
+/// that a code ("S38") is kept only when nothing named is near. Names stay unique.
+pub fn name_by_whereabouts(stops: &mut [PlanStop], extract: &crate::osm::OsmExtract) {
+    use crate::places::names::{NameIndex, Whereabouts};
+    let coded: Vec<usize> = (0..stops.len())
+        .filter(|&i| stops[i].name_from == "code")
+        .collect();
+    if coded.is_empty() {
+        return;
+    }
+    // Only the neighbourhood of those stops: a province's extract is large.
+    let pad_deg = 0.03; // > PLACE_RADIUS_M (2 km) at any latitude up to 60°
+    let (mut lo, mut hi) = (stops[coded[0]].location, stops[coded[0]].location);
+    for &i in &coded {
+        let c = stops[i].location;
+        (lo.x, lo.y, hi.x, hi.y) = (lo.x.min(c.x), lo.y.min(c.y), hi.x.max(c.x), hi.y.max(c.y));
+    }
+    let within = geo::Rect::new(
+        geo::Coord {
+            x: lo.x - 2.0 * pad_deg,
+            y: lo.y - pad_deg,
+        },
+        geo::Coord {
+            x: hi.x + 2.0 * pad_deg,
+            y: hi.y + pad_deg,
+        },
+    );
+    let index = NameIndex::new(extract, &["name"], Some(within));
+    for i in coded {
+        let (name, from) = match index.whereabouts(stops[i].location) {
+            Some(Whereabouts::Junction { a, b, .. }) => (format!("{a} / {b}"), "crossing"),
+            Some(Whereabouts::Street { name, .. }) => (name, "street"),
+            Some(Whereabouts::Place { name, .. }) => (name, "place"),
+            None => continue,
+        };
+        stops[i].name = name;
+        stops[i].name_from = from.into();
+    }
+    distinguish(stops, |_| None);
+}
+
 /// The nearest named OSM stop within [`NEAR_STOP_M`] that the plan does not call at itself.
 fn near_stop(inputs: &LineInputs<'_>, stop: &PlanStop, served: &BTreeSet<i64>) -> Option<String> {
     inputs

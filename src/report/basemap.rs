@@ -56,6 +56,19 @@ pub(super) fn name_keys(lang: Lang) -> [&'static str; 2] {
     }
 }
 
+/// A map label's name: the first of `keys` an element has; an English map falls back to
+/// any name, a Chinese one never to `name:en` alone (a place tagged only
+/// `name:en=walking street` gets no label in Chinese rather than an English one).
+fn label_name<'a>(tags: &'a crate::osm::Tags, keys: &[&str]) -> Option<&'a str> {
+    if keys.first() == Some(&"name:zh") {
+        keys.iter()
+            .find_map(|k| tags.get(k))
+            .filter(|n| !n.trim().is_empty())
+    } else {
+        preferred_name(tags, keys)
+    }
+}
+
 /// The width of `text` at `font_px`, estimated per character: CJK and other wide characters
 /// 1 em, capitals 0.7 em, spaces 0.3 em, others 0.58 em.
 pub fn text_width_px(text: &str, font_px: f64) -> f64 {
@@ -264,7 +277,7 @@ fn around(c: (f64, f64), r: f64) -> Vec<((f64, f64), f64)> {
 fn place_candidates(map: &SvgMap, extract: &OsmExtract, keys: &[&str]) -> Vec<Candidate> {
     let mut places: Vec<(usize, Candidate)> = Vec::new();
     for p in &extract.map.places {
-        let (Some(at), Some(name)) = (map.to_px(p.location), preferred_name(&p.tags, keys)) else {
+        let (Some(at), Some(name)) = (map.to_px(p.location), label_name(&p.tags, keys)) else {
             continue;
         };
         let rank = PLACE_RANKS
@@ -311,7 +324,7 @@ fn line_candidates(map: &SvgMap, extract: &OsmExtract, keys: &[&str]) -> Vec<Can
         let Some(rank) = NAMED_CLASSES.iter().position(|c| *c == class) else {
             continue;
         };
-        if let Some(name) = preferred_name(&way.tags, keys) {
+        if let Some(name) = label_name(&way.tags, keys) {
             add(name, rank, false, &way.coords);
         }
     }
@@ -391,6 +404,19 @@ fn along(p: &[(f64, f64)], f: f64) -> Option<((f64, f64), f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_map_labels_no_place_by_its_english_name_alone() {
+        let en_only =
+            crate::osm::Tags::new([("place", "city_block"), ("name:en", "walking street")]);
+        assert_eq!(label_name(&en_only, &name_keys(Lang::Zh)), None);
+        assert_eq!(
+            label_name(&en_only, &name_keys(Lang::En)),
+            Some("walking street")
+        );
+        let both = crate::osm::Tags::new([("name", "新街口"), ("name:en", "Xinjiekou")]);
+        assert_eq!(label_name(&both, &name_keys(Lang::Zh)), Some("新街口"));
+    }
 
     #[test]
     fn widths_and_boxes() {

@@ -554,19 +554,36 @@ fn plan_cost_json(plan: &LinePlan) -> Value {
     })
 }
 
-/// Today's conventional bus figures rounded for people, `null` per-trip figures without riders.
+/// Why today's per-trip figures are `null` without the operator's boardings.
+pub const TODAY_PER_TRIP_UNKNOWN: &str = "unknown: these lines carry the general public, whose boardings are not in the data; give [cost] today_boardings_per_day (the operator's boardings a day on these lines) to compute them";
+
+/// Today's conventional bus figures rounded for people; the per-trip figures (and trips,
+/// fares) `null` with the reason unless the scenario gives the lines' boardings, and the car
+/// CO₂ of the general public always `null` (their trips are unknown).
 fn today_figures_json(f: &TodayFigures) -> Value {
     let mut cost = cost_json(&f.cost);
-    if f.riders == 0 {
-        for key in [
-            "cost_per_rider_trip",
-            "subsidy_per_rider_trip",
-            "co2_g_per_rider_trip",
-            "car_co2_g_per_rider_trip",
-        ] {
-            cost[key] = Value::Null;
+    cost["car_co2_g_per_rider_trip"] = Value::Null;
+    let basis = match f.boardings_per_day {
+        Some(b) => {
+            format!(
+                "{:.0} boardings a day on these lines ([cost] today_boardings_per_day; a park's share by its lines' vehicle-km)",
+                round(b, 0)
+            )
         }
-    }
+        None => {
+            for key in [
+                "annual_rider_trips",
+                "annual_fare_revenue",
+                "cost_per_rider_trip",
+                "subsidy_per_rider_trip",
+                "co2_g_per_rider_trip",
+            ] {
+                cost[key] = Value::Null;
+            }
+            TODAY_PER_TRIP_UNKNOWN.to_string()
+        }
+    };
+    cost["per_rider_trip_basis"] = json!(basis);
     json!({
         "status": "bus_line_today",
         "lines": f.lines.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
@@ -575,6 +592,7 @@ fn today_figures_json(f: &TodayFigures) -> Value {
         "vehicle_km_day": round(f.vehicle_km_day, 3),
         "vehicle_h_day": round(f.vehicle_h_day, 3),
         "riders": f.riders,
+        "boardings_per_day": f.boardings_per_day.map(|b| round(b, 1)),
         "riders_note": (f.riders == 0).then_some("no worker reaches the park today by bus within 60 minutes and quicker than on foot"),
         "cost": cost,
     })

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::html::Lang;
 use super::round;
 use super::svg::escape as esc;
+use super::words;
 use crate::drt::cost::CostFigures;
 use crate::drt::lines::{Line, LinePlan, Period, PlanStop};
 use crate::lang::RiderReason;
@@ -20,16 +21,20 @@ fn tr<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
     if lang == Lang::Zh { zh } else { en }
 }
 
-/// A stop's name for people: a gate after its park, and street names get "站" in Chinese.
+/// A stop's name for people: a gate after its park; street and place names get "站" in
+/// Chinese, a crossing reads "A与B交叉口".
 pub(super) fn stop_name(parks: Option<&Zones>, st: &PlanStop, lang: Lang) -> String {
     if let (Some(p), Some(parks)) = (st.gate_of, parks) {
         let park = crate::lang::zone_name(&parks.zones[p.0 as usize], lang);
         return crate::lang::gate_name(&park, lang);
     }
-    if st.name_from == "street" && lang == Lang::Zh && !st.name.ends_with('站') {
-        format!("{}站", st.name)
-    } else {
-        st.name.clone()
+    match (lang, st.name_from.as_str()) {
+        (Lang::Zh, "crossing") => match st.name.split_once(" / ") {
+            Some((a, b)) => format!("{a}与{b}交叉口"),
+            None => st.name.clone(),
+        },
+        (Lang::Zh, "street" | "place") if !st.name.ends_with('站') => format!("{}站", st.name),
+        _ => st.name.clone(),
     }
 }
 
@@ -76,8 +81,10 @@ pub(super) fn lines_table(
         tr(lang, "Riders per departure", "每班乘客").to_string(),
         tr(lang, "km / hours a day", "日车公里 / 车小时").to_string(),
         format!(
-            "{} ({cur})",
-            tr(lang, "Cost / subsidy per rider trip", "每人次成本 / 补贴")
+            "{}{}{cur}{}",
+            tr(lang, "Cost / subsidy per rider trip", "每人次成本 / 补贴"),
+            words::punct(lang).open,
+            words::punct(lang).close
         ),
         tr(
             lang,
@@ -138,35 +145,47 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
         .map(|l| l.code.as_str())
         .collect();
     let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
+    let p = words::punct(lang);
+    let g = tr(lang, "g", "克");
     let _ = write!(
         h,
-        "<p class=\"note\">{}: {} {}, {} {cur}/{}, {} {} {cur}, {} {} {cur}, {} {} {cur}; CO₂ {:.0} g ({} {:.0} g); {} {}.",
+        "<p class=\"note\">{}{}{} {}{}{} {cur}/{}{}{} {} {cur}{}{} {} {cur}{}{} {} {cur}{}CO₂ {:.0} {g}{}{} {:.0} {g}{}{}{} {}{}",
         tr(
             lang,
             "All planned lines (every park, each line once)",
             "全部规划线路（各园区合计，每条线路只计一次）"
         ),
+        p.colon,
         plan.lines.len(),
         tr(lang, "lines", "条线路"),
+        p.comma,
         round(t.annual_cost, 0),
         tr(lang, "year", "年"),
+        p.comma,
         tr(lang, "per rider trip", "每人次"),
         money(t.cost_per_rider_trip),
+        p.comma,
         tr(lang, "fares", "票价"),
         money(c.options.fare_yuan),
+        p.comma,
         tr(lang, "subsidy", "补贴"),
         money(t.subsidy_per_rider_trip),
+        p.semicolon,
         round(t.co2_g_per_rider_trip, 0),
+        p.open,
         tr(lang, "by car", "小汽车"),
         round(t.car_co2_g_per_rider_trip, 0),
+        p.close,
+        p.semicolon,
         tr(lang, "vehicle sizes used (seats):", "使用车型（座）："),
-        sizes.join(", "),
+        sizes.join(p.comma),
+        p.stop,
     );
     if let Some(a) = &c.alternative {
         let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
         let _ = write!(
             h,
-            " {} {} {}: {} {cur} {}.",
+            " {} {} {}{}{} {cur} {}{}",
             if c.mixed_fleet_chosen {
                 tr(
                     lang,
@@ -182,28 +201,37 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
             },
             other.join("+"),
             tr(lang, "seats would cost", "座时每人次成本"),
+            p.colon,
             money(a.cost_per_rider_trip),
-            tr(lang, "per rider trip", "")
+            tr(lang, "per rider trip", ""),
+            p.stop
         );
     }
     if !shared.is_empty() {
         let _ = write!(
             h,
-            " {} {}.",
-            shared.join(", "),
+            "{}{}{}{}",
+            tr(lang, " ", ""),
+            shared.join(p.comma),
             tr(
                 lang,
-                "also serve another park and appear in its section too",
+                " also serve another park and appear in its section too",
                 "同时服务其他园区，亦列于该园区"
-            )
+            ),
+            p.stop
         );
     }
     h.push_str("</p>\n");
 }
 
-/// One row of the comparison: the proposal or today's bus, of the park or of all parks.
-fn compare_row(h: &mut String, label: &str, f: Option<(&CostFigures, f64, f64, u32)>, lang: Lang) {
-    let Some((c, km, hours, riders)) = f else {
+/// One row of the comparison: the proposal or today's bus, of the park or of all parks:
+/// (cost figures, km a day, hours a day, workers carried, whether the per-trip figures are
+/// known).
+type CompareFigures<'a> = (&'a CostFigures, f64, f64, u32, bool);
+
+/// One row of the comparison; per-trip figures "—" when not known.
+fn compare_row(h: &mut String, label: &str, f: Option<CompareFigures<'_>>, lang: Lang) {
+    let Some((c, km, hours, riders, per_trip)) = f else {
         let _ = write!(
             h,
             "<tr><td>{}</td><td colspan=\"5\" class=\"nodata\">{}</td></tr>",
@@ -217,10 +245,10 @@ fn compare_row(h: &mut String, label: &str, f: Option<(&CostFigures, f64, f64, u
         return;
     };
     let per = |x: f64| {
-        if riders == 0 {
-            "—".to_string()
-        } else {
+        if per_trip {
             money(x)
+        } else {
+            "—".to_string()
         }
     };
     let _ = write!(
@@ -232,18 +260,25 @@ fn compare_row(h: &mut String, label: &str, f: Option<(&CostFigures, f64, f64, u
         round(c.annual_cost, 0),
         per(c.cost_per_rider_trip),
         per(c.subsidy_per_rider_trip),
-        if riders == 0 {
-            "—".to_string()
-        } else {
+        if per_trip {
             format!("{:.0}", round(c.co2_g_per_rider_trip, 0))
+        } else {
+            "—".to_string()
         },
     );
 }
 
-fn today_of(
-    f: Option<&crate::drt::conventional::TodayFigures>,
-) -> Option<(&CostFigures, f64, f64, u32)> {
-    f.map(|f| (&f.cost, f.vehicle_km_day, f.vehicle_h_day, f.riders))
+/// Today's figures for [`compare_row`]: per rider trip only over the operator's boardings.
+fn today_of(f: Option<&crate::drt::conventional::TodayFigures>) -> Option<CompareFigures<'_>> {
+    f.map(|f| {
+        (
+            &f.cost,
+            f.vehicle_km_day,
+            f.vehicle_h_day,
+            f.riders,
+            f.boardings_per_day.is_some(),
+        )
+    })
 }
 
 /// The proposal beside today's conventional bus lines serving the park, costed alike, with
@@ -252,9 +287,10 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
     let plan = &bus.plan;
     let today = &bus.today_bus;
     let cur = &plan.cost.options.currency;
+    let (o, c) = (words::punct(lang).open, words::punct(lang).close);
     let _ = write!(
         h,
-        "<table class=\"lines today-bus\"><thead><tr><th></th><th>{}</th><th>{}</th><th>{} ({cur})</th><th>{} ({cur})</th><th>{}</th></tr></thead><tbody>",
+        "<table class=\"lines today-bus\"><thead><tr><th></th><th>{}</th><th>{}</th><th>{}{o}{cur}{c}</th><th>{}{o}{cur}{c}</th><th>{}</th></tr></thead><tbody>",
         tr(lang, "km / hours a day", "日车公里 / 车小时"),
         tr(lang, "Workers carried", "乘车职工"),
         tr(lang, "Cost a year", "年运营成本"),
@@ -266,7 +302,7 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
     compare_row(
         h,
         tr(lang, "Proposed lines (all parks)", "规划线路（全部园区）"),
-        Some((t, k.vehicle_km_day, k.vehicle_h_day, k.served)),
+        Some((t, k.vehicle_km_day, k.vehicle_h_day, k.served, k.served > 0)),
         lang,
     );
     let park = today.parks.iter().find(|p| p.park == zone.id);
@@ -300,10 +336,13 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
                 .join(lang.t(", ", "，"))
         })
         .unwrap_or_default();
+    h.push_str("</tbody></table>\n");
+    today_per_trip_note(h, bus, lang);
     let _ = writeln!(
         h,
-        "</tbody></table>\n<p class=\"note\">{} {}{}</p>",
+        "<p class=\"note\">{}{}{}{}</p>",
         esc(&crate::lang::transit_source(&today.source, lang)),
+        tr(lang, " ", ""),
         tr(
             lang,
             "— today's lines with a stop within walking distance of the park, running in the commute window: departures = window ÷ headway (GTFS: the timetable's; OSM relations: their interval tag, else 15 min — an assumption) morning and evening, km = departures × stop-to-stop distance × the detour factor, vehicles = trip time ÷ headway, each a full-size bus at the same [cost] prices; workers carried = the same workers whom the bus gets there within 60 min and quicker than walking. These lines also carry other passengers. ",
@@ -312,9 +351,41 @@ pub(super) fn today_bus_table(h: &mut String, bus: &BusLines, zone: &Zone, lang:
         if lines.is_empty() {
             String::new()
         } else {
-            format!("{}: {}", tr(lang, "Lines", "线路"), esc(&lines))
+            format!(
+                "{}{}{}",
+                tr(lang, "Lines", "线路"),
+                words::punct(lang).colon,
+                esc(&lines)
+            )
         }
     );
+}
+
+/// Why today's per-trip figures read "—" (the lines' riders are unknown), or what they rest
+/// on (the scenario's boardings a day).
+fn today_per_trip_note(h: &mut String, bus: &BusLines, lang: Lang) {
+    if bus.today_bus.total.is_none() {
+        return;
+    }
+    let text = match bus.plan.cost.options.today_boardings_per_day {
+        None => tr(
+            lang,
+            "Today's bus per rider trip: — (the lines' riders are unknown: they carry the general public, not only these workers). Give [cost] today_boardings_per_day, the operator's boardings a day on these lines, to compute it.",
+            "现状公交每人次成本、补贴与CO₂：—（全线客流未知：这些线路服务全体乘客，不只是本次职工）。在情景文件 [cost] today_boardings_per_day 中填写运营方提供的这些线路日客流（人次/日）即可计算。",
+        )
+        .to_string(),
+        Some(b) => match lang {
+            Lang::En => format!(
+                "Today's bus per rider trip: over the operator's {:.0} boardings a day on these lines ([cost] today_boardings_per_day); a park's share by its lines' vehicle-km.",
+                round(b, 0)
+            ),
+            Lang::Zh => format!(
+                "现状公交每人次成本、补贴与CO₂：按运营方提供的这些线路日客流 {:.0} 人次计（情景文件 [cost] today_boardings_per_day），各园区按其线路车公里分摊。",
+                round(b, 0)
+            ),
+        },
+    };
+    let _ = writeln!(h, "<p class=\"note today-per-trip\">{}</p>", esc(&text));
 }
 
 /// Today's line name as the report shows it: the return direction, " (back)" in the files,
@@ -409,13 +480,15 @@ fn unserved_note(h: &mut String, plan: &LinePlan, zone: &Zone, lang: Lang) {
     if !reasons.is_empty() {
         let list: Vec<String> = reasons
             .iter()
-            .map(|(why, n)| format!("{n} — {}", esc(why)))
+            .map(|(why, n)| format!("{n}{} — {}", tr(lang, "", " 人"), esc(why)))
             .collect();
+        let p = words::punct(lang);
         let _ = writeln!(
             h,
-            "<p class=\"note\">{}: {}</p>",
+            "<p class=\"note\">{}{}{}</p>",
             tr(lang, "Not carried", "未能乘车"),
-            list.join("; ")
+            p.colon,
+            list.join(p.semicolon)
         );
     }
 }

@@ -68,7 +68,6 @@ table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px s
 th:first-child,td:first-child{text-align:left;white-space:normal}th{background:#f1f5f9;font-weight:600}
 .pass{color:#15803d;font-weight:600}.partly{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}
 svg.map{width:100%;height:auto;max-height:85vh;background:#f8fafc;border:1px solid #cbd5e1;border-radius:4px}
-.overview svg.map{max-height:60vh}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:12.5px}.legend-item{cursor:pointer;user-select:none}.legend-item.off{opacity:.35}
 .legend-item.sub{margin-left:-6px}.legend-item svg{vertical-align:middle;margin-right:4px}
 .row{display:flex;gap:16px;flex-wrap:wrap}.row>div{flex:1 1 320px}.note{color:#64748b;font-size:12.5px}
@@ -350,6 +349,9 @@ enum View {
     Overview,
 }
 
+/// Width over height of the overview map at least (drawn across the page's full width).
+const OVERVIEW_ASPECT: f64 = 1.6;
+
 /// The map's frame: the park and its walking bands (the overview adds its bus lines), 5 %
 /// wider, at least 2 km across.
 fn map_frame(run: &PlanRun, zone: &Zone, view: View) -> Rect {
@@ -371,8 +373,17 @@ fn map_frame(run: &PlanRun, zone: &Zone, view: View) -> Rect {
     // Degrees of 1 km east-west and north-south at the park.
     let km_y = 1.0 / 111.2;
     let km_x = km_y / frame.center().y.to_radians().cos().max(0.1);
-    let dx = (frame.width() * 0.05).max((2.0 * km_x - frame.width()) / 2.0);
+    let mut dx = (frame.width() * 0.05).max((2.0 * km_x - frame.width()) / 2.0);
     let dy = (frame.height() * 0.05).max((2.0 * km_y - frame.height()) / 2.0);
+    if view == View::Overview {
+        // The page's full width, not a tall strip: at least OVERVIEW_ASPECT times as wide
+        // (on the ground) as high.
+        let (w_km, h_km) = (
+            (frame.width() + 2.0 * dx) / km_x,
+            (frame.height() + 2.0 * dy) / km_y,
+        );
+        dx += ((OVERVIEW_ASPECT * h_km - w_km).max(0.0) / 2.0) * km_x;
+    }
     Rect::new(
         Coord {
             x: frame.min().x - dx,
@@ -396,10 +407,7 @@ fn park_map(
     actions: Option<&ParkActions<'_>>,
 ) -> SvgMap {
     let frame = map_frame(run, zone, view);
-    let width_px = match view {
-        View::Detail => 1000.0,
-        View::Overview => 480.0,
-    };
+    let width_px = 1000.0;
     let mut map = SvgMap::new(frame, width_px);
     draw_reach(&mut map, run, zone, lang);
     if view == View::Detail {
@@ -619,7 +627,11 @@ fn draw_gaps(map: &mut SvgMap, gaps: LayerId, lc: &LifeCircle, c: &ZoneCoverage,
             .map(|(_, cat)| lang.t(&cat.en, &cat.zh))
             .collect();
         if !missing.is_empty() {
-            map.point(gaps, point.location, Some(&missing.join(", ")));
+            map.point(
+                gaps,
+                point.location,
+                Some(&missing.join(lang.t(", ", "、"))),
+            );
         }
     }
 }
@@ -678,7 +690,7 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         esc(&zone_name(zone, lang)),
         zone.area_ha,
         lang.t("ha", "公顷"),
-        esc(&zone.source.to_string()),
+        super::words::zone_source_html(&zone.source, lang),
     );
     let plan = coverage_of(run, zone).map(|(lc, c)| {
         let a = actions::park_actions(&run.extract, &lc.profile, zone, c, lang);
@@ -709,11 +721,11 @@ fn park_section(h: &mut String, run: &PlanRun, zone: &Zone, lang: Lang) {
         actions::actions_html(h, &lc.profile, a, lang);
         actions::no_data_html(h, &lc.profile, &lc.report.amenities_per_category, lang);
     }
-    if bus_of(run, zone).is_some() {
+    if bus_of(run, zone).is_some_and(|(_, lines)| !lines.is_empty()) {
         let overview = park_map(run, zone, lang, View::Overview, None);
         let _ = writeln!(
             h,
-            "<div class=\"row overview-row\"><div class=\"overview\">{}</div><div><p class=\"note\">{}</p></div></div>",
+            "<div class=\"overview-row\"><div class=\"overview\">{}</div><p class=\"note\">{}</p></div>",
             overview.to_svg(),
             lang.t(
                 "Overview: the park, its proposed bus lines and stops. The map above shows the park's surroundings in detail; lines leaving it continue here.",
@@ -937,13 +949,15 @@ fn bus_kpi_rows(
         (
             lang.t("Workers", "职工").into(),
             format!(
-                "{} ({})",
+                "{}{}{}{}",
                 k.workers,
+                super::words::punct(lang).open,
                 if bus.plan.synthetic {
                     lang.t("synthetic", "模拟")
                 } else {
                     lang.t("supplied", "实际")
-                }
+                },
+                super::words::punct(lang).close
             ),
             k.workers.to_string(),
         ),
@@ -994,15 +1008,19 @@ fn bus_kpi_rows(
         (
             lang.t("Lines (vehicles)", "线路（车辆）").into(),
             format!(
-                "{} ({}) ({} {})",
+                "{}{}{}{}{}{} {}{}",
                 lines.len(),
+                super::words::punct(lang).open,
                 lines
                     .iter()
                     .map(|l| l.code.as_str())
                     .collect::<Vec<_>>()
                     .join(" "),
+                super::words::punct(lang).close,
+                super::words::punct(lang).open,
                 k.vehicles,
-                lang.t("vehicles", "辆")
+                lang.t("vehicles", "辆"),
+                super::words::punct(lang).close
             ),
             "—".into(),
         ),
@@ -1024,12 +1042,13 @@ fn bus_notes(h: &mut String, bus: &BusLines, k: &crate::drt::lines::Kpis, lang: 
     if k.beyond_direct_bus > 0 {
         let _ = writeln!(
             h,
-            "<p class=\"note\">{} {}: {}</p>",
+            "<p class=\"note\">{} {}{}{}</p>",
             k.beyond_direct_bus,
             lang.t(
                 "workers cannot be within the target even by a direct bus",
                 "名职工即使直达公交也无法达标"
             ),
+            super::words::punct(lang).colon,
             lang.t(
                 "their walk, wait and the direct ride already exceed it.",
                 "步行、候车与直达行程已超过目标时间。"
@@ -1070,10 +1089,13 @@ fn no_bus_row(h: &mut String, run: &PlanRun, lang: Lang) {
 /// none (a region without buildings has no residents in the data, not 0 residents).
 fn residents_text(run: &PlanRun, c: &crate::plan::Commute, lang: Lang) -> String {
     if c.report.residents_total > 0.0 {
+        let p = super::words::punct(lang);
         format!(
-            "{:.0} ({})",
+            "{:.0}{}{}{}",
             round(c.report.residents_total, 0),
-            residents_basis(run, lang)
+            p.open,
+            residents_basis(run, lang),
+            p.close
         )
     } else {
         format!(
@@ -1224,7 +1246,7 @@ fn assumptions(h: &mut String, run: &PlanRun, lang: Lang) {
     if let Ok(b) = &run.bus {
         rows.push((
             lang.t("Bus lines", "公交").into(),
-            bus_parameters(run, b, lang),
+            super::words::full_width(&bus_parameters(run, b, lang), lang),
         ));
         rows.push((lang.t("Checker", "校验").into(), checker_text(b, lang)));
     }
@@ -1256,9 +1278,11 @@ fn region_assumptions(run: &PlanRun, lang: Lang) -> Vec<(String, String)> {
         (
             lang.t("Data", "数据").into(),
             format!(
-                "{} ({})",
+                "{}{}{}{}",
                 crate::lang::source_label(&run.extract.source, lang),
-                crate::lang::data_date(run.extract.data_date().as_deref(), lang)
+                super::words::punct(lang).open,
+                crate::lang::data_date(run.extract.data_date().as_deref(), lang),
+                super::words::punct(lang).close
             ),
         ),
         (
@@ -1299,9 +1323,8 @@ fn life_circle_assumptions(lc: &LifeCircle, lang: Lang) -> (String, String) {
     (
         lang.t("Life circle", "生活圈").into(),
         format!(
-            "{}{} — {}",
-            lang.t("", "设施配置 "),
-            lc.profile.name,
+            "{} — {}",
+            super::words::profile_title(&lc.profile.name, lang),
             cats.join(lang.t(", ", "，"))
         ),
     )
@@ -1318,7 +1341,7 @@ fn commute_assumptions(
     rows.push((
         lang.t("Commute circle", "通勤圈").into(),
         format!(
-            "{} {:.0} {}{}{} {}{}{}: {}",
+            "{} {:.0} {}{}{} {}{}{}{}{}",
             lang.t("target", "目标"),
             c.report.options.target_min,
             lang.t("min", "分钟"),
@@ -1327,6 +1350,7 @@ fn commute_assumptions(
             residents_text(run, c, lang),
             lang.t("; ", "；"),
             lang.t("bus lines today", "现状公交"),
+            super::words::punct(lang).colon,
             match c.report.mode_no_data(Mode::Bus) {
                 Some(crate::reach::NoData::NoBusLines) => {
                     super::nodata::no_data_reason(crate::reach::NoData::NoBusLines, lang)
@@ -1337,8 +1361,9 @@ fn commute_assumptions(
                         .to_string()
                 }
                 _ => format!(
-                    "{} × {}",
+                    "{} {}{}",
                     c.report.transit_lines,
+                    lang.t("× ", "条，来源："),
                     crate::lang::transit_source(&c.transit_source, lang)
                 ),
             }
@@ -1423,14 +1448,15 @@ fn checker_text(b: &BusLines, lang: Lang) -> String {
             .into();
     }
     format!(
-        "{} {}, {} {}",
-        lang.t("morning", "早班"),
+        "{}{}{}{}{}",
+        lang.t("morning ", "早班"),
         if b.plan.morning_check.feasible {
             lang.t("ok", "通过")
         } else {
             lang.t("FAILED", "未通过")
         },
-        lang.t("evening", "晚班"),
+        super::words::punct(lang).comma,
+        lang.t("evening ", "晚班"),
         if b.plan.evening_check.feasible {
             lang.t("ok", "通过")
         } else {

@@ -18,6 +18,7 @@ pub mod outdir;
 mod print;
 pub mod scenario_files;
 pub mod svg;
+pub mod words;
 pub mod xlsx;
 
 use geo::{Coord, MultiPolygon};

@@ -12,6 +12,8 @@ svg.map text.label{stroke:#fff;stroke-width:3px;stroke-linejoin:round;font-famil
 svg.map text.label-park{font-weight:700;fill:#0f172a}svg.map text.label-place{font-weight:600;fill:#334155}
 svg.map text.label-street{fill:#475569}svg.map text.label-water{fill:#1d4ed8;font-style:italic}
 svg.map g.marker text{font-family:system-ui,sans-serif}
+table.summary th{white-space:normal}table.summary td:first-child{min-width:7em}
+table.commute td:first-child{white-space:nowrap}
 table.lines th{white-space:normal}table.lines:not(.today-bus) td:nth-child(2),table.lines:not(.today-bus) th:nth-child(2){white-space:normal;text-align:left;min-width:10em}
 @media print{
 @page{size:A4 portrait;margin:9mm}

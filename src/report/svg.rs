@@ -512,7 +512,7 @@ impl SvgMap {
             while let Some(p) = self.layers[top].parent {
                 top = p; // parents come before their sub-layers: no cycles
             }
-            if self.layers[top].background {
+            if self.layers[top].background || !self.drawn(i) {
                 continue;
             }
             let mut data = format!(r#"data-layer="{}""#, escape(&self.layers[top].key));
@@ -542,6 +542,13 @@ impl SvgMap {
         }
         s.push_str("</div>");
         s
+    }
+
+    /// Whether layer `i` or one of its sub-layers has a shape on the map: the legend lists
+    /// only those (a layer made but left empty is still written, for the page's toggles).
+    fn drawn(&self, i: usize) -> bool {
+        !self.layers[i].body.is_empty()
+            || (0..self.layers.len()).any(|c| self.layers[c].parent == Some(i) && self.drawn(c))
     }
 
     fn depth_first(&self, i: usize, out: &mut Vec<usize>) {
@@ -783,7 +790,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_layers_are_still_written_and_in_the_legend() {
+    fn empty_layers_are_still_written_but_not_in_the_legend() {
         let mut m = map();
         let roads = m.layer("roads", "Roads", Style::line("#888", 1.0));
         let am = m.layer("amenities", "Amenities", Style::dot("#e11d48", 3.0));
@@ -801,11 +808,13 @@ mod tests {
         );
         assert!(svg[shop_at..].contains(r#"<circle cx="400" cy=""#));
         let legend = m.legend_html();
+        // Amenities and its drawn sub-layer; not the empty roads.
         assert_eq!(
             legend.matches("<span class=\"legend-item").count(),
-            3,
+            2,
             "{legend}"
         );
+        assert!(!legend.contains("data-layer=\"roads\""), "{legend}");
         assert!(
             legend
                 .contains(r#"class="legend-item sub" data-layer="amenities" data-sublayer="shop""#)

@@ -17,6 +17,21 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
     ("persons per m²", "人/平方米"),
     ("residents per ha", "人/公顷"),
     ("× car speed", "× 小汽车速度"),
+    // cli/args.rs: the value parsers behind clap's "invalid value" errors.
+    (
+        "'{}' is not a walking speed: {}, or 'elderly'",
+        "“{0}”不是步行速度：{1}，或填 elderly（老年人步速）",
+    ),
+    (
+        "expected LON,LAT, e.g. 9.5215,47.1410",
+        "应为“经度,纬度”，如 9.5215,47.1410",
+    ),
+    ("'{}' is not a longitude", "“{0}”不是经度"),
+    ("'{}' is not a latitude", "“{0}”不是纬度"),
+    (
+        "{},{} is not a WGS-84 lon,lat (longitude first)",
+        "{0},{1} 不是 WGS-84 经纬度（经度在前）",
+    ),
     // scenario.rs
     (
         "give a finite number above {} to {} {}",
@@ -550,6 +565,11 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
         "无法{0}（{1}）；请检查该文件夹可写且有剩余空间",
     ),
     ("read the current folder", "读取当前文件夹"),
+    ("read", "读取"),
+    ("write", "写入"),
+    ("create it", "创建它"),
+    ("remove it", "删除它"),
+    ("inspect {}", "检查 {0}"),
     ("keep an earlier file", "保留先前的文件"),
     ("move the new run into place", "将本次结果移入"),
     ("swap in the new run", "换入本次结果"),

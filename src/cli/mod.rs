@@ -8,6 +8,7 @@ pub mod serve;
 pub mod table;
 pub mod term;
 pub mod tools;
+pub mod usage_errors;
 
 use args::{Cli, Command};
 

@@ -837,3 +837,49 @@ fn no_english_reaches_a_chinese_terminal() {
         "English words on a Chinese terminal: {english:?}"
     );
 }
+
+/// A planner's stop coded like a park's gate (`G1` for P1) would share one code with the gate
+/// in `drt_timetable.csv` and one GTFS `stop_id`: the row is skipped, naming its line and the
+/// park, in either language; every code in the timetable stands for one point.
+#[test]
+fn a_given_stop_cannot_take_a_gate_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "stops.csv",
+        "code,name,lon,lat\nG1,Clash,9.5712499,47.2185671\nS2,Triesen Säga,9.519943,47.0882462\n",
+    );
+    let args = [
+        "drt",
+        "--stops",
+        "stops.csv",
+        "--iterations",
+        "100",
+        "--out",
+    ];
+    let (code, _, stderr) = run_in(d, &[&args[..], &["en"]].concat());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("stops.csv:2: stop code G1 is the code of the gate stop of park P1"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run_in(d, &[&["--lang", "zh"], &args[..], &["zh"]].concat());
+    assert!(
+        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1"),
+        "{stderr}"
+    );
+    for out in ["en", "zh"] {
+        let mut r = csv::Reader::from_path(d.join(out).join("drt_timetable.csv")).unwrap();
+        let headers = r.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (c, lon, lat) = (col("stop_id"), col("lon"), col("lat"));
+        let mut at: std::collections::BTreeMap<String, (String, String)> = Default::default();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let point = (rec[lon].to_string(), rec[lat].to_string());
+            let first = at.entry(rec[c].to_string()).or_insert(point.clone());
+            assert_eq!(*first, point, "stop code {} at two points", &rec[c]);
+        }
+    }
+}

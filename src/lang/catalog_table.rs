@@ -622,6 +622,10 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
     ),
     ("; first: line {}: {}", "；第一处：第{0}行：{1}"),
     (
+        "stop code {} is the code of the gate stop of park {} ({}) in drt_timetable.csv and the GTFS feed: give the stop another code",
+        "站点编号 {0} 是园区 {1}（{2}）园区门站点在 drt_timetable.csv 与 GTFS 中的编号：请给该站点另取编号",
+    ),
+    (
         "the bus-line search stopped at its time limit after {} iterations; the plan may differ between machines (raise --seconds or lower --iterations for a reproducible plan)",
         "线路搜索在 {0} 次迭代后到达时间上限而停止；方案在不同机器上可能不同（如需可复现的方案，请加大 --seconds 或减小 --iterations）",
     ),

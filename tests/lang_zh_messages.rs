@@ -492,8 +492,8 @@ fn usage_errors_read_in_chinese_under_lang_zh() {
             "错误：未知参数“--profle”，是否想用“--profile”？",
         ),
         (
-            &["drt", "--vehicle", "plane"],
-            "错误：参数“--vehicle <VEHICLE>”的取值“plane”无效；可选值：bus、car",
+            &["drt", "--roads", "plane"],
+            "错误：参数“--roads <ROADS>”的取值“plane”无效；可选值：bus、car",
         ),
     ];
     for (args, start) in cases {

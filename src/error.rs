@@ -8,11 +8,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file could not be opened or read.
-    #[error("cannot read {}: {cause}", path.display())]
+    /// A file could not be read, written, created or renamed (`action` says which).
+    #[error("cannot {action} {}: {cause}{}", path.display(), action.advice())]
     Io {
         /// The file.
         path: PathBuf,
+        /// What was being done to it.
+        action: IoAction,
         /// The operating system's reason.
         cause: std::io::Error,
     },
@@ -116,6 +118,45 @@ pub enum Error {
         /// The operating system's reason.
         cause: std::io::Error,
     },
+}
+
+/// What [`Error::Io`] was doing with its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IoAction {
+    /// Opening or reading an input.
+    Read,
+    /// Writing a file.
+    Write,
+    /// Creating a file or folder.
+    Create,
+    /// Renaming (moving) a file or folder into place.
+    Rename,
+}
+
+impl IoAction {
+    /// The verb, for the English message.
+    pub fn verb(self) -> &'static str {
+        match self {
+            IoAction::Read => "read",
+            IoAction::Write => "write",
+            IoAction::Create => "create",
+            IoAction::Rename => "rename",
+        }
+    }
+
+    /// What to do, after the reason (nothing for a read: the reason says it).
+    fn advice(self) -> &'static str {
+        match self {
+            IoAction::Read => "",
+            _ => "; check that the folder can be written and has space",
+        }
+    }
+}
+
+impl std::fmt::Display for IoAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.verb())
+    }
 }
 
 /// `Result` with the crate's [`Error`].

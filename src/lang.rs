@@ -161,6 +161,8 @@ pub fn source_label(source: &std::path::Path, lang: Lang) -> String {
 pub fn transit_source(source: &str, lang: Lang) -> Cow<'_, str> {
     match (lang, source.strip_prefix("OSM route=bus relations")) {
         (Lang::Zh, Some(rest)) => Cow::Owned(format!("OSM 公交线路关系（route=bus）{rest}")),
+        // "no bus lines in the OSM data …", "GTFS …": the catalog's words.
+        (Lang::Zh, None) => Cow::Owned(zh_message(source)),
         _ => Cow::Borrowed(source),
     }
 }

@@ -1,7 +1,8 @@
 //! The `lifecircle` command line: parse arguments, call the library, write, print.
 //!
 //! Exit codes: 0 success; 2 bad input or nothing could be done (one `error:` line on stderr,
-//! `错误：` under `--lang zh`; clap's usage errors are 2 as well); 3 the run wrote what it could but did not do all that was
+//! `错误：` under `--lang zh`; clap's usage errors are 2 as well, in Chinese under `--lang zh`:
+//! `cli::usage_errors`); 3 the run wrote what it could but did not do all that was
 //! asked: `plan` with a requested stage without result (one `warning:` line; report.html says
 //! why), or `darp` without a plan serving every request.
 //!
@@ -12,7 +13,7 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 
 use cli::args::Cli;
 use cli::commands::{EXIT_PARTIAL, NoCompletePlan, Partial};
@@ -30,7 +31,15 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let args: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            return ExitCode::from(cli::usage_errors::report(&e, &args));
+        }
+    };
     let lang = cli::term::run_lang(&cli);
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,7 +15,7 @@ use crate::coverage::{CoverageOptions, CoverageReport, compute_coverage};
 use crate::drt::demand::{
     NoLine, ParkSample, SyntheticDemand, bookings_as_residents, servable_units,
 };
-use crate::drt::given_stops::{GivenStop, check_given_stops};
+use crate::drt::given_stops::{GivenStop, check_given_stops, gate_code_clash};
 use crate::drt::lines::{LineInputs, LineOptions, LinePlan, LineProgress, plan_lines_with};
 use crate::drt::optimise::Config;
 use crate::error::{Error, Result};
@@ -535,7 +535,17 @@ fn given_stops_file(
     let mut stops = Vec::with_capacity(file.stops.len());
     let checked = check_given_stops(region.graph, &file.stops, &options);
     for ((stop, line), result) in file.stops.into_iter().zip(file.lines).zip(checked) {
+        let clash = region
+            .parks
+            .as_ref()
+            .ok()
+            .and_then(|p| gate_code_clash(&stop.code, p));
         match result {
+            _ if clash.is_some() => warnings.push(RowWarning {
+                path: path.display().to_string(),
+                line,
+                message: RowProblem::Other(clash.unwrap_or_default()),
+            }),
             Ok(_) => stops.push(stop),
             Err(problem) => warnings.push(RowWarning {
                 path: path.display().to_string(),

@@ -492,6 +492,7 @@ impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario> {
         let text = std::fs::read_to_string(path).map_err(|cause| Error::Io {
             path: path.to_path_buf(),
+            action: crate::error::IoAction::Read,
             cause,
         })?;
         let mut scenario = Scenario::from_toml(&text, &path.display().to_string())?;
@@ -632,6 +633,7 @@ impl Scenario {
             {
                 return Err(Error::Io {
                     path: path.clone(),
+                    action: crate::error::IoAction::Read,
                     cause: std::io::Error::new(cause.kind(), format!("{key}: {cause}")),
                 });
             }

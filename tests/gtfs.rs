@@ -152,6 +152,7 @@ fn missing_file_is_an_io_error() {
         Error::Io {
             path: reported,
             cause,
+            ..
         } => {
             assert_eq!(reported.as_path(), path.as_path());
             assert_eq!(cause.kind(), std::io::ErrorKind::NotFound);

@@ -176,7 +176,9 @@ fn chinese_report_and_gtfs_have_no_english_names_reasons_or_units() {
     // Files for scripts keep English.
     let riders = read(&out, "drt_riders.csv");
     assert!(
-        riders.starts_with("source,lon,lat,park")
+        riders
+            .trim_start_matches('\u{feff}')
+            .starts_with("source,lon,lat,park")
             && riders.contains(",synthetic,")
             && !riders
                 .chars()

@@ -452,3 +452,434 @@ fn population_rows_park_notes_and_stage_warnings_read_in_chinese() {
     assert_eq!(english_sentence(&stderr, &kept), None, "{stderr}");
     assert!(!stderr.contains("warning:"), "{stderr}");
 }
+
+/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn usage_errors_read_in_chinese_under_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["coverage", "--foo"], "错误：未知参数“--foo”"),
+        (&["coverage", "--out"], "错误：参数“--out <OUT>”缺少取值"),
+        (
+            &["coverage", "--walk-speed", "fast"],
+            "错误：参数“--walk-speed <WALK_SPEED>”的取值“fast”无效：“fast”不是步行速度",
+        ),
+        (
+            &["commute", "--transit", "tram"],
+            "错误：未知参数“--transit”",
+        ),
+        (&["frobnicate"], "错误：未知命令“frobnicate”"),
+        (
+            &["isochrone", "--minutes", "5"],
+            "错误：缺少必需的参数：--from <LON,LAT>",
+        ),
+        (
+            &["coverage", "--profle", "park"],
+            "错误：未知参数“--profle”，是否想用“--profile”？",
+        ),
+        (
+            &["drt", "--roads", "plane"],
+            "错误：参数“--roads <ROADS>”的取值“plane”无效；可选值：bus、car",
+        ),
+    ];
+    for (args, start) in cases {
+        for lang in [["--lang", "zh"].as_slice(), ["--lang=zh"].as_slice()] {
+            // `--lang` before the command and after it.
+            let mut before: Vec<&str> = lang.to_vec();
+            before.extend_from_slice(args);
+            let mut after: Vec<&str> = args.to_vec();
+            after.extend_from_slice(lang);
+            for all in [before, after] {
+                let (code, _, stderr) = run_in(dir.path(), &all);
+                assert_eq!(code, Some(2), "{all:?}: {stderr}");
+                assert!(stderr.starts_with(start), "{all:?}: {stderr}");
+                assert_eq!(stderr.lines().count(), 1, "{all:?}: {stderr}");
+                assert!(stderr.contains(" --help 查看用法"), "{all:?}: {stderr}");
+                let kept = [
+                    "lifecircle",
+                    "--walk-speed",
+                    "WALK_SPEED",
+                    "--profile",
+                    "--from",
+                ];
+                assert_eq!(english_sentence(&stderr, &kept), None, "{stderr}");
+                assert!(!stderr.contains("Usage") && !stderr.contains("error:"));
+            }
+        }
+    }
+    // The hint names the command the error is about.
+    let (_, _, stderr) = run_in(dir.path(), &["--lang", "zh", "coverage", "--out"]);
+    assert!(
+        stderr.contains("运行 lifecircle coverage --help"),
+        "{stderr}"
+    );
+    // English stays clap's, help stays help.
+    let (code, _, stderr) = run_in(dir.path(), &["coverage", "--foo"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: unexpected argument '--foo'"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = run_in(dir.path(), &["--lang", "zh", "coverage", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("Usage: lifecircle coverage"), "{stdout}");
+}
+
+/// Issue 12: Excel on a Chinese Windows reads a CSV as GBK unless it starts with the UTF-8
+/// byte-order mark; every table a planner opens has it, the GTFS feed does not.
+#[test]
+fn spreadsheet_csvs_start_with_the_utf8_mark_and_gtfs_files_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, stderr) = run_in(d, &["plan", "--lang", "zh", "--out", "o"]);
+    assert!(matches!(code, Some(0) | Some(3)), "{stderr}");
+    let out = d.join("o");
+    let mut csvs = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".csv") {
+            csvs += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{name} has no BOM");
+            assert!(!bytes[3..].starts_with(b"\xEF\xBB\xBF"), "{name}: two BOMs");
+        }
+    }
+    for name in [
+        "coverage.csv",
+        "commute.csv",
+        "drt_stops.csv",
+        "drt_timetable.csv",
+        "drt_riders.csv",
+    ] {
+        assert!(out.join(name).exists(), "{name} missing");
+    }
+    assert!(csvs >= 5);
+    let gtfs = out.join("gtfs");
+    let mut txts = 0;
+    for entry in std::fs::read_dir(&gtfs).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{}", path.display());
+        txts += 1;
+    }
+    assert!(txts >= 5, "{}", gtfs.display());
+}
+
+/// Words a Chinese terminal line may keep: codes, ids, units, file formats, OSM keys, the
+/// profile's category ids and the modes' ids (as the planner types them), CRS names.
+const KEPT_WORDS: &[&str] = &[
+    "OSM",
+    "GTFS",
+    "CSV",
+    "UTF",
+    "GBK",
+    "CRLF",
+    "PBF",
+    "WGS",
+    "GCJ",
+    "wgs84",
+    "gcj02",
+    "bd09",
+    "km",
+    "HH",
+    "MM",
+    "lon",
+    "lat",
+    "highway",
+    "maxspeed",
+    "landuse",
+    "industrial",
+    "route",
+    "bus",
+    "park",
+    "walk",
+    "bike",
+    "ebike",
+    "car",
+    "food",
+    "lodging",
+    "shopping",
+    "culture_sports",
+    "parcel",
+    "health",
+    "childcare",
+    "school",
+    "elderly",
+    "bikeshare",
+    "bus_stop",
+    "Polygon",
+    "lifecircle",
+    "roads",
+    "stops",
+    "count",
+];
+
+/// The ASCII words (three letters or more) of `text` that a Chinese line should not hold:
+/// not a path or file name, not a flag, not a `key=value`, not in [`KEPT_WORDS`] or `names`
+/// (OSM names of the region, kept as mapped).
+fn english_words(text: &str, names: &[&str]) -> Vec<String> {
+    let mut text = text.to_string();
+    for name in names {
+        text = text.replace(name, " ");
+    }
+    // A value quoted from the planner's input (“nosuchcat”) is kept as given.
+    while let Some(open) = text.find('“') {
+        let Some(close) = text[open..].find('”') else {
+            break;
+        };
+        text.replace_range(open..open + close + '”'.len_utf8(), " ");
+    }
+    let mut found = Vec::new();
+    // A token: a run of printable ASCII without spaces (Chinese text and punctuation split).
+    for token in text.split(|c: char| !c.is_ascii_graphic()) {
+        let token = token.trim_matches(|c: char| ",;:()[]'\"`".contains(c));
+        if token.contains('/')
+            || token.starts_with('-')
+            || token.contains('=')
+            || token.contains('.')
+            || token.contains('<')
+        {
+            continue;
+        }
+        for word in token.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+            if letters >= 3 && !KEPT_WORDS.contains(&word) {
+                found.push(word.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Runs `lifecircle --lang zh args` in `dir`; returns the English words of its output.
+fn english_in_run(dir: &Path, args: &[&str], names: &[&str]) -> Vec<String> {
+    let mut all = vec!["--lang", "zh"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = run_in(dir, &all);
+    assert!(matches!(code, Some(0..=3)), "{args:?}: {stderr}");
+    let text = format!("{stdout}{stderr}");
+    let words = english_words(&text, names);
+    if !words.is_empty() {
+        eprintln!("{args:?}:\n{text}");
+    }
+    words
+}
+
+#[test]
+fn the_english_word_filter_finds_sentences_and_keeps_names() {
+    assert_eq!(
+        english_words("警告：poi.csv 第3行：unknown category “nosuchcat”", &[]),
+        ["unknown", "category"]
+    );
+    assert!(english_words("已读取 a/b.csv（UTF-8，LF）；坐标系 wgs84；--poi-crs", &[]).is_empty());
+    assert_eq!(
+        english_words("a2-16: cost 294.25, 2 vehicles", &[]),
+        ["cost", "vehicles"]
+    );
+    assert!(english_words("P4 Hilti Nendeln 7.1", &["Hilti Nendeln"]).is_empty());
+}
+
+/// Issue 12, "Chinese throughout": every command under `--lang zh`, on good and bad input, on
+/// the demo and (when ../shared is there) on nanjing-xinjiekou with its parks and bookings and on
+/// the roads-only shanghai-center-roads, prints no English word outside the kept names.
+#[test]
+fn no_english_reaches_a_chinese_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "poi.csv",
+        "lon,lat,category,name\n9.5070,47.1500,food,Cafe\n9.5071,47.1501,nosuchcat,Bad\n47.15,9.507,food,Swapped\n",
+    );
+    write(
+        d,
+        "book.csv",
+        "lon,lat,park,arrive_by\n9.52,47.14,P1,08:00\n9.52,47.14,P99,08:00\n9.52,47.14,P1,8点\nx,47.1,P1,08:00\n",
+    );
+    write(
+        d,
+        "stops.csv",
+        "code,name,lon,lat\nX1,Mountain,9.60,47.05\n",
+    );
+    write(d, "trunc.txt", "2 32 480 3 30\n0 0 0 0 0 0 1440\n");
+    let demo_names = [
+        "Hilti Nendeln",
+        "Sporry Gasometer",
+        "Spörry Kemmi",
+        "Spörry",
+    ];
+    let runs: &[&[&str]] = &[
+        &["coverage", "--poi", "poi.csv", "--out", "c"],
+        &["commute", "--out", "m"],
+        &[
+            "drt",
+            "--demand",
+            "book.csv",
+            "--iterations",
+            "100",
+            "--out",
+            "d",
+        ],
+        // Stopped by its time limit: the warning says so.
+        &["drt", "--iterations", "0", "--seconds", "1", "--out", "t"],
+        &["drt", "--stops", "stops.csv", "--out", "s"],
+        &["darp", "trunc.txt"],
+        &["darp", "poi.csv"],
+        &["inspect"],
+        &[
+            "isochrone",
+            "--park",
+            "P1",
+            "--minutes",
+            "10",
+            "--out",
+            "iso.geojson",
+        ],
+        &["coverage", "/nonexistent.osm.pbf", "--out", "x"],
+        &["coverage", "poi.csv", "--out", "x"],
+        &["plan", "--config", "missing.toml"],
+    ];
+    let mut english = Vec::new();
+    for args in runs {
+        english.extend(english_in_run(d, args, &demo_names));
+    }
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if shared.join("osm/nanjing-xinjiekou.osm.pbf").exists() {
+        let osm = |name: &str| shared.join("osm").join(name).display().to_string();
+        let (nanjing, shanghai) = (
+            osm("nanjing-xinjiekou.osm.pbf"),
+            osm("shanghai-center-roads.osm.pbf"),
+        );
+        let darp = shared.join("darp/a2-16.txt").display().to_string();
+        let parks = fixture("xinjiekou_parks.geojson");
+        let bookings = fixture("xinjiekou_bookings.csv");
+        write(
+            d,
+            "sh_parks.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"测试园区"},"geometry":{"type":"Polygon","coordinates":[[[121.470,31.225],[121.480,31.225],[121.480,31.232],[121.470,31.232],[121.470,31.225]]]}}]}"#,
+        );
+        let pop: String = (0..50)
+            .map(|i| {
+                format!(
+                    "{:.4},{:.4},100\n",
+                    121.43 + 0.002 * i as f64,
+                    31.20 + 0.001 * i as f64
+                )
+            })
+            .collect();
+        write(
+            d,
+            "sh_pop.csv",
+            &format!("lon,lat,count\n{pop}abc,31.2,10\n"),
+        );
+        let runs: Vec<Vec<&str>> = vec![
+            vec!["darp", &darp, "--seconds", "1"],
+            vec!["plan", &nanjing, "--parks", &parks, "--out", "p2"],
+            vec![
+                "drt", &nanjing, "--parks", &parks, "--demand", &bookings, "--out", "d2",
+            ],
+            vec!["coverage", &nanjing, "--out", "x"],
+            vec![
+                "plan",
+                &shanghai,
+                "--parks",
+                "sh_parks.geojson",
+                "--out",
+                "p3",
+            ],
+            vec![
+                "commute",
+                &shanghai,
+                "--parks",
+                "sh_parks.geojson",
+                "--population",
+                "sh_pop.csv",
+                "--out",
+                "m3",
+            ],
+            vec![
+                "drt",
+                &shanghai,
+                "--parks",
+                "sh_parks.geojson",
+                "--population",
+                "sh_pop.csv",
+                "--out",
+                "d3",
+            ],
+            vec!["inspect", &shanghai],
+        ];
+        for args in &runs {
+            english.extend(english_in_run(d, args, &[]));
+        }
+    } else {
+        eprintln!("skipping the real extracts: ../shared/data is absent");
+    }
+    english.sort();
+    english.dedup();
+    assert!(
+        english.is_empty(),
+        "English words on a Chinese terminal: {english:?}"
+    );
+}
+
+/// A planner's stop coded like a park's gate (`G1` for P1) would share one code with the gate
+/// in `drt_timetable.csv` and one GTFS `stop_id`: the row is skipped, naming its line and the
+/// park, in either language; every code in the timetable stands for one point.
+#[test]
+fn a_given_stop_cannot_take_a_gate_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "stops.csv",
+        "code,name,lon,lat\nG1,Clash,9.5712499,47.2185671\nS2,Triesen Säga,9.519943,47.0882462\n",
+    );
+    let args = [
+        "drt",
+        "--stops",
+        "stops.csv",
+        "--iterations",
+        "100",
+        "--out",
+    ];
+    let (code, _, stderr) = run_in(d, &[&args[..], &["en"]].concat());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("stops.csv:2: stop code G1 is the code of the gate stop of park P1"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run_in(d, &[&["--lang", "zh"], &args[..], &["zh"]].concat());
+    assert!(
+        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1"),
+        "{stderr}"
+    );
+    for out in ["en", "zh"] {
+        let mut r = csv::Reader::from_path(d.join(out).join("drt_timetable.csv")).unwrap();
+        let headers = r.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (c, lon, lat) = (col("stop_id"), col("lon"), col("lat"));
+        let mut at: std::collections::BTreeMap<String, (String, String)> = Default::default();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let point = (rec[lon].to_string(), rec[lat].to_string());
+            let first = at.entry(rec[c].to_string()).or_insert(point.clone());
+            assert_eq!(*first, point, "stop code {} at two points", &rec[c]);
+        }
+    }
+}

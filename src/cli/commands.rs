@@ -255,7 +255,8 @@ pub fn cmd_commute(args: CommuteArgs, lang: Option<String>) -> anyhow::Result<()
 
 /// `darp`: a benchmark instance solved and checked; [`NoCompletePlan`] when a request is
 /// left unserved.
-pub fn cmd_darp(args: DarpArgs) -> anyhow::Result<()> {
+pub fn cmd_darp(args: DarpArgs, lang: Option<String>) -> anyhow::Result<()> {
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let DarpArgs {
         file,
         seconds,
@@ -270,19 +271,7 @@ pub fn cmd_darp(args: DarpArgs) -> anyhow::Result<()> {
     };
     let outcome = lifecircle::drt::optimise::optimise(&problem, &config)?;
     let report = lifecircle::drt::check::check(&problem, &outcome.solution.without_schedules())?;
-    println!(
-        "{}: cost {:.2}, {} vehicles, {} requests unserved, feasible {}, {:.1} s, {} iterations",
-        problem.name,
-        report.objective,
-        outcome.objective.vehicles_used,
-        outcome.solution.unserved.len(),
-        if report.is_complete() { "yes" } else { "NO" },
-        outcome.elapsed_s,
-        outcome.iterations
-    );
-    for v in &report.violations {
-        println!("  violation: {v}");
-    }
+    super::term::print_darp(&problem.name, &report, &outcome, lang);
     anyhow::ensure!(report.is_feasible(), "the checker rejected the solution");
     if !report.is_complete() {
         return Err(NoCompletePlan(format!(

@@ -8,6 +8,7 @@ pub mod serve;
 pub mod table;
 pub mod term;
 pub mod tools;
+pub mod usage_errors;
 
 use args::{Cli, Command};
 
@@ -19,7 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect(args) => commands::cmd_inspect(args, lang),
         Command::Coverage(args) => commands::cmd_coverage(args, lang),
         Command::Commute(args) => commands::cmd_commute(args, lang),
-        Command::Darp(args) => commands::cmd_darp(args),
+        Command::Darp(args) => commands::cmd_darp(args, lang),
         Command::Drt(args) => commands::cmd_drt(args, lang),
         Command::Isochrone(args) => commands::cmd_isochrone(args, lang),
         Command::Serve(args) => serve::cmd_serve(args, lang),

@@ -479,12 +479,45 @@ fn print_plan_parks(run: &PlanRun, parks: &Zones, lang: Lang) {
     print!("{}", table.render());
 }
 
+/// The result line of `darp` and the checker's violations, in `lang`.
+pub fn print_darp(
+    name: &str,
+    report: &lifecircle::drt::check::CheckReport,
+    outcome: &lifecircle::drt::optimise::Outcome,
+    lang: Lang,
+) {
+    let (vehicles, unserved) = (
+        outcome.objective.vehicles_used,
+        outcome.solution.unserved.len(),
+    );
+    let (cost, seconds, iterations) = (report.objective, outcome.elapsed_s, outcome.iterations);
+    match lang {
+        Lang::En => println!(
+            "{name}: cost {cost:.2}, {vehicles} vehicles, {unserved} requests unserved, feasible {}, {seconds:.1} s, {iterations} iterations",
+            if report.is_complete() { "yes" } else { "NO" },
+        ),
+        Lang::Zh => println!(
+            "{name}：总行驶距离 {cost:.2}，车辆 {vehicles} 辆，未服务请求 {unserved} 个，可行：{}，用时 {seconds:.1} 秒，迭代 {iterations} 次",
+            if report.is_complete() { "是" } else { "否" },
+        ),
+    }
+    for v in &report.violations {
+        match lang {
+            Lang::En => println!("  violation: {v}"),
+            Lang::Zh => println!("  违反约束：{}", zh_message(&v.to_string())),
+        }
+    }
+}
+
 /// The bus-line summary of `drt` and `plan`.
 pub fn print_drt(plan: &LinePlan, lang: Lang) {
     if plan.search.time_limited {
-        eprintln!(
-            "warning: the bus-line search stopped at its time limit after {} iterations; the plan may differ between machines (raise --seconds or lower --iterations for a reproducible plan)",
-            plan.search.iterations
+        warn(
+            &format!(
+                "the bus-line search stopped at its time limit after {} iterations; the plan may differ between machines (raise --seconds or lower --iterations for a reproducible plan)",
+                plan.search.iterations
+            ),
+            lang,
         );
     }
     let k = &plan.kpis;

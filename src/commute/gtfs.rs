@@ -138,6 +138,7 @@ fn parse_clock_s(text: &str) -> Option<u32> {
 pub fn read_gtfs(path: &Path, window: DepartureWindow) -> Result<TransitLines> {
     std::fs::metadata(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
+        action: crate::error::IoAction::Read,
         cause,
     })?;
     let not_gtfs = |error: gtfs_structures::Error| Error::InvalidValue {

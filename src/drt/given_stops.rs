@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::graph::{RoadGraph, VertexId};
 use crate::lang::RowProblem;
 use crate::osm::{BusStop, OsmNodeId, Tags};
+use crate::places::Zones;
 pub use crate::places::stops::GivenStop;
 
 /// Why a given stop cannot be used.
@@ -48,6 +49,22 @@ impl GivenStopProblem {
             },
         }
     }
+}
+
+/// The stop code of a park's gate (`G1` for park `P1`): gates share the code column of
+/// `drt_timetable.csv` and the GTFS `stop_id` with the pick-up stops.
+pub fn gate_code(park_code: &str) -> String {
+    format!("G{}", park_code.trim_start_matches('P'))
+}
+
+/// Why a given stop's `code` cannot be used: it is the code of the gate of a park in `parks`
+/// (both would share one code in `drt_timetable.csv` and one GTFS `stop_id`). Names the park.
+pub fn gate_code_clash(code: &str, parks: &Zones) -> Option<String> {
+    let park = parks.zones.iter().find(|z| gate_code(&z.code) == code)?;
+    Some(format!(
+        "stop code {code} is the code of the gate stop of park {} ({}) in drt_timetable.csv and the GTFS feed: give the stop another code",
+        park.code, park.name
+    ))
 }
 
 /// The bus vertex of every given stop, or why it has none (in the order given).
@@ -97,8 +114,19 @@ pub(super) fn as_bus_stop(stop: &GivenStop) -> BusStop {
 pub(super) fn given_stop_vertices(
     graph: &RoadGraph,
     stops: &[GivenStop],
+    parks: &Zones,
     options: &LineOptions,
 ) -> Result<BTreeMap<VertexId, usize>> {
+    if let Some((stop, clash)) = stops
+        .iter()
+        .find_map(|s| Some((s, gate_code_clash(&s.code, parks)?)))
+    {
+        return Err(Error::InvalidValue {
+            what: "bus stop",
+            value: stop.code.clone(),
+            hint: clash,
+        });
+    }
     let mut at = BTreeMap::new();
     for (i, checked) in check_given_stops(graph, stops, options)
         .into_iter()

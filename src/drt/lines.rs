@@ -665,7 +665,7 @@ fn prepare(
     let osm_at = osm_stop_vertices(graph, inputs.osm_stops, options);
     let given = match inputs.given_stops {
         Some(given) => Some((
-            super::given_stops::given_stop_vertices(graph, given, options)?,
+            super::given_stops::given_stop_vertices(graph, given, inputs.parks, options)?,
             given
                 .iter()
                 .map(super::given_stops::as_bus_stop)
@@ -915,7 +915,7 @@ fn add_gates(
             let zone = &inputs.parks.zones[park.0 as usize];
             let id = *stop_of.entry(v).or_insert_with(|| {
                 stops.push(PlanStop {
-                    code: format!("G{}", zone.code.trim_start_matches('P')),
+                    code: super::given_stops::gate_code(&zone.code),
                     name: crate::lang::gate_name(&zone.name, crate::lang::Lang::En),
                     name_from: "park".into(),
                     vertex: v,

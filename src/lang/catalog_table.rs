@@ -17,6 +17,21 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
     ("persons per m²", "人/平方米"),
     ("residents per ha", "人/公顷"),
     ("× car speed", "× 小汽车速度"),
+    // cli/args.rs: the value parsers behind clap's "invalid value" errors.
+    (
+        "'{}' is not a walking speed: {}, or 'elderly'",
+        "“{0}”不是步行速度：{1}，或填 elderly（老年人步速）",
+    ),
+    (
+        "expected LON,LAT, e.g. 9.5215,47.1410",
+        "应为“经度,纬度”，如 9.5215,47.1410",
+    ),
+    ("'{}' is not a longitude", "“{0}”不是经度"),
+    ("'{}' is not a latitude", "“{0}”不是纬度"),
+    (
+        "{},{} is not a WGS-84 lon,lat (longitude first)",
+        "{0},{1} 不是 WGS-84 经纬度（经度在前）",
+    ),
     // scenario.rs
     (
         "give a finite number above {} to {} {}",
@@ -550,6 +565,11 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
         "无法{0}（{1}）；请检查该文件夹可写且有剩余空间",
     ),
     ("read the current folder", "读取当前文件夹"),
+    ("read", "读取"),
+    ("write", "写入"),
+    ("create it", "创建它"),
+    ("remove it", "删除它"),
+    ("inspect {}", "检查 {0}"),
     ("keep an earlier file", "保留先前的文件"),
     ("move the new run into place", "将本次结果移入"),
     ("swap in the new run", "换入本次结果"),
@@ -583,6 +603,138 @@ pub(super) const CATALOG: &[(&str, &str)] = &[
         "无法写入（{0}）；请选择可写的输出文件夹（--out）",
     ),
     ("is not a plain file name", "不是普通文件名"),
+    // Given bus stops (places/stops.rs, plan.rs, lang/reasons.rs as text).
+    (
+        "stop code {} is used already on line {}: give each stop its own code",
+        "站点编号 {0} 已在第{1}行使用：请给每个站点不同的编号",
+    ),
+    (
+        "stop {} lies more than {} m from any road buses can use: move it onto a bus road (or use --roads car)",
+        "站点 {0} 距公交可行驶道路超过 {1} 米：请移到公交道路上（或使用 --roads car）",
+    ),
+    (
+        "stop {} is at the same point of the bus roads as stop {}: move it, or delete one of them",
+        "站点 {0} 与站点 {1} 落在公交道路的同一点：请移动其一或删除其一",
+    ),
+    (
+        "{}: no usable bus stop ({} rows skipped{}); fix the rows or leave out [bus] stops / --stops to let the planner choose",
+        "{0}：没有可用的公交站点（跳过 {1} 行{2}）；请修正这些行，或去掉 [bus] stops / --stops，由规划器自选站点",
+    ),
+    ("; first: line {}: {}", "；第一处：第{0}行：{1}"),
+    (
+        "stop code {} is the code of the gate stop of park {} ({}) in drt_timetable.csv and the GTFS feed: give the stop another code",
+        "站点编号 {0} 是园区 {1}（{2}）园区门站点在 drt_timetable.csv 与 GTFS 中的编号：请给该站点另取编号",
+    ),
+    (
+        "the bus-line search stopped at its time limit after {} iterations; the plan may differ between machines (raise --seconds or lower --iterations for a reproducible plan)",
+        "线路搜索在 {0} 次迭代后到达时间上限而停止；方案在不同机器上可能不同（如需可复现的方案，请加大 --seconds 或减小 --iterations）",
+    ),
+    // `darp`: Cordeau instances (drt/cordeau.rs) and the checker (drt/check.rs).
+    ("{}: cannot read: {}", "{0}：无法读取：{1}"),
+    (
+        "{}: empty file, expected header `m 2n T Q L`",
+        "{0}：文件为空，应以表头 `m 2n T Q L` 开始",
+    ),
+    (
+        "{}:{}: expected {} fields, found {}",
+        "{0} 第{1}行：应有 {2} 个字段，实际 {3} 个",
+    ),
+    (
+        "{}:{}: field `{}` is not a valid {}: {}",
+        "{0} 第{1}行：字段 `{2}` 不是有效的{3}：{4}",
+    ),
+    ("finite number", "有限数值"),
+    ("integer", "整数"),
+    (
+        "time of at most 5256000 minutes (ten years)",
+        "不超过 5256000 分钟（十年）的时间",
+    ),
+    (
+        "{}:1: {} is {}, above the cap of {}; split the instance or check the header `m 2n T Q L`",
+        "{0} 第1行：{1} 为 {2}，超过上限 {3}；请拆分算例或检查表头 `m 2n T Q L`",
+    ),
+    ("{}:1: invalid header: {}", "{0} 第1行：表头无效：{1}"),
+    ("vehicle count must be positive", "车辆数须为正数"),
+    (
+        "node count 2n must be positive and even",
+        "节点数 2n 须为正偶数",
+    ),
+    ("capacity out of range", "载客量超出范围"),
+    ("durations must be non-negative", "时长不得为负"),
+    (
+        "{}:{}: expected node id {}, found {}",
+        "{0} 第{1}行：节点编号应为 {2}，实际为 {3}",
+    ),
+    (
+        "{}:{}: file ends after {} of {} node lines",
+        "{0} 第{1}行：文件在 {3} 行节点中的第 {2} 行后就结束了",
+    ),
+    (
+        "{}:{}: unexpected line after the last node",
+        "{0} 第{1}行：最后一个节点之后还有多余的行",
+    ),
+    ("{}: inconsistent instance: {}", "{0}：算例前后不一致：{1}"),
+    ("route {}: unknown vehicle {}", "路线 {0}：未知车辆 {1}"),
+    ("vehicle {} used by two routes", "车辆 {0} 被两条路线使用"),
+    (
+        "route {}: node {} is not a request node",
+        "路线 {0}：节点 {1} 不是请求节点",
+    ),
+    ("node {} visited twice", "节点 {0} 被访问两次"),
+    (
+        "vehicle {}: node {} returns to a location the route has left",
+        "车辆 {0}：节点 {1} 回到了路线已离开的地点",
+    ),
+    (
+        "request {}: pickup and delivery not on one route",
+        "请求 {0}：上车与下车不在同一路线上",
+    ),
+    (
+        "request {}: delivery before pickup",
+        "请求 {0}：下车早于上车",
+    ),
+    ("request {} missing", "请求 {0} 缺失"),
+    (
+        "request {} wrongly declared unserved",
+        "请求 {0} 被错误地标为未服务",
+    ),
+    (
+        "vehicle {}: load {} > capacity {} after node {}",
+        "车辆 {0}：节点 {3} 之后载客 {1} 人，超过容量 {2}",
+    ),
+    (
+        "vehicle {}: node {} served at {} after {}",
+        "车辆 {0}：节点 {1} 在第 {2} 分钟服务，晚于 {3}",
+    ),
+    (
+        "vehicle {}: node {} served at {} before {}",
+        "车辆 {0}：节点 {1} 在第 {2} 分钟服务，早于 {3}",
+    ),
+    (
+        "vehicle {}: departure {} outside depot window",
+        "车辆 {0}：发车时间 {1} 不在车场时间窗内",
+    ),
+    (
+        "vehicle {}: arrival {} after {}",
+        "车辆 {0}：回场时间 {1} 晚于 {2}",
+    ),
+    (
+        "vehicle {}: duration {} > {}",
+        "车辆 {0}：运营时长 {1} 超过 {2}",
+    ),
+    (
+        "request {}: ride {} > {}",
+        "请求 {0}：乘车时间 {1} 超过 {2}",
+    ),
+    (
+        "vehicle {}: schedule position {}: {}",
+        "车辆 {0}：时刻表第 {1} 位：{2}",
+    ),
+    ("the checker rejected the solution", "校验器否决了该方案"),
+    (
+        "{}: no plan serves every request ({} of {} unserved); give more --seconds, or check the time windows and the vehicle count",
+        "{0}：没有能服务全部请求的方案（{2} 个中 {1} 个未服务）；请加大 --seconds，或检查时间窗与车辆数",
+    ),
 ];
 
 /// Messages of the operating system and of the `toml` crate as they reach the library's

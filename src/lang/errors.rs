@@ -6,6 +6,10 @@
 use super::Lang;
 use super::catalog::zh_message;
 use crate::Error;
+use crate::error::IoAction;
+
+/// What to do when a file cannot be written, created or renamed.
+const WRITE_ADVICE_ZH: &str = "；请检查该文件夹可写且有剩余空间";
 
 /// A mode's name (`walk`) for people.
 fn mode_zh(mode: &str) -> &str {
@@ -36,8 +40,22 @@ impl Error {
     /// The message in Chinese: the same facts (file, value, point) and what to do.
     pub fn zh(&self) -> String {
         match self {
-            Error::Io { path, cause } => {
-                format!("无法读取 {}：{}", path.display(), io_reason_zh(cause))
+            Error::Io {
+                path,
+                action,
+                cause,
+            } => {
+                let (verb, advice) = match action {
+                    IoAction::Read => ("读取", ""),
+                    IoAction::Write => ("写入", WRITE_ADVICE_ZH),
+                    IoAction::Create => ("创建", WRITE_ADVICE_ZH),
+                    IoAction::Rename => ("重命名", WRITE_ADVICE_ZH),
+                };
+                format!(
+                    "无法{verb} {}：{}{advice}",
+                    path.display(),
+                    io_reason_zh(cause)
+                )
             }
             Error::Pbf { path, cause } => format!(
                 "{} 不是可读取的 OSM PBF 文件（{}）；请确认它是 .osm.pbf 数据，且已完整下载",
@@ -118,12 +136,60 @@ mod tests {
     }
 
     #[test]
+    fn an_io_error_says_whether_it_read_wrote_created_or_renamed() {
+        let denied = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let cases = [
+            (
+                IoAction::Read,
+                "cannot read out/a.csv",
+                "无法读取 out/a.csv：没有访问权限",
+            ),
+            (
+                IoAction::Write,
+                "cannot write out/a.csv",
+                "无法写入 out/a.csv：没有访问权限；",
+            ),
+            (
+                IoAction::Create,
+                "cannot create out/a.csv",
+                "无法创建 out/a.csv",
+            ),
+            (
+                IoAction::Rename,
+                "cannot rename out/a.csv",
+                "无法重命名 out/a.csv",
+            ),
+        ];
+        for (action, en, zh) in cases {
+            let e = Error::Io {
+                path: PathBuf::from("out/a.csv"),
+                action,
+                cause: denied(),
+            };
+            assert!(e.to_string().starts_with(en), "{e}");
+            assert!(e.zh().starts_with(zh), "{}", e.zh());
+            assert_eq!(
+                e.zh().contains("可写"),
+                action != IoAction::Read,
+                "{}",
+                e.zh()
+            );
+        }
+    }
+
+    #[test]
     fn every_variant_reads_in_chinese() {
         let io = |kind| std::io::Error::from(kind);
         let errors = vec![
             Error::Io {
                 path: PathBuf::from("poi.csv"),
+                action: IoAction::Read,
                 cause: io(std::io::ErrorKind::NotFound),
+            },
+            Error::Io {
+                path: PathBuf::from("a.csv"),
+                action: IoAction::Write,
+                cause: io(std::io::ErrorKind::PermissionDenied),
             },
             Error::Pbf {
                 path: PathBuf::from("x.pbf"),

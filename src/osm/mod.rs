@@ -223,6 +223,7 @@ impl OsmExtract {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|cause| Error::Io {
             path: path.to_path_buf(),
+            action: crate::error::IoAction::Read,
             cause,
         })?;
         Self::from_reader(std::io::BufReader::with_capacity(1 << 20, file), path)

@@ -181,6 +181,7 @@ pub(super) struct TextFile {
 pub(super) fn read_text_file(path: &Path) -> Result<TextFile> {
     let bytes = std::fs::read(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
+        action: crate::error::IoAction::Read,
         cause,
     })?;
     let (text, encoding) = super::text::decode_text(&bytes).map_err(|hint| invalid(path, hint))?;

@@ -179,6 +179,7 @@ impl AmenityProfile {
             let path = Path::new(name_or_path);
             let text = std::fs::read_to_string(path).map_err(|cause| Error::Io {
                 path: path.to_path_buf(),
+                action: crate::error::IoAction::Read,
                 cause,
             })?;
             return Self::from_toml(&text, name_or_path);

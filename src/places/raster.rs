@@ -87,6 +87,7 @@ pub fn read_population_raster(
 ) -> Result<(Residents, RasterSummary)> {
     let file = std::fs::File::open(path).map_err(|cause| Error::Io {
         path: path.to_path_buf(),
+        action: crate::error::IoAction::Read,
         cause,
     })?;
     let bad = |hint: String| Error::InvalidValue {

@@ -56,7 +56,7 @@ pub fn commute_files(
     source: &str,
     warnings: &[String],
 ) -> crate::error::Result<Vec<OutputFile>> {
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = super::csv_out::spreadsheet_writer();
     csv.write_record([
         "park_id",
         "park",
@@ -285,7 +285,7 @@ fn district_json(residents: &Residents, modes: &[Mode], districts: &[DistrictRea
 /// `commute_districts.csv`: per park, district and mode, the district's residents, those
 /// reaching the park within the target and their share (written only with districts).
 fn district_csv(parks: &Zones, residents: &Residents, report: &CommuteReport) -> OutputFile {
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = super::csv_out::spreadsheet_writer();
     csv.write_record([
         "park_id",
         "park",

@@ -128,7 +128,7 @@ fn zone_features(zones: &Zones, report: &CoverageReport) -> (Vec<Value>, Vec<Val
 /// `coverage.csv`: one row per zone × category.
 fn coverage_csv(zones: &Zones, report: &CoverageReport) -> Vec<u8> {
     let cats = &report.profile.categories;
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = super::csv_out::spreadsheet_writer();
     let header = [
         "zone_id",
         "zone",

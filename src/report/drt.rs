@@ -47,8 +47,17 @@ fn minutes(s: Option<u32>) -> String {
     s.map_or(String::new(), |s| format!("{:.1}", f64::from(s) / 60.0))
 }
 
+/// A table a planner opens in a spreadsheet (with the UTF-8 mark, [`super::csv_out`]).
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    table_bytes(super::csv_out::spreadsheet_writer(), header, rows)
+}
+
+/// A file of the GTFS feed (plain UTF-8, [`super::csv_out`]).
+fn gtfs_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    table_bytes(super::csv_out::plain_writer(), header, rows)
+}
+
+fn table_bytes(mut w: csv::Writer<Vec<u8>>, header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
     w.write_record(header).expect("writing to memory");
     for r in rows {
         w.write_record(&r).expect("writing to memory");
@@ -709,7 +718,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
         name: format!("gtfs/{name}"),
         bytes,
     };
-    let agency = csv_bytes(
+    let agency = gtfs_bytes(
         &["agency_id", "agency_name", "agency_url", "agency_timezone"],
         vec![vec![
             "lifecircle".into(),
@@ -722,7 +731,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
             timezone.into(),
         ]],
     );
-    let stops = csv_bytes(
+    let stops = gtfs_bytes(
         &["stop_id", "stop_name", "stop_lat", "stop_lon"],
         plan.stops
             .iter()
@@ -736,7 +745,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
             })
             .collect(),
     );
-    let routes = csv_bytes(
+    let routes = gtfs_bytes(
         &[
             "route_id",
             "agency_id",
@@ -773,7 +782,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
         file("routes.txt", routes),
         file(
             "trips.txt",
-            csv_bytes(
+            gtfs_bytes(
                 &[
                     "route_id",
                     "service_id",
@@ -786,7 +795,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
         ),
         file(
             "stop_times.txt",
-            csv_bytes(
+            gtfs_bytes(
                 &[
                     "trip_id",
                     "arrival_time",
@@ -802,7 +811,7 @@ fn gtfs_files(parks: &Zones, plan: &LinePlan, timezone: &str, lang: Lang) -> Vec
         file("calendar.txt", gtfs_calendar()),
         file(
             "shapes.txt",
-            csv_bytes(
+            gtfs_bytes(
                 &[
                     "shape_id",
                     "shape_pt_lat",
@@ -860,7 +869,7 @@ fn gtfs_trips(plan: &LinePlan) -> (Rows, Rows, Rows) {
 }
 
 fn gtfs_calendar() -> Vec<u8> {
-    csv_bytes(
+    gtfs_bytes(
         &[
             "service_id",
             "monday",

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod basemap;
 pub mod commute;
 pub mod coverage;
+pub mod csv_out;
 pub mod drt;
 mod drt_html;
 pub mod fgb;

@@ -119,7 +119,7 @@ fn absolute_inputs(s: &mut crate::scenario::Scenario) {
 
 fn facilities_csv(run: &PlanRun, lc: &crate::plan::LifeCircle) -> Result<Vec<u8>> {
     let _ = run;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = super::csv_out::spreadsheet_writer();
     let err = |e: csv::Error| Error::InvalidValue {
         what: "facilities file",
         value: FACILITIES_CSV.into(),
@@ -156,7 +156,7 @@ fn stops_csv(stops: &[StopRow]) -> Result<Vec<u8>> {
         value: STOPS_CSV.into(),
         hint: e,
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = super::csv_out::spreadsheet_writer();
     w.write_record(["code", "name", "lon", "lat", "line"])
         .map_err(|e| err(e.to_string()))?;
     for (code, name, at, line) in stops {

@@ -292,10 +292,25 @@ fn ceil_index(x: f64) -> usize {
 }
 
 /// `x.round() as usize` (half away from zero, 0 below zero) without a call to libm's `round`
-/// (one per sample otherwise): the fraction `x - trunc(x)` is exact for `0 <= x < 2^52`.
+/// (one per sample otherwise): the fraction `x - trunc(x)` is exact for `0 <= x < 2^52`. The
+/// reference of [`grid_index`].
+#[cfg(test)]
 fn nearest_index(x: f64) -> usize {
     let i = x as usize;
     if x - i as f64 >= 0.5 { i + 1 } else { i }
+}
+
+/// [`nearest_index`] for a position in the grid (every sample is, by the margin: `0 <= x <
+/// 2^31`) through 32-bit conversions, one instruction each way where the unsigned 64-bit ones
+/// take several; below zero it gives 0 too.
+fn grid_index(x: f64) -> usize {
+    let i = x as i32;
+    let rounded = if x - f64::from(i) >= 0.5 {
+        i.saturating_add(1)
+    } else {
+        i
+    };
+    rounded.max(0) as usize
 }
 
 /// The grid of `samples`, its times in `time_s` (any length on entry: resized), `off_m` the
@@ -334,8 +349,8 @@ fn splat(
     time_s.resize(nx * ny, UNREACHED_S);
     let inv_cell = 1.0 / cell;
     for &(x, y, t) in &samples.points {
-        let i = nearest_index((x - origin[0]) * inv_cell);
-        let j = nearest_index((y - origin[1]) * inv_cell);
+        let i = grid_index((x - origin[0]) * inv_cell);
+        let j = grid_index((y - origin[1]) * inv_cell);
         let slot = &mut time_s[j * nx + i];
         // A cell counts as reached when the road through it is.
         if t < *slot {
@@ -650,6 +665,26 @@ mod tests {
         values.extend((0..20_000).map(|k| k as f64 * 0.0137));
         for x in values {
             assert_eq!(nearest_index(x), x.round() as usize, "{x}");
+        }
+    }
+
+    #[test]
+    fn grid_index_is_nearest_index_within_the_grid() {
+        let mut values = vec![
+            -1.5,
+            -0.5,
+            -0.0,
+            0.0,
+            0.49999999999999994,
+            0.5,
+            2.4999999999999996,
+            2.5,
+            1e6 + 0.5,
+            2_147_483_646.5,
+        ];
+        values.extend((0..20_000).map(|k| k as f64 * 0.0137));
+        for x in values {
+            assert_eq!(grid_index(x), nearest_index(x), "{x}");
         }
     }
 

@@ -61,7 +61,13 @@ pub struct SearchScratch {
     time_ms: Vec<u32>,
     touched: Vec<u32>,
     settled: Vec<(VertexId, u32)>,
-    heap: BinaryHeap<Reverse<(u32, u32)>>,
+    /// `(time << 32) | vertex`: ordered as the pair `(time, vertex)` is, one comparison.
+    heap: BinaryHeap<Reverse<u64>>,
+}
+
+/// A heap entry: `(time_ms, vertex)` packed so that integer order is the pair's order.
+fn packed(time_ms: u32, vertex: u32) -> u64 {
+    (u64::from(time_ms) << 32) | u64::from(vertex)
 }
 
 impl SearchScratch {
@@ -139,10 +145,11 @@ pub fn bounded_search_where<'s, G: SearchGraph>(
                 scratch.touched.push(v.0);
             }
             scratch.time_ms[v.index()] = t;
-            scratch.heap.push(Reverse((t, v.0)));
+            scratch.heap.push(Reverse(packed(t, v.0)));
         }
     }
-    while let Some(Reverse((t, v))) = scratch.heap.pop() {
+    while let Some(Reverse(entry)) = scratch.heap.pop() {
+        let (t, v) = ((entry >> 32) as u32, entry as u32);
         if t > scratch.time_ms[v as usize] {
             continue;
         }
@@ -159,7 +166,7 @@ pub fn bounded_search_where<'s, G: SearchGraph>(
                     scratch.touched.push(arc.vertex.0);
                 }
                 scratch.time_ms[w] = nt;
-                scratch.heap.push(Reverse((nt, arc.vertex.0)));
+                scratch.heap.push(Reverse(packed(nt, arc.vertex.0)));
             }
         }
     }

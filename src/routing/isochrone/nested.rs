@@ -60,7 +60,8 @@ impl PartialEq for VScore {
 #[derive(Debug, Default)]
 pub(super) struct SegmentGrid {
     origin: Coord,
-    bucket_m: f64,
+    /// Buckets per metre (one division per grid, not four per segment).
+    per_bucket_m: f64,
     nx: usize,
     ny: usize,
     buckets: Vec<Vec<u32>>,
@@ -94,7 +95,7 @@ impl SegmentGrid {
         // About one bucket per segment at most, whatever the polygon's extent.
         let bucket_m = bucket_m.max((w * h / n.max(1) as f64).sqrt()).max(1e-9);
         self.origin = Coord { x: lo[0], y: lo[1] };
-        self.bucket_m = bucket_m;
+        self.per_bucket_m = 1.0 / bucket_m;
         self.nx = (w / bucket_m) as usize + 1;
         self.ny = (h / bucket_m) as usize + 1;
         let count = self.nx * self.ny;
@@ -108,10 +109,14 @@ impl SegmentGrid {
         self.alive.clear();
     }
 
-    /// Bucket columns and rows covering the box of `a` and `b`.
+    /// Bucket columns and rows covering the box of `a` and `b`. Any monotone map of metres to
+    /// buckets finds the same segments, as insertions and queries share it: a multiplication
+    /// and a 32-bit conversion (saturating) are cheaper than a division and a 64-bit one.
     fn span(&self, a: Coord, b: Coord) -> ([usize; 2], [usize; 2]) {
-        let cell =
-            |v: f64, o: f64, n: usize| (((v - o) / self.bucket_m).max(0.0) as usize).min(n - 1);
+        let per_bucket_m = self.per_bucket_m;
+        let cell = |v: f64, o: f64, n: usize| {
+            ((((v - o) * per_bucket_m).max(0.0) as u32) as usize).min(n - 1)
+        };
         let (i0, i1) = (
             cell(a.x.min(b.x), self.origin.x, self.nx),
             cell(a.x.max(b.x), self.origin.x, self.nx),

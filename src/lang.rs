@@ -17,8 +17,10 @@ pub use reasons::{RowProblem, StageFailure, listing_zh};
 mod catalog;
 mod catalog_table;
 mod errors;
+mod profiles;
 pub use catalog::zh_message;
 pub use errors::io_reason_zh;
+pub use profiles::{profile_name, profile_title};
 
 /// Report language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -154,6 +156,17 @@ pub fn source_label(source: &std::path::Path, lang: Lang) -> String {
     match (lang, text.strip_prefix("embedded demo: ")) {
         (Lang::Zh, Some(file)) if text == crate::osm::DEMO_NAME => format!("内置示例数据：{file}"),
         _ => text,
+    }
+}
+
+/// [`source_label`] with a file's name only (the report's header: the full path, which names
+/// the planner's folders, is in the Inputs section).
+pub fn source_name(source: &std::path::Path, lang: Lang) -> String {
+    match source.file_name() {
+        Some(name) if source.to_string_lossy() != crate::osm::DEMO_NAME => {
+            name.to_string_lossy().into_owned()
+        }
+        _ => source_label(source, lang),
     }
 }
 
@@ -330,6 +343,9 @@ mod tests {
             "内置示例数据：liechtenstein-2013.osm.pbf"
         );
         assert_eq!(source_label(demo, Lang::En), crate::osm::DEMO_NAME);
+        assert_eq!(source_name(demo, Lang::En), crate::osm::DEMO_NAME);
+        let file = std::path::Path::new("/home/zhang/数据/quzhou.osm.pbf");
+        assert_eq!(source_name(file, Lang::Zh), "quzhou.osm.pbf");
     }
 
     #[test]

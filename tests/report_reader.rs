@@ -56,6 +56,11 @@ fn a_roads_only_report_shows_no_data_as_no_data() {
         &dir.path().join("out"),
     );
 
+    // The header names the OSM file, not the folders it sits in (those are in Inputs).
+    let header = between(&html, "<header>", "</header>");
+    assert!(header.contains("access.osm.pbf"), "{header}");
+    assert!(!header.contains("tests/fixtures/"), "{header}");
+
     // Summary: one short greyed cell over the bus columns, no "0" workers, the reason kept
     // as its tooltip.
     let summary = between(&html, "<table class=\"summary", "</table>");
@@ -243,6 +248,9 @@ fn the_demo_report_reads_right_to_a_newcomer_in_chinese() {
         .map(str::trim)
         .any(|s| s.len() > 1 && s.starts_with('S') && s[1..].chars().all(|c| c.is_ascii_digit()));
     assert!(!bare_code, "a stop named by its code: {lines}");
+    // Vehicles and seats with full-width brackets: "1（33）", not "1 (33)".
+    assert!(lines.contains("（33）"), "{lines}");
+    assert!(!lines.contains(" (33)"), "{lines}");
 
     // Narrow first columns are not squeezed to one character a line: the summary's park
     // names and the commute table's modes (电动自行车).
@@ -270,6 +278,24 @@ fn the_demo_report_reads_right_to_a_newcomer_in_chinese() {
         "{t}"
     );
     assert!(t["annual_cost"].as_f64().is_some_and(|c| c > 0.0), "{t}");
+}
+
+/// The terminal names the profile by its meaning too ("设施配置：产业园区", not the key `park`).
+#[test]
+fn the_terminal_names_the_profile_by_its_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+        .args(["coverage", "--lang", "zh", "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("生活圈 — 设施配置：产业园区 — "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("设施配置 park"), "{stdout}");
 }
 
 /// With the operator's boardings a day (`[cost] today_boardings_per_day`), today's bus cost

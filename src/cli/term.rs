@@ -197,8 +197,8 @@ pub fn print_coverage(zones: &Zones, report: &CoverageReport, n_amenities: usize
             report.zones.len(),
         ),
         Lang::Zh => println!(
-            "生活圈 — 设施配置 {} — 步行 {} km/h — {} 个区域，{n_amenities} 处设施（{off} 处不在路网上）",
-            report.profile.name,
+            "生活圈 — {} — 步行 {} km/h — {} 个区域，{n_amenities} 处设施（{off} 处不在路网上）",
+            lifecircle::lang::profile_title(&report.profile.name, lang),
             report.walk_kmh,
             report.zones.len(),
         ),

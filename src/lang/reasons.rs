@@ -187,14 +187,18 @@ impl RowProblem {
                 category,
                 profile,
                 known,
-            } => format!("未知类别“{category}”（设施配置 {profile} 的类别：{known}）"),
+            } => format!(
+                "未知类别“{category}”（设施配置“{}”的类别：{known}）",
+                super::profile_name(profile, Lang::Zh)
+            ),
             RowProblem::UnmappedTypes {
                 rows,
                 profile,
                 shown,
                 more_types,
             } => format!(
-                "{rows} 行的类型在设施配置 {profile} 中没有对应类别，已跳过：{shown}{}",
+                "{rows} 行的类型在设施配置“{}”中没有对应类别，已跳过：{shown}{}",
+                super::profile_name(profile, Lang::Zh),
                 if *more_types > 0 {
                     format!(" 等，另有 {more_types} 种类型")
                 } else {
@@ -218,8 +222,9 @@ impl RowProblem {
                 crs,
                 profile,
             } => format!(
-                "按列识别为{} POI 导出文件：坐标系 {crs}，类型按设施配置 {profile} 对应类别",
-                if *baidu { "百度" } else { "高德" }
+                "按列识别为{} POI 导出文件：坐标系 {crs}，类型按设施配置“{}”对应类别",
+                if *baidu { "百度" } else { "高德" },
+                super::profile_name(profile, Lang::Zh)
             ),
             RowProblem::MoreLikeThis { rows } => {
                 format!("……自此行起另有 {} 行同类问题", thousands(*rows))

@@ -112,13 +112,15 @@ pub(super) fn lines_table(
         let per_departure = l.riders_per_departure();
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{:.0} / {:.0}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}{}</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{:.0} / {:.0}</td></tr>",
             esc(&l.code),
             esc(&names.join(" → ")),
             departures_cell(l, Period::Morning),
             departures_cell(l, Period::Evening),
             vehicles.len(),
+            words::punct(lang).open,
             esc(&seats.join("+")),
+            words::punct(lang).close,
             round(per_departure, 1),
             round(l.km_day(), 1),
             round(l.hours_day(), 1),

@@ -113,7 +113,7 @@ pub fn report_html(run: &PlanRun, lang: Lang) -> String {
          <title>{}</title><style>{CSS}{PRINT_CSS}</style></head><body>\n<header><h1>{}</h1><p class=\"meta\">{} · {} · lifecircle {}</p></header>\n<main>\n",
         esc(&crate::lang::report_title(&s.title, lang)),
         esc(&crate::lang::report_title(&s.title, lang)),
-        esc(&crate::lang::source_label(&run.extract.source, lang)),
+        esc(&crate::lang::source_name(&run.extract.source, lang)),
         esc(&crate::lang::data_date(
             run.extract.data_date().as_deref(),
             lang
@@ -1279,7 +1279,7 @@ fn region_assumptions(run: &PlanRun, lang: Lang) -> Vec<(String, String)> {
             lang.t("Data", "数据").into(),
             format!(
                 "{}{}{}{}",
-                crate::lang::source_label(&run.extract.source, lang),
+                crate::lang::source_name(&run.extract.source, lang),
                 super::words::punct(lang).open,
                 crate::lang::data_date(run.extract.data_date().as_deref(), lang),
                 super::words::punct(lang).close
@@ -1324,7 +1324,7 @@ fn life_circle_assumptions(lc: &LifeCircle, lang: Lang) -> (String, String) {
         lang.t("Life circle", "生活圈").into(),
         format!(
             "{} — {}",
-            super::words::profile_title(&lc.profile.name, lang),
+            crate::lang::profile_title(&lc.profile.name, lang),
             cats.join(lang.t(", ", "，"))
         ),
     )

@@ -1,28 +1,9 @@
-//! Words the report shows for keys of the data: the built-in profiles' names and where a zone
-//! comes from, as one table per kind (a key not in a table is a planner's own name, shown as
-//! given), and the punctuation of each language.
+//! Words the report shows for keys of the data — where a zone comes from (the built-in
+//! profiles' titles are `lang::profile_title`, shared with the terminal) — and the punctuation
+//! of each language.
 
 use crate::lang::Lang;
 use crate::places::Source;
-
-/// The built-in amenity profiles (`--profile` names) for people: (key, English, Chinese).
-const PROFILE_TITLES: &[(&str, &str, &str)] = &[
-    ("park", "profile: industrial parks", "设施配置：产业园区"),
-    (
-        "gb50180",
-        "profile: residential areas (GB 50180-2018)",
-        "设施配置：居住区（GB 50180—2018）",
-    ),
-];
-
-/// A profile's title: the built-in ones from [`PROFILE_TITLES`], a planner's own (a file's
-/// `name`) as given after "profile".
-pub fn profile_title(name: &str, lang: Lang) -> String {
-    match PROFILE_TITLES.iter().find(|(key, _, _)| *key == name) {
-        Some((_, en, zh)) => lang.t(en, zh).to_string(),
-        None => format!("{}{name}", lang.t("profile: ", "设施配置：")),
-    }
-}
 
 /// Where a zone comes from, for the line under its heading: "OpenStreetMap" or "parks file,
 /// feature 3", the raw reference (`way/2697`, the file's path) only in a tooltip.
@@ -96,13 +77,6 @@ pub fn full_width(text: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn built_in_profiles_read_as_words_and_own_ones_as_given() {
-        assert_eq!(profile_title("park", Lang::Zh), "设施配置：产业园区");
-        assert_eq!(profile_title("my.toml", Lang::Zh), "设施配置：my.toml");
-        assert_eq!(profile_title("park", Lang::En), "profile: industrial parks");
-    }
 
     #[test]
     fn full_width_only_in_chinese() {

@@ -124,7 +124,14 @@ pub fn build_graph(extract: &OsmExtract, options: &GraphOptions) -> Result<RoadG
         stats,
         projection: LocalProjection::new(centre),
         snap_index: Default::default(),
+        generation: next_generation(),
     })
+}
+
+/// A new [`RoadGraph::generation`]: 1, 2, 3, … in build order.
+fn next_generation() -> u64 {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    LAST.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 fn classify<'a>(way: &'a HighwayWay, options: &GraphOptions) -> (Option<ClassifiedWay<'a>>, bool) {

@@ -215,6 +215,8 @@ pub struct RoadGraph {
     pub stats: BuildStats,
     projection: LocalProjection,
     snap_index: [OnceLock<SnapIndex>; 5],
+    /// A number no other graph of this process has (see [`RoadGraph::generation`]).
+    generation: u64,
 }
 
 impl RoadGraph {
@@ -232,6 +234,13 @@ impl RoadGraph {
     /// The local projection used for snapping and grids.
     pub fn projection(&self) -> &LocalProjection {
         &self.projection
+    }
+
+    /// A number no other graph built by this process has, never reused: the key of caches
+    /// derived from the graph and kept elsewhere (a graph's address may be reused once it
+    /// is dropped).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The snapping index of `mode` (its usable edges only), built on first use.

@@ -16,6 +16,7 @@
 //! give geo's results (`SimplifyVwPreserve`, `Intersects<Coord>`) with bucketed segments and
 //! edges instead of an R-tree and a scan of every edge per vertex (see `nested`).
 
+mod edge_samples;
 mod nested;
 mod rings;
 mod trace;
@@ -88,8 +89,9 @@ const UNREACHED_S: f64 = f64::INFINITY;
 /// for the polygons returned.
 #[derive(Debug, Default)]
 struct Buffers {
+    /// Each reached edge's sample points, kept for the next isochrone on the same graph.
+    edge_samples: edge_samples::EdgeSampleCache,
     samples: Vec<(f64, f64, f64)>,
-    pts: Vec<[f64; 2]>,
     time_s: Vec<f64>,
     off_m: Vec<f64>,
     values: Vec<f64>,
@@ -159,18 +161,18 @@ fn grid_of_search(
 ) -> TimeGrid {
     let proj = graph.projection();
     let profile = graph.profile(mode);
+    let edges = buffers.edge_samples.table(graph, options.cell_m / 2.0);
     let arcs_of = |v: VertexId| match search.direction {
         Direction::Forward => profile.out_arcs(v),
         Direction::Reverse => profile.in_arcs(v),
     };
-    let mut samples = Samples::new(options.cell_m / 2.0, f64::from(search.limit_ms) / 1000.0);
+    let mut samples = Samples::new(f64::from(search.limit_ms) / 1000.0);
     samples.points = std::mem::take(&mut buffers.samples);
     samples.points.clear();
     for &(c, t) in extra {
         let [x, y] = proj.project(c);
         samples.push(x, y, f64::from(t) / 1000.0);
     }
-    let pts = &mut buffers.pts;
     for &(v, t_ms) in search.settled {
         // A repeated entry with a larger time samples its edges alone, as every entry did.
         let least = time_of(v) == Some(t_ms);
@@ -193,19 +195,11 @@ fn grid_of_search(
             {
                 continue;
             }
-            pts.clear();
-            pts.extend(
-                graph
-                    .edge_geometry(arc.edge)
-                    .iter()
-                    .map(|&c| proj.project(c)),
-            );
-            if graph.edges[arc.edge.index()].from != v {
-                pts.reverse();
-            }
+            let reversed = graph.edges[arc.edge.index()].from != v;
+            let span = edges.samples(graph, arc.edge, reversed);
             let ms_to_s = |ms: u32| f64::from(ms) / 1000.0;
             let near = (ms_to_s(t_ms), ms_to_s(arc.time_ms));
-            samples.edge(pts, near, other.map(|(t, a)| (ms_to_s(t), ms_to_s(a))));
+            samples.edge(span, near, other.map(|(t, a)| (ms_to_s(t), ms_to_s(a))));
         }
     }
     let time_s = std::mem::take(&mut buffers.time_s);
@@ -220,63 +214,48 @@ struct Samples {
     points: Vec<(f64, f64, f64)>,
     lo: [f64; 2],
     hi: [f64; 2],
-    step_m: f64,
     limit_s: f64,
 }
 
 impl Samples {
-    fn new(step_m: f64, limit_s: f64) -> Self {
+    fn new(limit_s: f64) -> Self {
         Samples {
             points: Vec::new(),
             lo: [f64::MAX; 2],
             hi: [f64::MIN; 2],
-            step_m,
             limit_s,
         }
     }
 
     fn push(&mut self, x: f64, y: f64, t: f64) {
-        self.lo = [self.lo[0].min(x), self.lo[1].min(y)];
-        self.hi = [self.hi[0].max(x), self.hi[1].max(y)];
+        self.lo = [least(self.lo[0], x), least(self.lo[1], y)];
+        self.hi = [greatest(self.hi[0], x), greatest(self.hi[1], y)];
         self.points.push((x, y, t));
     }
 
-    /// Samples an edge (`pts` from the near end to the far end) every half cell or closer:
-    /// `near` is the near end's time and the edge's time from it (seconds); `far`, when the
-    /// far end was settled too, the same from the far end. A point takes the earlier of the
-    /// two (time linear along the edge) and is kept within the limit.
-    fn edge(&mut self, pts: &[[f64; 2]], near: (f64, f64), far: Option<(f64, f64)>) {
-        let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+    /// Samples an edge from its span (see `edge_samples`: the near end with the edge's
+    /// length, then each point with its metres along, every half cell or closer): `near` is
+    /// the near end's time and the edge's time from it (seconds); `far`, when the far end was
+    /// settled too, the same from the far end. A point takes the earlier of the two (time
+    /// linear along the edge) and is kept within the limit.
+    fn edge(&mut self, span: &[[f64; 3]], near: (f64, f64), far: Option<(f64, f64)>) {
+        let [x0, y0, total] = span[0];
         let rate = |arc_s: f64| if total > 0.0 { arc_s / total } else { 0.0 };
         let (t0, rate0) = (near.0, rate(near.1));
         let (t1, rate1) = far.map_or((f64::INFINITY, 0.0), |(t, arc_s)| (t, rate(arc_s)));
-        self.push(pts[0][0], pts[0][1], t0.min(t1 + rate1 * total));
-        let mut along = 0.0;
-        for w in pts.windows(2) {
-            let seg = dist(w[0], w[1]);
-            let n = ceil_index(seg / self.step_m).max(1);
-            let inv_n = 1.0 / n as f64;
-            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
-            for k in 1..=n {
-                let f = k as f64 * inv_n;
-                let d = along + f * seg;
-                let t = (t0 + rate0 * d).min(t1 + rate1 * (total - d));
-                if t > self.limit_s {
-                    if far.is_none() {
-                        // Times only grow from here.
-                        return;
-                    }
-                    continue;
+        self.push(x0, y0, least(t0, t1 + rate1 * total));
+        for &[x, y, d] in &span[1..] {
+            let t = least(t0 + rate0 * d, t1 + rate1 * (total - d));
+            if t > self.limit_s {
+                if far.is_none() {
+                    // Times only grow from here.
+                    return;
                 }
-                self.push(w[0][0] + f * dx, w[0][1] + f * dy, t);
+                continue;
             }
-            along += seg;
+            self.push(x, y, t);
         }
     }
-}
-
-fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
 /// `x.ceil().max(1.0) as usize` without a call to libm's `ceil` (one per segment otherwise),
@@ -301,16 +280,27 @@ fn nearest_index(x: f64) -> usize {
 }
 
 /// [`nearest_index`] for a position in the grid (every sample is, by the margin: `0 <= x <
-/// 2^31`) through 32-bit conversions, one instruction each way where the unsigned 64-bit ones
-/// take several; below zero it gives 0 too.
+/// 2^31`) without a conversion instruction (Rust's saturating `as` takes several): adding
+/// 1.5 · 2^52 rounds `x` to an integer, ties to even, which the low bits then hold; a tie
+/// rounded down is put up. Below zero (and NaN) it gives 0 too.
 fn grid_index(x: f64) -> usize {
-    let i = x as i32;
-    let rounded = if x - f64::from(i) >= 0.5 {
-        i.saturating_add(1)
-    } else {
-        i
-    };
-    rounded.max(0) as usize
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let x = if x > 0.0 { x } else { 0.0 };
+    let rounded = x + ROUND;
+    // Exact: `x` and the integer it rounds to are within a half of each other.
+    let tie_down = x - (rounded - ROUND) == 0.5;
+    (rounded.to_bits() as u32 + u32::from(tie_down)) as usize
+}
+
+/// The lesser of two times or positions (never NaN): one instruction, where `f64::min`'s
+/// NaN handling takes several.
+fn least(a: f64, b: f64) -> f64 {
+    if b < a { b } else { a }
+}
+
+/// The greater of two positions (never NaN), as [`least`].
+fn greatest(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
 }
 
 /// The grid of `samples`, its times in `time_s` (any length on entry: resized), `off_m` the
@@ -395,9 +385,10 @@ fn chamfer(
     // Off-network metres behind each cell's time.
     off_m.clear();
     off_m.resize(time_s.len(), 0.0);
-    // One cell from its four neighbours already final in this pass's order, `near` first.
-    let relax = |t: &mut f64, o: &mut f64, from: [(f64, f64); 4]| {
-        for (k, (t_from, o_from)) in from.into_iter().enumerate() {
+    // One cell from its four neighbours already final in this pass's order, `near` first:
+    // their times `t_from`, off-network metres `o_from`.
+    let relax = |t: &mut f64, o: &mut f64, t_from: [f64; 4], o_from: [f64; 4]| {
+        for (k, (t_from, o_from)) in t_from.into_iter().zip(o_from).enumerate() {
             let (step_m, step_s) = if k % 2 == 0 { straight } else { diagonal };
             let candidate = t_from + step_s;
             if candidate < *t && o_from + step_m <= cap_m {
@@ -406,24 +397,23 @@ fn chamfer(
             }
         }
     };
+    // No step can beat `t` if the nearest neighbour's straight one does not (a sum rounds
+    // monotonically, a diagonal step is the longer): most cells, unreached ones among them,
+    // are left at that.
+    let may_improve = |t_from: [f64; 4], t: f64| {
+        least(least(t_from[0], t_from[1]), least(t_from[2], t_from[3])) + straight.1 < t
+    };
     for j in 1..ny - 1 {
         let (before, rest) = time_s.split_at_mut(j * nx);
         let (prev_t, row_t) = (&before[(j - 1) * nx..], &mut rest[..nx]);
         let (before, rest) = off_m.split_at_mut(j * nx);
         let (prev_o, row_o) = (&before[(j - 1) * nx..], &mut rest[..nx]);
         for i in 1..nx - 1 {
-            let (mut t, mut o) = (row_t[i], row_o[i]);
-            relax(
-                &mut t,
-                &mut o,
-                [
-                    (row_t[i - 1], row_o[i - 1]),
-                    (prev_t[i - 1], prev_o[i - 1]),
-                    (prev_t[i], prev_o[i]),
-                    (prev_t[i + 1], prev_o[i + 1]),
-                ],
-            );
-            (row_t[i], row_o[i]) = (t, o);
+            let t_from = [row_t[i - 1], prev_t[i - 1], prev_t[i], prev_t[i + 1]];
+            if may_improve(t_from, row_t[i]) {
+                let o_from = [row_o[i - 1], prev_o[i - 1], prev_o[i], prev_o[i + 1]];
+                relax(&mut row_t[i], &mut row_o[i], t_from, o_from);
+            }
         }
     }
     for j in (1..ny - 1).rev() {
@@ -432,19 +422,15 @@ fn chamfer(
         let (rest, after) = off_m.split_at_mut((j + 1) * nx);
         let (row_o, next_o) = (&mut rest[j * nx..], &after[..nx]);
         for i in (1..nx - 1).rev() {
-            let (mut t, mut o) = (row_t[i], row_o[i]);
-            relax(
-                &mut t,
-                &mut o,
-                [
-                    (row_t[i + 1], row_o[i + 1]),
-                    (next_t[i + 1], next_o[i + 1]),
-                    (next_t[i], next_o[i]),
-                    (next_t[i - 1], next_o[i - 1]),
-                ],
-            );
+            let t_from = [row_t[i + 1], next_t[i + 1], next_t[i], next_t[i - 1]];
+            if may_improve(t_from, row_t[i]) {
+                let o_from = [row_o[i + 1], next_o[i + 1], next_o[i], next_o[i - 1]];
+                relax(&mut row_t[i], &mut row_o[i], t_from, o_from);
+            }
             // Final now: a time over the limit could only give its neighbours later ones.
-            (row_t[i], row_o[i]) = (if t > limit_s { UNREACHED_S } else { t }, o);
+            if row_t[i] > limit_s {
+                row_t[i] = UNREACHED_S;
+            }
         }
     }
 }
@@ -721,7 +707,7 @@ mod tests {
             off_network_mps: 1.0,
             off_network_cap_m: 50.0,
         };
-        let mut samples = Samples::new(options.cell_m / 2.0, 60.0);
+        let mut samples = Samples::new(60.0);
         samples.push(1000.0, 2000.0, 0.0);
         let grid = splat(&samples, &options, Vec::new(), &mut Vec::new());
         // The sample's own cell has time 0; cells 50 m away about 50 s; beyond the cap none.
@@ -739,6 +725,7 @@ mod tests {
 
 #[cfg(test)]
 mod grid_tests {
+    use super::edge_samples::dist;
     use super::*;
     use crate::graph::{GraphOptions, build_graph};
     use crate::osm::OsmExtract;

@@ -91,6 +91,8 @@ const UNREACHED_S: f64 = f64::INFINITY;
 struct Buffers {
     /// Each reached edge's sample points, kept for the next isochrone on the same graph.
     edge_samples: edge_samples::EdgeSampleCache,
+    /// [`time_grid`]'s least time per vertex ([`NOT_SETTLED`] but for the call's vertices).
+    least_ms: Vec<u64>,
     samples: Vec<(f64, f64, f64)>,
     time_s: Vec<f64>,
     off_m: Vec<f64>,
@@ -123,23 +125,35 @@ pub fn time_grid(
     limit_ms: u32,
     options: &IsochroneOptions,
 ) -> TimeGrid {
-    // Each vertex's least time, to sample an edge with both ends settled once.
-    let mut by_vertex: Vec<(u32, u32)> = settled.iter().map(|&(v, t)| (v.0, t)).collect();
-    by_vertex.sort_unstable();
-    by_vertex.dedup_by_key(|&mut (v, _)| v);
-    let time_of = |v: VertexId| {
-        by_vertex
-            .binary_search_by_key(&v.0, |&(w, _)| w)
-            .ok()
-            .map(|k| by_vertex[k].1)
-    };
     let search = Search {
         direction,
         settled,
         limit_ms,
     };
-    with_buffers(|buffers| grid_of_search(graph, mode, &search, time_of, extra, options, buffers))
+    with_buffers(|buffers| {
+        // Each vertex's least time, to sample an edge with both ends settled once: a dense
+        // table kept by the thread, only the entries set here reset after.
+        let mut least_ms = std::mem::take(&mut buffers.least_ms);
+        least_ms.resize(least_ms.len().max(graph.vertices.len()), NOT_SETTLED);
+        for &(v, t) in settled {
+            let slot = &mut least_ms[v.index()];
+            *slot = (*slot).min(u64::from(t));
+        }
+        let time_of = |v: VertexId| {
+            let t = least_ms[v.index()];
+            (t != NOT_SETTLED).then_some(t as u32)
+        };
+        let grid = grid_of_search(graph, mode, &search, time_of, extra, options, buffers);
+        for &(v, _) in settled {
+            least_ms[v.index()] = NOT_SETTLED;
+        }
+        buffers.least_ms = least_ms;
+        grid
+    })
 }
+
+/// A vertex [`time_grid`] was not given (above every `u32` time).
+const NOT_SETTLED: u64 = u64::MAX;
 
 /// A finished search: its direction, the vertices it settled with their times, its limit.
 struct Search<'a> {

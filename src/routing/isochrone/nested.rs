@@ -23,13 +23,14 @@ use std::collections::BinaryHeap;
 use geo::{Area, Coord, GeoNum, Intersects, Kernel, Line, LineString, MultiPolygon, Orientation};
 use geo::{Polygon, Triangle};
 
-/// One candidate removal, as geo's `VScore`: ordered so that the heap pops the smallest area.
+/// One candidate removal, as geo's `VScore` (same order: the heap pops the smallest area), in
+/// 24 bytes instead of 40 (vertex indices as `u32`), so that the heap moves less.
 #[derive(Debug)]
 struct VScore {
-    left: usize,
-    current: usize,
-    right: usize,
     area: f64,
+    left: u32,
+    current: u32,
+    right: u32,
     intersector: bool,
 }
 
@@ -240,9 +241,9 @@ fn simplify_ring(
     heap.clear();
     heap.extend(orig.triangles().enumerate().map(|(i, triangle)| VScore {
         area: triangle.unsigned_area(),
-        current: i + 1,
-        left: i,
-        right: i + 2,
+        current: i as u32 + 1,
+        left: i as u32,
+        right: i as u32 + 2,
         intersector: false,
     }));
     let mut pq = BinaryHeap::from(heap);
@@ -250,11 +251,14 @@ fn simplify_ring(
         if smallest.area > epsilon || counter <= INITIAL_MIN {
             break;
         }
-        let (left, right) = adjacent[smallest.current];
+        let (left, right) = adjacent[smallest.current as usize];
         if left != smallest.left as i32 || right != smallest.right as i32 {
             continue;
         }
-        smallest.intersector = grid.crosses(orig.0[smallest.left], orig.0[smallest.right]);
+        smallest.intersector = grid.crosses(
+            orig.0[smallest.left as usize],
+            orig.0[smallest.right as usize],
+        );
         if smallest.intersector && counter <= MIN_POINTS {
             break;
         }
@@ -262,10 +266,10 @@ fn simplify_ring(
         let (_, rr) = adjacent[right as usize];
         adjacent[left as usize] = (ll, right);
         adjacent[right as usize] = (left, rr);
-        adjacent[smallest.current] = (0, 0);
+        adjacent[smallest.current as usize] = (0, 0);
         counter -= 1;
         grid.alive[segment[left as usize] as usize] = false;
-        grid.alive[segment[smallest.current] as usize] = false;
+        grid.alive[segment[smallest.current as usize] as usize] = false;
         segment[left as usize] =
             grid.insert(Line::new(orig.0[left as usize], orig.0[right as usize]));
         recompute_triangles(&smallest, orig, &mut pq, [ll, left, right, rr], epsilon);
@@ -304,16 +308,16 @@ fn recompute_triangles(
             orig.0[bi as usize],
         )
         .unsigned_area();
-        let area = if smallest.intersector && (current as usize) < smallest.current {
+        let area = if smallest.intersector && (current as u32) < smallest.current {
             -epsilon
         } else {
             area
         };
         pq.push(VScore {
             area,
-            current: current as usize,
-            left: ai as usize,
-            right: bi as usize,
+            current: current as u32,
+            left: ai as u32,
+            right: bi as u32,
             intersector: false,
         });
     }

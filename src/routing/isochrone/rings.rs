@@ -12,8 +12,6 @@
 //!
 //! Complexity: O(nx · ny) per call plus the rings' lengths; memory O(nx · ny) kept.
 
-use geo::Coord;
-
 /// The crate's `CASES` in half cells: per case of the four corners (bit 0 lower left, 1 lower
 /// right, 2 upper right, 3 upper left), the segments `[start, end]` as offsets within the cell
 /// times two (the crate's 0.5, 1.0, 1.5 are 1, 2, 3 here).
@@ -60,12 +58,13 @@ pub(super) struct RingBuilder {
     free: Vec<u32>,
     /// Columns of the grid, for the key.
     dx: usize,
-    /// The points of the open fragments: `next[i]` follows `points[i]` in its fragment.
-    points: Vec<Coord>,
+    /// The points of the open fragments, in half cells (see [`RingBuilder::rings`]): `next[i]`
+    /// follows `points[i]` in its fragment.
+    points: Vec<[i32; 2]>,
     next: Vec<u32>,
     /// The closed rings in the crate's order: ring `r` is `ring_points[ring_ends[r - 1]..
     /// ring_ends[r]]` (from 0 for the first).
-    ring_points: Vec<Coord>,
+    ring_points: Vec<[i32; 2]>,
     ring_ends: Vec<usize>,
 }
 
@@ -132,8 +131,9 @@ pub(super) fn contour_rings(
 }
 
 impl RingBuilder {
-    /// The rings of the last [`contour_rings`] call, in the crate's order.
-    pub(super) fn rings(&self) -> impl Iterator<Item = &[Coord]> {
+    /// The rings of the last [`contour_rings`] call, in the crate's order, each point `[hx,
+    /// hy]` in half cells: the crate's point is `(hx / 2, hy / 2)`, exactly.
+    pub(super) fn rings(&self) -> impl Iterator<Item = &[[i32; 2]]> {
         let starts = std::iter::once(0).chain(self.ring_ends.iter().copied());
         starts
             .zip(&self.ring_ends)
@@ -172,14 +172,8 @@ impl RingBuilder {
         for [s, e] in CASES[case] {
             let (sx, sy) = (2 * x + s[0], 2 * y + s[1]);
             let (ex, ey) = (2 * x + e[0], 2 * y + e[1]);
-            let start = Coord {
-                x: sx as f64 * 0.5,
-                y: sy as f64 * 0.5,
-            };
-            let end = Coord {
-                x: ex as f64 * 0.5,
-                y: ey as f64 * 0.5,
-            };
+            let start = [sx as i32, sy as i32];
+            let end = [ex as i32, ey as i32];
             let start_key = (sx + sy * row_keys).max(0) as usize;
             let end_key = (ex + ey * row_keys).max(0) as usize;
             self.stitch(start, start_key, end, end_key)?;
@@ -223,14 +217,14 @@ impl RingBuilder {
     }
 
     /// A new point in the pool, followed by nothing yet.
-    fn node(&mut self, p: Coord) -> u32 {
+    fn node(&mut self, p: [i32; 2]) -> u32 {
         self.points.push(p);
         self.next.push(NONE);
         (self.points.len() - 1) as u32
     }
 
     /// `f` with `p` appended.
-    fn push_back(&mut self, mut f: Fragment, p: Coord) -> Fragment {
+    fn push_back(&mut self, mut f: Fragment, p: [i32; 2]) -> Fragment {
         let n = self.node(p);
         self.next[f.tail as usize] = n;
         f.tail = n;
@@ -250,7 +244,13 @@ impl RingBuilder {
 
     /// The crate's `stitch`: joins segment `start`-`end` to the fragments ending at its start
     /// and starting at its end, closing a ring when both are the same fragment.
-    fn stitch(&mut self, start: Coord, start_key: usize, end: Coord, end_key: usize) -> Option<()> {
+    fn stitch(
+        &mut self,
+        start: [i32; 2],
+        start_key: usize,
+        end: [i32; 2],
+        end_key: usize,
+    ) -> Option<()> {
         let ends_here = *self.by_end.get(start_key)? != NONE;
         let starts_there = *self.by_start.get(end_key)? != NONE;
         if ends_here && starts_there {
@@ -310,7 +310,19 @@ impl RingBuilder {
 
 #[cfg(test)]
 mod tests {
+    use geo::Coord;
+
     use super::*;
+
+    /// A ring of [`RingBuilder::rings`] as the crate's coordinates.
+    fn half_cells(ring: &[[i32; 2]]) -> Vec<Coord> {
+        ring.iter()
+            .map(|&[hx, hy]| Coord {
+                x: f64::from(hx) * 0.5,
+                y: f64::from(hy) * 0.5,
+            })
+            .collect()
+    }
 
     /// Values from a noisy field with pockets, islands and saddles, on every grid shape up to
     /// 9 × 9 and a few larger ones.
@@ -340,15 +352,15 @@ mod tests {
             let values = field(dx, dy, k as u64);
             for threshold in [-6.0, -3.0, -1.5, 0.0, 0.5, 10.0] {
                 let expected = contour::contour_rings(&values, threshold, dx, dy).unwrap();
-                let bits = |rings: Vec<&[Coord]>| -> Vec<Vec<(u64, u64)>> {
+                let bits = |rings: Vec<Vec<Coord>>| -> Vec<Vec<(u64, u64)>> {
                     rings
                         .iter()
                         .map(|r| r.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect())
                         .collect()
                 };
-                let expected = bits(expected.iter().map(|r| r.as_slice()).collect());
+                let expected = bits(expected);
                 contour_rings(&values, dx, threshold, dx, dy, &mut builder).unwrap();
-                let got = bits(builder.rings().collect());
+                let got = bits(builder.rings().map(half_cells).collect());
                 assert_eq!(got, expected, "{dx} × {dy} at {threshold}");
                 rings_seen += got.len();
                 // The same grid as a window of a wider one (other values around it): read
@@ -361,7 +373,7 @@ mod tests {
                 }
                 contour_rings(&wide[stride + 2..], stride, threshold, dx, dy, &mut builder)
                     .unwrap();
-                let windowed = bits(builder.rings().collect());
+                let windowed = bits(builder.rings().map(half_cells).collect());
                 assert_eq!(windowed, expected, "{dx} × {dy} at {threshold}, windowed");
             }
         }

@@ -54,23 +54,25 @@ fn traced_band(
         ny,
         builder,
     )?;
-    // The whole grid's value at column i, row j, as `contour` indexes it.
-    let at = |i: usize, j: usize| values[j * grid.nx + i];
     let (x0, y0) = (
         grid.origin[0] - grid.cell_m / 2.0,
         grid.origin[1] - grid.cell_m / 2.0,
     );
+    // Ring points sit on whole or half cells: in half cells, the window's offset is added
+    // exactly.
+    let (hx0, hy0) = (2 * i0 as i64, 2 * j0 as i64);
     let (mut polygons, mut holes) = (Vec::new(), Vec::new());
     for window_ring in builder.rings() {
         let ring: Vec<Coord> = window_ring
             .iter()
-            .map(|p| {
-                // Ring points sit on whole or half cells: adding whole cells is exact.
-                let mut p = Coord {
-                    x: p.x + i0 as f64,
-                    y: p.y + j0 as f64,
-                };
-                smooth_linear(&mut p, grid, &at, threshold);
+            .map(|&[hx, hy]| {
+                let p = smooth_linear(
+                    hx0 + i64::from(hx),
+                    hy0 + i64::from(hy),
+                    grid,
+                    values,
+                    threshold,
+                );
                 // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for
                 // cell corners; a half-cell shift puts it at our cell centres.
                 Coord {
@@ -119,23 +121,28 @@ fn band_window(values: &[f64], grid: &TimeGrid, threshold: f64) -> Option<[usize
     })
 }
 
-/// `ContourBuilder::smoooth_linear` for one point of a ring on the whole grid: a point on a
-/// cell side moves to where the values on either side interpolate to the threshold.
-fn smooth_linear(p: &mut Coord, grid: &TimeGrid, at: &impl Fn(usize, usize) -> f64, value: f64) {
-    let (x, y) = (p.x, p.y);
-    let (xt, yt) = (x.trunc() as usize, y.trunc() as usize);
-    if yt * grid.nx + xt >= grid.time_s.len() {
-        return;
-    }
-    let v1 = at(xt, yt);
-    if x > 0.0 && x < grid.nx as f64 && (xt as f64 - x).abs() < f64::EPSILON {
-        let v0 = at(xt - 1, yt);
+/// `ContourBuilder::smoooth_linear` for the ring point `(hx / 2, hy / 2)` of the whole grid
+/// (`hx, hy >= -1` half cells): a point on a cell side moves to where the values on either
+/// side interpolate to the threshold. The crate's tests on the point's float coordinates, in
+/// whole numbers: `x.trunc()` is `hx / 2` rounded toward zero (0 for -0.5), `x` is whole when
+/// `hx` is even, and `0 < x < nx` is `0 < hx < 2 · nx`.
+fn smooth_linear(hx: i64, hy: i64, grid: &TimeGrid, values: &[f64], value: f64) -> Coord {
+    let (x, y) = (hx as f64 * 0.5, hy as f64 * 0.5);
+    let mut p = Coord { x, y };
+    let (xt, yt) = ((hx.max(0) / 2) as usize, (hy.max(0) / 2) as usize);
+    let k = yt * grid.nx + xt;
+    let Some(&v1) = values.get(k) else {
+        return p;
+    };
+    if hx > 0 && hx < 2 * grid.nx as i64 && hx % 2 == 0 {
+        let v0 = values[k - 1];
         p.x = x + (value - v0) / (v1 - v0) - 0.5;
     }
-    if y > 0.0 && y < grid.ny as f64 && (yt as f64 - y).abs() < f64::EPSILON {
-        let v0 = at(xt, yt - 1);
+    if hy > 0 && hy < 2 * grid.ny as i64 && hy % 2 == 0 {
+        let v0 = values[k - grid.nx];
         p.y = y + (value - v0) / (v1 - v0) - 0.5;
     }
+    p
 }
 
 /// `contour`'s doubled signed area (positive: an outer ring).

@@ -88,8 +88,20 @@ impl SegmentGrid {
         let mut n = 0usize;
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for c in &ring.0 {
-                lo = [lo[0].min(c.x), lo[1].min(c.y)];
-                hi = [hi[0].max(c.x), hi[1].max(c.y)];
+                // Plain comparisons: the coordinates are numbers, and f64::min's NaN rules
+                // cost more.
+                if c.x < lo[0] {
+                    lo[0] = c.x;
+                }
+                if c.y < lo[1] {
+                    lo[1] = c.y;
+                }
+                if c.x > hi[0] {
+                    hi[0] = c.x;
+                }
+                if c.y > hi[1] {
+                    hi[1] = c.y;
+                }
             }
             n += ring.0.len();
         }

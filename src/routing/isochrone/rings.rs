@@ -66,6 +66,8 @@ pub(super) struct RingBuilder {
     /// ring_ends[r]]` (from 0 for the first).
     ring_points: Vec<[i32; 2]>,
     ring_ends: Vec<usize>,
+    /// The corners as bits, row by row (see [`corner_bits`]).
+    bits: Vec<u64>,
 }
 
 /// The rings of the cells whose value is at least `threshold` on a grid of `dx` columns and
@@ -96,27 +98,41 @@ pub(super) fn contour_rings(
         b.case(t0 | t1 << 1, x, -1)?;
     }
     b.case(t1, dxi - 1, -1)?;
-    // The rows in between.
-    for y in 0..dyi - 1 {
-        let row = &values[y as usize * stride..y as usize * stride + dx];
-        let up = &values[(y as usize + 1) * stride..(y as usize + 1) * stride + dx];
-        let at_row = |k: usize| (row[k] >= threshold) as usize;
-        let at_up = |k: usize| (up[k] >= threshold) as usize;
-        t1 = at_up(0);
-        let mut t2 = at_row(0);
-        b.case(t1 << 1 | t2 << 2, -1, y)?;
-        for x in 0..dx - 1 {
-            let t0 = t1;
-            t1 = at_up(x + 1);
-            let t3 = t2;
-            t2 = at_row(x + 1);
-            let case = t0 | t1 << 1 | t2 << 2 | t3 << 3;
-            if case != 0 && case != 15 {
-                b.case(case, x as i64, y)?;
+    // The rows in between, from each row's corners as bits: the cells whose four corners are
+    // not all alike (the others have no segment) are found a word at a time, in order.
+    let words = dx.div_ceil(64);
+    let mut bits = std::mem::take(&mut b.bits);
+    corner_bits(values, stride, threshold, dx, dy, &mut bits);
+    for y in 0..dy - 1 {
+        let row = &bits[y * words..(y + 1) * words];
+        let up = &bits[(y + 1) * words..(y + 2) * words];
+        let bit = |word: &[u64], x: usize| (word[x / 64] >> (x % 64)) as usize & 1;
+        let yi = y as i64;
+        b.case(bit(up, 0) << 1 | bit(row, 0) << 2, -1, yi)?;
+        for w in 0..words {
+            // Bit k of `r1` (`u1`) is the corner right of bit k of `r` (`u`).
+            let (r, u) = (row[w], up[w]);
+            let r1 = r >> 1 | row.get(w + 1).map_or(0, |n| n << 63);
+            let u1 = u >> 1 | up.get(w + 1).map_or(0, |n| n << 63);
+            // Cells x = 64·w + k < dx - 1 only.
+            let cells = (dx - 1).saturating_sub(64 * w);
+            let valid = if cells >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << cells) - 1
+            };
+            let mut mixed = ((r ^ r1) | (u ^ u1) | (r ^ u)) & valid;
+            while mixed != 0 {
+                let k = mixed.trailing_zeros();
+                let corner = |word: u64| (word >> k) as usize & 1;
+                let case = corner(u) | corner(u1) << 1 | corner(r1) << 2 | corner(r) << 3;
+                b.case(case, (64 * w) as i64 + i64::from(k), yi)?;
+                mixed &= mixed - 1;
             }
         }
-        b.case(t1 | t2 << 3, dxi - 1, y)?;
+        b.case(bit(up, dx - 1) | bit(row, dx - 1) << 3, dxi - 1, yi)?;
     }
+    b.bits = bits;
     // The last row (y = dy - 1, t0 = t1 = 0).
     let (y, row) = (dyi - 1, (dyi - 1) as usize * stride);
     let mut t2 = at(row);
@@ -128,6 +144,28 @@ pub(super) fn contour_rings(
     }
     b.case(t2 << 3, dxi - 1, y)?;
     Some(())
+}
+
+/// Row `y`'s corners of the grid as bits, `words` u64 per row: bit `x % 64` of
+/// `bits[y · words + x / 64]` is set where `values[y · stride + x] >= threshold`.
+fn corner_bits(
+    values: &[f64],
+    stride: usize,
+    threshold: f64,
+    dx: usize,
+    dy: usize,
+    bits: &mut Vec<u64>,
+) {
+    bits.clear();
+    for y in 0..dy {
+        for chunk in values[y * stride..y * stride + dx].chunks(64) {
+            let mut word = 0u64;
+            for (i, &v) in chunk.iter().enumerate() {
+                word |= u64::from(v >= threshold) << i;
+            }
+            bits.push(word);
+        }
+    }
 }
 
 impl RingBuilder {
@@ -346,7 +384,8 @@ mod tests {
         let mut shapes: Vec<(usize, usize)> = (1..=9)
             .flat_map(|dx| (1..=9).map(move |dy| (dx, dy)))
             .collect();
-        shapes.extend([(40, 25), (25, 40), (64, 64)]);
+        // Rows of one word, of one word and one bit, and of several words of corner bits.
+        shapes.extend([(40, 25), (25, 40), (64, 64), (65, 9), (130, 12), (200, 5)]);
         let mut rings_seen = 0;
         for (k, &(dx, dy)) in shapes.iter().enumerate() {
             let values = field(dx, dy, k as u64);

@@ -542,10 +542,8 @@ fn traced_bands_m(
     let far = -(minutes.iter().fold(0.0f64, |a, &b| a.max(b)) + grid.cell_crossing_s / 60.0);
     let value = |t: f64| if t.is_finite() { -t / 60.0 } else { far };
     let Buffers { values, rings, .. } = buffers;
-    minutes
-        .iter()
-        .map(|&m| trace::traced_band(grid, value, -m, values, rings))
-        .collect()
+    let thresholds: Vec<f64> = minutes.iter().map(|&m| -m).collect();
+    trace::traced_bands(grid, value, &thresholds, values, rings)
 }
 
 /// Simplifies the bands (grid metres, one per limit in `minutes`) to the resolution of a grid

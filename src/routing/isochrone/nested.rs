@@ -17,19 +17,21 @@
 //! (geo: O(n log n) R-tree operations with large constants); nesting O(m + v·s) for m edges, v
 //! vertices and s edges per strip (geo: O(v·m)).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use geo::{Area, Coord, GeoNum, Intersects, Kernel, Line, LineString, MultiPolygon, Orientation};
 use geo::{Polygon, Triangle};
 
-/// One candidate removal, as geo's `VScore`: ordered so that the heap pops the smallest area.
+/// One candidate removal, as geo's `VScore` (same order: the heap pops the smallest area), in
+/// 24 bytes instead of 40 (vertex indices as `u32`), so that the heap moves less.
 #[derive(Debug)]
 struct VScore {
-    left: usize,
-    current: usize,
-    right: usize,
     area: f64,
+    left: u32,
+    current: u32,
+    right: u32,
     intersector: bool,
 }
 
@@ -86,8 +88,20 @@ impl SegmentGrid {
         let mut n = 0usize;
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for c in &ring.0 {
-                lo = [lo[0].min(c.x), lo[1].min(c.y)];
-                hi = [hi[0].max(c.x), hi[1].max(c.y)];
+                // Plain comparisons: the coordinates are numbers, and f64::min's NaN rules
+                // cost more.
+                if c.x < lo[0] {
+                    lo[0] = c.x;
+                }
+                if c.y < lo[1] {
+                    lo[1] = c.y;
+                }
+                if c.x > hi[0] {
+                    hi[0] = c.x;
+                }
+                if c.y > hi[1] {
+                    hi[1] = c.y;
+                }
             }
             n += ring.0.len();
         }
@@ -111,21 +125,20 @@ impl SegmentGrid {
 
     /// Bucket columns and rows covering the box of `a` and `b`. Any monotone map of metres to
     /// buckets finds the same segments, as insertions and queries share it: a multiplication
-    /// and a 32-bit conversion (saturating) are cheaper than a division and a 64-bit one.
+    /// and a 32-bit conversion (saturating, negative to 0) are cheaper than a division and a
+    /// 64-bit one. The map being monotone, the bucket of the lower end is the lower bucket.
     fn span(&self, a: Coord, b: Coord) -> ([usize; 2], [usize; 2]) {
         let per_bucket_m = self.per_bucket_m;
-        let cell = |v: f64, o: f64, n: usize| {
-            ((((v - o) * per_bucket_m).max(0.0) as u32) as usize).min(n - 1)
-        };
-        let (i0, i1) = (
-            cell(a.x.min(b.x), self.origin.x, self.nx),
-            cell(a.x.max(b.x), self.origin.x, self.nx),
+        let cell = |v: f64, o: f64, n: usize| (((v - o) * per_bucket_m) as u32 as usize).min(n - 1);
+        let (ia, ib) = (
+            cell(a.x, self.origin.x, self.nx),
+            cell(b.x, self.origin.x, self.nx),
         );
-        let (j0, j1) = (
-            cell(a.y.min(b.y), self.origin.y, self.ny),
-            cell(a.y.max(b.y), self.origin.y, self.ny),
+        let (ja, jb) = (
+            cell(a.y, self.origin.y, self.ny),
+            cell(b.y, self.origin.y, self.ny),
         );
-        ([i0, i1], [j0, j1])
+        ([ia.min(ib), ia.max(ib)], [ja.min(jb), ja.max(jb)])
     }
 
     fn insert(&mut self, line: Line) -> u32 {
@@ -143,14 +156,25 @@ impl SegmentGrid {
 
     /// geo's `tree_intersect`: whether segment `a`-`b` meets a live segment that shares none
     /// of its end points.
+    /// A segment whose box lies strictly apart from the new one's cannot meet it (geo's test
+    /// is exact, so it says so too): that comparison comes before geo's orientation tests.
     fn crosses(&self, a: Coord, b: Coord) -> bool {
         let new_segment = Line::new(a, b);
         let ([i0, i1], [j0, j1]) = self.span(a, b);
+        let ordered = |p: f64, q: f64| if p <= q { (p, q) } else { (q, p) };
+        let ((x0, x1), (y0, y1)) = (ordered(a.x, b.x), ordered(a.y, b.y));
         (j0..=j1).any(|j| {
             (i0..=i1).any(|i| {
                 self.buckets[j * self.nx + i].iter().any(|&id| {
+                    if !self.alive[id as usize] {
+                        return false;
+                    }
                     let c = self.lines[id as usize];
-                    self.alive[id as usize]
+                    let apart = (c.start.x < x0 && c.end.x < x0)
+                        || (c.start.x > x1 && c.end.x > x1)
+                        || (c.start.y < y0 && c.end.y < y0)
+                        || (c.start.y > y1 && c.end.y > y1);
+                    !apart
                         && c.start != a
                         && c.start != b
                         && c.end != a
@@ -240,9 +264,9 @@ fn simplify_ring(
     heap.clear();
     heap.extend(orig.triangles().enumerate().map(|(i, triangle)| VScore {
         area: triangle.unsigned_area(),
-        current: i + 1,
-        left: i,
-        right: i + 2,
+        current: i as u32 + 1,
+        left: i as u32,
+        right: i as u32 + 2,
         intersector: false,
     }));
     let mut pq = BinaryHeap::from(heap);
@@ -250,11 +274,14 @@ fn simplify_ring(
         if smallest.area > epsilon || counter <= INITIAL_MIN {
             break;
         }
-        let (left, right) = adjacent[smallest.current];
+        let (left, right) = adjacent[smallest.current as usize];
         if left != smallest.left as i32 || right != smallest.right as i32 {
             continue;
         }
-        smallest.intersector = grid.crosses(orig.0[smallest.left], orig.0[smallest.right]);
+        smallest.intersector = grid.crosses(
+            orig.0[smallest.left as usize],
+            orig.0[smallest.right as usize],
+        );
         if smallest.intersector && counter <= MIN_POINTS {
             break;
         }
@@ -262,10 +289,10 @@ fn simplify_ring(
         let (_, rr) = adjacent[right as usize];
         adjacent[left as usize] = (ll, right);
         adjacent[right as usize] = (left, rr);
-        adjacent[smallest.current] = (0, 0);
+        adjacent[smallest.current as usize] = (0, 0);
         counter -= 1;
         grid.alive[segment[left as usize] as usize] = false;
-        grid.alive[segment[smallest.current] as usize] = false;
+        grid.alive[segment[smallest.current as usize] as usize] = false;
         segment[left as usize] =
             grid.insert(Line::new(orig.0[left as usize], orig.0[right as usize]));
         recompute_triangles(&smallest, orig, &mut pq, [ll, left, right, rr], epsilon);
@@ -304,38 +331,55 @@ fn recompute_triangles(
             orig.0[bi as usize],
         )
         .unsigned_area();
-        let area = if smallest.intersector && (current as usize) < smallest.current {
+        let area = if smallest.intersector && (current as u32) < smallest.current {
             -epsilon
         } else {
             area
         };
         pq.push(VScore {
             area,
-            current: current as usize,
-            left: ai as usize,
-            right: bi as usize,
+            current: current as u32,
+            left: ai as u32,
+            right: bi as u32,
             intersector: false,
         });
     }
 }
 
-/// The edges of a multipolygon's rings bucketed by horizontal strips (compressed rows).
+/// The edges of a multipolygon's rings bucketed by horizontal strips (compressed rows), its
+/// memory kept from one build to the next.
+#[derive(Debug, Default)]
 struct StripIndex {
     /// Lowest and highest edge ends.
     y_range: [f64; 2],
-    strip_m: f64,
+    /// Strips per metre (a multiplication per lookup, not a division).
+    per_strip_m: f64,
     /// `edges[start[s]..start[s + 1]]` are strip `s`'s edges: (start, end, ring).
     start: Vec<usize>,
     edges: Vec<(Coord, Coord, u32)>,
     /// Per polygon, its rings' ids: exterior first, then holes in order.
     polygons: Vec<std::ops::Range<u32>>,
     ring_count: usize,
+    /// Every edge once, its first and last strip, and the next free slot per strip, while
+    /// building.
+    all: Vec<(Coord, Coord, u32)>,
+    spans: Vec<(u32, u32)>,
+    fill: Vec<usize>,
 }
 
 impl StripIndex {
+    #[cfg(test)]
     fn new(mp: &MultiPolygon) -> Self {
-        let mut all: Vec<(Coord, Coord, u32)> = Vec::new();
-        let mut polygons = Vec::with_capacity(mp.0.len());
+        let mut index = StripIndex::default();
+        index.build(mp);
+        index
+    }
+
+    /// Indexes the edges of `mp`, reusing the memory of the last build.
+    fn build(&mut self, mp: &MultiPolygon) {
+        let all = &mut self.all;
+        all.clear();
+        self.polygons.clear();
         let mut ring = 0u32;
         for p in &mp.0 {
             let first = ring;
@@ -347,41 +391,56 @@ impl StripIndex {
                 all.extend(r.lines().map(|l| (l.start, l.end, ring)));
                 ring += 1;
             }
-            polygons.push(first..ring);
+            self.polygons.push(first..ring);
         }
         let (mut lo, mut hi) = (f64::MAX, f64::MIN);
-        for &(a, b, _) in &all {
-            lo = lo.min(a.y.min(b.y));
-            hi = hi.max(a.y.max(b.y));
+        for &(a, b, _) in all.iter() {
+            for y in [a.y, b.y] {
+                if y < lo {
+                    lo = y;
+                }
+                if y > hi {
+                    hi = y;
+                }
+            }
         }
         let strips = all.len().max(1);
-        let strip_m = ((hi - lo) / strips as f64).max(1e-9);
-        let strip = |y: f64| strip_of(y, lo, strip_m, strips);
-        let mut start = vec![0usize; strips + 1];
-        for &(a, b, _) in &all {
-            for s in strip(a.y.min(b.y))..=strip(a.y.max(b.y)) {
+        let per_strip_m = 1.0 / ((hi - lo) / strips as f64).max(1e-9);
+        // The strips of each edge (the map is monotone: the lower end's is the lower strip).
+        let spans = &mut self.spans;
+        spans.clear();
+        spans.extend(all.iter().map(|&(a, b, _)| {
+            let (sa, sb) = (
+                strip_of(a.y, lo, per_strip_m, strips),
+                strip_of(b.y, lo, per_strip_m, strips),
+            );
+            (sa.min(sb) as u32, sa.max(sb) as u32)
+        }));
+        let start = &mut self.start;
+        start.clear();
+        start.resize(strips + 1, 0);
+        for &(s0, s1) in spans.iter() {
+            for s in s0 as usize..=s1 as usize {
                 start[s + 1] += 1;
             }
         }
         for s in 0..strips {
             start[s + 1] += start[s];
         }
-        let mut fill = start.clone();
-        let mut edges = vec![(Coord::zero(), Coord::zero(), 0); start[strips]];
-        for &e in &all {
-            for s in strip(e.0.y.min(e.1.y))..=strip(e.0.y.max(e.1.y)) {
-                edges[fill[s]] = e;
-                fill[s] += 1;
+        self.fill.clear();
+        self.fill.extend_from_slice(start);
+        self.edges.clear();
+        self.edges
+            .resize(start[strips], (Coord::zero(), Coord::zero(), 0));
+        for (&e, &(s0, s1)) in all.iter().zip(spans.iter()) {
+            for s in s0 as usize..=s1 as usize {
+                self.edges[self.fill[s]] = e;
+                self.fill[s] += 1;
             }
         }
-        StripIndex {
-            y_range: [lo, hi],
-            strip_m,
-            start,
-            edges,
-            polygons,
-            ring_count: ring as usize,
-        }
+        self.y_range = [lo, hi];
+        self.per_strip_m = per_strip_m;
+        self.ring_count = ring as usize;
     }
 
     /// geo's `MultiPolygon::intersects(&coord)`: inside or on the boundary. `winding` and
@@ -393,7 +452,7 @@ impl StripIndex {
             return false;
         }
         let strips = self.start.len() - 1;
-        let s = strip_of(c.y, self.y_range[0], self.strip_m, strips);
+        let s = strip_of(c.y, self.y_range[0], self.per_strip_m, strips);
         let edges = &self.edges[self.start[s]..self.start[s + 1]];
         for &(a, b, ring) in edges {
             // geo's `coord_pos_relative_to_ring`, one edge at a time.
@@ -442,9 +501,10 @@ impl StripIndex {
     }
 }
 
-/// The strip of height `y` (clamped, monotone in `y`).
-fn strip_of(y: f64, y0: f64, strip_m: f64, strips: usize) -> usize {
-    (((y - y0) / strip_m).max(0.0) as usize).min(strips - 1)
+/// The strip of height `y` (clamped, monotone in `y`: any such map finds the same edges, as
+/// building and lookups share it).
+fn strip_of(y: f64, y0: f64, per_strip_m: f64, strips: usize) -> usize {
+    (((y - y0) * per_strip_m).max(0.0) as usize).min(strips - 1)
 }
 
 fn in_between(v: f64, a: f64, b: f64) -> bool {
@@ -458,14 +518,23 @@ fn in_between(v: f64, a: f64, b: f64) -> bool {
 /// Whether every vertex of `inner` lies inside or on `outer` (geo's
 /// `outer.intersects(&vertex)` for each).
 pub(super) fn vertices_inside(inner: &MultiPolygon, outer: &MultiPolygon) -> bool {
-    let index = StripIndex::new(outer);
-    let mut winding = vec![0i32; index.ring_count];
-    let mut boundary = vec![false; index.ring_count];
-    inner.0.iter().all(|p| {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .flat_map(|ring| ring.0.iter())
-            .all(|&c| index.holds(c, &mut winding, &mut boundary))
+    thread_local! {
+        /// The index and per-ring scratch kept between calls: no allocation once warm.
+        static INDEX: RefCell<(StripIndex, Vec<i32>, Vec<bool>)> = RefCell::default();
+    }
+    INDEX.with_borrow_mut(|(index, winding, boundary)| {
+        index.build(outer);
+        // All zero / false between calls (`holds` resets what it sets).
+        if winding.len() < index.ring_count {
+            winding.resize(index.ring_count, 0);
+            boundary.resize(index.ring_count, false);
+        }
+        inner.0.iter().all(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .flat_map(|ring| ring.0.iter())
+                .all(|&c| index.holds(c, winding, boundary))
+        })
     })
 }
 

@@ -16,41 +16,71 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use super::TimeGrid;
 use super::rings::{RingBuilder, contour_rings};
 
-/// The band of cells whose `value` is at least `threshold`, as `contour` traces it for the
-/// whole grid (cell centres at `origin + index · cell`); `None` if `contour` fails.
-pub(super) fn traced_band(
+/// The bands of cells whose `value` is at least each of `thresholds`, as `contour` traces them
+/// for the whole grid (cell centres at `origin + index · cell`); `None` if `contour` fails.
+/// The values are computed once into `values` for all the bands.
+pub(super) fn traced_bands(
     grid: &TimeGrid,
     value: impl Fn(f64) -> f64,
-    threshold: f64,
+    thresholds: &[f64],
     values: &mut Vec<f64>,
     builder: &mut RingBuilder,
+) -> Option<Vec<MultiPolygon>> {
+    values.clear();
+    values.extend(grid.time_s.iter().map(|&t| value(t)));
+    thresholds
+        .iter()
+        .map(|&threshold| traced_band(grid, values, threshold, builder))
+        .collect()
+}
+
+/// One band of [`traced_bands`], `values` being the whole grid's.
+fn traced_band(
+    grid: &TimeGrid,
+    values: &[f64],
+    threshold: f64,
+    builder: &mut RingBuilder,
 ) -> Option<MultiPolygon> {
-    let Some([i0, i1, j0, j1]) = band_window(grid, |t| value(t) >= threshold) else {
+    let Some([i0, i1, j0, j1]) = band_window(values, grid, threshold) else {
         return Some(MultiPolygon(vec![]));
     };
     let (nx, ny) = (i1 - i0 + 1, j1 - j0 + 1);
-    values.clear();
-    for j in j0..=j1 {
-        let row = &grid.time_s[j * grid.nx + i0..=j * grid.nx + i1];
-        values.extend(row.iter().map(|&t| value(t)));
-    }
-    let rings = contour_rings(values, threshold, nx, ny, builder)?;
-    // The whole grid's value at column i, row j, as `contour` indexes it.
-    let at = |i: usize, j: usize| value(grid.time_s[j * grid.nx + i]);
+    // The window, read in place through the grid's row stride.
+    contour_rings(
+        &values[j0 * grid.nx + i0..],
+        grid.nx,
+        threshold,
+        nx,
+        ny,
+        builder,
+    )?;
+    let (x0, y0) = (
+        grid.origin[0] - grid.cell_m / 2.0,
+        grid.origin[1] - grid.cell_m / 2.0,
+    );
+    // Ring points sit on whole or half cells: in half cells, the window's offset is added
+    // exactly.
+    let (hx0, hy0) = (2 * i0 as i64, 2 * j0 as i64);
     let (mut polygons, mut holes) = (Vec::new(), Vec::new());
-    for mut ring in rings {
-        for p in &mut ring {
-            // Ring points sit on whole or half cells: adding whole cells is exact.
-            *p = Coord {
-                x: p.x + i0 as f64,
-                y: p.y + j0 as f64,
-            };
-            smooth_linear(p, grid, &at, threshold);
-            // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for cell
-            // corners; a half-cell shift puts it at our cell centres.
-            p.x = p.x * grid.cell_m + (grid.origin[0] - grid.cell_m / 2.0);
-            p.y = p.y * grid.cell_m + (grid.origin[1] - grid.cell_m / 2.0);
-        }
+    for window_ring in builder.rings() {
+        let ring: Vec<Coord> = window_ring
+            .iter()
+            .map(|&[hx, hy]| {
+                let p = smooth_linear(
+                    hx0 + i64::from(hx),
+                    hy0 + i64::from(hy),
+                    grid,
+                    values,
+                    threshold,
+                );
+                // contour places value (i, j) at (x_origin + i·step, y_origin + j·step) for
+                // cell corners; a half-cell shift puts it at our cell centres.
+                Coord {
+                    x: p.x * grid.cell_m + x0,
+                    y: p.y * grid.cell_m + y0,
+                }
+            })
+            .collect();
         if area(&ring) > 0.0 {
             polygons.push(Polygon::new(LineString::new(ring), vec![]));
         } else {
@@ -68,15 +98,16 @@ pub(super) fn traced_band(
     Some(MultiPolygon(polygons))
 }
 
-/// The columns `[i0, i1]` and rows `[j0, j1]` of the cells whose time is `inside` a band, one
-/// cell wider on every side where the grid allows (`None`: no cell is inside).
-fn band_window(grid: &TimeGrid, inside: impl Fn(f64) -> bool) -> Option<[usize; 4]> {
+/// The columns `[i0, i1]` and rows `[j0, j1]` of the cells whose value is at least
+/// `threshold`, one cell wider on every side where the grid allows (`None`: no cell is).
+fn band_window(values: &[f64], grid: &TimeGrid, threshold: f64) -> Option<[usize; 4]> {
     let (mut i0, mut i1, mut j0, mut j1) = (usize::MAX, 0, usize::MAX, 0);
-    for (j, row) in grid.time_s.chunks_exact(grid.nx).enumerate() {
-        let Some(first) = row.iter().position(|&t| inside(t)) else {
+    let inside = |v: &f64| *v >= threshold;
+    for (j, row) in values.chunks_exact(grid.nx).enumerate() {
+        let Some(first) = row.iter().position(inside) else {
             continue;
         };
-        let last = row.iter().rposition(|&t| inside(t)).unwrap_or(first);
+        let last = row.iter().rposition(inside).unwrap_or(first);
         (i0, i1) = (i0.min(first), i1.max(last));
         (j0, j1) = (j0.min(j), j1.max(j));
     }
@@ -90,23 +121,28 @@ fn band_window(grid: &TimeGrid, inside: impl Fn(f64) -> bool) -> Option<[usize; 
     })
 }
 
-/// `ContourBuilder::smoooth_linear` for one point of a ring on the whole grid: a point on a
-/// cell side moves to where the values on either side interpolate to the threshold.
-fn smooth_linear(p: &mut Coord, grid: &TimeGrid, at: &impl Fn(usize, usize) -> f64, value: f64) {
-    let (x, y) = (p.x, p.y);
-    let (xt, yt) = (x.trunc() as usize, y.trunc() as usize);
-    if yt * grid.nx + xt >= grid.time_s.len() {
-        return;
-    }
-    let v1 = at(xt, yt);
-    if x > 0.0 && x < grid.nx as f64 && (xt as f64 - x).abs() < f64::EPSILON {
-        let v0 = at(xt - 1, yt);
+/// `ContourBuilder::smoooth_linear` for the ring point `(hx / 2, hy / 2)` of the whole grid
+/// (`hx, hy >= -1` half cells): a point on a cell side moves to where the values on either
+/// side interpolate to the threshold. The crate's tests on the point's float coordinates, in
+/// whole numbers: `x.trunc()` is `hx / 2` rounded toward zero (0 for -0.5), `x` is whole when
+/// `hx` is even, and `0 < x < nx` is `0 < hx < 2 · nx`.
+fn smooth_linear(hx: i64, hy: i64, grid: &TimeGrid, values: &[f64], value: f64) -> Coord {
+    let (x, y) = (hx as f64 * 0.5, hy as f64 * 0.5);
+    let mut p = Coord { x, y };
+    let (xt, yt) = ((hx.max(0) / 2) as usize, (hy.max(0) / 2) as usize);
+    let k = yt * grid.nx + xt;
+    let Some(&v1) = values.get(k) else {
+        return p;
+    };
+    if hx > 0 && hx < 2 * grid.nx as i64 && hx % 2 == 0 {
+        let v0 = values[k - 1];
         p.x = x + (value - v0) / (v1 - v0) - 0.5;
     }
-    if y > 0.0 && y < grid.ny as f64 && (yt as f64 - y).abs() < f64::EPSILON {
-        let v0 = at(xt, yt - 1);
+    if hy > 0 && hy < 2 * grid.ny as i64 && hy % 2 == 0 {
+        let v0 = values[k - grid.nx];
         p.y = y + (value - v0) / (v1 - v0) - 0.5;
     }
+    p
 }
 
 /// `contour`'s doubled signed area (positive: an outer ring).
@@ -205,10 +241,11 @@ mod tests {
         let mut scratch = Vec::new();
         let mut builder = RingBuilder::default();
         let mut holes = 0;
-        for m in minutes {
+        let thresholds = minutes.map(|m| -m);
+        let all = traced_bands(&grid, value, &thresholds, &mut scratch, &mut builder).unwrap();
+        for (m, got) in minutes.into_iter().zip(all) {
             let expected = whole.contours(&values, &[-m]).unwrap().remove(0);
             let expected = expected.into_inner().0;
-            let got = traced_band(&grid, value, -m, &mut scratch, &mut builder).unwrap();
             holes += got.0.iter().map(|p| p.interiors().len()).sum::<usize>();
             assert!(!got.0.is_empty(), "{m} min: no polygon");
             // Bit for bit: every coordinate's bits, every ring in the same order.

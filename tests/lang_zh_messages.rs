@@ -865,10 +865,12 @@ fn a_given_stop_cannot_take_a_gate_code() {
         "{stderr}"
     );
     let (_, _, stderr) = run_in(d, &[&["--lang", "zh"], &args[..], &["zh"]].concat());
+    // The park without a name is named as the report names it, not "Industrial area 1".
     assert!(
-        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1"),
+        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1（工业区 1）"),
         "{stderr}"
     );
+    assert!(!stderr.contains("Industrial area"), "{stderr}");
     for out in ["en", "zh"] {
         let mut r = csv::Reader::from_path(d.join(out).join("drt_timetable.csv")).unwrap();
         let headers = r.headers().unwrap().clone();

@@ -699,7 +699,10 @@ fn cost_line(plan: &LinePlan, zh: bool) -> String {
     let cur = &c.options.currency;
     // A figure per rider trip is "—" when nobody is carried.
     let of = |x: Option<f64>, digits: usize| {
-        x.map_or_else(|| "—".to_string(), |x| format!("{:.digits$}", round(x, digits as i32)))
+        x.map_or_else(
+            || "—".to_string(),
+            |x| format!("{:.digits$}", round(x, digits as i32)),
+        )
     };
     let (year, per_trip) = (round(t.annual_cost, 0), of(t.cost_per_rider_trip, 2));
     let (subsidy, fare) = (of(t.subsidy_per_rider_trip, 2), c.options.fare_yuan);

@@ -250,6 +250,9 @@ mod tests {
             problem: clash,
         };
         assert!(e.zh().contains("工业区 2"), "{}", e.zh());
-        assert!(e.to_string().starts_with("invalid bus stop 'G2': stop code G2"));
+        assert!(
+            e.to_string()
+                .starts_with("invalid bus stop 'G2': stop code G2")
+        );
     }
 }

@@ -210,7 +210,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "--parks 的坐标系：wgs84、gcj02（高德或腾讯地图上绘制的边界）或 bd09（百度）。默认：情景文件中的，否则 wgs84",
     ),
     ("commute", "minutes", "通勤目标时间，分钟"),
-    ("commute", "modes", "交通方式，用逗号分隔"),
+    (
+        "commute",
+        "modes",
+        "交通方式，用逗号分隔：walk（步行）、bike（自行车）、ebike（电动自行车）、bus（公交）、car（小汽车）",
+    ),
     ("commute", "out", "输出文件夹"),
     // darp
     (
@@ -314,7 +318,11 @@ pub const ARGS: &[(&str, &str, &str)] = &[
         "park",
         "从园区的出入口出发：园区编号（P1 等）或名称",
     ),
-    ("isochrone", "mode", "交通方式"),
+    (
+        "isochrone",
+        "mode",
+        "交通方式：walk（步行）、bike（自行车）、ebike（电动自行车）、bus（公交）或 car（小汽车）",
+    ),
     ("isochrone", "minutes", "各圈层的时间界限，分钟，用逗号分隔"),
     ("isochrone", "out", "输出文件"),
     // serve

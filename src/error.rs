@@ -97,6 +97,15 @@ pub enum Error {
         /// The accepted range.
         range: String,
     },
+    /// A given bus stop (`--stops`) that cannot be used: its code, and why (a typed row
+    /// problem, so that the zh message names the park in Chinese).
+    #[error("invalid bus stop '{code}': {problem}")]
+    GivenStop {
+        /// The stop's code.
+        code: String,
+        /// Why it cannot be used.
+        problem: crate::lang::RowProblem,
+    },
     /// A stage could not produce a plan (the message says which and why).
     #[error("{0}")]
     Plan(String),

@@ -72,7 +72,7 @@ pub fn zone_name(zone: &Zone, lang: Lang) -> Cow<'_, str> {
 }
 
 /// A zone name given with its code, in Chinese when it is the generic name of that code.
-fn localise_name<'a>(name: &'a str, code: &str) -> Cow<'a, str> {
+pub fn localise_name<'a>(name: &'a str, code: &str) -> Cow<'a, str> {
     let number = code.get(1..).and_then(|n| n.parse::<usize>().ok());
     match (generic_number(name), number) {
         (Some((zh, n)), Some(m)) if n == m => Cow::Owned(format!("{zh} {n}")),

@@ -13,9 +13,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-
-use cli::args::Cli;
 use cli::commands::{EXIT_PARTIAL, NoCompletePlan, Partial};
 
 // Reading a large extract allocates millions of small vectors; mimalloc does that ~12 %
@@ -31,14 +28,13 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // Parsed with the help in the language the arguments ask for (`cli::help_zh`).
+    let cli = match cli::help_zh::parse(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let args: Vec<String> = std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            return ExitCode::from(cli::usage_errors::report(&e, &args));
-        }
+        Err(e) => return ExitCode::from(cli::usage_errors::report(&e, &args)),
     };
     let lang = cli::term::run_lang(&cli);
     match cli::run(cli) {

@@ -540,14 +540,14 @@ fn given_stops_file(
             .as_ref()
             .ok()
             .and_then(|p| gate_code_clash(&stop.code, p));
-        match result {
-            _ if clash.is_some() => warnings.push(RowWarning {
+        match (clash, result) {
+            (Some(clash), _) => warnings.push(RowWarning {
                 path: path.display().to_string(),
                 line,
-                message: RowProblem::Other(clash.unwrap_or_default()),
+                message: clash,
             }),
-            Ok(_) => stops.push(stop),
-            Err(problem) => warnings.push(RowWarning {
+            (None, Ok(_)) => stops.push(stop),
+            (None, Err(problem)) => warnings.push(RowWarning {
                 path: path.display().to_string(),
                 line,
                 message: problem.row_problem(&stop.code),

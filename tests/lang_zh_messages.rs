@@ -527,7 +527,7 @@ fn usage_errors_read_in_chinese_under_lang_zh() {
         stderr.contains("运行 lifecircle coverage --help"),
         "{stderr}"
     );
-    // English stays clap's, help stays help.
+    // English stays clap's; help under zh is Chinese (`help_is_chinese_under_lang_zh`).
     let (code, _, stderr) = run_in(dir.path(), &["coverage", "--foo"]);
     assert_eq!(code, Some(2));
     assert!(
@@ -536,7 +536,7 @@ fn usage_errors_read_in_chinese_under_lang_zh() {
     );
     let (code, stdout, _) = run_in(dir.path(), &["--lang", "zh", "coverage", "--help"]);
     assert_eq!(code, Some(0));
-    assert!(stdout.contains("Usage: lifecircle coverage"), "{stdout}");
+    assert!(stdout.contains("用法：lifecircle coverage"), "{stdout}");
 }
 
 /// Issue 12: Excel on a Chinese Windows reads a CSV as GBK unless it starts with the UTF-8
@@ -865,10 +865,12 @@ fn a_given_stop_cannot_take_a_gate_code() {
         "{stderr}"
     );
     let (_, _, stderr) = run_in(d, &[&["--lang", "zh"], &args[..], &["zh"]].concat());
+    // The park without a name is named as the report names it, not "Industrial area 1".
     assert!(
-        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1"),
+        stderr.contains("stops.csv 第2行：站点编号 G1 是园区 P1（工业区 1）"),
         "{stderr}"
     );
+    assert!(!stderr.contains("Industrial area"), "{stderr}");
     for out in ["en", "zh"] {
         let mut r = csv::Reader::from_path(d.join(out).join("drt_timetable.csv")).unwrap();
         let headers = r.headers().unwrap().clone();
@@ -882,4 +884,50 @@ fn a_given_stop_cannot_take_a_gate_code() {
             assert_eq!(*first, point, "stop code {} at two points", &rec[c]);
         }
     }
+}
+
+/// `--help` under `--lang zh`, however the planner asks for it, is Chinese: the usage heading
+/// 用法, the options' Chinese (here --config's), exit 0; English help stays as it was.
+#[test]
+fn help_is_chinese_under_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["plan", "--lang", "zh", "--help"][..],
+        &["--lang", "zh", "plan", "--help"],
+        &["help", "plan", "--lang", "zh"],
+        &["--lang=zh", "help", "plan"],
+    ] {
+        let (code, stdout, stderr) = run_in(dir.path(), args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("用法：lifecircle plan"),
+            "{args:?}: {stdout}"
+        );
+        assert!(
+            stdout.contains("--config <scenario.toml>  包含全部假设的情景文件"),
+            "{args:?}: {stdout}"
+        );
+        assert!(stdout.contains("选项"), "{args:?}: {stdout}");
+        for english in ["Usage:", "Options:", "Print help", "possible values"] {
+            assert!(!stdout.contains(english), "{args:?} {english}: {stdout}");
+        }
+    }
+    let (code, stdout, _) = run_in(dir.path(), &["--lang", "zh", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("用法：lifecircle [选项] <命令>"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("预约响应公交线路"), "{stdout}");
+    assert!(!stdout.contains("Commands:"), "{stdout}");
+    let (code, stdout, _) = run_in(dir.path(), &["plan", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("Usage: lifecircle plan [OPTIONS] [PBF]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Scenario file with every assumption"),
+        "{stdout}"
+    );
 }

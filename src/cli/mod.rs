@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod help_zh;
 pub mod serve;
 pub mod table;
 pub mod term;

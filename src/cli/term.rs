@@ -697,36 +697,43 @@ fn cost_line(plan: &LinePlan, zh: bool) -> String {
     let sizes: Vec<String> = c.sizes_used.iter().map(u32::to_string).collect();
     let (lines, vehicles, seats) = (plan.lines.len(), plan.vehicles.len(), sizes.join("+"));
     let cur = &c.options.currency;
-    let (year, per_trip) = (round(t.annual_cost, 0), round(t.cost_per_rider_trip, 2));
-    let (subsidy, fare) = (round(t.subsidy_per_rider_trip, 2), c.options.fare_yuan);
+    // A figure per rider trip is "—" when nobody is carried.
+    let of = |x: Option<f64>, digits: usize| {
+        x.map_or_else(
+            || "—".to_string(),
+            |x| format!("{:.digits$}", round(x, digits as i32)),
+        )
+    };
+    let (year, per_trip) = (round(t.annual_cost, 0), of(t.cost_per_rider_trip, 2));
+    let (subsidy, fare) = (of(t.subsidy_per_rider_trip, 2), c.options.fare_yuan);
     let (co2, car) = (
-        round(t.co2_g_per_rider_trip, 0),
-        round(t.car_co2_g_per_rider_trip, 0),
+        of(t.co2_g_per_rider_trip, 0),
+        of(t.car_co2_g_per_rider_trip, 0),
     );
     let mut s = if zh {
         format!(
-            "{lines} 条线路，{vehicles} 辆车（{seats} 座）；年运营成本 {year:.0} {cur}，每人次 {per_trip:.2} {cur}（票价 {fare:.2} {cur} 后补贴 {subsidy:.2} {cur}）；每人次 CO₂ {co2:.0} 克（小汽车 {car:.0} 克）"
+            "{lines} 条线路，{vehicles} 辆车（{seats} 座）；年运营成本 {year:.0} {cur}，每人次 {per_trip} {cur}（票价 {fare:.2} {cur} 后补贴 {subsidy} {cur}）；每人次 CO₂ {co2} 克（小汽车 {car} 克）"
         )
     } else {
         format!(
-            "{lines} lines, {vehicles} vehicles ({seats} seats); {year:.0} {cur} a year, {per_trip:.2} {cur} per rider trip ({subsidy:.2} {cur} subsidy after a {fare:.2} {cur} fare); CO₂ {co2:.0} g per rider trip (by car {car:.0} g)"
+            "{lines} lines, {vehicles} vehicles ({seats} seats); {year:.0} {cur} a year, {per_trip} {cur} per rider trip ({subsidy} {cur} subsidy after a {fare:.2} {cur} fare); CO₂ {co2} g per rider trip (by car {car} g)"
         )
     };
     if let Some(a) = &c.alternative {
         let other: Vec<String> = a.sizes.iter().map(u32::to_string).collect();
-        let (other, alt) = (other.join("+"), round(a.cost_per_rider_trip, 2));
+        let (other, alt) = (other.join("+"), of(a.cost_per_rider_trip, 2));
         s += &match (zh, c.mixed_fleet_chosen) {
             (false, true) => format!(
-                "; mixed fleet kept; the largest size alone, {other} seats: {alt:.2} {cur} per rider trip"
+                "; mixed fleet kept; the largest size alone, {other} seats: {alt} {cur} per rider trip"
             ),
             (false, false) => format!(
-                "; mixed fleet not kept; the mix, {other} seats: {alt:.2} {cur} per rider trip"
+                "; mixed fleet not kept; the mix, {other} seats: {alt} {cur} per rider trip"
             ),
             (true, true) => {
-                format!("；采用混合车型；仅用最大车型（{other} 座）每人次 {alt:.2} {cur}")
+                format!("；采用混合车型；仅用最大车型（{other} 座）每人次 {alt} {cur}")
             }
             (true, false) => {
-                format!("；未采用混合车型；混合车型（{other} 座）每人次 {alt:.2} {cur}")
+                format!("；未采用混合车型；混合车型（{other} 座）每人次 {alt} {cur}")
             }
         };
     }

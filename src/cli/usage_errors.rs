@@ -7,7 +7,8 @@
 //! usage error of `plan --config s.toml` is in English unless `--lang zh` is given as well.
 //! Under `zh` the error is one line, `错误：…`, with clap's facts (the option, the value, the
 //! accepted values, clap's suggestion) and a hint to run `… --help`; exit code 2 as in English.
-//! `--help` and `--version` stay as clap prints them.
+//! `--help` is printed as clap renders it: in Chinese under zh, the command having been given
+//! its Chinese texts first (`cli::help_zh`).
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use lifecircle::lang::{Lang, zh_message};

@@ -76,8 +76,8 @@ pub struct TodayFigures {
     /// them by vehicle-km); `None`: unknown.
     pub boardings_per_day: Option<f64>,
     /// Annual cost; trips, fare revenue, cost, subsidy and CO₂ per rider trip over
-    /// `boardings_per_day` (0 and meaningless when that is `None`; the car CO₂ is never
-    /// known for the general public and stays 0).
+    /// `boardings_per_day` (the per-trip figures `None` when that is `None`, trips and fare
+    /// revenue 0; the car CO₂ of the general public is never known and stays `None`).
     pub cost: CostFigures,
 }
 
@@ -455,13 +455,16 @@ mod tests {
         );
         assert!(close(f.vehicle_h_day, 2.0));
         assert_eq!(f.riders, 3);
-        // A full-size bus: the day cost of the largest size (900 元), 3 元/km, 60 元/h.
-        let per_day = 900.0 + 12.0 * length_km * 3.0 + 2.0 * 60.0;
+        // A full-size bus: the day cost of the largest size (900 元), 2 元/km, 60 元/h.
+        let per_day = 900.0 + 12.0 * length_km * 2.0 + 2.0 * 60.0;
         assert!(close(f.cost.annual_cost, per_day * 250.0));
         // The 3 workers are not the line's riders: per-trip figures are unknown.
         assert_eq!(f.boardings_per_day, None);
         assert_eq!(f.cost.annual_rider_trips, 0.0);
-        assert_eq!(f.cost.cost_per_rider_trip, 0.0);
+        assert_eq!(f.cost.cost_per_rider_trip, None, "unknown, not 0");
+        assert_eq!(f.cost.subsidy_per_rider_trip, None);
+        assert_eq!(f.cost.co2_g_per_rider_trip, None);
+        assert_eq!(f.cost.car_co2_g_per_rider_trip, None);
         // With the operator's 600 boardings a day, over those: the park's lines are all the
         // lines, so it gets all 600.
         let with = CostOptions {
@@ -486,10 +489,14 @@ mod tests {
             .expect("the line serves P1");
         assert_eq!(g.boardings_per_day, Some(600.0));
         assert!(close(g.cost.annual_rider_trips, 600.0 * 250.0));
-        assert!(close(g.cost.cost_per_rider_trip, per_day / 600.0));
-        assert!(close(g.cost.subsidy_per_rider_trip, per_day / 600.0 - 2.0));
+        let known = |x: Option<f64>| x.expect("over the operator's boardings");
+        assert!(close(known(g.cost.cost_per_rider_trip), per_day / 600.0));
         assert!(close(
-            g.cost.co2_g_per_rider_trip,
+            known(g.cost.subsidy_per_rider_trip),
+            per_day / 600.0 - 2.0
+        ));
+        assert!(close(
+            known(g.cost.co2_g_per_rider_trip),
             12.0 * length_km * 1000.0 / 600.0
         ));
         assert_eq!(

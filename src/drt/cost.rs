@@ -46,14 +46,36 @@
 //!   <http://www.shanting.gov.cn/zwgk/xxgkml/qzbm/qzfbgs/202508/t20250829_2147255.html>):
 //!   40.2 × 1.3 = 52 元 for the drivers, 76 元 with the other staff at a driver's wage; 60 元 lies
 //!   between. Employer social insurance is not in these wages.
-//! * `per_vehicle_km_yuan` = 3 元 (energy, tyres, maintenance): **an assumption**, on the high
-//!   side. What was found suggests about 1.4 元 for an electric bus: about 1 元 of electricity
-//!   per km (a Changchun driver: 15 km on 15 元 of charge, 2010,
-//!   <https://chinabuses.org/news/2010/0827/article_3572.html>) and maintenance of 2 000 元 a
-//!   month per bus (unsourced, <https://vknj.top/content/19>) over about 5 000 km a month (the
-//!   60 000 km a year above which Shenzhen pays its operating subsidy, The Guardian as quoted
-//!   above). A diesel bus costs more per km (Changsha: an electric bus's daily running expense
-//!   is a third of a diesel bus's); 3 元 covers both.
+//! * `per_vehicle_km_yuan` = 2 元 (energy, tyres, maintenance): **energy from public sources,
+//!   maintenance and tyres an assumption**.
+//!   - Energy, 1.48 元: a 12 m battery-electric bus uses 138–175 kWh per 100 km at minimum
+//!     load, 21–27 % more with full air conditioning and passengers (on-road tests of three
+//!     Chinese electric buses, charging losses included: Zhou, Wu et al., "Real-world
+//!     performance of battery electric buses and their life-cycle benefits with respect to
+//!     energy consumption and carbon dioxide emissions", *Energy* 96 (2016) 603–613,
+//!     <https://ideas.repec.org/a/eee/energy/v96y2016icp603-613.html>; the 8 m bus: 79 kWh).
+//!     175 kWh × 1.21 = 212 kWh per 100 km, so 2.12 kWh/km. Electricity at 0.7 元/kWh, the
+//!     price Yongzhou's transport bureau gave for its electric buses (90 kWh per 100 km × 0.7
+//!     元 = 63 元 per 100 km; ChinaBus.Info, 2017-01-09, as reproduced at
+//!     <http://lx176.com/news/2017/0109/62248.shtml>), close to Shenzhen's published 10 kV
+//!     industrial tariff (0.6246 元/kWh flat, 1.0046 peak, 0.2896 valley, from 2005-06-01,
+//!     <http://www.szinvest.gov.cn/info/3.htm>): 2.12 × 0.7 = 1.48 元 per km. A smaller bus
+//!     uses less (the 8 m bus: 0.79 kWh/km × 1.27 × 0.7 = 0.70 元), so this is on the high side
+//!     for 8- and 19-seat vehicles.
+//!   - Maintenance and tyres, 0.5 元 per km: **an assumption**. No published 元-per-km figure
+//!     was found. Searched (2026-12, the `pages` and `docs` corpora): "公交 成本规制 车公里 成本
+//!     燃料 轮胎 修理费", "公交企业 成本规制 定额 轮胎 修理 每车公里", "公交 车公里成本 修理费
+//!     轮胎费 统计公报", "纯电动公交车 维修保养费用 每公里", "新能源公交车 保养 维修 轮胎 费用
+//!     每车每年", "electric bus maintenance cost per km China yuan tyres", "Shenzhen Bus Group
+//!     electric bus maintenance cost per km" — they found the 山亭区 cost-regulation Q&A
+//!     (staffing and fuel rules, no 元 figures), operators saying an electric bus costs far
+//!     less to maintain than a diesel one (Yongzhou above; Changsha, chinaautoweb.com), and a
+//!     Tangshan operator's budget of 5 % of the purchase price a year for ageing hybrid buses
+//!     (<http://ichinaenergy.com/News/1/News_Read.aspx?cp=2&newsid=66490>), which for a 1.8
+//!     million 元 bus over Shenzhen's 60 000 assessed km a year would be 1.5 元/km. 0.5 元 lies
+//!     between an electric bus's "much lower" and that hybrid figure.
+//!   - 1.48 + 0.5 = 1.98, rounded to 2 元. Before this, 3 元 was an unsourced assumption. A
+//!     diesel bus costs more per km; a city's 成本规制 / 成本监审 figures replace all of it.
 //! * `operating_days` = 250: working days a year, 365 − 104 weekend days − 11 public holidays
 //!   (the holiday count quoted at qiuxuequan.com above; check the current one).
 //! * CO₂: an average car 204.2 g CO₂ per vehicle-km (UK DEFRA 2007 GHG conversion factors,
@@ -81,6 +103,12 @@ pub const VEHICLE_HOUR_SOURCE: &str = "a driver's about 7 000 元 a month (2024 
 
 /// The same in Chinese.
 pub const VEHICLE_HOUR_SOURCE_ZH: &str = "驾驶员月收入约7000元（2024年工资表，无出处的问答页 http://www.tynfd.cn/qicwd/202507/240922.html）÷ 174小时（21.75计薪日 × 8小时）= 40元/小时，× 人车比1.3（山亭区公交企业客运成本规制，shanting.gov.cn 2025）= 52元，含管理人员（人车比0.6）为76元";
+
+/// Where the default cost per vehicle-km comes from, for the report (see the module docs).
+pub const VEHICLE_KM_SOURCE: &str = "energy 1.48 元: a 12 m electric bus uses 175 kWh per 100 km at minimum load, 21 % more with air conditioning and passengers (Zhou, Wu et al., Energy 96 (2016) 603–613, https://ideas.repec.org/a/eee/energy/v96y2016icp603-613.html), 2.12 kWh/km × 0.7 元/kWh = 1.48 元 (Yongzhou transport bureau, ChinaBus.Info 2017-01-09, http://lx176.com/news/2017/0109/62248.shtml; Shenzhen 10 kV industrial tariff 0.62 元 flat rate, http://www.szinvest.gov.cn/info/3.htm); maintenance and tyres 0.5 元, an assumption (no published figure found); 1.48 + 0.5 ≈ 2 元";
+
+/// The same in Chinese.
+pub const VEHICLE_KM_SOURCE_ZH: &str = "电费1.48元：12米纯电动公交车最小载荷时百公里耗电175千瓦时，满载开空调再增21%（Zhou、Wu等，《Energy》第96卷（2016）603–613页，https://ideas.repec.org/a/eee/energy/v96y2016icp603-613.html），每公里2.12千瓦时 × 0.7元/千瓦时 = 1.48元（永州市交通运输局，中国客车网 2017-01-09，http://lx176.com/news/2017/0109/62248.shtml；深圳10千伏工业电价平段0.62元，http://www.szinvest.gov.cn/info/3.htm）；维修与轮胎0.5元，为假设（未检索到公开数据）；1.48 + 0.5 ≈ 2元";
 
 /// The `[cost]` table of the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,7 +150,7 @@ impl Default for CostOptions {
             currency: "元".into(),
             seats: vec![8, 19, 33, 50],
             vehicle_day_yuan: vec![280.0, 450.0, 675.0, 900.0],
-            per_vehicle_km_yuan: 3.0,
+            per_vehicle_km_yuan: 2.0,
             per_vehicle_hour_yuan: 60.0,
             fare_yuan: 2.0,
             operating_days: 250.0,
@@ -229,16 +257,18 @@ pub struct CostFigures {
     pub annual_cost: f64,
     /// Rider trips a year (each worker carried, morning and evening, every operating day).
     pub annual_rider_trips: f64,
-    /// Annual cost / annual rider trips.
-    pub cost_per_rider_trip: f64,
+    /// Annual cost / annual rider trips; `None` without rider trips (unknown, or nobody
+    /// carried): never a 0 that reads as "free".
+    pub cost_per_rider_trip: Option<f64>,
     /// Annual fare revenue.
     pub annual_fare_revenue: f64,
-    /// (Cost − fare revenue) / rider trips; negative: the fares cover the cost.
-    pub subsidy_per_rider_trip: f64,
-    /// Bus CO₂ per rider trip, grams.
-    pub co2_g_per_rider_trip: f64,
-    /// CO₂ per rider trip had the same workers driven, grams.
-    pub car_co2_g_per_rider_trip: f64,
+    /// (Cost − fare revenue) / rider trips; negative: the fares cover the cost. `None`
+    /// without rider trips.
+    pub subsidy_per_rider_trip: Option<f64>,
+    /// Bus CO₂ per rider trip, grams; `None` without rider trips.
+    pub co2_g_per_rider_trip: Option<f64>,
+    /// CO₂ per rider trip had the same workers driven, grams; `None` without rider trips.
+    pub car_co2_g_per_rider_trip: Option<f64>,
 }
 
 /// What one operating day of some departures consumes.
@@ -277,7 +307,7 @@ pub fn figures(day: &DayUse, cost: &CostOptions) -> CostFigures {
     let annual_cost = per_day * cost.operating_days;
     let trips = day.rider_trips * cost.operating_days;
     let revenue = trips * cost.fare_yuan;
-    let per = |x: f64, n: f64| if n > 0.0 { x / n } else { 0.0 };
+    let per = |x: f64, n: f64| (n > 0.0).then(|| x / n);
     CostFigures {
         annual_cost,
         annual_rider_trips: trips,
@@ -335,12 +365,43 @@ mod tests {
             rider_car_km: 600.0,
         };
         let f = figures(&day, &c);
-        let per_day = 600.0 + 40.0 * 3.0 + 2.0 * 60.0;
+        let per_day = 600.0 + 40.0 * 2.0 + 2.0 * 60.0;
         assert!((f.annual_cost - per_day * 250.0).abs() < 1e-6);
-        assert!((f.cost_per_rider_trip - per_day / 60.0).abs() < 1e-9);
-        assert!((f.subsidy_per_rider_trip - (per_day / 60.0 - 2.0)).abs() < 1e-9);
-        assert!((f.co2_g_per_rider_trip - 548.0).abs() < 1e-9);
-        assert!((f.car_co2_g_per_rider_trip - 10.0 * 204.2 / 1.2).abs() < 1e-9);
+        let known = |x: Option<f64>| x.expect("60 rider trips a day");
+        assert!((known(f.cost_per_rider_trip) - per_day / 60.0).abs() < 1e-9);
+        assert!((known(f.subsidy_per_rider_trip) - (per_day / 60.0 - 2.0)).abs() < 1e-9);
+        assert!((known(f.co2_g_per_rider_trip) - 548.0).abs() < 1e-9);
+        assert!((known(f.car_co2_g_per_rider_trip) - 10.0 * 204.2 / 1.2).abs() < 1e-9);
+    }
+
+    /// Without rider trips the per-trip figures are unknown, not 0 (which would read as a
+    /// free service); the annual cost is still counted.
+    #[test]
+    fn no_rider_trips_means_no_per_trip_figures() {
+        let day = DayUse {
+            vehicle_day_cost: 900.0,
+            vehicle_km: 40.0,
+            ..DayUse::default()
+        };
+        let f = figures(&day, &CostOptions::default());
+        assert!(f.annual_cost > 0.0);
+        assert_eq!(f.cost_per_rider_trip, None);
+        assert_eq!(f.subsidy_per_rider_trip, None);
+        assert_eq!(f.co2_g_per_rider_trip, None);
+        assert_eq!(f.car_co2_g_per_rider_trip, None);
+    }
+
+    /// The default per vehicle-km is the sourced energy (12 m bus, air conditioning and
+    /// passengers, 0.7 元/kWh) plus the assumed maintenance and tyres, rounded.
+    #[test]
+    fn vehicle_km_default_is_the_sourced_energy_plus_maintenance() {
+        let kwh_per_km = 175.0 * 1.21 / 100.0;
+        let energy = (kwh_per_km * 100.0_f64).round() / 100.0 * 0.7;
+        assert!((energy - 1.484).abs() < 1e-9, "{energy}");
+        let total = energy + 0.5;
+        assert_eq!(CostOptions::default().per_vehicle_km_yuan, total.round());
+        assert!(VEHICLE_KM_SOURCE.contains("1.48 + 0.5"));
+        assert!(VEHICLE_KM_SOURCE_ZH.contains("1.48 + 0.5"));
     }
 
     #[test]

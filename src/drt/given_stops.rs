@@ -58,13 +58,15 @@ pub fn gate_code(park_code: &str) -> String {
 }
 
 /// Why a given stop's `code` cannot be used: it is the code of the gate of a park in `parks`
-/// (both would share one code in `drt_timetable.csv` and one GTFS `stop_id`). Names the park.
-pub fn gate_code_clash(code: &str, parks: &Zones) -> Option<String> {
+/// (both would share one code in `drt_timetable.csv` and one GTFS `stop_id`). Names the park,
+/// in the run's language through [`RowProblem::text`] ("工业区 1" under zh).
+pub fn gate_code_clash(code: &str, parks: &Zones) -> Option<RowProblem> {
     let park = parks.zones.iter().find(|z| gate_code(&z.code) == code)?;
-    Some(format!(
-        "stop code {code} is the code of the gate stop of park {} ({}) in drt_timetable.csv and the GTFS feed: give the stop another code",
-        park.code, park.name
-    ))
+    Some(RowProblem::StopCodeIsGate {
+        code: code.to_string(),
+        park: park.code.clone(),
+        name: park.name.clone(),
+    })
 }
 
 /// The bus vertex of every given stop, or why it has none (in the order given).
@@ -121,10 +123,9 @@ pub(super) fn given_stop_vertices(
         .iter()
         .find_map(|s| Some((s, gate_code_clash(&s.code, parks)?)))
     {
-        return Err(Error::InvalidValue {
-            what: "bus stop",
-            value: stop.code.clone(),
-            hint: clash,
+        return Err(Error::GivenStop {
+            code: stop.code.clone(),
+            problem: clash,
         });
     }
     let mut at = BTreeMap::new();
@@ -137,10 +138,9 @@ pub(super) fn given_stop_vertices(
                 at.insert(v, i);
             }
             Err(problem) => {
-                return Err(Error::InvalidValue {
-                    what: "bus stop",
-                    value: stops[i].code.clone(),
-                    hint: problem.row_problem(&stops[i].code).en(),
+                return Err(Error::GivenStop {
+                    code: stops[i].code.clone(),
+                    problem: problem.row_problem(&stops[i].code),
                 });
             }
         }
@@ -197,4 +197,62 @@ pub(super) fn given_pickup_stops(
         });
     }
     (stops, stop_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use crate::places::profile::ZoneKind;
+    use crate::places::{Source, Zone, ZoneId};
+    use geo::{MultiPolygon, polygon};
+
+    fn parks(names: &[&str]) -> Zones {
+        let zone = |i: usize, name: &str| Zone {
+            id: ZoneId(i as u32),
+            code: format!("P{}", i + 1),
+            name: name.to_string(),
+            polygon: MultiPolygon(vec![polygon![
+                (x: 0.0, y: 0.0), (x: 0.001, y: 0.0), (x: 0.001, y: 0.001), (x: 0.0, y: 0.0)
+            ]]),
+            area_ha: 1.0,
+            gates: Vec::new(),
+            source: Source::Osm(Vec::new()),
+        };
+        Zones {
+            kind: ZoneKind::Parks,
+            zones: names.iter().enumerate().map(|(i, n)| zone(i, n)).collect(),
+            too_small: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Under zh the park of a clashing gate code is named as the report names it: "工业区 2"
+    /// for a park without a name, its own name otherwise; English keeps the English.
+    #[test]
+    fn a_gate_clash_names_the_park_in_the_runs_language() {
+        let parks = parks(&["Hilti", &crate::lang::generic_park_name(2)]);
+        assert_eq!(gate_code_clash("S1", &parks), None);
+        let clash = gate_code_clash("G2", &parks).expect("G2 is P2's gate");
+        let zh = clash.text(Lang::Zh);
+        assert!(zh.contains("园区 P2（工业区 2）"), "{zh}");
+        assert!(!zh.contains("Industrial"), "{zh}");
+        assert!(
+            clash
+                .text(Lang::En)
+                .contains("gate stop of park P2 (Industrial area 2)")
+        );
+        let zh = gate_code_clash("G1", &parks).unwrap().text(Lang::Zh);
+        assert!(zh.contains("园区 P1（Hilti）"), "{zh}");
+        // The error of `drt` with such a stop says the same.
+        let e = Error::GivenStop {
+            code: "G2".into(),
+            problem: clash,
+        };
+        assert!(e.zh().contains("工业区 2"), "{}", e.zh());
+        assert!(
+            e.to_string()
+                .starts_with("invalid bus stop 'G2': stop code G2")
+        );
+    }
 }

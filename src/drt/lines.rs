@@ -512,8 +512,8 @@ pub struct FleetAlternative {
     pub vehicles: usize,
     /// Workers carried.
     pub served: u32,
-    /// Its cost per rider trip.
-    pub cost_per_rider_trip: f64,
+    /// Its cost per rider trip (`None`: it carries nobody).
+    pub cost_per_rider_trip: Option<f64>,
 }
 
 /// Riders of one request group: park, arrival time, stop, whether a direct ride can meet the
@@ -623,8 +623,9 @@ impl Span<'_> {
 /// The mixed-fleet plan if it carries at least as many workers at a lower cost per rider
 /// trip, else the single-size one; either way the other's figure is recorded.
 fn choose_fleet(mixed: LinePlan, single: LinePlan) -> LinePlan {
-    let cheaper = mixed.kpis.served >= single.kpis.served
-        && mixed.cost.total.cost_per_rider_trip < single.cost.total.cost_per_rider_trip;
+    // A plan carrying nobody has no cost per rider trip: never the cheaper one.
+    let per_trip = |p: &LinePlan| p.cost.total.cost_per_rider_trip.unwrap_or(f64::INFINITY);
+    let cheaper = mixed.kpis.served >= single.kpis.served && per_trip(&mixed) < per_trip(&single);
     let alternative = |p: &LinePlan| FleetAlternative {
         sizes: p.cost.sizes_used.clone(),
         vehicles: p.kpis.vehicles,

@@ -101,6 +101,9 @@ impl Error {
                 value,
                 range,
             } => format!("{setting} = {value} 不可接受：{}", zh_message(range)),
+            Error::GivenStop { code, problem } => {
+                format!("公交站点“{code}”无效：{}", problem.text(Lang::Zh))
+            }
             Error::Plan(text) => zh_message(text),
             Error::PortInUse { addr } => format!(
                 "无法在 {addr} 上提供服务：该端口已被其他程序占用；请用 --port N 另选端口（--port 0 自动选择空闲端口）"

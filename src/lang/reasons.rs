@@ -103,6 +103,15 @@ pub enum RowProblem {
         /// The earlier stop's code.
         other: String,
     },
+    /// A given bus stop whose code is the code of a park's gate stop.
+    StopCodeIsGate {
+        /// The stop's code (`G1`).
+        code: String,
+        /// The park's code (`P1`).
+        park: String,
+        /// The park's name as the zones keep it (English generic name when it has none).
+        name: String,
+    },
     /// A note on the whole file that skips no row (e.g. the datum check's evidence for a
     /// coordinate system the planner gave): its English text.
     FileNote(String),
@@ -171,6 +180,9 @@ impl RowProblem {
             RowProblem::StopSamePoint { code, other } => format!(
                 "stop {code} is at the same point of the bus roads as stop {other}: move it, or delete one of them"
             ),
+            RowProblem::StopCodeIsGate { code, park, name } => format!(
+                "stop code {code} is the code of the gate stop of park {park} ({name}) in drt_timetable.csv and the GTFS feed: give the stop another code"
+            ),
             RowProblem::FileNote(text) | RowProblem::Other(text) => text.clone(),
         }
     }
@@ -235,6 +247,10 @@ impl RowProblem {
             RowProblem::StopSamePoint { code, other } => {
                 format!("站点 {code} 与站点 {other} 落在公交道路的同一点：请移动其一或删除其一")
             }
+            RowProblem::StopCodeIsGate { code, park, name } => format!(
+                "站点编号 {code} 是园区 {park}（{}）园区门站点在 drt_timetable.csv 与 GTFS 中的编号：请给该站点另取编号",
+                super::localise_name(name, park)
+            ),
             RowProblem::FileNote(text) | RowProblem::Other(text) => super::zh_message(text),
         }
     }

@@ -500,11 +500,11 @@ fn cost_json(c: &CostFigures) -> Value {
     json!({
         "annual_cost": round(c.annual_cost, 0),
         "annual_rider_trips": round(c.annual_rider_trips, 0),
-        "cost_per_rider_trip": round(c.cost_per_rider_trip, 2),
+        "cost_per_rider_trip": c.cost_per_rider_trip.map(|x| round(x, 2)),
         "annual_fare_revenue": round(c.annual_fare_revenue, 0),
-        "subsidy_per_rider_trip": round(c.subsidy_per_rider_trip, 2),
-        "co2_g_per_rider_trip": round(c.co2_g_per_rider_trip, 0),
-        "car_co2_g_per_rider_trip": round(c.car_co2_g_per_rider_trip, 0),
+        "subsidy_per_rider_trip": c.subsidy_per_rider_trip.map(|x| round(x, 2)),
+        "co2_g_per_rider_trip": c.co2_g_per_rider_trip.map(|x| round(x, 0)),
+        "car_co2_g_per_rider_trip": c.car_co2_g_per_rider_trip.map(|x| round(x, 0)),
     })
 }
 
@@ -558,7 +558,7 @@ fn plan_cost_json(plan: &LinePlan) -> Value {
             "sizes": a.sizes,
             "vehicles": a.vehicles,
             "served": a.served,
-            "cost_per_rider_trip": round(a.cost_per_rider_trip, 2),
+            "cost_per_rider_trip": a.cost_per_rider_trip.map(|x| round(x, 2)),
         })),
     })
 }

@@ -61,6 +61,16 @@ fn money(x: f64) -> String {
     format!("{:.1}", round(x, 1))
 }
 
+/// A per-rider-trip amount, "—" when unknown (nobody carried, or today's riders unknown).
+fn money_per_trip(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), money)
+}
+
+/// Grams per rider trip, "—" when unknown.
+fn grams_per_trip(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), |g| format!("{:.0}", round(g, 0)))
+}
+
 /// The park's lines, a total row over them, the plan's total and why some workers are not
 /// carried.
 pub(super) fn lines_table(
@@ -112,7 +122,7 @@ pub(super) fn lines_table(
         let per_departure = l.riders_per_departure();
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}{}</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{:.0} / {:.0}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}{}</td><td>{:.1}</td><td>{:.1} / {:.1}</td><td>{} / {}</td><td>{} / {}</td></tr>",
             esc(&l.code),
             esc(&names.join(" → ")),
             departures_cell(l, Period::Morning),
@@ -124,10 +134,10 @@ pub(super) fn lines_table(
             round(per_departure, 1),
             round(l.km_day(), 1),
             round(l.hours_day(), 1),
-            money(l.cost.cost_per_rider_trip),
-            money(l.cost.subsidy_per_rider_trip),
-            round(l.cost.co2_g_per_rider_trip, 0),
-            round(l.cost.car_co2_g_per_rider_trip, 0),
+            money_per_trip(l.cost.cost_per_rider_trip),
+            money_per_trip(l.cost.subsidy_per_rider_trip),
+            grams_per_trip(l.cost.co2_g_per_rider_trip),
+            grams_per_trip(l.cost.car_co2_g_per_rider_trip),
         );
     }
     h.push_str("</tbody></table>\n");
@@ -151,7 +161,7 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
     let g = tr(lang, "g", "克");
     let _ = write!(
         h,
-        "<p class=\"note\">{}{}{} {}{}{} {cur}/{}{}{} {} {cur}{}{} {} {cur}{}{} {} {cur}{}CO₂ {:.0} {g}{}{} {:.0} {g}{}{}{} {}{}",
+        "<p class=\"note\">{}{}{} {}{}{} {cur}/{}{}{} {} {cur}{}{} {} {cur}{}{} {} {cur}{}CO₂ {} {g}{}{} {} {g}{}{}{} {}{}",
         tr(
             lang,
             "All planned lines (every park, each line once)",
@@ -165,18 +175,18 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
         tr(lang, "year", "年"),
         p.comma,
         tr(lang, "per rider trip", "每人次"),
-        money(t.cost_per_rider_trip),
+        money_per_trip(t.cost_per_rider_trip),
         p.comma,
         tr(lang, "fares", "票价"),
         money(c.options.fare_yuan),
         p.comma,
         tr(lang, "subsidy", "补贴"),
-        money(t.subsidy_per_rider_trip),
+        money_per_trip(t.subsidy_per_rider_trip),
         p.semicolon,
-        round(t.co2_g_per_rider_trip, 0),
+        grams_per_trip(t.co2_g_per_rider_trip),
         p.open,
         tr(lang, "by car", "小汽车"),
-        round(t.car_co2_g_per_rider_trip, 0),
+        grams_per_trip(t.car_co2_g_per_rider_trip),
         p.close,
         p.semicolon,
         tr(lang, "vehicle sizes used (seats):", "使用车型（座）："),
@@ -204,7 +214,7 @@ fn total_note(h: &mut String, plan: &LinePlan, lines: &[&Line], lang: Lang) {
             other.join("+"),
             tr(lang, "seats would cost", "座时每人次成本"),
             p.colon,
-            money(a.cost_per_rider_trip),
+            money_per_trip(a.cost_per_rider_trip),
             tr(lang, "per rider trip", ""),
             p.stop
         );
@@ -246,9 +256,9 @@ fn compare_row(h: &mut String, label: &str, f: Option<CompareFigures<'_>>, lang:
         );
         return;
     };
-    let per = |x: f64| {
+    let per = |x: Option<f64>| {
         if per_trip {
-            money(x)
+            money_per_trip(x)
         } else {
             "—".to_string()
         }
@@ -263,7 +273,7 @@ fn compare_row(h: &mut String, label: &str, f: Option<CompareFigures<'_>>, lang:
         per(c.cost_per_rider_trip),
         per(c.subsidy_per_rider_trip),
         if per_trip {
-            format!("{:.0}", round(c.co2_g_per_rider_trip, 0))
+            grams_per_trip(c.co2_g_per_rider_trip)
         } else {
             "—".to_string()
         },
@@ -404,7 +414,7 @@ fn today_line_name(name: &str, lang: Lang) -> String {
 pub(super) fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
     use crate::drt::cost::{
         CostOptions, FARE_SOURCE, VEHICLE_DAY_SOURCE, VEHICLE_DAY_SOURCE_ZH, VEHICLE_HOUR_SOURCE,
-        VEHICLE_HOUR_SOURCE_ZH,
+        VEHICLE_HOUR_SOURCE_ZH, VEHICLE_KM_SOURCE, VEHICLE_KM_SOURCE_ZH,
     };
     let o = &plan.cost.options;
     let d = CostOptions::default();
@@ -438,8 +448,8 @@ pub(super) fn cost_sources_note(h: &mut String, plan: &LinePlan, lang: Lang) {
     );
     let km = basis(
         o.per_vehicle_km_yuan == d.per_vehicle_km_yuan,
-        "an assumption on the high side: what was found suggests about 1.4 元 for an electric bus, 1 元 of electricity and 0.4 元 of maintenance",
-        "假设值，偏高：检索到的资料显示纯电动公交约1.4元，其中电费约1元、维修约0.4元",
+        VEHICLE_KM_SOURCE,
+        VEHICLE_KM_SOURCE_ZH,
     );
     let days = basis(
         o.operating_days == d.operating_days,

@@ -1,0 +1,84 @@
+//! Running the real `lifecircle` binary from a test, and reading back the files it wrote.
+//!
+//! `lifecircle(&["drt", …]).env("RAYON_NUM_THREADS", "2").run_ok()`: the command is a plain
+//! [`Command`], so a test adds its own folder, environment or arguments before running it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `lifecircle ARGS…` (the binary cargo built for the tests), not yet run.
+pub fn lifecircle(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lifecircle"));
+    command.args(args);
+    command
+}
+
+/// Runs a command to its end and keeps what it printed.
+pub trait Run {
+    /// Its output, whatever the exit code.
+    fn run(&mut self) -> Output;
+    /// Its output; fails the test, with the arguments and stderr, unless it exited 0.
+    fn run_ok(&mut self) -> Output;
+}
+
+impl Run for Command {
+    fn run(&mut self) -> Output {
+        self.output().expect("start lifecircle")
+    }
+
+    fn run_ok(&mut self) -> Output {
+        let out = self.run();
+        let args: Vec<_> = self.get_args().collect();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+/// Fails the test, with its stderr, unless the run exited 0; its stdout as text.
+pub fn stdout_ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
+}
+
+/// The rows of a CSV file with a header, each as column → value.
+pub fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A JSON file a run wrote, e.g. `json(dir, "drt.json")`.
+pub fn json(dir: &Path, name: &str) -> serde_json::Value {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+}
+
+/// A new temporary folder holding `files`, each a (file name, text) pair.
+pub fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write a test file");
+    }
+    dir
+}

@@ -4,8 +4,9 @@
 //! [`Command`], so a test adds its own folder, environment or arguments before running it.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 /// `lifecircle ARGS…` (the binary cargo built for the tests), not yet run.
 pub fn lifecircle(args: &[&str]) -> Command {
@@ -81,4 +82,22 @@ pub fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(dir.path().join(name), text).expect("write a test file");
     }
     dir
+}
+
+/// A folder made once per test binary and shared by its tests, e.g. the output of one `plan`
+/// run that several tests only read: the first caller runs `make` on the empty folder
+/// `CARGO_TARGET_TMPDIR/NAME` (inside `target/`, so nothing is left in the system's temp), the
+/// others wait for it. A test must not write there; `name` must be unique across the tests.
+pub fn shared_dir(
+    cell: &'static OnceLock<PathBuf>,
+    name: &str,
+    make: impl FnOnce(&Path),
+) -> &'static Path {
+    cell.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a shared test folder");
+        make(&dir);
+        dir
+    })
 }

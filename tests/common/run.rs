@@ -101,3 +101,28 @@ pub fn shared_dir(
         dir
     })
 }
+
+/// `lifecircle ARGS…` run to its end: its output, whatever the exit code.
+pub fn output(args: &[&str]) -> Output {
+    lifecircle(args).run()
+}
+
+/// Asserts a clean failure: exit code 2, one line on stderr starting `error: ` and mentioning
+/// every `needle`, no panic and no backtrace hint.
+pub fn assert_clean_error(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected: {stderr}"
+    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    for n in needles {
+        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
+    }
+}

@@ -4,6 +4,8 @@
 //! coverage and commute results say which ([`crate::coverage::CoverageReport::category_reach`],
 //! [`crate::commute::CommuteReport::mode_reach`]) so that every file, the report and the
 //! terminal agree.
+//!
+//! [`Reach::NoData`]: crate::reach::Reach::NoData
 
 /// What is missing from the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,30 +2,8 @@
 //! that cannot be met are refused with one line naming the key, flag, file, line or feature
 //! (exit 2), or dropped with a warning that says so.
 
-use std::process::{Command, Output};
-
-fn lifecircle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Asserts a clean failure: exit code 2, one line on stderr mentioning every `needle`.
-fn assert_clean_error(out: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "one line expected: {stderr}"
-    );
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
-    }
-}
+mod common;
+use common::run::{assert_clean_error, output as lifecircle};
 
 #[test]
 fn negative_longitudes_are_points_not_options() {

@@ -37,7 +37,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::run::{Run, csv_rows, json, lifecircle};
 
 /// The booking file: 5 good rows (lines 2–6) and 3 bad ones (lines 7–9).
 const BOOKINGS: &str = "lon,lat,park,arrive_by,count\n\
@@ -73,35 +75,6 @@ fn hand_best_s() -> BTreeMap<usize, Option<f64>> {
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bookings.osm.pbf")
-}
-
-fn lifecircle(args: &[&str], dir: &Path) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// The booking-file line of a `drt_riders.csv` row (`bookings.csv:4` → 4).
@@ -154,8 +127,7 @@ fn assert_riders_match_hand(out: &Path) {
 
 /// The drt.json figures of today's best mode: 60 % within 30 min, 3 workers beyond 60 min.
 fn assert_summary_matches_hand(out: &Path) {
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("drt.json")).unwrap()).unwrap();
+    let summary = json(out, "drt.json");
     assert_eq!(summary["demand"], "supplied");
     let today = &summary["kpis"]["best_existing_mode_without_car"];
     assert_eq!(today["workers"], 10, "{today}");
@@ -172,17 +144,16 @@ fn supplied_bookings_match_todays_times_computed_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bookings.csv"), BOOKINGS).unwrap();
     let pbf = fixture();
-    let out = lifecircle(
-        &[
-            "drt",
-            pbf.to_str().unwrap(),
-            "--demand",
-            "bookings.csv",
-            "--out",
-            "o",
-        ],
-        dir.path(),
-    );
+    let out = lifecircle(&[
+        "drt",
+        pbf.to_str().unwrap(),
+        "--demand",
+        "bookings.csv",
+        "--out",
+        "o",
+    ])
+    .current_dir(dir.path())
+    .run_ok();
     assert_riders_match_hand(&dir.path().join("o"));
     assert_summary_matches_hand(&dir.path().join("o"));
     // The terminal's comparison: "within 30 min door to door   <bus>   60%".
@@ -204,17 +175,16 @@ fn plan_with_scenario_bookings_gives_the_same_comparison_and_lists_skipped_rows(
     )
     .unwrap();
     let pbf = fixture();
-    let out = lifecircle(
-        &[
-            "plan",
-            pbf.to_str().unwrap(),
-            "--config",
-            "scenario.toml",
-            "--out",
-            "p",
-        ],
-        dir.path(),
-    );
+    let out = lifecircle(&[
+        "plan",
+        pbf.to_str().unwrap(),
+        "--config",
+        "scenario.toml",
+        "--out",
+        "p",
+    ])
+    .current_dir(dir.path())
+    .run_ok();
     let p = dir.path().join("p");
     assert_riders_match_hand(&p);
     assert_summary_matches_hand(&p);
@@ -254,7 +224,7 @@ fn report_cites_the_cost_defaults_and_not_the_scenarios_own_figures() {
             "--out",
             out,
         ];
-        lifecircle(&args, dir.path());
+        lifecircle(&args).current_dir(dir.path()).run_ok();
         let html = std::fs::read_to_string(dir.path().join(out).join("report.html")).unwrap();
         let start = html
             .find("<p class=\"note cost-sources\">")

@@ -11,12 +11,16 @@
 //! `LIFECIRCLE_REPORT=path/to/report.html cargo test --test browser -- --ignored`.
 #![cfg(unix)] // Debian's chromium; and the driver's process group is ended with `libc::kill`.
 
+#[allow(dead_code)] // the shared folder only
+#[path = "common/run.rs"]
+mod run;
 #[path = "common/webdriver.rs"]
 mod webdriver;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -50,20 +54,11 @@ fn plan_report_in_a_browser() {
         return;
     }
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["plan", "--out", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "lifecircle plan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = demo_report();
     let planned = started.elapsed();
 
     let mut browser = Browser::start();
-    let problems = check_report(&mut browser, &dir.path().join("report.html"));
+    let problems = check_report(&mut browser, &report);
     assert!(
         problems.is_empty(),
         "report.html in chromium:\n  {}",
@@ -78,6 +73,7 @@ fn plan_report_in_a_browser() {
     );
 
     // The checker still sees failures: a throwing script and a missing layer.
+    let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.html");
     std::fs::write(&broken, BROKEN_REPORT).unwrap();
     let problems = check_report(&mut browser, &broken);
@@ -117,8 +113,7 @@ fn report_prints_on_a4_one_park_per_page() {
     if browser_missing() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mut browser = print_ready(&plan_report(dir.path(), &[]));
+    let mut browser = print_ready(&demo_report());
     let labels = browser
         .call(
             "POST",
@@ -160,6 +155,15 @@ fn chinese_report_prints_one_park_per_page_with_chinese_labels() {
     let appendix = text["appendix"].as_str().expect("an appendix");
     assert!(appendix.contains("附录"), "{appendix:.200}");
     check_pages(&mut browser, &codes);
+}
+
+/// The report of the default `plan` of the demo, run once for the tests that only read it.
+fn demo_report() -> PathBuf {
+    static PLAN: OnceLock<PathBuf> = OnceLock::new();
+    let dir = run::shared_dir(&PLAN, "browser-demo-plan", |dir| {
+        plan_report(&dir.join("out"), &[]);
+    });
+    dir.join("out/report.html").canonicalize().unwrap()
 }
 
 /// Runs `plan` on the demo into `dir` with `args`; the report's path.

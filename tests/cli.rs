@@ -2,33 +2,10 @@
 //! point, never a panic.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn lifecircle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Asserts a clean failure: exit code 2, one line on stderr mentioning every `needle`.
-fn assert_clean_error(out: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "one line expected: {stderr}"
-    );
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "{stderr}"
-    );
-    for n in needles {
-        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
-    }
-}
+mod common;
+use common::run::{assert_clean_error, output as lifecircle};
 
 /// Runs `command --out DIR` again on one thread and checks every listed file is byte-identical
 /// to the one in `dir`.

@@ -5,35 +5,17 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::run::{Run, csv_rows, json, lifecircle};
 
 fn drt(args: &[&str], out: &Path, threads: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .arg("drt")
+    lifecircle(&["drt"])
         .args(args)
         .args(["--out", out.to_str().unwrap()])
         .env("RAYON_NUM_THREADS", threads)
-        .output()
-        .unwrap()
-}
-
-fn json(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("drt.json")).unwrap()).unwrap()
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+        .run()
 }
 
 const SMALL: &[&str] = &["--workers", "40", "--iterations", "150", "--seed", "7"];
@@ -67,7 +49,7 @@ fn synthetic_plan_is_checked_deterministic_and_consistent() {
         );
     }
 
-    let summary = json(a.path());
+    let summary = json(a.path(), "drt.json");
     assert_eq!(summary["demand"], "synthetic");
     assert_eq!(summary["checker"]["morning"]["feasible"], true);
     assert_eq!(summary["checker"]["evening"]["feasible"], true);
@@ -179,19 +161,12 @@ fn gtfs_reads_back_with_the_timetable_times_and_feeds_the_commute_stage() {
         );
     }
     // The commute stage takes the feed as its bus layer.
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["commute", "--gtfs"])
+    let out = lifecircle(&["commute", "--gtfs"])
         .arg(dir.path().join("gtfs"))
         .args(["--depart", "07:00-08:00", "--out"])
         .arg(dir.path().join("commute"))
-        .output()
-        .unwrap();
+        .run_ok();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(
         stdout.contains("bus lines") && stdout.contains("gtfs"),
         "{stdout}"
@@ -233,7 +208,7 @@ fn demand_file_rows_are_checked_by_line() {
     for line in [4, 5, 6, 7, 9, 10] {
         assert!(stderr.contains(&format!("demand.csv:{line}:")), "{stderr}");
     }
-    let summary = json(dir.path());
+    let summary = json(dir.path(), "drt.json");
     assert_eq!(summary["demand"], "supplied");
     assert_eq!(summary["checker"]["morning"]["feasible"], true);
     let unserved = summary["unserved"].as_array().unwrap();
@@ -258,9 +233,7 @@ fn demand_file_rows_are_checked_by_line() {
             .any(|r| r["arrive_by"] == "07:30:00" && !r["line"].is_empty())
     );
     // A worker living at the park gate walks: no bus, within the target, not unserved.
-    let stops: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("drt_stops.geojson")).unwrap())
-            .unwrap();
+    let stops = json(dir.path(), "drt_stops.geojson");
     let gate = stops["features"]
         .as_array()
         .unwrap()
@@ -286,11 +259,17 @@ fn demand_file_rows_are_checked_by_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bus = &json(&again)["kpis"]["bus"];
+    let bus = &json(&again, "drt.json")["kpis"]["bus"];
     assert_eq!(bus["on_foot"], 4, "{bus}");
     assert_eq!(bus["within_target_share"], 1.0, "{bus}");
     assert_eq!(bus["vehicles"], 0, "{bus}");
-    assert_eq!(json(&again)["unserved"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        json(&again, "drt.json")["unserved"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[test]
@@ -329,7 +308,7 @@ fn minibuses_may_use_every_road_open_to_cars() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let summary = json(dir.path());
+    let summary = json(dir.path(), "drt.json");
     assert_eq!(summary["assumptions"]["roads"], "car");
     assert_eq!(summary["checker"]["morning"]["feasible"], true);
     assert_eq!(summary["checker"]["evening"]["feasible"], true);

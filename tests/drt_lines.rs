@@ -6,35 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
+
+mod common;
+use common::run::{Run, csv_rows, json, lifecircle};
 
 fn run(args: &[&str], out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
+    lifecircle(args)
         .args(["--out", out.to_str().unwrap()])
         .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn json(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("drt.json")).unwrap()).unwrap()
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+        .run_ok();
 }
 
 fn f(v: &serde_json::Value) -> f64 {
@@ -62,7 +42,7 @@ fn lines_have_ordered_named_stops_and_count_every_rider_once() {
         ],
         dir.path(),
     );
-    let summary = json(dir.path());
+    let summary = json(dir.path(), "drt.json");
     let lines = summary["lines"].as_array().unwrap();
     assert!(!lines.is_empty());
     let served = summary["kpis"]["bus"]["served"].as_u64().unwrap();
@@ -170,7 +150,7 @@ fn a_line_cost_recomputed_by_hand_from_the_scenario_table() {
     .unwrap();
     let out = dir.path().join("out");
     run(&["plan", "--config", scenario.to_str().unwrap()], &out);
-    let summary = json(&out);
+    let summary = json(&out, "drt.json");
     assert_eq!(summary["cost"]["assumptions"]["per_vehicle_km_yuan"], 4.5);
     let lines = summary["lines"].as_array().unwrap();
     // Vehicles used by one line only: their whole day cost is that line's.
@@ -242,7 +222,7 @@ fn a_mixed_fleet_is_kept_when_it_is_cheaper_per_rider_trip() {
         ],
         dir.path(),
     );
-    let cost = json(dir.path())["cost"].clone();
+    let cost = json(dir.path(), "drt.json")["cost"].clone();
     assert_eq!(cost["mixed_fleet_chosen"], true, "{cost}");
     assert!(
         cost["sizes_used"]
@@ -307,7 +287,7 @@ fn xinjiekou_lines_call_at_each_stop_once_and_all_carry_riders() {
         "300",
     ];
     run(&args, dir.path());
-    let summary = json(dir.path());
+    let summary = json(dir.path(), "drt.json");
     let lines = summary["lines"].as_array().unwrap();
     assert!(!lines.is_empty());
     let mut codes = BTreeSet::new();

@@ -7,13 +7,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Mutex;
 
 use lifecircle::drt::given_stops::GivenStop;
 use lifecircle::drt::lines::LineProgress;
 use lifecircle::plan::{Quiet, replan_bus, run_plan};
 use lifecircle::scenario::Scenario;
+
+mod common;
+use common::run::{Run, csv_rows, json, lifecircle};
 
 /// One park, few workers and a fixed search: a plan in about a second.
 const SMALL: &[&str] = &[
@@ -31,40 +34,16 @@ const SMALL: &[&str] = &[
 const OFF_NETWORK: (f64, f64) = (9.58, 47.13);
 
 fn drt(args: &[&str], out: &Path) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .arg("drt")
+    let out_arg = ["--out", out.to_str().unwrap()];
+    lifecircle(&["drt"])
         .args(SMALL)
         .args(args)
-        .args(["--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+        .args(out_arg)
+        .run_ok()
 }
 
 fn kpis(dir: &Path) -> serde_json::Value {
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("drt.json")).unwrap()).unwrap();
-    json["kpis"].clone()
+    json(dir, "drt.json")["kpis"].clone()
 }
 
 #[test]
@@ -165,18 +144,11 @@ fn scenario_stops_are_relative_to_the_toml_and_listed_among_the_inputs() {
     let toml = "[life_circle]\nenabled = false\n[bus]\nstops = \"my_stops.csv\"\nparks = [\"P1\"]\nworkers = 60\niterations = 150\nseed = 7\n";
     std::fs::write(dir.path().join("plan/s.toml"), toml).unwrap();
     let out_dir = dir.path().join("out");
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(["plan", "--config"])
+    lifecircle(&["plan", "--config"])
         .arg(dir.path().join("plan/s.toml"))
         .arg("--out")
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
     let inputs = &html[html.find("id=\"inputs\"").unwrap()..];
     assert!(inputs.contains("my_stops.csv"), "stops file not listed");

@@ -63,13 +63,6 @@ fn west_park() -> Zones {
 /// 9.518 to 9.511 straight along the edge (529 m), not via a junction and back.
 #[test]
 fn bus_line_stops_inside_an_edge_are_timed_at_their_point() {
-    let extract = OsmExtract::from_pbf(format!(
-        "{}/tests/fixtures/bus.osm.pbf",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let graph = build_graph(&extract, &GraphOptions::default()).unwrap();
-    let parks = west_park();
     let stop = |id: i64, lon: f64| BusStop {
         id: OsmNodeId(id),
         location: Coord {
@@ -79,57 +72,13 @@ fn bus_line_stops_inside_an_edge_are_timed_at_their_point() {
         tags: Default::default(),
     };
     let osm_stops = [stop(9001, 9.511), stop(9002, 9.518)];
-    let booking = |lon: f64, line: usize| Booking {
-        location: on_street(lon),
-        park: ZoneId(0),
-        arrive_by_s: 8 * 3600,
-        count: 1,
-        source: Source::File {
-            path: "bookings.csv".into(),
-            line,
-        },
-    };
-    let bookings = [booking(9.5185, 2), booking(9.5105, 3)];
-    let transit = TransitGraph::build(&graph, &TransitLines::default(), &TransitOptions::default());
-    let areas = residential_zones(&extract);
-    let existing = compute_commute(
-        &graph,
-        &CommuteInputs {
-            parks: &parks,
-            areas: &areas,
-            residents: &bookings_as_residents(&bookings),
-            bikeshare: &[],
-            transit: &transit,
-            transit_source: "none",
-        },
-        &CommuteOptions {
-            keep_unit_times: true,
-            ..CommuteOptions::default()
-        },
-    );
+    // Bookings on lines 2 and 3 of bookings.csv.
+    let homes = [on_street(9.5185), on_street(9.5105)];
     let options = LineOptions {
         osm_stop_m: 250.0,
-        search: Config {
-            max_iterations: Some(300),
-            threads: Some(1),
-            ..Config::default()
-        },
-        ..LineOptions::default()
+        ..small_search()
     };
-    let plan = plan_lines(
-        &graph,
-        &LineInputs {
-            parks: &parks,
-            bookings: &bookings,
-            synthetic: false,
-            osm_stops: &osm_stops,
-            streets: &extract.highways,
-            existing: &existing,
-            given_stops: None,
-        },
-        &options,
-    )
-    .unwrap();
+    let (graph, plan) = plan_on("bus.osm.pbf", &west_park(), &osm_stops, &homes, &options);
     let walk_mps = graph.options.walk_kmh / 3.6;
     // Bus on a residential street: 25 km/h × 0.8.
     let bus_mps = 20.0 / 3.6;

@@ -5,14 +5,15 @@
 //! the machine keys unchanged.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::run::{Run, dir_with};
 
 fn lifecircle(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
+    common::run::lifecircle(args)
         .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .unwrap()
+        .run()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -246,12 +247,10 @@ fn english_sentence(text: &str, kept: &[&str]) -> Option<String> {
 fn zh_run(dir: &Path, args: &[&str], code: i32) -> String {
     let mut all = vec!["--lang", "zh"];
     all.extend_from_slice(args);
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(&all)
+    let out = common::run::lifecircle(&all)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .unwrap();
+        .run();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
     stderr
@@ -412,21 +411,20 @@ fn library_errors_at_exit_2_read_in_chinese() {
 
 #[test]
 fn population_rows_park_notes_and_stage_warnings_read_in_chinese() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(
-        d,
-        "pop.csv",
-        "lon,lat,count\n9.5200,47.1400,120\n9.5210,47.1410,-5\nabc,47.1420,10\n9.5220,47.1430,80\n",
-    );
-    // A park drawn as a bow tie (it crosses itself) beside a plain one.
-    write(
-        d,
-        "parks.geojson",
-        r#"{"type":"FeatureCollection","features":[
+    let dir = dir_with(&[
+        (
+            "pop.csv",
+            "lon,lat,count\n9.5200,47.1400,120\n9.5210,47.1410,-5\nabc,47.1420,10\n9.5220,47.1430,80\n",
+        ),
+        // A park drawn as a bow tie (it crosses itself) beside a plain one.
+        (
+            "parks.geojson",
+            r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"name":"Bow"},"geometry":{"type":"Polygon","coordinates":[[[9.520,47.140],[9.524,47.143],[9.524,47.140],[9.520,47.143],[9.520,47.140]]]}},
 {"type":"Feature","properties":{"name":"Box"},"geometry":{"type":"Polygon","coordinates":[[[9.530,47.150],[9.534,47.150],[9.534,47.153],[9.530,47.153],[9.530,47.150]]]}}]}"#,
-    );
+        ),
+    ]);
+    let d = dir.path();
     let stderr = zh_run(
         d,
         &[
@@ -455,12 +453,10 @@ fn population_rows_park_notes_and_stage_warnings_read_in_chinese() {
 
 /// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
 fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .args(args)
+    let out = common::run::lifecircle(args)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .unwrap();
+        .run();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -680,6 +676,28 @@ fn english_in_run(dir: &Path, args: &[&str], names: &[&str]) -> Vec<String> {
     words
 }
 
+/// [`english_in_run`] for each of `runs`, four at a time (they are independent: each writes
+/// its own `--out`); the words in the order of `runs`.
+fn english_in_runs<'a, R: AsRef<[&'a str]> + Sync>(
+    dir: &Path,
+    runs: &[R],
+    names: &[&str],
+) -> Vec<String> {
+    let mut words = Vec::new();
+    for chunk in runs.chunks(4) {
+        std::thread::scope(|scope| {
+            let started: Vec<_> = chunk
+                .iter()
+                .map(|args| scope.spawn(|| english_in_run(dir, args.as_ref(), names)))
+                .collect();
+            for run in started {
+                words.extend(run.join().expect("a run's checks"));
+            }
+        });
+    }
+    words
+}
+
 #[test]
 fn the_english_word_filter_finds_sentences_and_keeps_names() {
     assert_eq!(
@@ -699,24 +717,19 @@ fn the_english_word_filter_finds_sentences_and_keeps_names() {
 /// the roads-only shanghai-center-roads, prints no English word outside the kept names.
 #[test]
 fn no_english_reaches_a_chinese_terminal() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = dir_with(&[
+        (
+            "poi.csv",
+            "lon,lat,category,name\n9.5070,47.1500,food,Cafe\n9.5071,47.1501,nosuchcat,Bad\n47.15,9.507,food,Swapped\n",
+        ),
+        (
+            "book.csv",
+            "lon,lat,park,arrive_by\n9.52,47.14,P1,08:00\n9.52,47.14,P99,08:00\n9.52,47.14,P1,8点\nx,47.1,P1,08:00\n",
+        ),
+        ("stops.csv", "code,name,lon,lat\nX1,Mountain,9.60,47.05\n"),
+        ("trunc.txt", "2 32 480 3 30\n0 0 0 0 0 0 1440\n"),
+    ]);
     let d = dir.path();
-    write(
-        d,
-        "poi.csv",
-        "lon,lat,category,name\n9.5070,47.1500,food,Cafe\n9.5071,47.1501,nosuchcat,Bad\n47.15,9.507,food,Swapped\n",
-    );
-    write(
-        d,
-        "book.csv",
-        "lon,lat,park,arrive_by\n9.52,47.14,P1,08:00\n9.52,47.14,P99,08:00\n9.52,47.14,P1,8点\nx,47.1,P1,08:00\n",
-    );
-    write(
-        d,
-        "stops.csv",
-        "code,name,lon,lat\nX1,Mountain,9.60,47.05\n",
-    );
-    write(d, "trunc.txt", "2 32 480 3 30\n0 0 0 0 0 0 1440\n");
     let demo_names = [
         "Hilti Nendeln",
         "Sporry Gasometer",
@@ -751,13 +764,10 @@ fn no_english_reaches_a_chinese_terminal() {
             "iso.geojson",
         ],
         &["coverage", "/nonexistent.osm.pbf", "--out", "x"],
-        &["coverage", "poi.csv", "--out", "x"],
+        &["coverage", "poi.csv", "--out", "y"],
         &["plan", "--config", "missing.toml"],
     ];
-    let mut english = Vec::new();
-    for args in runs {
-        english.extend(english_in_run(d, args, &demo_names));
-    }
+    let mut english = english_in_runs(d, runs, &demo_names);
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if shared.join("osm/nanjing-xinjiekou.osm.pbf").exists() {
         let osm = |name: &str| shared.join("osm").join(name).display().to_string();
@@ -824,9 +834,7 @@ fn no_english_reaches_a_chinese_terminal() {
             ],
             vec!["inspect", &shanghai],
         ];
-        for args in &runs {
-            english.extend(english_in_run(d, args, &[]));
-        }
+        english.extend(english_in_runs(d, &runs, &[]));
     } else {
         eprintln!("skipping the real extracts: ../shared/data is absent");
     }

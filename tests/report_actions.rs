@@ -4,18 +4,24 @@
 //! of the coverage stage with the sites built, the verdict line, and the map labels (present,
 //! from the extract, not overlapping).
 
+use std::sync::OnceLock;
+
 use lifecircle::coverage::{CoverageOptions, compute_coverage};
 use lifecircle::places::{Amenity, AmenityId, Source};
 use lifecircle::plan::{PlanRun, Quiet, run_plan};
 use lifecircle::report::html::{Lang, report_html};
 use lifecircle::scenario::Scenario;
 
-/// The demo with the life circle only (the other stages are not needed here).
-fn demo_run() -> PlanRun {
-    let mut s = Scenario::default();
-    s.commute.enabled = false;
-    s.bus.enabled = false;
-    run_plan(&s, &Quiet).unwrap()
+/// The demo with the life circle only (the other stages are not needed here), planned once
+/// for the tests that read it.
+fn demo_run() -> &'static PlanRun {
+    static RUN: OnceLock<PlanRun> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let mut s = Scenario::default();
+        s.commute.enabled = false;
+        s.bus.enabled = false;
+        run_plan(&s, &Quiet).unwrap()
+    })
 }
 
 /// The park sections of a report, as (code, html).
@@ -60,7 +66,7 @@ fn gain(action: &str) -> (f64, f64) {
 fn sites_are_numbered_named_and_each_worth_the_threshold() {
     let run = demo_run();
     let lc = run.life_circle.as_ref().unwrap();
-    let html = report_html(&run, Lang::Zh);
+    let html = report_html(run, Lang::Zh);
     let secs = sections(&html);
     assert!(!secs.is_empty());
     let mut listed = 0;
@@ -121,7 +127,7 @@ fn sites_are_numbered_named_and_each_worth_the_threshold() {
 fn the_after_column_equals_a_rerun_with_the_sites_built() {
     let run = demo_run();
     let lc = run.life_circle.as_ref().unwrap();
-    let html = report_html(&run, Lang::En);
+    let html = report_html(run, Lang::En);
     let secs = sections(&html);
     let options = CoverageOptions {
         band_minutes: vec![15.0],
@@ -178,7 +184,7 @@ fn every_park_has_one_verdict_line_with_a_reason() {
             ],
         ),
     ] {
-        let html = report_html(&run, lang);
+        let html = report_html(run, lang);
         for (code, sec) in sections(&html) {
             assert_eq!(sec.matches("<p class=\"verdict\">").count(), 1, "{code}");
             let line = sec.split("<p class=\"verdict\">").nth(1).unwrap();
@@ -220,7 +226,7 @@ fn attr(el: &str, name: &str) -> Option<f64> {
 #[test]
 fn maps_have_street_place_and_park_labels_that_do_not_overlap() {
     let run = demo_run();
-    let html = report_html(&run, Lang::En);
+    let html = report_html(run, Lang::En);
     let mut streets = 0;
     for (code, sec) in sections(&html) {
         let map = sec.split("<svg class=\"map\"").nth(1).unwrap();

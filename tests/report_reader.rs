@@ -5,8 +5,13 @@
 //! (the reason in its own section) instead of a long cell that pushes the table off the page;
 //! today's bus lines and the cost note are Chinese throughout.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+#[allow(dead_code)] // the shared folder only
+#[path = "common/run.rs"]
+mod run;
 
 fn plan(args: &[&str], out: &Path) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
@@ -22,6 +27,19 @@ fn plan(args: &[&str], out: &Path) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     std::fs::read_to_string(out.join("report.html")).unwrap()
+}
+
+/// The output folder of the demo's `plan --lang zh` with 200 bus iterations, run once for the
+/// tests that only read it; report.html's text.
+fn demo_zh() -> (PathBuf, String) {
+    static PLAN: OnceLock<PathBuf> = OnceLock::new();
+    let dir = run::shared_dir(&PLAN, "report-reader-demo-zh", |dir| {
+        let config = write(dir, "fast.toml", "[bus]\niterations = 200\n");
+        plan(&["--config", &config], &dir.join("out"));
+    });
+    let out = dir.join("out");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    (out, html)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -128,9 +146,7 @@ fn a_roads_only_report_shows_no_data_as_no_data() {
 
 #[test]
 fn the_demo_report_names_todays_lines_and_costs_in_chinese() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = write(dir.path(), "fast.toml", "[bus]\niterations = 200\n");
-    let html = plan(&["--config", &config], &dir.path().join("out"));
+    let (_, html) = demo_zh();
     // Today's lines of the demo run both ways; the return reads 返程, not "(back)".
     assert!(
         !html.contains(" (back)"),
@@ -173,10 +189,7 @@ fn the_summary_names_the_reservation_bus_columns() {
 /// page, and today's bus cost per rider trip "—" (its riders are unknown), with why.
 #[test]
 fn the_demo_report_reads_right_to_a_newcomer_in_chinese() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let config = write(dir.path(), "fast.toml", "[bus]\niterations = 200\n");
-    let html = plan(&["--config", &config], &out);
+    let (out, html) = demo_zh();
 
     // 1. The profile by its meaning, not its key.
     let assumptions = between(&html, "<section class=\"assumptions\">", "</section>");

@@ -33,6 +33,18 @@ fn wait_for(browser: &mut Browser, script: &str, limit: Duration) -> Result<Valu
     }
 }
 
+/// A new headless browser on the server's page at `origin`, once `#status` says ready.
+fn open_page(origin: &str) -> Browser {
+    let mut browser = Browser::start();
+    browser
+        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
+        .unwrap();
+    let ready = "const s = document.querySelector('#status'); \
+                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
+    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    browser
+}
+
 /// The park whose life-circle share is lowest below 1 and its required category with the
 /// lowest share.
 fn target(summary: &Value) -> (String, String) {
@@ -79,13 +91,7 @@ fn serve_page_adds_a_facility_by_clicking() {
     let (park, category) = target(&before);
     let origin = format!("http://127.0.0.1:{}", server.port);
 
-    let mut browser = Browser::start();
-    browser
-        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
-        .unwrap();
-    let ready = "const s = document.querySelector('#status'); \
-                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
-    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    let mut browser = open_page(&origin);
 
     let share_script = format!(
         "const e = document.querySelector('[data-park=\"{park}\"] .life-circle-share'); \
@@ -299,13 +305,7 @@ fn serve_page_drags_draws_undoes_saves_exports_in_chinese() {
     let server = Server::start(out.path(), &[]);
     let (park, _) = target(&server.summary());
     let origin = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::start();
-    browser
-        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
-        .unwrap();
-    let ready = "const s = document.querySelector('#status'); \
-                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
-    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    let mut browser = open_page(&origin);
     exec(
         &mut browser,
         &format!(
@@ -484,13 +484,7 @@ fn serve_page_adds_a_stop_shows_stale_lines_and_replans() {
     };
     let lowered = bus_park(&deleted);
     let origin = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::start();
-    browser
-        .call("POST", "/url", json!({ "url": format!("{origin}/") }))
-        .unwrap();
-    let ready = "const s = document.querySelector('#status'); \
-                 return s && /ready/i.test(s.textContent) ? s.textContent : null;";
-    wait_for(&mut browser, ready, Duration::from_secs(30)).expect("#status never said ready");
+    let mut browser = open_page(&origin);
     exec(
         &mut browser,
         &format!(

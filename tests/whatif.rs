@@ -3,6 +3,8 @@
 //! scenario), undo and redo restore the exact figures, and bad edits name their field and
 //! change nothing.
 
+use std::sync::OnceLock;
+
 use lifecircle::coverage::{CoverageReport, compute_coverage};
 use lifecircle::plan::{PlanRun, Quiet, coverage_options, run_plan};
 use lifecircle::scenario::Scenario;
@@ -17,6 +19,12 @@ fn demo_scenario() -> Scenario {
 fn session() -> Session {
     let run = run_plan(&demo_scenario(), &Quiet).unwrap();
     Session::new(run, lifecircle::lang::Lang::En).unwrap()
+}
+
+/// An unedited [`session`], planned once for the tests that only read it.
+fn baseline() -> &'static Session {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    SESSION.get_or_init(session)
 }
 
 /// Every figure of a coverage report that the summary, the files and the report show.
@@ -242,7 +250,7 @@ fn bad_edits_name_their_field_and_change_nothing() {
 
 #[test]
 fn layers_hold_every_kind() {
-    let s = session();
+    let s = baseline();
     let l = s.layers(None);
     for key in ["parks", "facilities", "bands", "reach"] {
         let n = l[key]["features"].as_array().unwrap().len();
@@ -337,8 +345,8 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     })
     .unwrap();
     let after = run_figures(s.run());
-    let base = run_plan(&demo_scenario(), &Quiet).unwrap();
-    assert_ne!(after, run_figures(&base));
+    let base = baseline().run();
+    assert_ne!(after, run_figures(base));
 
     let files = s.scenario_files("east-canteen").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -361,7 +369,7 @@ fn saved_scenario_reproduces_the_figures_under_plan() {
     let nearest = |run: &PlanRun| run.commute.as_ref().unwrap().report.nearest_park_ms.clone();
     assert_ne!(
         nearest(&fresh),
-        nearest(&base),
+        nearest(base),
         "the edits change a nearest park"
     );
     // Edits leave the minutes they cannot settle from one park pending: the export settles.

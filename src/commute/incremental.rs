@@ -1,8 +1,8 @@
 //! One park's commute circle again, after its outline or gates changed (the what-if engine,
 //! [`crate::whatif`]). [`ParkCommuter`] keeps what [`super::compute_commute`] prepares once per
 //! run — every resident unit's place on each network, the bike-share points, the vertex
-//! indexes — and runs the very same per-park step ([`super::park_commute`]) for one park, so
-//! that its figures equal a fresh run's.
+//! indexes — and runs the very same per-park step (`park_commute` in `commute/mod.rs`) for one
+//! park, so that its figures equal a fresh run's.
 
 use super::park::{ScratchPool, Shares, UnitIndex};
 use super::{CommuteInputs, CommuteOptions, CommuteRun, ParkCommute};

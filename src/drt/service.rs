@@ -291,7 +291,7 @@ fn way_back_line(
 
 /// Every vehicle's departures, grouped into lines; each carried rider gets its line. Morning
 /// departures are grouped first; an evening departure joins the line it mirrors, else the line
-/// whose stops it calls at in another order ([`way_back_line`]), and only an evening that
+/// whose stops it calls at in another order (`way_back_line`), and only an evening that
 /// shares no line's stops makes a line of its own (shown with its evening departures).
 pub fn group_lines(
     vehicles: &[Vehicle],

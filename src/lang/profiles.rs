@@ -14,7 +14,7 @@ const PROFILE_NAMES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// A profile's name in `lang`: a built-in one from [`PROFILE_NAMES`], a planner's own as given.
+/// A profile's name in `lang`: a built-in one from `PROFILE_NAMES`, a planner's own as given.
 pub fn profile_name(key: &str, lang: Lang) -> &str {
     match PROFILE_NAMES.iter().find(|(k, _, _)| *k == key) {
         Some((_, en, zh)) => lang.t(en, zh),

@@ -7,7 +7,7 @@
 //! district's count, in this order of preference, over
 //!
 //! 1. the residential buildings of the OSM estimate whose points lie inside it, by floor area
-//!    (the rule a raster cell's people follow: [`super::residents::spread_by_weight`]);
+//!    (the rule a raster cell's people follow: `residents::spread_by_weight`);
 //! 2. else the residential areas inside it without mapped homes, by area (the estimate's area
 //!    points, each standing for an equal part of its area);
 //! 3. else the walkable network inside it: every walk-graph vertex inside gets an equal share

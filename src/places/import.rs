@@ -83,7 +83,7 @@ impl RowWarnings {
 
     /// The warnings kept, then one naming the first row left out and how many were:
     /// "… and 499,990 more rows like this", which carries that count in
-    /// [`RowWarning::rows`].
+    /// [`RowProblem::MoreLikeThis`].
     pub fn finish(self) -> Vec<RowWarning> {
         let mut out = self.kept;
         if let Some(first) = self.first_left_out {

@@ -741,7 +741,8 @@ pub const POPULATION_CRS_OPTION: crate::places::misplaced::CrsOption =
 /// the residential area of `areas` containing it.
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read; [`Error::InvalidValue`] when it is not CSV with
+/// [`Error::Io`](crate::Error::Io) when the file cannot be read;
+/// [`Error::InvalidValue`](crate::Error::InvalidValue) when it is not CSV with
 /// the needed columns or not GeoJSON, or has no data rows at all.
 pub fn read_population(
     path: &Path,

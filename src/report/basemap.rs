@@ -123,7 +123,7 @@ impl LabelPlacer {
     }
 
     /// Takes the box of a `w × h` label centred on `c` rotated by `angle_deg` if it lies inside
-    /// the map and meets no taken box (with [`LABEL_GAP_PX`] around it).
+    /// the map and meets no taken box (with `LABEL_GAP_PX` around it).
     pub fn try_place(&mut self, c: (f64, f64), w: f64, h: f64, angle_deg: f64) -> bool {
         let g = LABEL_GAP_PX;
         let b = rotated_box(c, w + 2.0 * g, h + 2.0 * g, angle_deg);

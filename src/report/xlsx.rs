@@ -147,7 +147,7 @@ const MAX_CELL_CHARS: usize = 32_767;
 const MIN_WIDTH: usize = 6;
 const MAX_WIDTH: usize = 50;
 
-/// `tables.xlsx` for the CSV tables among `files` (one sheet each, in [`TABLES`] order), or
+/// `tables.xlsx` for the CSV tables among `files` (one sheet each, in `TABLES` order), or
 /// `None` when the run wrote none. Headers in `lang`.
 pub fn tables_file(files: &[OutputFile], lang: Lang) -> Result<Option<OutputFile>> {
     let err = |e: XlsxError| Error::Output {

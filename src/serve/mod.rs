@@ -1,6 +1,8 @@
 //! `lifecircle serve`: the what-if planning server. It holds one edited scenario (an
 //! [`Engine`], in practice `whatif::Session`), answers the JSON API of `api` and serves the
 //! embedded page, on 127.0.0.1 unless told otherwise, until Ctrl-C.
+//!
+//! [`Engine`]: crate::serve::Engine
 
 pub mod api;
 pub mod assets;

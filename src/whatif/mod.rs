@@ -24,6 +24,14 @@
 //! Undo and redo swap the parts of the state an edit replaced (facility lists, one search,
 //! the per-park results) with the values kept in the history, so they cost no
 //! recomputation and restore the exact numbers.
+//!
+//! [`Session`]: crate::whatif::Session
+//! [`PlanRun`]: crate::plan::PlanRun
+//! [`Edit`]: crate::whatif::Edit
+//! [`Summary`]: crate::whatif::Summary
+//! [`Session::scenario_files`]: crate::whatif::Session::scenario_files
+//! [`stops`]: crate::whatif::stops
+//! [`Session::replan_lines`]: crate::whatif::Session::replan_lines
 
 pub mod bus;
 pub mod edit;
@@ -711,7 +719,7 @@ impl Session {
         }
     }
 
-    /// Finds the nearest-park minutes that park edits left pending ([`nearest`]): every park's
+    /// Finds the nearest-park minutes that park edits left pending (`nearest`): every park's
     /// per-unit times are needed, so this is done only before a full report is written.
     pub fn settle_nearest(&mut self) {
         if nearest::is_pending(&self.park_times) {

@@ -1,7 +1,9 @@
-//! Helpers shared by the `serve` tests: the real binary started on a free port, and a small
-//! HTTP/1.1 client over `TcpStream` (every call has a timeout, so a hung server fails the test).
+//! Helpers shared by the tests: the real binary run to its end and its files read back
+//! ([`run`]); for the `serve` tests, the binary started on a free port, and a small HTTP/1.1
+//! client over `TcpStream` (every call has a timeout, so a hung server fails the test).
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod run;
 #[cfg(unix)]
 pub mod webdriver;
 

@@ -618,3 +618,80 @@ fn a_resident_who_reaches_only_a_mid_edge_stop_is_servable() {
     let without = servable_units(&graph, &residents, &[], &options);
     assert_eq!(without, vec![false, true]);
 }
+
+/// `two_far_stops.osm`: the two-way "Long Street" 1 → 2 along 47.2 (9.500 → 9.560), East 2–3,
+/// North 3–4 (47.205) and West 4–1; the OSM stops "West Far" (node 30) at 9.505 and "Middle
+/// Far" (node 31) at 9.525, beside Long Street, both nearer node 1 than node 2.
+fn two_far_stops() -> [BusStop; 2] {
+    let stop = |id: i64, lon: f64| BusStop {
+        id: OsmNodeId(id),
+        location: Coord {
+            x: lon,
+            y: 47.20002,
+        },
+        tags: Default::default(),
+    };
+    [stop(30, 9.505), stop(31, 9.525)]
+}
+
+/// Issue 13: two OSM stops far from both ends of one edge and nearer the same end are both
+/// stops, each served at its own point, in either file order. "West Far" is 378 m from node 1
+/// and 4,156 m from node 2, "Middle Far" 1,889 m and 2,645 m: both nearer node 1, which only
+/// one of them can be keyed by; the old code dropped the second. The worker 22 m south of
+/// each stop walks 22 m to it (the stops are 1,511 m apart, and no bus vertex is within the
+/// 500 m walk of "Middle Far"'s worker; node 1 is 400 m from "West Far"'s worker but it is a
+/// stop's key, walked to at that stop's point). Each rides from his stop's point west along
+/// Long Street to node 1, then West Street to the gate, node 4: 1,889 + 556 = 2,445 m and
+/// 378 + 556 = 934 m. One bus calls at "Middle Far", then "West Far" on its way (no detour),
+/// then the gate: 2,445 m.
+#[test]
+fn two_far_stops_near_the_same_end_of_an_edge_are_both_served_at_their_points() {
+    let options = small_search();
+    let on = |lon: f64, lat: f64| Coord { x: lon, y: lat };
+    let homes = [on(9.505, 47.1998), on(9.525, 47.1998)];
+    let [west, middle] = two_far_stops();
+    for stops in [
+        [west.clone(), middle.clone()],
+        [middle.clone(), west.clone()],
+    ] {
+        let (graph, plan) = plan_on(
+            "two_far_stops.osm.pbf",
+            &north_west_park(),
+            &stops,
+            &homes,
+            &options,
+        );
+        let walk_mps = graph.options.walk_kmh / 3.6;
+        let bus_mps = 20.0 / 3.6;
+        let order: Vec<i64> = stops.iter().map(|s| s.id.0).collect();
+        for (booking, osm, ride_m) in [(0, 30, 934.0), (1, 31, 2_445.0)] {
+            let rider = plan.riders.iter().find(|r| r.booking == booking).unwrap();
+            let at = rider
+                .stop
+                .unwrap_or_else(|| panic!("stops {order:?}: rides the bus: {rider:?}"));
+            assert_eq!(plan.stops[at.0 as usize].osm, Some(osm), "stops {order:?}");
+            let walk_s = f64::from(rider.walk_s.unwrap());
+            assert!((walk_s - 22.2 / walk_mps).abs() <= 2.0, "walk {walk_s} s");
+            let ride_s = f64::from(rider.direct_ride_s.unwrap());
+            let want_s = ride_m / bus_mps + options.dwell_min * 60.0;
+            assert!(
+                (ride_s - want_s).abs() <= 2.0,
+                "stop {osm}: ride {ride_s} s, want {want_s:.1} s"
+            );
+        }
+        assert_eq!(plan.vehicles.len(), 1, "stops {order:?}");
+        let run = &plan.vehicles[0].morning;
+        let called: Vec<Option<i64>> = run
+            .calls
+            .iter()
+            .map(|c| plan.stops[c.stop.0 as usize].osm)
+            .collect();
+        assert_eq!(called, vec![Some(31), Some(30), None], "stops {order:?}");
+        assert!(
+            (run.length_m - 2_444.7).abs() <= 2.0,
+            "morning run {:.1} m",
+            run.length_m
+        );
+        assert!(haversine_m(run.path[0], on(9.525, 47.2)) < 2.0);
+    }
+}

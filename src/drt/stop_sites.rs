@@ -1,9 +1,8 @@
 //! Where the bus-line planner's OSM stops lie on the networks (issue 13, exact times on the
 //! edge). An OSM stop is keyed by the bus vertex nearest it on its edge (the nearer end of
 //! the edge it snaps onto within [`super::lines::LineOptions::osm_stop_m`]; a stop farther
-//! than that from both ends takes its nearer end when no other stop has it, else its farther
-//! end, [`add_far_stops`]), as the stop cover and the stop names use it, but it is *timed* at
-//! its own snapped point: the
+//! than that from both ends takes its nearer end when no closer stop has it, [`add_far_stops`]),
+//! as the stop cover and the stop names use it, but it is *timed* at its own snapped point: the
 //! walk from a home ends at the stop's point on the walk network (straight along the edge when
 //! the home is on the same edge), and the bus legs between stops start and end at the stop's
 //! point on the bus network, the edge split virtually by [`Snap::seeds`] (one-way rules kept) —
@@ -26,70 +25,40 @@ use crate::osm::BusStop;
 use crate::routing::{SearchScratch, UNREACHED, path_coords};
 use geo::Coord;
 
-/// The ends of the bus edge an OSM stop snaps onto within `osm_stop_m`, nearer end first, and
-/// whether the stop is farther than `osm_stop_m` from both (a far stop); an end off the bus
-/// network is `None`.
-struct EdgeEnds {
-    nearer: Option<VertexId>,
-    farther: Option<VertexId>,
-    far: bool,
-}
-
-/// The [`EdgeEnds`] of `stop` on `options.roads`; `None` off the bus network.
-fn edge_ends(graph: &RoadGraph, stop: &BusStop, options: &LineOptions) -> Option<EdgeEnds> {
+/// The bus vertex an OSM stop is keyed by (the nearer end of the edge it snaps onto within
+/// `options.osm_stop_m` on `options.roads`) and how far the stop is from it, metres; `None`
+/// off the bus network.
+pub(super) fn key_vertex(
+    graph: &RoadGraph,
+    stop: &BusStop,
+    options: &LineOptions,
+) -> Option<(VertexId, f64)> {
     let snap = graph
         .snap(options.roads, stop.location, options.osm_stop_m)
         .ok()?;
     let edge = &graph.edges[snap.edge.index()];
-    let (nearer, farther) = if snap.fraction < 0.5 {
-        (edge.from, edge.to)
+    let v = if snap.fraction < 0.5 {
+        edge.from
     } else {
-        (edge.to, edge.from)
+        edge.to
     };
     let bus = graph.profile(options.roads);
-    let away_m =
-        |v: VertexId| crate::geom::haversine_m(graph.vertices[v.index()].coord, stop.location);
-    let near_m = options.osm_stop_m.max(snap.distance_m);
-    Some(EdgeEnds {
-        nearer: bus.contains(nearer).then_some(nearer),
-        farther: bus.contains(farther).then_some(farther),
-        far: away_m(nearer) > near_m && away_m(farther) > near_m,
-    })
+    let away_m = crate::geom::haversine_m(graph.vertices[v.index()].coord, stop.location);
+    bus.contains(v).then_some((v, away_m.max(snap.distance_m)))
 }
 
 /// Issue 13: the OSM stops more than `osm_stop_m` from both ends of their edge (the ones
-/// `lines::osm_stop_vertices` leaves out), each keyed by an end of its edge no other stop has:
-/// first every far stop whose nearer end is free takes it (in file order), then those left
-/// take the farther end when it is free. So two far stops near the same end of one edge are
-/// both stops, each walked to and served at its own point like the others.
-///
-/// The key vertex is only the stop's identity in the stop cover (one stop per key), never
-/// where it is timed or drawn ([`StopSites`]), so keying a far stop by the farther end of its
-/// own edge changes no time. A far stop whose edge has both ends taken (a third far stop on
-/// one edge) is still left out.
+/// `lines::osm_stop_vertices` leaves out) keyed by their nearer end when no closer stop has
+/// it, first in file order. They are walked to and served at their own point like the others.
 pub(super) fn add_far_stops<'a>(
     graph: &RoadGraph,
     osm_stops: &'a [BusStop],
     options: &LineOptions,
     osm_at: &mut BTreeMap<VertexId, &'a BusStop>,
 ) {
-    let far: Vec<(&BusStop, EdgeEnds)> = osm_stops
-        .iter()
-        .filter_map(|s| Some((s, edge_ends(graph, s, options)?)))
-        .filter(|(_, ends)| ends.far)
-        .collect();
-    let mut left = Vec::new();
-    for (s, ends) in &far {
-        match ends.nearer.filter(|v| !osm_at.contains_key(v)) {
-            Some(v) => {
-                osm_at.insert(v, s);
-            }
-            None => left.push((s, ends)),
-        }
-    }
-    for (s, ends) in left {
-        if let Some(v) = ends.farther.filter(|v| !osm_at.contains_key(v)) {
-            osm_at.insert(v, s);
+    for s in osm_stops {
+        if let Some((v, _)) = key_vertex(graph, s, options) {
+            osm_at.entry(v).or_insert(s);
         }
     }
 }

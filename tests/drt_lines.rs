@@ -281,13 +281,13 @@ fn xinjiekou() -> Option<std::path::PathBuf> {
 /// line has stops, departures and riders (an evening planned on its own joins the lines it
 /// returns along), the timetable follows the lines, and the lines add up to the totals once.
 #[test]
-#[ignore = "fails on the re-drawn Xinjiekou bookings: evening line L4 calls at gate G1 twice (H5 report)"]
 fn xinjiekou_lines_call_at_each_stop_once_and_all_carry_riders() {
     let Some(dir) = drt_on_xinjiekou_bookings() else {
         return;
     };
     let summary = json(dir.path());
     xinjiekou_lines_are_whole(&summary, dir.path());
+    xinjiekou_bookings_reach_the_bus(&summary);
 }
 
 /// `drt` on nanjing-xinjiekou with `tests/fixtures/xinjiekou_parks.geojson` and
@@ -320,16 +320,6 @@ fn drt_on_xinjiekou_bookings() -> Option<tempfile::TempDir> {
     ];
     run(&args, dir.path());
     Some(dir)
-}
-
-/// Issue 12 on Chinese city data: the re-drawn bookings reach the bus stage
-/// ([`xinjiekou_bookings_reach_the_bus`]).
-#[test]
-fn xinjiekou_bookings_inside_the_roads_are_carried() {
-    let Some(dir) = drt_on_xinjiekou_bookings() else {
-        return;
-    };
-    xinjiekou_bookings_reach_the_bus(&json(dir.path()));
 }
 
 /// Checks the lines of a `drt` run on the Xinjiekou bookings (`summary`, its `drt.json`) and

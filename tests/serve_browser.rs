@@ -86,7 +86,14 @@ fn serve_page_adds_a_facility_by_clicking() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    let server = Server::start(out.path(), &[]);
+    // The page names the run's minutes, not a fixed 30.
+    let scenario = out.path().join("minutes.toml");
+    std::fs::write(
+        &scenario,
+        "[commute]\nminutes = 20\n\n[bus]\ntarget_min = 45\n",
+    )
+    .unwrap();
+    let server = Server::start(out.path(), &["--config", scenario.to_str().unwrap()]);
     let before = server.summary();
     let (park, category) = target(&before);
     let origin = format!("http://127.0.0.1:{}", server.port);
@@ -192,6 +199,32 @@ fn serve_page_adds_a_facility_by_clicking() {
     );
     wait_for(&mut browser, &changed, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("the panel did not show the new figures ({shown_before}): {e}"));
+
+    // The scenario's 20-minute commute and 45-minute bus target head the figures, en and zh.
+    let minutes = |commute: &str, reach: &str, bus: &str| {
+        format!(
+            "const h = document.querySelector('[data-table=\"commute\"]').previousElementSibling.textContent; \
+             const r = document.querySelector('[data-t=\"reach\"]').textContent; \
+             const b = document.querySelector('tr[data-figure=\"total_within_target\"] td'); \
+             return h === '{commute}' && r === '{reach}' && b && b.textContent === '{bus}' \
+               ? [h, r, b.textContent] : null;"
+        )
+    };
+    let english = minutes(
+        "Commute (20 min)",
+        "20-minute reach",
+        "Workers within 45 min",
+    );
+    wait_for(&mut browser, &english, Duration::from_secs(5))
+        .expect("the page does not name the scenario's minutes");
+    exec(
+        &mut browser,
+        "const l = document.querySelector('#lang-select'); l.value = 'zh'; \
+         l.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+    );
+    let chinese = minutes("通勤（20 分钟）", "20 分钟可达范围", "45 分钟内到岗的职工");
+    wait_for(&mut browser, &chinese, Duration::from_secs(10))
+        .expect("the page does not name the scenario's minutes in Chinese");
 
     assert_clean(&mut browser, &origin);
 }
@@ -541,6 +574,32 @@ fn serve_page_adds_a_stop_shows_stale_lines_and_replans() {
     );
     wait_for(&mut browser, &reach_now, Duration::from_secs(10))
         .expect("the panel did not show the new stop reach");
+    // The add-stop tool on that new stop's marker: no edit, and the hint says a stop is there.
+    let marker = format!(
+        "const at = map.latLngToContainerPoint([{lat}, {lon}]); let n = 0; \
+         groups.bus_stops.eachLayer((g) => g.eachLayer((l) => \
+           {{ if (map.latLngToContainerPoint(l.getLatLng()).distanceTo(at) < 3) n += 1; }})); \
+         return n ? n : null;",
+        lon = at[0],
+        lat = at[1]
+    );
+    wait_for(&mut browser, &marker, Duration::from_secs(10)).expect("the new stop is not drawn");
+    mouse_drag(
+        &mut browser,
+        &[(point[0].as_i64().unwrap(), point[1].as_i64().unwrap())],
+    );
+    let notice = "const h = document.querySelector('#tool-hint'); \
+                  return h.dataset.notice === 'stop-here' ? h.textContent : null;";
+    let said = wait_for(&mut browser, notice, Duration::from_secs(5))
+        .expect("a click on a stop with the add-stop tool says nothing");
+    assert!(
+        said.as_str()
+            .unwrap()
+            .starts_with("A stop is already here: "),
+        "{said}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.summary()["edits"], 2, "a click on a stop adds none");
     let stale = added["bus"]["stale_lines"].as_array().unwrap().len();
     assert!(stale > 0, "the edits leave stale lines: {added}");
     let drawn = wait_for(

@@ -12,8 +12,8 @@ const STRINGS = {
     new_park: 'New park', finish: 'Finish', cancel: 'Cancel', undo: 'Undo', redo: 'Redo',
     save: 'Save as scenario', export: 'Export report', replan: 'Re-plan bus lines',
     layers: 'Layers', bands: '5/10/15-minute walk', gaps: 'Gaps', sites: 'Suggested sites',
-    reach: '30-minute reach', bus: 'Bus lines and stops', ready: 'ready', loading: 'loading',
-    life_circle: '15-minute life circle', commute: 'Commute (30 min)', mode: 'Mode',
+    reach: '{commute}-minute reach', bus: 'Bus lines and stops', ready: 'ready', loading: 'loading',
+    life_circle: '15-minute life circle', commute: 'Commute ({commute} min)', mode: 'Mode',
     residents: 'residents', no_data: 'no data', edits: 'edits', proposed_line: '(proposed line)',
     answered: 'answered in {ms} ms (engine {engine} ms)', replanning: 're-planning bus lines…',
     ask_name: 'Scenario name (letters, digits, - and _):', ask_park: 'Name of the new park:',
@@ -29,12 +29,13 @@ const STRINGS = {
     hint_add_stop: 'Click the map to add a stop to the chosen line.',
     hint_move_stop: 'Drag a stop to where it goes (or click it, then click the place).',
     hint_delete_stop: 'Click a stop to delete it.',
+    stop_here: 'A stop is already here: {name}. Click beside it to add another, or move it with Move.',
     hint_picked: 'Now click where it goes.', no_park: 'Select a park first.',
     need_ring: 'An outline needs at least 3 corners.', offline: 'The server did not answer: {msg}',
     gates: 'Gates', facilities: 'Facilities', stops: 'Bus stops',
     bus_section: 'Reservation bus', bus_totals: 'All parks', delta_count: 'Δ',
     stop_reach: 'Workers who can walk to a stop', carried: 'Workers carried',
-    within_target: 'Workers within 30 min', vehicles: 'Vehicles', lines: 'Lines',
+    within_target: 'Workers within {target} min', vehicles: 'Vehicles', lines: 'Lines',
     of_sample: 'of {n} in the sample', stale: 'out of date — re-plan',
     stale_note: '{n} line(s) out of date ({lines}): line figures are as last planned; re-plan to update them.',
     replan_failed: 'The re-plan failed: {msg}',
@@ -46,8 +47,8 @@ const STRINGS = {
     new_park: '新园区', finish: '完成', cancel: '取消', undo: '撤销', redo: '重做',
     save: '另存为方案', export: '导出报告', replan: '重新规划公交线路',
     layers: '图层', bands: '5/10/15 分钟步行圈', gaps: '缺口', sites: '建议选址',
-    reach: '30 分钟可达范围', bus: '公交线路与站点', ready: '就绪', loading: '加载中',
-    life_circle: '15 分钟生活圈', commute: '通勤（30 分钟）', mode: '方式',
+    reach: '{commute} 分钟可达范围', bus: '公交线路与站点', ready: '就绪', loading: '加载中',
+    life_circle: '15 分钟生活圈', commute: '通勤（{commute} 分钟）', mode: '方式',
     residents: '居民', no_data: '无数据', edits: '项修改', proposed_line: '（新线路）',
     answered: '{ms} 毫秒完成（计算 {engine} 毫秒）', replanning: '正在重新规划公交线路…',
     ask_name: '方案名称（字母、数字、- 和 _）：', ask_park: '新园区名称：',
@@ -63,12 +64,13 @@ const STRINGS = {
     hint_add_stop: '在地图上点击，为所选线路添加站点。',
     hint_move_stop: '将站点拖到新位置（或先点击站点，再点击新位置）。',
     hint_delete_stop: '点击站点将其删除。',
+    stop_here: '这里已有站点：{name}。如需再加一站，请点击旁边；如需调整，请用“移动”。',
     hint_picked: '现在点击新位置。', no_park: '请先选择园区。',
     need_ring: '边界至少需要 3 个拐点。', offline: '服务器没有响应：{msg}',
     gates: '出入口', facilities: '设施', stops: '公交站',
     bus_section: '预约公交', bus_totals: '全部园区', delta_count: '变化',
     stop_reach: '可步行到站的职工', carried: '乘车职工',
-    within_target: '30 分钟内到岗的职工', vehicles: '车辆', lines: '线路',
+    within_target: '{target} 分钟内到岗的职工', vehicles: '车辆', lines: '线路',
     of_sample: '样本共 {n} 人', stale: '待重新规划',
     stale_note: '{n} 条线路待重新规划（{lines}）：线路指标为上次规划结果，重新规划后更新。',
     replan_failed: '重新规划失败：{msg}',
@@ -77,8 +79,13 @@ const STRINGS = {
 let lang = 'en';
 function t(key, vars) {
   let s = (STRINGS[lang] && STRINGS[lang][key]) || STRINGS.en[key] || key;
-  for (const [k, v] of Object.entries(vars || {})) s = s.replace('{' + k + '}', v);
+  for (const [k, v] of Object.entries(Object.assign(runMinutes(), vars))) s = s.replace('{' + k + '}', v);
   return s;
+}
+// The run's minutes the labels name: the commute target and the bus's door-to-door target.
+function runMinutes() {
+  const m = (x) => (typeof x === 'number' ? String(Math.round(x * 10) / 10) : '30');
+  return { commute: m(summary && summary.commute_minutes), target: m(summary && summary.bus_target_minutes) };
 }
 
 // ---- Styles ----------------------------------------------------------------------------------
@@ -686,16 +693,25 @@ function setTool(name) {
   renderHint();
 }
 function renderHint() {
+  delete document.getElementById('tool-hint').dataset.notice;
   document.getElementById('tool-hint').textContent = !tool ? '' : picked ? t('hint_picked') : t('hint_' + tool.replace('-', '_'));
 }
 function featureClicked(kind, f, e) {
   if (!tool || !tool.endsWith('-' + kind)) return; // let the click reach the map
   L.DomEvent.stopPropagation(e);
+  if (tool === 'add-stop') return stopAlreadyHere(f.properties);
   const id = encodeURIComponent(f.properties.id);
   if (tool.startsWith('delete-')) {
     edit('DELETE', '/api/' + MOVABLE[kind] + '/' + id);
   }
   // move-: picking and dropping happen on mousedown / mouseup (startDrag, endDrag).
+}
+
+/** Adding a stop on a stop: no edit (it would be the same stop); the hint says so. */
+function stopAlreadyHere(p) {
+  const hint = document.getElementById('tool-hint');
+  hint.textContent = t('stop_here', { name: [p.name, p.id].filter(Boolean).join(' · ') });
+  hint.dataset.notice = 'stop-here';
 }
 
 // ---- Drag to move ----------------------------------------------------------------------------------

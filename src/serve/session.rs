@@ -43,9 +43,22 @@ fn json(summary: Summary) -> Value {
     serde_json::to_value(summary).unwrap_or(Value::Null)
 }
 
+/// `summary` with the run's minutes the page labels its figures by: `commute_minutes` (the
+/// commute circle's target, `[commute] minutes`) and `bus_target_minutes` (the bus's
+/// door-to-door target, `[bus] target_min`).
+fn with_minutes(session: &Session, summary: Summary) -> Value {
+    let mut value = json(summary);
+    if let Some(object) = value.as_object_mut() {
+        let scenario = &session.run().scenario;
+        object.insert("commute_minutes".into(), scenario.commute.minutes.into());
+        object.insert("bus_target_minutes".into(), scenario.bus.target_min.into());
+    }
+    value
+}
+
 impl Engine for Session {
     fn summary(&self) -> Value {
-        json(Session::summary(self))
+        with_minutes(self, Session::summary(self))
     }
 
     fn layers(&self, park: Option<&str>) -> Value {
@@ -65,20 +78,23 @@ impl Engine for Session {
                 format!("the edit is not accepted: {text}"),
             )
         })?;
-        Session::apply(self, edit).map(json).map_err(refused)
+        let summary = Session::apply(self, edit).map_err(refused)?;
+        Ok(with_minutes(self, summary))
     }
 
     fn undo(&mut self) -> Value {
-        json(Session::undo(self))
+        let summary = Session::undo(self);
+        with_minutes(self, summary)
     }
 
     fn redo(&mut self) -> Value {
-        json(Session::redo(self))
+        let summary = Session::redo(self);
+        with_minutes(self, summary)
     }
 
     fn set_lang(&mut self, lang: Lang) -> Value {
         Session::set_lang(self, lang);
-        json(Session::summary(self))
+        with_minutes(self, Session::summary(self))
     }
 
     fn plan_lines(&self, progress: &dyn LineProgress) -> Result<PlannedLines, ApiError> {
@@ -90,9 +106,8 @@ impl Engine for Session {
         let planned = planned.0.downcast::<whatif::PlannedLines>().map_err(|_| {
             ApiError::with_status(500, None, "re-planned lines of another engine were given")
         })?;
-        Session::take_lines(self, *planned)
-            .map(json)
-            .map_err(refused)
+        let summary = Session::take_lines(self, *planned).map_err(refused)?;
+        Ok(with_minutes(self, summary))
     }
 
     fn scenario_files(&self, name: &str) -> Result<Vec<OutputFile>, ApiError> {

@@ -6,14 +6,21 @@
 //! operations in the same order), so every bit of the grid is as it was.
 //!
 //! A table is keyed by the graph's [`RoadGraph::generation`] (never reused, unlike an
-//! address) and the step; a thread keeps a few tables (one per mode's cell size), drops those
-//! of other graphs when it meets a new one, and empties a table that grows past
-//! [`MAX_POINTS`], so memory stays bounded whatever the graphs and searches.
+//! address) and the step; a thread keeps a few tables (one per mode's cell size) and drops
+//! those of other graphs when it meets a new one. Memory stays bounded whatever the graphs
+//! and searches: a table stops adding edges at [`MAX_POINTS`] (later edges are sampled afresh
+//! each time, as before the cache; emptying it instead made province-size runs refill it
+//! over and over), and a graph of more than [`MAX_CACHED_EDGES`] edges is not cached at all
+//! (its per-edge spans alone would cost 16 bytes an edge per table and thread: on the 8 × 8
+//! tiling the cache cost 0.56 GB and 10 s).
 
 use crate::graph::{EdgeId, RoadGraph};
 
-/// Points a table may hold before it is emptied (×24 bytes: 96 MB).
-const MAX_POINTS: usize = 1 << 22;
+/// Points a table may hold (×24 bytes: 24 MB); edges reached after that are not kept.
+const MAX_POINTS: usize = 1 << 20;
+
+/// Edges a graph may have to be cached (spans ×16 bytes: 16 MB a table).
+const MAX_CACHED_EDGES: usize = 1 << 20;
 
 /// Tables a thread keeps (walking, cycling and driving cell sizes, plus one).
 const MAX_TABLES: usize = 4;
@@ -40,7 +47,13 @@ impl EdgeSampleCache {
                 if self.tables.len() >= MAX_TABLES {
                     self.tables.remove(0);
                 }
-                self.tables.push(EdgeSamples::new(key, graph.edges.len()));
+                let cached_edges = if graph.edges.len() <= MAX_CACHED_EDGES {
+                    graph.edges.len()
+                } else {
+                    0
+                };
+                self.tables
+                    .push(EdgeSamples::new(key, cached_edges, MAX_POINTS));
                 self.tables.len() - 1
             }
         };
@@ -59,17 +72,24 @@ pub(super) struct EdgeSamples {
     /// Each span: first `[x, y, total length m]` (the edge's start), then `[x, y, m along]`
     /// for every sample after it.
     points: Vec<[f64; 3]>,
+    /// Points `points` may hold; edges after that go to `fresh`.
+    max_points: usize,
+    /// The span of an edge not kept (a graph too large, or the table full).
+    fresh: Vec<[f64; 3]>,
     /// Projected geometry of the edge being sampled.
     pts: Vec<[f64; 2]>,
 }
 
 impl EdgeSamples {
-    fn new(key: (u64, u64), edges: usize) -> Self {
+    /// A table keeping the first `max_points` points of edges `0..cached_edges` (0: none).
+    fn new(key: (u64, u64), cached_edges: usize, max_points: usize) -> Self {
         EdgeSamples {
             key,
             step_m: f64::from_bits(key.1),
-            spans: vec![[UNBUILT; 2]; edges],
+            spans: vec![[UNBUILT; 2]; cached_edges],
             points: Vec::new(),
+            max_points,
+            fresh: Vec::new(),
             pts: Vec::new(),
         }
     }
@@ -82,13 +102,12 @@ impl EdgeSamples {
         edge: EdgeId,
         reversed: bool,
     ) -> &[[f64; 3]] {
-        let (start, end) = self.spans[edge.index()][usize::from(reversed)];
+        let (start, end) = self
+            .spans
+            .get(edge.index())
+            .map_or(UNBUILT, |s| s[usize::from(reversed)]);
         if start != u32::MAX {
             return &self.points[start as usize..end as usize];
-        }
-        if self.points.len() > MAX_POINTS {
-            self.points.clear();
-            self.spans.fill([UNBUILT; 2]);
         }
         let proj = graph.projection();
         self.pts.clear();
@@ -97,9 +116,14 @@ impl EdgeSamples {
         if reversed {
             self.pts.reverse();
         }
+        if edge.index() >= self.spans.len() || self.points.len() >= self.max_points {
+            self.fresh.clear();
+            sample_edge(&self.pts, self.step_m, &mut self.fresh);
+            return &self.fresh;
+        }
         let start = self.points.len();
         sample_edge(&self.pts, self.step_m, &mut self.points);
-        // Below MAX_POINTS plus one edge's samples: fits in u32.
+        // Below max_points (≤ MAX_POINTS) plus one edge's samples: fits in u32.
         let span = (start as u32, self.points.len() as u32);
         self.spans[edge.index()][usize::from(reversed)] = span;
         &self.points[start..]
@@ -185,5 +209,32 @@ mod tests {
         // Meeting another graph dropped the first one's tables: at most one graph's kept.
         assert!(cache.tables.iter().all(|t| t.key.0 == a.generation()));
         assert!(cache.tables.len() <= MAX_TABLES);
+    }
+
+    #[test]
+    fn a_full_table_or_a_graph_too_large_samples_afresh_and_keeps_nothing_more() {
+        let graph = build_graph(&OsmExtract::demo(), &GraphOptions::default()).unwrap();
+        let key = (graph.generation(), 25.0_f64.to_bits());
+        let edges = graph.edges.len().min(50);
+        // Not cached at all (a graph above MAX_CACHED_EDGES), then a table full after 10 points.
+        for (cached_edges, max_points) in [(0, MAX_POINTS), (graph.edges.len(), 10)] {
+            let mut table = EdgeSamples::new(key, cached_edges, max_points);
+            for _ in 0..2 {
+                for k in 0..edges {
+                    let e = EdgeId(k as u32);
+                    for reversed in [false, true] {
+                        let got = table.samples(&graph, e, reversed).to_vec();
+                        assert_eq!(got, fresh(&graph, e, reversed, 25.0));
+                    }
+                }
+            }
+            // Filling stops at the limit (plus the one edge that crossed it).
+            let longest = (0..edges)
+                .map(|k| fresh(&graph, EdgeId(k as u32), false, 25.0).len())
+                .max()
+                .unwrap();
+            assert!(table.points.len() < max_points.min(cached_edges * 2 * longest) + longest);
+            assert_eq!(cached_edges == 0, table.points.is_empty());
+        }
     }
 }

@@ -90,7 +90,7 @@ fn serve_page_adds_a_facility_by_clicking() {
     let scenario = out.path().join("minutes.toml");
     std::fs::write(
         &scenario,
-        "[commute]\nminutes = 20\n\n[bus]\ntarget_min = 45\n",
+        "[life_circle]\nminutes = 18\n\n[commute]\nminutes = 20\n\n[bus]\ntarget_min = 45\n",
     )
     .unwrap();
     let server = Server::start(out.path(), &["--config", scenario.to_str().unwrap()]);
@@ -200,20 +200,25 @@ fn serve_page_adds_a_facility_by_clicking() {
     wait_for(&mut browser, &changed, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("the panel did not show the new figures ({shown_before}): {e}"));
 
-    // The scenario's 20-minute commute and 45-minute bus target head the figures, en and zh.
-    let minutes = |commute: &str, reach: &str, bus: &str| {
+    // The scenario's 18-minute life circle (bands 6/12/18), 20-minute commute and 45-minute bus
+    // target head the figures, en and zh.
+    let minutes = |commute: &str, reach: &str, bus: &str, bands: &str, life: &str| {
         format!(
             "const h = document.querySelector('[data-table=\"commute\"]').previousElementSibling.textContent; \
              const r = document.querySelector('[data-t=\"reach\"]').textContent; \
              const b = document.querySelector('tr[data-figure=\"total_within_target\"] td'); \
+             const w = document.querySelector('[data-t=\"bands\"]').textContent; \
+             const l = document.querySelector('#park-detail h2').textContent; \
              return h === '{commute}' && r === '{reach}' && b && b.textContent === '{bus}' \
-               ? [h, r, b.textContent] : null;"
+               && w === '{bands}' && l.endsWith('{life}') ? [h, r, b.textContent, w, l] : null;"
         )
     };
     let english = minutes(
         "Commute (20 min)",
         "20-minute reach",
         "Workers within 45 min",
+        "6/12/18-minute walk",
+        " · 18-minute life circle",
     );
     wait_for(&mut browser, &english, Duration::from_secs(5))
         .expect("the page does not name the scenario's minutes");
@@ -222,7 +227,13 @@ fn serve_page_adds_a_facility_by_clicking() {
         "const l = document.querySelector('#lang-select'); l.value = 'zh'; \
          l.dispatchEvent(new Event('change', {bubbles: true})); return true;",
     );
-    let chinese = minutes("通勤（20 分钟）", "20 分钟可达范围", "45 分钟内到岗的职工");
+    let chinese = minutes(
+        "通勤（20 分钟）",
+        "20 分钟可达范围",
+        "45 分钟内到岗的职工",
+        "6/12/18 分钟步行圈",
+        " · 18 分钟生活圈",
+    );
     wait_for(&mut browser, &chinese, Duration::from_secs(10))
         .expect("the page does not name the scenario's minutes in Chinese");
 

@@ -11,9 +11,9 @@ const STRINGS = {
     line: 'Line', add: 'Add', move: 'Move', delete: 'Delete', draw_outline: 'Draw outline',
     new_park: 'New park', finish: 'Finish', cancel: 'Cancel', undo: 'Undo', redo: 'Redo',
     save: 'Save as scenario', export: 'Export report', replan: 'Re-plan bus lines',
-    layers: 'Layers', bands: '5/10/15-minute walk', gaps: 'Gaps', sites: 'Suggested sites',
+    layers: 'Layers', bands: '{bands}-minute walk', gaps: 'Gaps', sites: 'Suggested sites',
     reach: '{commute}-minute reach', bus: 'Bus lines and stops', ready: 'ready', loading: 'loading',
-    life_circle: '15-minute life circle', commute: 'Commute ({commute} min)', mode: 'Mode',
+    life_circle: '{life}-minute life circle', commute: 'Commute ({commute} min)', mode: 'Mode',
     residents: 'residents', no_data: 'no data', edits: 'edits', proposed_line: '(proposed line)',
     answered: 'answered in {ms} ms (engine {engine} ms)', replanning: 're-planning bus lines…',
     ask_name: 'Scenario name (letters, digits, - and _):', ask_park: 'Name of the new park:',
@@ -46,9 +46,9 @@ const STRINGS = {
     line: '线路', add: '添加', move: '移动', delete: '删除', draw_outline: '绘制边界',
     new_park: '新园区', finish: '完成', cancel: '取消', undo: '撤销', redo: '重做',
     save: '另存为方案', export: '导出报告', replan: '重新规划公交线路',
-    layers: '图层', bands: '5/10/15 分钟步行圈', gaps: '缺口', sites: '建议选址',
+    layers: '图层', bands: '{bands} 分钟步行圈', gaps: '缺口', sites: '建议选址',
     reach: '{commute} 分钟可达范围', bus: '公交线路与站点', ready: '就绪', loading: '加载中',
-    life_circle: '15 分钟生活圈', commute: '通勤（{commute} 分钟）', mode: '方式',
+    life_circle: '{life} 分钟生活圈', commute: '通勤（{commute} 分钟）', mode: '方式',
     residents: '居民', no_data: '无数据', edits: '项修改', proposed_line: '（新线路）',
     answered: '{ms} 毫秒完成（计算 {engine} 毫秒）', replanning: '正在重新规划公交线路…',
     ask_name: '方案名称（字母、数字、- 和 _）：', ask_park: '新园区名称：',
@@ -82,10 +82,19 @@ function t(key, vars) {
   for (const [k, v] of Object.entries(Object.assign(runMinutes(), vars))) s = s.replace('{' + k + '}', v);
   return s;
 }
-// The run's minutes the labels name: the commute target and the bus's door-to-door target.
+// The run's minutes the labels name: the life circle and its walking bands, the commute target
+// and the bus's door-to-door target.
 function runMinutes() {
-  const m = (x) => (typeof x === 'number' ? String(Math.round(x * 10) / 10) : '30');
-  return { commute: m(summary && summary.commute_minutes), target: m(summary && summary.bus_target_minutes) };
+  const m = (x, otherwise) => (typeof x === 'number' ? String(Math.round(x * 10) / 10) : otherwise);
+  return {
+    life: m(summary && summary.life_circle_minutes, '15'),
+    bands: runBands().map((b) => m(b)).join('/'),
+    commute: m(summary && summary.commute_minutes, '30'),
+    target: m(summary && summary.bus_target_minutes, '30'),
+  };
+}
+function runBands() {
+  return summary && Array.isArray(summary.band_minutes) ? summary.band_minutes : [5, 10, 15];
 }
 
 // ---- Styles ----------------------------------------------------------------------------------
@@ -95,7 +104,11 @@ const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'star', 'cross', 'hex
 const MODE_COLOURS = { walk: '#2ca02c', bike: '#1f77b4', ebike: '#17becf', bus: '#d62728', car: '#7f7f7f' };
 // A line an edit may have changed since it was planned: grey and dashed until re-planned.
 const STALE_LINE = { color: '#8a8a8a', weight: 3, opacity: 0.9, dashArray: '7 5' };
-const BAND_STYLE = { 5: '#1a9850', 10: '#91cf60', 15: '#d9ef8b' };
+// The walking bands, inner to outer, whatever their minutes.
+const BAND_COLOURS = ['#1a9850', '#91cf60', '#d9ef8b'];
+function bandColour(minutes) {
+  return BAND_COLOURS[runBands().findIndex((b) => Math.abs(b - minutes) < 1e-6)] || '#ccc';
+}
 const ROAD_STYLE = {
   motorway: ['#e892a2', 4], trunk: ['#f9b29c', 4], primary: ['#fcd6a4', 3.5],
   secondary: ['#f7fabf', 3], tertiary: ['#ffffff', 3], motorway_link: ['#e892a2', 2],
@@ -281,7 +294,7 @@ const DRAW = {
   }),
   bands: (fc) => L.geoJSON({ type: 'FeatureCollection', features: fc.features.slice().sort((a, b) => b.properties.minutes - a.properties.minutes) }, {
     renderer: renderers.bands, interactive: false,
-    style: (f) => ({ stroke: true, weight: 0.8, color: BAND_STYLE[f.properties.minutes] || '#ccc', fillColor: BAND_STYLE[f.properties.minutes] || '#ccc', fillOpacity: 0.16 }),
+    style: (f) => ({ stroke: true, weight: 0.8, color: bandColour(f.properties.minutes), fillColor: bandColour(f.properties.minutes), fillOpacity: 0.16 }),
   }),
   gaps: (fc) => L.geoJSON(fc, {
     renderer: renderers.overlay, interactive: false,

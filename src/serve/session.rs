@@ -43,13 +43,18 @@ fn json(summary: Summary) -> Value {
     serde_json::to_value(summary).unwrap_or(Value::Null)
 }
 
-/// `summary` with the run's minutes the page labels its figures by: `commute_minutes` (the
-/// commute circle's target, `[commute] minutes`) and `bus_target_minutes` (the bus's
-/// door-to-door target, `[bus] target_min`).
+/// `summary` with the run's minutes the page labels its figures by: `life_circle_minutes`
+/// and `band_minutes` (the life circle's walking limit and its bands, as the coverage stage
+/// drew them), `commute_minutes` (the commute circle's target, `[commute] minutes`) and
+/// `bus_target_minutes` (the bus's door-to-door target, `[bus] target_min`).
 fn with_minutes(session: &Session, summary: Summary) -> Value {
     let mut value = json(summary);
     if let Some(object) = value.as_object_mut() {
         let scenario = &session.run().scenario;
+        let bands = crate::plan::coverage_options(scenario).band_minutes;
+        let life = bands.last().copied().unwrap_or(15.0);
+        object.insert("life_circle_minutes".into(), life.into());
+        object.insert("band_minutes".into(), bands.into());
         object.insert("commute_minutes".into(), scenario.commute.minutes.into());
         object.insert("bus_target_minutes".into(), scenario.bus.target_min.into());
     }
